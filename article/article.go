@@ -1,0 +1,80 @@
+// Package article defines the Article type and streams articles out of the
+// formats news teams actually hold: directory trees of .txt/.html/.json files,
+// JSONL, CSV and JSONL on stdin, each optionally .gz or .zst compressed.
+//
+// Readers never hold a whole corpus in memory: records are produced one at a
+// time, with bounded buffers. Every record that is skipped or altered is
+// reported as an Issue with its position, so that a caller can account for
+// every input record.
+package article
+
+import (
+	"fmt"
+	"time"
+)
+
+// Article is one news article as the reader produced it. Text is never
+// altered after reading (apart from invalid UTF-8 repair, which is reported).
+type Article struct {
+	// ID is stable across runs: the record's own id, else the path of the
+	// file relative to the input root without its extensions, else
+	// "path:line" for a line of a JSONL/CSV file that carries no id.
+	ID string `json:"id"`
+	// Source is the outlet (site name or host), "" when unknown.
+	Source string `json:"source,omitempty"`
+	// URL of the article, "" when unknown.
+	URL string `json:"url,omitempty"`
+	// Published is the publication time; the zero Time when unknown.
+	Published time.Time `json:"published,omitzero"`
+	// Title is the headline, "" when unknown.
+	Title string `json:"title,omitempty"`
+	// Dateline is a "CITY -" dateline found at the start of the text, "" when none.
+	Dateline string `json:"dateline,omitempty"`
+	// Text is the article body.
+	Text string `json:"text"`
+}
+
+// Pos says where a record came from: a file and, for line-oriented formats,
+// a 1-based line (or CSV record) number. Line is 0 for whole-file records.
+type Pos struct {
+	File string
+	Line int
+}
+
+// String formats the position as "file" or "file:line".
+func (p Pos) String() string {
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d", p.File, p.Line)
+	}
+	return p.File
+}
+
+// Record is one article and where it was read from.
+type Record struct {
+	Article Article
+	Pos     Pos
+	// Bytes is the size of the raw record as read (for throughput figures).
+	Bytes int64
+}
+
+// Issue is something a reader (or a later stage) did to an input record:
+// skipped it (Skipped true) or altered it and kept it (Skipped false, e.g.
+// invalid UTF-8 repaired, text truncated).
+type Issue struct {
+	Pos     Pos
+	Reason  string // short machine-readable reason, e.g. "malformed_json"
+	Detail  string // human-readable detail
+	Skipped bool
+}
+
+// String formats the issue for a log line.
+func (i Issue) String() string {
+	verb := "kept"
+	if i.Skipped {
+		verb = "skipped"
+	}
+	if i.Detail == "" {
+		return fmt.Sprintf("%s: %s (%s)", i.Pos, i.Reason, verb)
+	}
+	return fmt.Sprintf("%s: %s: %s (%s)", i.Pos, i.Reason, i.Detail, verb)
+}

@@ -1,0 +1,297 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/reprint-news/reprint/engine"
+)
+
+const dedupUsage = `Usage: reprint dedup [flags] PATH...
+
+Reads every article under PATH (directories of .txt/.html/.json files,
+.jsonl/.ndjson and .csv files, any of them .gz or .zst compressed, or - for
+JSONL on stdin), finds exact copies, near-duplicates and reprints with
+additions, groups duplicates and lists the articles to keep.
+
+With -o DIR it writes:
+  pairs.jsonl        {"a","b","relation","jaccard","containment"} per verified pair
+                     (relation exact | near_duplicate | contains; for contains, a holds b)
+  groups.jsonl       {"id","representative","members"} per duplicate group
+  keep.txt           one article id per line: representatives and singletons
+  boilerplate.jsonl  the boilerplate lines found in the corpus
+  rejects.jsonl      every skipped or altered input record, with position and reason
+  summary.json       parameters, LSH layout and counts of the run
+Without -o it writes the same records as JSONL to stdout, each with a "type"
+field (pair, group, keep, boilerplate, reject, summary).
+
+A summary goes to stderr (with a progress bar when stderr is a terminal).
+
+Flags:
+`
+
+func runDedup(args []string, stdout, stderr io.Writer) error {
+	cfg := engine.DefaultConfig()
+	fs := flag.NewFlagSet("dedup", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, dedupUsage); fs.PrintDefaults() }
+	out := fs.String("o", "", "output `DIR` (created if missing); default: JSONL on stdout")
+	quiet := fs.Bool("q", false, "no summary or progress on stderr")
+	fs.Float64Var(&cfg.Threshold, "threshold", cfg.Threshold, "Jaccard similarity of shingle sets from which two articles are near duplicates")
+	fs.Float64Var(&cfg.Containment, "containment", cfg.Containment, "share of the smaller article's shingles the larger must hold for 'contains'")
+	fs.Float64Var(&cfg.ContainRatio, "contain-ratio", cfg.ContainRatio, "smallest size ratio small/large searched for 'contains' (1 = tune LSH for --threshold only)")
+	fs.IntVar(&cfg.W, "shingle", cfg.W, "shingle width in words")
+	fs.IntVar(&cfg.K, "k", cfg.K, "MinHash signature length")
+	fs.IntVar(&cfg.MinTokens, "min-tokens", cfg.MinTokens, "skip articles with fewer tokens")
+	fs.IntVar(&cfg.Boilerplate.MinDocs, "boilerplate-min-docs", cfg.Boilerplate.MinDocs, "a line must recur in this many articles to be boilerplate")
+	fs.IntVar(&cfg.Workers, "workers", 0, "parallel workers (0 = all cores); output does not depend on it")
+	fs.StringVar(&cfg.TempDir, "tmp", "", "directory for spill files (default: system temp dir)")
+	fs.Int64Var(&cfg.Read.MaxArticleBytes, "max-article-bytes", 4<<20, "truncate longer article texts")
+	fs.Int64Var(&cfg.Read.MaxRecordBytes, "max-record-bytes", 16<<20, "reject longer JSONL/CSV records and .json/.html files")
+	paths, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		fs.Usage()
+		return fmt.Errorf("%w: no input PATH given", errUsage)
+	}
+	if cfg.Threshold <= 0 || cfg.Threshold > 1 || cfg.Containment <= 0 || cfg.Containment > 1 {
+		return fmt.Errorf("%w: --threshold and --containment must be in (0, 1]", errUsage)
+	}
+	for _, p := range paths {
+		if p == "-" {
+			continue
+		}
+		if _, err := os.Stat(p); err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	var prog *progress
+	if !*quiet {
+		prog = newProgress(stderr, inputSize(paths))
+		cfg.Progress = prog.update
+	}
+	res, err := engine.Dedup(ctx, paths, cfg)
+	prog.finish()
+	if err != nil {
+		return err
+	}
+	if *out != "" {
+		err = writeDir(*out, res)
+	} else {
+		err = writeStream(stdout, res)
+	}
+	if err != nil {
+		return err
+	}
+	if !*quiet {
+		printSummary(stderr, res, *out)
+	}
+	return nil
+}
+
+// inputSize sums the sizes of regular files under paths (0 for stdin).
+func inputSize(paths []string) int64 {
+	var total int64
+	for _, p := range paths {
+		if p == "-" {
+			continue
+		}
+		filepath.WalkDir(p, func(_ string, d os.DirEntry, err error) error {
+			if err == nil && d.Type().IsRegular() {
+				if info, err := d.Info(); err == nil {
+					total += info.Size()
+				}
+			}
+			return nil
+		})
+	}
+	return total
+}
+
+type summaryRecord struct {
+	Type       string             `json:"type,omitempty"`
+	Version    string             `json:"version"`
+	Result     *engine.Result     `json:"run"`
+	ElapsedSec float64            `json:"elapsed_seconds"`
+	StageSec   map[string]float64 `json:"stage_seconds"`
+}
+
+func summaryOf(res *engine.Result, typ string) summaryRecord {
+	st := map[string]float64{}
+	for k, v := range res.Stats.Stages {
+		st[k] = round3(v.Seconds())
+	}
+	return summaryRecord{Type: typ, Version: version, Result: res, ElapsedSec: round3(res.Stats.Elapsed.Seconds()), StageSec: st}
+}
+
+func round3(x float64) float64 { return float64(int64(x*1000+0.5)) / 1000 }
+
+type rejectRecord struct {
+	Type    string `json:"type,omitempty"`
+	File    string `json:"file"`
+	Line    int    `json:"line,omitempty"`
+	Reason  string `json:"reason"`
+	Detail  string `json:"detail,omitempty"`
+	Skipped bool   `json:"skipped"`
+}
+
+func writeJSONL[T any](path string, items []T, conv func(T) any) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := newBufWriter(f)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, it := range items {
+		if err := enc.Encode(conv(it)); err != nil {
+			f.Close()
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+func id[T any](x T) any { return x }
+
+func writeDir(dir string, res *engine.Result) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("creating output dir: %w", err)
+	}
+	if err := writeJSONL(filepath.Join(dir, "pairs.jsonl"), res.Pairs, id); err != nil {
+		return err
+	}
+	if err := writeJSONL(filepath.Join(dir, "groups.jsonl"), res.Groups, id); err != nil {
+		return err
+	}
+	if err := writeJSONL(filepath.Join(dir, "boilerplate.jsonl"), res.Boilerplate, id); err != nil {
+		return err
+	}
+	if err := writeJSONL(filepath.Join(dir, "rejects.jsonl"), res.Issues, func(is articleIssue) any { return reject(is, "") }); err != nil {
+		return err
+	}
+	keep := strings.Join(res.Keep, "\n")
+	if len(res.Keep) > 0 {
+		keep += "\n"
+	}
+	if err := os.WriteFile(filepath.Join(dir, "keep.txt"), []byte(keep), 0o644); err != nil {
+		return fmt.Errorf("writing keep.txt: %w", err)
+	}
+	b, err := json.MarshalIndent(summaryOf(res, ""), "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "summary.json"), append(b, '\n'), 0o644)
+}
+
+func writeStream(w io.Writer, res *engine.Result) error {
+	bw := newBufWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	type typed struct {
+		Type string `json:"type"`
+		engine.Pair
+	}
+	for _, p := range res.Pairs {
+		if err := enc.Encode(typed{"pair", p}); err != nil {
+			return err
+		}
+	}
+	for _, g := range res.Groups {
+		if err := enc.Encode(struct {
+			Type string `json:"type"`
+			engine.Group
+		}{"group", g}); err != nil {
+			return err
+		}
+	}
+	for _, k := range res.Keep {
+		if err := enc.Encode(struct {
+			Type string `json:"type"`
+			ID   string `json:"id"`
+		}{"keep", k}); err != nil {
+			return err
+		}
+	}
+	for _, b := range res.Boilerplate {
+		if err := enc.Encode(struct {
+			Type string `json:"type"`
+			textBoilerplateLine
+		}{"boilerplate", b}); err != nil {
+			return err
+		}
+	}
+	for _, is := range res.Issues {
+		if err := enc.Encode(reject(is, "reject")); err != nil {
+			return err
+		}
+	}
+	if err := enc.Encode(summaryOf(res, "summary")); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func printSummary(w io.Writer, res *engine.Result, out string) {
+	st := res.Stats
+	secs := st.Elapsed.Seconds()
+	fmt.Fprintf(w, "reprint dedup: %d records read, %d articles analyzed, %.1f MB in %.2fs (%.0f articles/s, %.1f MB/s)\n",
+		st.Records, st.Articles, float64(st.Bytes)/1e6, secs, float64(st.Articles)/secs, float64(st.Bytes)/1e6/secs)
+	printCounts(w, "  skipped", st.Skipped)
+	printCounts(w, "  altered (kept)", st.Altered)
+	fmt.Fprintf(w, "  boilerplate lines: %d\n", st.Boilerplate)
+	fmt.Fprintf(w, "  LSH: %d bands × %d rows (target Jaccard %.3f); %d candidate pairs, %d verified\n",
+		res.Bands.B, res.Bands.R, res.Config.LSHTarget(), st.Candidates.Pairs, st.Verified)
+	fmt.Fprintf(w, "  pairs: %d exact, %d near_duplicate, %d contains\n", st.Pairs["exact"], st.Pairs["near_duplicate"], st.Pairs["contains"])
+	fmt.Fprintf(w, "  duplicate groups: %d (%d articles); keep %d\n", st.Groups, st.GroupedArticles, st.Keep)
+	stages := make([]string, 0, len(st.Stages))
+	for k := range st.Stages {
+		stages = append(stages, k)
+	}
+	sort.Strings(stages)
+	var parts []string
+	for _, k := range stages {
+		parts = append(parts, fmt.Sprintf("%s %.2fs", k, st.Stages[k].Seconds()))
+	}
+	fmt.Fprintf(w, "  stages: %s\n", strings.Join(parts, ", "))
+	if out != "" {
+		fmt.Fprintf(w, "  output: %s\n", out)
+	}
+}
+
+func printCounts(w io.Writer, label string, m map[string]int64) {
+	if len(m) == 0 {
+		return
+	}
+	keys := make([]string, 0, len(m))
+	var total int64
+	for k, v := range m {
+		keys = append(keys, k)
+		total += v
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
+	}
+	fmt.Fprintf(w, "%s: %d (%s)\n", label, total, strings.Join(parts, ", "))
+}
+
+var _ = time.Second

@@ -1,0 +1,120 @@
+// Command reprint finds copies, near-duplicates and reprints in news
+// corpora. See `reprint help` and the README.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// errUsage marks an error that is the caller's fault (exit code 2).
+var errUsage = errors.New("usage error")
+
+type command struct {
+	name  string
+	short string
+	run   func(args []string, stdout, stderr io.Writer) error
+}
+
+var commands []command
+
+func init() {
+	commands = []command{
+		{"dedup", "find exact, near-duplicate and contained articles and group them", runDedup},
+		{"bench", "generate a realistic corpus and measure speed, memory and LSH recall", runBench},
+		{"version", "print the version", func(_ []string, stdout, _ io.Writer) error {
+			fmt.Fprintln(stdout, "reprint", version)
+			return nil
+		}},
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `reprint — find copies, rewrites and reprints in news text.
+
+Usage:
+  reprint COMMAND [flags] [PATH...]
+
+Commands:
+`)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.short)
+	}
+	fmt.Fprint(w, `
+Run 'reprint COMMAND --help' for a command's flags.
+Exit codes: 0 success, 1 failure, 2 usage error.
+`)
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return exitUsage
+	}
+	name := args[0]
+	switch name {
+	case "help", "-h", "--help", "-help":
+		usage(stdout)
+		return exitOK
+	}
+	for _, c := range commands {
+		if c.name == name {
+			err := c.run(args[1:], stdout, stderr)
+			switch {
+			case err == nil:
+				return exitOK
+			case errors.Is(err, flag.ErrHelp):
+				return exitOK
+			case errors.Is(err, errUsage):
+				fmt.Fprintln(stderr, "reprint "+name+":", err)
+				return exitUsage
+			default:
+				fmt.Fprintln(stderr, "reprint "+name+":", err)
+				return exitFailure
+			}
+		}
+	}
+	fmt.Fprintf(stderr, "reprint: unknown command %q\n\n", name)
+	usage(stderr)
+	return exitUsage
+}
+
+// parseInterspersed parses flags that may appear before, between or after
+// positional arguments, and returns the positional arguments.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if rest[0] == "--" {
+			return append(pos, rest[1:]...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/reprint-news/reprint/article"
+	"github.com/reprint-news/reprint/text"
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+)
+
+type articleIssue = article.Issue
+type textBoilerplateLine = text.BoilerplateLine
+
+func reject(is article.Issue, typ string) rejectRecord {
+	return rejectRecord{Type: typ, File: is.Pos.File, Line: is.Pos.Line, Reason: is.Reason, Detail: is.Detail, Skipped: is.Skipped}
+}
+
+func newBufWriter(w io.Writer) *bufio.Writer { return bufio.NewWriterSize(w, 1<<16) }
+
+// progress renders a progress bar on stderr when it is a terminal.
+type progress struct {
+	bar   *progressbar.ProgressBar
+	stage string
+	total int64
+	w     io.Writer
+}
+
+func newProgress(w io.Writer, inputBytes int64) *progress {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	return &progress{w: w, total: inputBytes}
+}
+
+func (p *progress) update(stage string, done, total int64) {
+	if p == nil {
+		return
+	}
+	if stage != p.stage {
+		if p.bar != nil {
+			p.bar.Finish()
+			fmt.Fprintln(p.w)
+		}
+		p.stage = stage
+		max := total
+		if stage == "read" {
+			max = p.total
+		}
+		if max <= 0 {
+			max = -1
+		}
+		opts := []progressbar.Option{
+			progressbar.OptionSetWriter(p.w),
+			progressbar.OptionSetDescription(stage),
+			progressbar.OptionThrottle(100 * time.Millisecond),
+			progressbar.OptionShowCount(),
+		}
+		if stage == "read" {
+			opts = append(opts, progressbar.OptionShowBytes(true))
+		}
+		p.bar = progressbar.NewOptions64(max, opts...)
+	}
+	p.bar.Set64(done)
+}
+
+func (p *progress) finish() {
+	if p == nil || p.bar == nil {
+		return
+	}
+	p.bar.Finish()
+	fmt.Fprintln(p.w)
+}

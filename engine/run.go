@@ -1,0 +1,537 @@
+package engine
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/reprint-news/reprint/article"
+	"github.com/reprint-news/reprint/cluster"
+	"github.com/reprint-news/reprint/index"
+	"github.com/reprint-news/reprint/match"
+	"github.com/reprint-news/reprint/text"
+)
+
+// Status of an article after the run.
+const (
+	statusOK           uint8 = iota
+	statusTooShort           // fewer than MinTokens tokens
+	statusEmptyAfterBP       // nothing left after boilerplate removal
+)
+
+// doc is the in-memory record of one article (kept small: 1M of them).
+type doc struct {
+	id        string
+	published int64 // unix nanoseconds, 0 when unknown
+	spillOff  int64 // offset of the token record in the token spill
+	setOff    int64 // offset (in uint32s) of the shingle set in the set spill
+	exact     uint64
+	nTokens   uint32 // tokens before boilerplate removal
+	kept      uint32 // tokens after boilerplate removal
+	setLen    uint32
+	status    uint8
+	pos       article.Pos // where the record was read (for issues raised later)
+}
+
+// Dedup runs the batch pipeline over the articles under paths.
+func Dedup(ctx context.Context, paths []string, cfg Config) (*Result, error) {
+	r, err := newRun(cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer r.close()
+	start := time.Now()
+	if err := r.ingest(ctx, paths); err != nil {
+		return nil, err
+	}
+	return r.finish(ctx, start)
+}
+
+type run struct {
+	cfg    Config
+	bands  index.Bands
+	tmp    string
+	spill  *spill
+	sets   *os.File
+	docs   []doc
+	ids    map[string]uint32
+	bp     *text.Boilerplate
+	bpSet  *text.BoilerplateSet
+	keys   []uint32
+	stats  Stats
+	issues []article.Issue
+	mu     sync.Mutex // guards issues and stats counters touched by the reader
+	stages map[string]time.Duration
+}
+
+func newRun(cfg Config) (*run, error) {
+	def := DefaultConfig()
+	if cfg.K <= 0 {
+		cfg.K = def.K
+	}
+	if cfg.W <= 0 {
+		cfg.W = def.W
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = runtime.GOMAXPROCS(0)
+	}
+	if cfg.Threshold <= 0 || cfg.Threshold > 1 {
+		return nil, fmt.Errorf("threshold %v out of (0, 1]", cfg.Threshold)
+	}
+	if cfg.Containment <= 0 || cfg.Containment > 1 {
+		return nil, fmt.Errorf("containment %v out of (0, 1]", cfg.Containment)
+	}
+	if cfg.Boilerplate.MinDocs == 0 {
+		cfg.Boilerplate = def.Boilerplate
+	}
+	if cfg.Read.Workers == 0 {
+		cfg.Read.Workers = cfg.Workers
+	}
+	tmp, err := os.MkdirTemp(cfg.TempDir, "reprint-")
+	if err != nil {
+		return nil, fmt.Errorf("creating temp dir: %w", err)
+	}
+	r := &run{
+		cfg:    cfg,
+		bands:  cfg.Bands(),
+		tmp:    tmp,
+		ids:    make(map[string]uint32),
+		bp:     text.NewBoilerplate(cfg.Boilerplate),
+		stages: make(map[string]time.Duration),
+	}
+	r.stats.Skipped = map[string]int64{}
+	r.stats.Altered = map[string]int64{}
+	r.stats.Pairs = map[string]int{}
+	if r.spill, err = newSpill(tmp + "/tokens.spill"); err != nil {
+		r.close()
+		return nil, err
+	}
+	return r, nil
+}
+
+func (r *run) close() {
+	if r.spill != nil {
+		r.spill.close()
+	}
+	if r.sets != nil {
+		r.sets.Close()
+	}
+	os.RemoveAll(r.tmp)
+}
+
+func (r *run) progress(stage string, done, total int64) {
+	if r.cfg.Progress != nil {
+		r.cfg.Progress(stage, done, total)
+	}
+}
+
+// issue records a reader's issue: a skipped one is an input record that
+// never became an article, so it counts as a record.
+func (r *run) issue(is article.Issue) { r.addIssue(is, true) }
+
+// engineIssue records an issue about a record already counted.
+func (r *run) engineIssue(is article.Issue) { r.addIssue(is, false) }
+
+func (r *run) addIssue(is article.Issue, countRecord bool) {
+	r.mu.Lock()
+	r.issues = append(r.issues, is)
+	if is.Skipped {
+		if countRecord {
+			r.stats.Records++
+		}
+		r.stats.Skipped[is.Reason]++
+	} else {
+		r.stats.Altered[is.Reason]++
+	}
+	r.mu.Unlock()
+}
+
+// tokenized is stage 1's per-article output.
+type tokenized struct {
+	rec   article.Record
+	toks  []uint32
+	lines []text.Line
+}
+
+type batch struct {
+	seq  int
+	recs []article.Record
+	out  []tokenized
+}
+
+const batchSize = 128
+
+// ingest is stage 1: read, tokenize in parallel, then — in input order —
+// assign indices, check ids, feed the boilerplate detector and spill.
+func (r *run) ingest(ctx context.Context, paths []string) error {
+	t0 := time.Now()
+	workers := r.cfg.Workers
+	todo := make(chan *batch, workers*2)
+	done := make(chan *batch, workers*2)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var d text.Doc
+			for b := range todo {
+				b.out = make([]tokenized, len(b.recs))
+				for i, rec := range b.recs {
+					d.Tokenize(rec.Article.Text)
+					t := tokenized{rec: rec, toks: make([]uint32, len(d.Tokens)), lines: slices.Clone(d.Lines)}
+					for k, tok := range d.Tokens {
+						t.toks[k] = tok.Hash
+					}
+					b.out[i] = t
+				}
+				done <- b
+			}
+		}()
+	}
+	// Collector: restores input order.
+	collectErr := make(chan error, 1)
+	go func() {
+		pending := map[int]*batch{}
+		next := 0
+		var err error
+		for b := range done {
+			pending[b.seq] = b
+			for {
+				nb, ok := pending[next]
+				if !ok {
+					break
+				}
+				delete(pending, next)
+				next++
+				if err == nil {
+					err = r.collect(nb)
+				}
+			}
+		}
+		collectErr <- err
+	}()
+
+	seq := 0
+	cur := &batch{}
+	var readBytes int64
+	emit := func(rec article.Record) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		cur.recs = append(cur.recs, rec)
+		readBytes += rec.Bytes
+		if len(cur.recs) == batchSize {
+			cur.seq = seq
+			seq++
+			todo <- cur
+			cur = &batch{}
+			r.progress("read", readBytes, 0)
+		}
+		return nil
+	}
+	readErr := article.Read(ctx, paths, r.cfg.Read, emit, r.issue)
+	if len(cur.recs) > 0 {
+		cur.seq = seq
+		todo <- cur
+	}
+	close(todo)
+	wg.Wait()
+	close(done)
+	if err := <-collectErr; err != nil {
+		return err
+	}
+	if readErr != nil {
+		return readErr
+	}
+	if err := r.spill.flush(); err != nil {
+		return err
+	}
+	r.stages["read+tokenize"] = time.Since(t0)
+	return nil
+}
+
+// collect handles one batch in input order.
+func (r *run) collect(b *batch) error {
+	for _, t := range b.out {
+		a := &t.rec.Article
+		r.mu.Lock()
+		r.stats.Records++
+		r.stats.Bytes += t.rec.Bytes
+		r.mu.Unlock()
+		if _, dup := r.ids[a.ID]; dup {
+			r.engineIssue(article.Issue{Pos: t.rec.Pos, Reason: "duplicate_id", Detail: fmt.Sprintf("id %q was already used by an earlier record; the first one is kept", clip(a.ID, 80)), Skipped: true})
+			continue
+		}
+		idx := uint32(len(r.docs))
+		r.ids[a.ID] = idx
+		d := doc{id: a.ID, nTokens: uint32(len(t.toks)), pos: t.rec.Pos}
+		if !a.Published.IsZero() {
+			d.published = a.Published.UnixNano()
+		}
+		if len(t.toks) < r.cfg.MinTokens {
+			d.status = statusTooShort
+			r.engineIssue(article.Issue{Pos: t.rec.Pos, Reason: "too_short", Detail: fmt.Sprintf("%d tokens, fewer than --min-tokens %d", len(t.toks), r.cfg.MinTokens), Skipped: true})
+		} else {
+			r.bp.Add(a.Text, t.lines)
+			off, err := r.spill.write(t.toks, t.lines)
+			if err != nil {
+				return err
+			}
+			d.spillOff = off
+		}
+		r.docs = append(r.docs, d)
+	}
+	return nil
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// finish runs stages 2–6 and builds the result.
+func (r *run) finish(ctx context.Context, start time.Time) (*Result, error) {
+	r.bpSet = r.bp.Set()
+	if err := r.fingerprint(ctx); err != nil {
+		return nil, err
+	}
+	t0 := time.Now()
+	classes, exactEdges := r.exactClasses()
+	r.stages["exact"] = time.Since(t0)
+
+	t0 = time.Now()
+	canon := make([]uint32, 0, len(classes))
+	canon = append(canon, classes...)
+	cands, cst := index.Candidates(r.keys, canon, r.bands.B, r.cfg.MaxBucket, r.cfg.Workers)
+	r.keys = nil // band keys are no longer needed
+	r.stats.Candidates = cst
+	r.stages["candidates"] = time.Since(t0)
+
+	t0 = time.Now()
+	pairs, err := r.verify(ctx, exactEdges, cands)
+	if err != nil {
+		return nil, err
+	}
+	r.stages["verify"] = time.Since(t0)
+
+	t0 = time.Now()
+	res, err := r.group(pairs)
+	if err != nil {
+		return nil, err
+	}
+	r.stages["group"] = time.Since(t0)
+	r.stats.Elapsed = time.Since(start)
+	r.stats.Stages = r.stages
+	res.Stats = r.stats
+	return res, nil
+}
+
+// exactClasses groups analyzed articles by exact hash. It returns the
+// first article of every class (input order) and the edges joining each
+// other member to its class's first article.
+func (r *run) exactClasses() (firsts []uint32, edges []index.Pair) {
+	order := make([]uint32, 0, len(r.docs))
+	for i := range r.docs {
+		if r.docs[i].status == statusOK {
+			order = append(order, uint32(i))
+		}
+	}
+	r.stats.Articles = len(order)
+	slices.SortFunc(order, func(a, b uint32) int {
+		if c := cmp.Compare(r.docs[a].exact, r.docs[b].exact); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	for i := 0; i < len(order); {
+		j := i + 1
+		for j < len(order) && r.docs[order[j]].exact == r.docs[order[i]].exact {
+			edges = append(edges, index.MakePair(order[i], order[j]))
+			j++
+		}
+		firsts = append(firsts, order[i])
+		i = j
+	}
+	slices.Sort(firsts)
+	slices.Sort(edges)
+	return firsts, edges
+}
+
+// verify compares every exact edge and candidate pair on the shingle sets
+// and keeps those with a relation. Parallel over chunks; ordered output.
+func (r *run) verify(ctx context.Context, exactEdges, cands []index.Pair) ([]Pair, error) {
+	all := make([]index.Pair, 0, len(exactEdges)+len(cands))
+	all = append(all, exactEdges...)
+	all = append(all, cands...)
+	slices.Sort(all)
+	all = slices.Compact(all)
+	r.stats.Verified = len(all)
+	workers := r.cfg.Workers
+	chunk := max(1024, len(all)/(workers*8)+1)
+	nChunks := (len(all) + chunk - 1) / chunk
+	out := make([][]Pair, nChunks)
+	errs := make([]error, nChunks)
+	next := make(chan int, nChunks)
+	for c := 0; c < nChunks; c++ {
+		next <- c
+	}
+	close(next)
+	var wg sync.WaitGroup
+	var doneN int64
+	var progMu sync.Mutex
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var bufA, bufB []uint32
+			lastA := uint32(1<<32 - 1)
+			for c := range next {
+				if ctx.Err() != nil {
+					errs[c] = ctx.Err()
+					continue
+				}
+				lo, hi := c*chunk, min((c+1)*chunk, len(all))
+				for _, p := range all[lo:hi] {
+					a, b := p.Docs()
+					var err error
+					if a != lastA {
+						if bufA, err = r.readSet(a, bufA); err != nil {
+							errs[c] = err
+							break
+						}
+						lastA = a
+					}
+					if bufB, err = r.readSet(b, bufB); err != nil {
+						errs[c] = err
+						break
+					}
+					o := match.Compare(bufA, bufB)
+					rel, aContains := match.Classify(o, r.docs[a].exact == r.docs[b].exact, r.cfg.matchConfig())
+					if rel == match.None {
+						continue
+					}
+					vp := Pair{Relation: rel, Jaccard: round4(o.Jaccard()), Containment: round4(o.Containment()), ai: a, bi: b}
+					if rel == match.Contains && !aContains {
+						vp.ai, vp.bi = b, a
+					}
+					vp.A, vp.B = r.docs[vp.ai].id, r.docs[vp.bi].id
+					out[c] = append(out[c], vp)
+				}
+				progMu.Lock()
+				doneN += int64(hi - lo)
+				r.progress("verify", doneN, int64(len(all)))
+				progMu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	var pairs []Pair
+	for _, o := range out {
+		pairs = append(pairs, o...)
+	}
+	return pairs, nil
+}
+
+func round4(x float64) float64 {
+	return float64(int64(x*10000+0.5)) / 10000
+}
+
+// less orders articles for choosing a representative: earliest published
+// (known dates first), else longest (kept tokens), else smallest id.
+func (r *run) less(a, b uint32) bool {
+	da, db := &r.docs[a], &r.docs[b]
+	if (da.published != 0) != (db.published != 0) {
+		return da.published != 0
+	}
+	if da.published != db.published {
+		return da.published < db.published
+	}
+	if da.kept != db.kept {
+		return da.kept > db.kept
+	}
+	return da.id < db.id
+}
+
+// group builds duplicate groups, the keep list and the result.
+func (r *run) group(pairs []Pair) (*Result, error) {
+	var edges []cluster.Edge
+	sim := make(map[index.Pair]float64)
+	for _, p := range pairs {
+		if p.Relation == match.Exact || p.Relation == match.NearDuplicate {
+			edges = append(edges, cluster.Edge{A: p.ai, B: p.bi})
+			sim[index.MakePair(p.ai, p.bi)] = p.Jaccard
+		}
+	}
+	var bufA, bufB []uint32
+	var readErr error
+	within := func(rep, m uint32) bool {
+		if j, ok := sim[index.MakePair(rep, m)]; ok {
+			return j >= r.cfg.Threshold
+		}
+		var err error
+		if bufA, err = r.readSet(rep, bufA); err != nil {
+			readErr = err
+			return false
+		}
+		if bufB, err = r.readSet(m, bufB); err != nil {
+			readErr = err
+			return false
+		}
+		return match.Compare(bufA, bufB).Jaccard() >= r.cfg.Threshold
+	}
+	groups := cluster.DupGroups(len(r.docs), edges, r.less, within)
+	if readErr != nil {
+		return nil, readErr
+	}
+	res := &Result{Config: r.cfg, Bands: r.bands, Pairs: pairs, Boilerplate: r.bpSet.Lines}
+	dropped := make(map[uint32]bool)
+	for i, g := range groups {
+		og := Group{ID: fmt.Sprintf("g%06d", i+1), Representative: r.docs[g.Rep].id}
+		for _, m := range g.Members {
+			og.Members = append(og.Members, r.docs[m].id)
+			if m != g.Rep {
+				dropped[m] = true
+			}
+		}
+		res.Groups = append(res.Groups, og)
+		r.stats.GroupedArticles += len(g.Members)
+	}
+	for i := range r.docs {
+		if r.docs[i].status == statusOK && !dropped[uint32(i)] {
+			res.Keep = append(res.Keep, r.docs[i].id)
+		}
+	}
+	for _, p := range pairs {
+		r.stats.Pairs[string(p.Relation)]++
+		if p.Relation == match.Exact {
+			r.stats.ExactDups++
+		}
+	}
+	r.stats.Groups = len(res.Groups)
+	r.stats.Keep = len(res.Keep)
+	r.stats.Boilerplate = r.bpSet.Len()
+	slices.SortStableFunc(r.issues, func(a, b article.Issue) int {
+		if c := strings.Compare(a.Pos.File, b.Pos.File); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Pos.Line, b.Pos.Line); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Reason, b.Reason)
+	})
+	res.Issues = r.issues
+	return res, nil
+}

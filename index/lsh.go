@@ -1,0 +1,239 @@
+// Package index finds candidate pairs of similar articles without comparing
+// every pair: banded locality-sensitive hashing over MinHash signatures.
+//
+// # Banding and the S-curve
+//
+// A signature of K values is cut into B bands of R rows (B·R ≤ K). Two
+// articles become candidates when all R values of at least one band agree.
+// For a pair with Jaccard similarity s (each signature value agrees with
+// probability s) the probability of becoming a candidate is the S-curve
+//
+//	P(s) = 1 − (1 − s^R)^B
+//
+// ChooseBands picks (B, R) from a target similarity t: among all layouts
+// with B·R ≤ K it keeps those with P(t) ≥ MinRecallAtTarget (0.9) and,
+// of these, takes the one with the smallest false-positive area
+// ∫₀ᵗ P(s) ds (ties: more rows). Pairs above t are then found with
+// probability rising steeply towards 1 — P(t + 0.05) ≥ 0.99 for every
+// t ≥ 0.4 at K = 256 — while pairs well below t rarely become candidates.
+// Every candidate is verified on the real shingle sets afterwards (package
+// match), so false positives cost time, never correctness.
+//
+// # Candidate generation
+//
+// Band keys are 32-bit hashes of a band's R values (collisions only add
+// candidates that verification rejects). For each band, (key, doc) pairs
+// are packed into uint64 and sorted; every run of equal keys is a bucket
+// whose members are paired. A bucket larger than MaxBucket (a template
+// repeated thousands of times) would yield quadratically many pairs, so each
+// of its members is paired only with the next MaxBucket members of the run
+// — enough for the duplicate groups to connect — and the event is counted.
+// Bands are processed in parallel; the result is sorted and deduplicated,
+// so it does not depend on the number of workers.
+package index
+
+import (
+	"math"
+	"slices"
+	"sync"
+)
+
+// MinRecallAtTarget is the S-curve height required at the target similarity.
+const MinRecallAtTarget = 0.9
+
+// DefaultMaxBucket bounds the pairs taken from one oversized bucket.
+const DefaultMaxBucket = 256
+
+// Bands is a banding layout.
+type Bands struct {
+	B int `json:"bands"`
+	R int `json:"rows"`
+}
+
+// Prob returns the probability that a pair with Jaccard s becomes a candidate.
+func (p Bands) Prob(s float64) float64 {
+	return 1 - math.Pow(1-math.Pow(s, float64(p.R)), float64(p.B))
+}
+
+func (p Bands) fpArea(t float64) float64 {
+	const steps = 200
+	sum := 0.0
+	for i := 0; i < steps; i++ {
+		s := t * (float64(i) + 0.5) / steps
+		sum += p.Prob(s)
+	}
+	return sum * t / steps
+}
+
+// ChooseBands returns the layout for target similarity t and signature
+// length k (see the package comment for the rule).
+func ChooseBands(t float64, k int) Bands {
+	t = math.Min(math.Max(t, 0.01), 0.99)
+	best := Bands{B: k, R: 1}
+	bestArea := math.Inf(1)
+	for r := 1; r <= k; r++ {
+		b := k / r
+		p := Bands{B: b, R: r}
+		if p.Prob(t) < MinRecallAtTarget {
+			continue
+		}
+		if a := p.fpArea(t); a <= bestArea {
+			best, bestArea = p, a
+		}
+	}
+	return best
+}
+
+// Keys appends the B band keys of a signature to dst.
+func (p Bands) Keys(dst []uint32, sig []uint32) []uint32 {
+	for band := 0; band < p.B; band++ {
+		h := uint64(band+1) * 0x9e3779b97f4a7c15
+		for _, v := range sig[band*p.R : (band+1)*p.R] {
+			h = mix64(h ^ uint64(v))
+		}
+		dst = append(dst, uint32(h>>32))
+	}
+	return dst
+}
+
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
+}
+
+// Pair packs two document indices a < b as a<<32 | b.
+type Pair uint64
+
+// MakePair returns the pair of i and j in canonical order.
+func MakePair(i, j uint32) Pair {
+	if i > j {
+		i, j = j, i
+	}
+	return Pair(uint64(i)<<32 | uint64(j))
+}
+
+// Docs returns the two indices, smaller first.
+func (p Pair) Docs() (uint32, uint32) { return uint32(p >> 32), uint32(p) }
+
+// CandidateStats describes a candidate-generation run.
+type CandidateStats struct {
+	Buckets       int `json:"buckets"`        // buckets with two or more members
+	CappedBuckets int `json:"capped_buckets"` // buckets larger than MaxBucket
+	LargestBucket int `json:"largest_bucket"`
+	RawPairs      int `json:"raw_pairs"` // pairs before deduplication across bands
+	Pairs         int `json:"pairs"`     // distinct candidate pairs
+}
+
+// Candidates returns the distinct candidate pairs, sorted, among the
+// documents listed in docs. keys holds B keys per document: the keys of
+// docs[i] are keys[i*B:(i+1)*B]. workers ≥ 1 bands are processed at a time.
+func Candidates(keys []uint32, docs []uint32, b, maxBucket, workers int) ([]Pair, CandidateStats) {
+	if maxBucket <= 0 {
+		maxBucket = DefaultMaxBucket
+	}
+	if workers < 1 {
+		workers = 1
+	}
+	n := len(docs)
+	type result struct {
+		pairs []Pair
+		st    CandidateStats
+	}
+	results := make([]result, workers)
+	var wg sync.WaitGroup
+	next := make(chan int, b)
+	for band := 0; band < b; band++ {
+		next <- band
+	}
+	close(next)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			res := &results[w]
+			entries := make([]uint64, n)
+			scratch := make([]uint64, n)
+			for band := range next {
+				for i := 0; i < n; i++ {
+					entries[i] = uint64(keys[i*b+band])<<32 | uint64(docs[i])
+				}
+				radixSort(entries, scratch)
+				for lo := 0; lo < n; {
+					hi := lo + 1
+					key := entries[lo] >> 32
+					for hi < n && entries[hi]>>32 == key {
+						hi++
+					}
+					if m := hi - lo; m > 1 {
+						res.st.Buckets++
+						if m > res.st.LargestBucket {
+							res.st.LargestBucket = m
+						}
+						if m > maxBucket {
+							res.st.CappedBuckets++
+						}
+						for x := lo; x < hi; x++ {
+							end := min(hi, x+1+maxBucket)
+							for y := x + 1; y < end; y++ {
+								res.pairs = append(res.pairs, MakePair(uint32(entries[x]), uint32(entries[y])))
+							}
+						}
+					}
+					lo = hi
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	var st CandidateStats
+	total := 0
+	for _, r := range results {
+		total += len(r.pairs)
+	}
+	all := make([]Pair, 0, total)
+	for _, r := range results {
+		all = append(all, r.pairs...)
+		st.Buckets += r.st.Buckets
+		st.CappedBuckets += r.st.CappedBuckets
+		st.LargestBucket = max(st.LargestBucket, r.st.LargestBucket)
+	}
+	st.RawPairs = len(all)
+	slices.Sort(all)
+	all = slices.Compact(all)
+	st.Pairs = len(all)
+	return all, st
+}
+
+// radixSort sorts v in place (LSD, 16-bit digits, 4 passes), about 4×
+// faster than a comparison sort for the millions of entries per band.
+// buf is scratch space of the same length.
+func radixSort(v, buf []uint64) {
+	if len(v) < 256 {
+		slices.Sort(v)
+		return
+	}
+	src, dst := v, buf[:len(v)]
+	var count [1 << 16]int
+	for shift := uint(0); shift < 64; shift += 16 {
+		clear(count[:])
+		for _, x := range src {
+			count[(x>>shift)&0xffff]++
+		}
+		sum := 0
+		for i, c := range count {
+			count[i] = sum
+			sum += c
+		}
+		for _, x := range src {
+			d := (x >> shift) & 0xffff
+			dst[count[d]] = x
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	// after 4 passes the data is back in v
+}

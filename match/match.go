@@ -1,0 +1,92 @@
+// Package match verifies candidate pairs on their real shingle sets and
+// classifies the relation between two articles. No pair reaches the output
+// without passing through Compare: LSH only proposes, this package decides.
+package match
+
+// Relation is how two articles relate.
+type Relation string
+
+// Relations, strongest first.
+const (
+	// Exact: identical folded token sequences after boilerplate removal.
+	Exact Relation = "exact"
+	// NearDuplicate: Jaccard similarity of shingle sets ≥ Config.Threshold.
+	NearDuplicate Relation = "near_duplicate"
+	// Contains: one article holds ≥ Config.Containment of the other's
+	// shingles (a reprint with additions); reported with the container first.
+	Contains Relation = "contains"
+	// None: no relation.
+	None Relation = ""
+)
+
+// Config holds the decision thresholds.
+type Config struct {
+	// Threshold is the Jaccard similarity from which two articles are near
+	// duplicates.
+	Threshold float64 `json:"threshold"`
+	// Containment is the fraction of the smaller article's shingles that
+	// the larger must hold for a contains relation.
+	Containment float64 `json:"containment"`
+}
+
+// Overlap is the exact comparison of two shingle sets.
+type Overlap struct {
+	Inter, SizeA, SizeB int
+}
+
+// Jaccard returns |A∩B| / |A∪B| (0 for two empty sets).
+func (o Overlap) Jaccard() float64 {
+	u := o.SizeA + o.SizeB - o.Inter
+	if u == 0 {
+		return 0
+	}
+	return float64(o.Inter) / float64(u)
+}
+
+// Containment returns |A∩B| / min(|A|, |B|): how much of the smaller set
+// the larger one holds.
+func (o Overlap) Containment() float64 {
+	m := min(o.SizeA, o.SizeB)
+	if m == 0 {
+		return 0
+	}
+	return float64(o.Inter) / float64(m)
+}
+
+// Compare intersects two sorted, duplicate-free sets.
+func Compare(a, b []uint32) Overlap {
+	o := Overlap{SizeA: len(a), SizeB: len(b)}
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		x, y := a[i], b[j]
+		switch {
+		case x < y:
+			i++
+		case x > y:
+			j++
+		default:
+			o.Inter++
+			i++
+			j++
+		}
+	}
+	return o
+}
+
+// Classify returns the relation implied by an overlap. sameExact reports
+// that the two articles have the same exact content hash; it is honoured
+// only when the sets agree too (Jaccard 1), so a hash collision cannot
+// produce an exact relation. aContainsB is meaningful for Contains: true
+// when A is the container (the larger set).
+func Classify(o Overlap, sameExact bool, cfg Config) (rel Relation, aContainsB bool) {
+	j := o.Jaccard()
+	switch {
+	case sameExact && o.Inter == o.SizeA && o.Inter == o.SizeB && o.Inter > 0:
+		return Exact, false
+	case j >= cfg.Threshold:
+		return NearDuplicate, false
+	case o.Containment() >= cfg.Containment:
+		return Contains, o.SizeA >= o.SizeB
+	}
+	return None, false
+}

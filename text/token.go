@@ -1,0 +1,292 @@
+// Package text turns article text into what the fingerprints are made of:
+// Unicode-normalized, case- and punctuation-folded word tokens that keep
+// their byte offsets into the original text, grouped into lines, plus
+// corpus-level boilerplate detection over those lines.
+//
+// Normalization (applied per token, so offsets always point into the text
+// as read):
+//
+//   - NFKC, with a fast path: ASCII runs are never handed to the
+//     normalizer, and a non-ASCII token is normalized only when
+//     norm.NFKC.IsNormalString reports it is not already normal.
+//   - Case folding to lower case (unicode.ToLower after NFKC).
+//   - Quote and dash folding: apostrophes of every kind (' ’ ‘ ʼ ′ `)
+//     inside a word are dropped, so "Kan’ani", "Kana'ani" and "Kanaani"
+//     differ only by the letters themselves ("kanani" / "kanaani"); every
+//     other quote and every dash or hyphen separates tokens.
+//
+// A token is a maximal run of letters, marks and digits (any script). Han,
+// Hiragana, Katakana and Thai characters, which are written without spaces,
+// are one token per character so that shingles still work for them.
+//
+// Token hashes are 32-bit FNV-1a over the folded UTF-8 bytes, finalized with
+// a murmur3 mixer. They are part of the fingerprint format: changing the
+// hash changes every fingerprint, so it is versioned by FingerprintVersion.
+package text
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// FingerprintVersion names the tokenization + hashing scheme. Stored
+// fingerprints from different versions must not be compared.
+const FingerprintVersion = 1
+
+// Token is one word of an article.
+type Token struct {
+	Start, End int    // byte offsets into the original text
+	Hash       uint32 // hash of the folded form
+}
+
+// Line is one line of the original text (split on '\n') that holds at
+// least one token.
+type Line struct {
+	Start, End int    // byte offsets of the line in the original text (End excludes '\n')
+	First      int    // index of the line's first token in Doc.Tokens
+	N          int    // number of tokens on the line
+	Hash       uint64 // hash of the line's folded token sequence (whitespace-, case- and punctuation-insensitive)
+}
+
+// Doc is a tokenized article. The slices are reused by Tokenize when the
+// same Doc is passed again.
+type Doc struct {
+	Tokens []Token
+	Lines  []Line
+	buf    []byte // scratch for folding non-ASCII tokens
+}
+
+const (
+	fnvOffset32 = 2166136261
+	fnvPrime32  = 16777619
+)
+
+// fmix32 is murmur3's finalizer: it spreads FNV's weak low bits.
+func fmix32(h uint32) uint32 {
+	h ^= h >> 16
+	h *= 0x85ebca6b
+	h ^= h >> 13
+	h *= 0xc2b2ae35
+	h ^= h >> 16
+	return h
+}
+
+// mix64 is the splitmix64 finalizer.
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
+}
+
+// HashWord returns the token hash of an already-folded word; exported so
+// that tests and other packages can hash a word the same way.
+func HashWord(folded string) uint32 {
+	h := uint32(fnvOffset32)
+	for i := 0; i < len(folded); i++ {
+		h = (h ^ uint32(folded[i])) * fnvPrime32
+	}
+	return fmix32(h)
+}
+
+// asciiClass: 0 separator, 1 lower letter/digit, 2 upper letter, 3 apostrophe.
+var asciiClass = func() (t [128]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = 1
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = 1
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = 2
+	}
+	t['\''] = 3
+	t['`'] = 3
+	return
+}()
+
+func isApostrophe(r rune) bool {
+	switch r {
+	case '\'', '`', '\u2019', '\u2018', '\u02bc', '\u2032', '\u02b9', '\uff07':
+		return true
+	}
+	return false
+}
+
+// isSingleRuneWord reports scripts written without spaces.
+func isSingleRuneWord(r rune) bool {
+	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) ||
+		unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Thai, r)
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) || unicode.IsNumber(r)
+}
+
+// Tokenize splits s into tokens and lines, reusing d's storage. It never
+// fails: invalid UTF-8 bytes are treated as separators.
+func (d *Doc) Tokenize(s string) {
+	d.Tokens = d.Tokens[:0]
+	d.Lines = d.Lines[:0]
+	lineStart := 0
+	lineFirst := 0
+	i := 0
+	n := len(s)
+	endLine := func(end int) {
+		if k := len(d.Tokens) - lineFirst; k > 0 {
+			h := uint64(0x9e3779b97f4a7c15)
+			for _, t := range d.Tokens[lineFirst:] {
+				h = mix64(h ^ uint64(t.Hash))
+			}
+			d.Lines = append(d.Lines, Line{Start: lineStart, End: end, First: lineFirst, N: k, Hash: h})
+		}
+		lineFirst = len(d.Tokens)
+	}
+	for i < n {
+		c := s[i]
+		if c == '\n' {
+			endLine(i)
+			i++
+			lineStart = i
+			continue
+		}
+		if c < utf8.RuneSelf {
+			cl := asciiClass[c]
+			if cl == 0 || cl == 3 {
+				i++
+				continue
+			}
+			// Fast path: a pure ASCII word.
+			start := i
+			h := uint32(fnvOffset32)
+			for i < n {
+				c = s[i]
+				if c >= utf8.RuneSelf {
+					break
+				}
+				cl = asciiClass[c]
+				if cl == 0 {
+					break
+				}
+				if cl == 3 { // apostrophe: part of the word only between word characters
+					if i+1 < n && (s[i+1] >= utf8.RuneSelf || asciiClass[s[i+1]] == 1 || asciiClass[s[i+1]] == 2) {
+						i++
+						continue
+					}
+					break
+				}
+				if cl == 2 {
+					c += 'a' - 'A'
+				}
+				h = (h ^ uint32(c)) * fnvPrime32
+				i++
+			}
+			if i < n && s[i] >= utf8.RuneSelf {
+				// The word continues with non-ASCII characters: slow path from its start.
+				i = d.slowWord(s, start)
+				continue
+			}
+			d.Tokens = append(d.Tokens, Token{Start: start, End: i, Hash: fmix32(h)})
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size <= 1 {
+			i++
+			continue
+		}
+		if isSingleRuneWord(r) {
+			d.appendFolded(s, i, i+size)
+			i += size
+			continue
+		}
+		if !isWordRune(r) {
+			i += size
+			continue
+		}
+		i = d.slowWord(s, i)
+	}
+	endLine(n)
+}
+
+// slowWord scans a word that contains non-ASCII characters starting at
+// start, appends its token and returns the offset after it.
+func (d *Doc) slowWord(s string, start int) int {
+	i := start
+	n := len(s)
+	for i < n {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size <= 1 {
+			break
+		}
+		if isApostrophe(r) {
+			if i+size < n {
+				r2, _ := utf8.DecodeRuneInString(s[i+size:])
+				if isWordRune(r2) && !isSingleRuneWord(r2) {
+					i += size
+					continue
+				}
+			}
+			break
+		}
+		if !isWordRune(r) || isSingleRuneWord(r) {
+			break
+		}
+		i += size
+	}
+	if i == start { // cannot happen for callers that checked isWordRune; stay safe
+		return start + 1
+	}
+	d.appendFolded(s, start, i)
+	return i
+}
+
+// appendFolded normalizes s[start:end] (NFKC, lower case, apostrophes
+// dropped) and appends it as a token.
+func (d *Doc) appendFolded(s string, start, end int) {
+	w := s[start:end]
+	if !norm.NFKC.IsNormalString(w) {
+		w = norm.NFKC.String(w)
+	}
+	b := d.buf[:0]
+	for _, r := range w {
+		if isApostrophe(r) {
+			continue
+		}
+		b = utf8.AppendRune(b, unicode.ToLower(r))
+	}
+	d.buf = b
+	h := uint32(fnvOffset32)
+	for _, c := range b {
+		h = (h ^ uint32(c)) * fnvPrime32
+	}
+	d.Tokens = append(d.Tokens, Token{Start: start, End: end, Hash: fmix32(h)})
+}
+
+// Fold returns the normalized form of a single word or phrase as the
+// tokenizer sees it: its tokens' folded forms joined by single spaces.
+// It is meant for display, tests and term extraction, not the hot path.
+func Fold(s string) string {
+	var d Doc
+	d.Tokenize(s)
+	out := make([]byte, 0, len(s))
+	for i, t := range d.Tokens {
+		if i > 0 {
+			out = append(out, ' ')
+		}
+		w := s[t.Start:t.End]
+		if !norm.NFKC.IsNormalString(w) {
+			w = norm.NFKC.String(w)
+		}
+		for _, r := range w {
+			if isApostrophe(r) {
+				continue
+			}
+			out = utf8.AppendRune(out, unicode.ToLower(r))
+		}
+	}
+	return string(out)
+}
