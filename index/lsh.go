@@ -129,8 +129,8 @@ type CandidateStats struct {
 }
 
 // Candidates returns the distinct candidate pairs, sorted, among the
-// documents listed in docs. keys holds B keys per document: the keys of
-// docs[i] are keys[i*B:(i+1)*B]. workers ≥ 1 bands are processed at a time.
+// documents listed in docs. keys holds B keys per document id: the keys of
+// document d are keys[d*B:(d+1)*B]. workers ≥ 1 bands are processed at a time.
 func Candidates(keys []uint32, docs []uint32, b, maxBucket, workers int) ([]Pair, CandidateStats) {
 	if maxBucket <= 0 {
 		maxBucket = DefaultMaxBucket
@@ -159,9 +159,9 @@ func Candidates(keys []uint32, docs []uint32, b, maxBucket, workers int) ([]Pair
 			scratch := make([]uint64, n)
 			for band := range next {
 				for i := 0; i < n; i++ {
-					entries[i] = uint64(keys[i*b+band])<<32 | uint64(docs[i])
+					entries[i] = uint64(keys[int(docs[i])*b+band])<<32 | uint64(docs[i])
 				}
-				radixSort(entries, scratch)
+				SortUint64(entries, scratch)
 				for lo := 0; lo < n; {
 					hi := lo + 1
 					key := entries[lo] >> 32
@@ -208,10 +208,10 @@ func Candidates(keys []uint32, docs []uint32, b, maxBucket, workers int) ([]Pair
 	return all, st
 }
 
-// radixSort sorts v in place (LSD, 16-bit digits, 4 passes), about 4×
-// faster than a comparison sort for the millions of entries per band.
-// buf is scratch space of the same length.
-func radixSort(v, buf []uint64) {
+// SortUint64 sorts v in place: LSD radix sort, 16-bit digits, 4 passes —
+// several times faster than a comparison sort for the millions of entries
+// per band. buf is scratch space at least as long as v.
+func SortUint64(v, buf []uint64) {
 	if len(v) < 256 {
 		slices.Sort(v)
 		return

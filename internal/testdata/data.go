@@ -1,0 +1,47 @@
+// Package testdata locates the project's development data for tests and
+// benchmarks: $REPRINT_DATA, else ../shared/data beside the repository.
+package testdata
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// Dir returns the development data directory, or "" when it is absent.
+func Dir() string {
+	if d := os.Getenv("REPRINT_DATA"); d != "" {
+		return d
+	}
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		return ""
+	}
+	// file is <repo>/internal/testdata/data.go
+	d := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "data")
+	if _, err := os.Stat(filepath.Join(d, "README.md")); err != nil {
+		return ""
+	}
+	return d
+}
+
+// Require returns the data directory or stops the test: a failure under CI
+// (where the data must be present), a skip elsewhere.
+func Require(t testing.TB) string {
+	t.Helper()
+	d := Dir()
+	if d == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("development data not found: set REPRINT_DATA or place shared/data beside the repository")
+		}
+		t.Skip("development data not found (set REPRINT_DATA)")
+	}
+	return d
+}
+
+// Repo returns the repository root.
+func Repo() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
