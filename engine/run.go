@@ -310,7 +310,7 @@ func (r *run) finish(ctx context.Context, start time.Time) (*Result, error) {
 	t0 = time.Now()
 	canon := make([]uint32, 0, len(classes))
 	canon = append(canon, classes...)
-	cands, cst := index.Candidates(r.keys, canon, r.bands.B, r.cfg.MaxBucket, r.cfg.Workers)
+	cands, cst := index.Candidates(r.keys, canon, r.bands.B, r.bands.M, r.cfg.MaxBucket, r.cfg.Workers)
 	r.keys = nil // band keys are no longer needed
 	r.stats.Candidates = cst
 	r.stages["candidates"] = time.Since(t0)

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/reprint-news/reprint/engine"
 )
@@ -57,9 +56,17 @@ func runDedup(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&cfg.TempDir, "tmp", "", "directory for spill files (default: system temp dir)")
 	fs.Int64Var(&cfg.Read.MaxArticleBytes, "max-article-bytes", 4<<20, "truncate longer article texts")
 	fs.Int64Var(&cfg.Read.MaxRecordBytes, "max-record-bytes", 16<<20, "reject longer JSONL/CSV records and .json/.html files")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to `FILE`")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		stopProfile, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stopProfile()
 	}
 	if len(paths) == 0 {
 		fs.Usage()
@@ -257,8 +264,8 @@ func printSummary(w io.Writer, res *engine.Result, out string) {
 	printCounts(w, "  skipped", st.Skipped)
 	printCounts(w, "  altered (kept)", st.Altered)
 	fmt.Fprintf(w, "  boilerplate lines: %d\n", st.Boilerplate)
-	fmt.Fprintf(w, "  LSH: %d bands × %d rows (target Jaccard %.3f); %d candidate pairs, %d verified\n",
-		res.Bands.B, res.Bands.R, res.Config.LSHTarget(), st.Candidates.Pairs, st.Verified)
+	fmt.Fprintf(w, "  LSH: %d bands × %d rows, ≥%d matching (target Jaccard %.3f); %d candidate pairs, %d verified\n",
+		res.Bands.B, res.Bands.R, res.Bands.M, res.Config.LSHTarget(), st.Candidates.Pairs, st.Verified)
 	fmt.Fprintf(w, "  pairs: %d exact, %d near_duplicate, %d contains\n", st.Pairs["exact"], st.Pairs["near_duplicate"], st.Pairs["contains"])
 	fmt.Fprintf(w, "  duplicate groups: %d (%d articles); keep %d\n", st.Groups, st.GroupedArticles, st.Keep)
 	stages := make([]string, 0, len(st.Stages))
@@ -293,5 +300,3 @@ func printCounts(w io.Writer, label string, m map[string]int64) {
 	}
 	fmt.Fprintf(w, "%s: %d (%s)\n", label, total, strings.Join(parts, ", "))
 }
-
-var _ = time.Second
