@@ -16,26 +16,28 @@ import (
 // times, yet none of them is boilerplate — its copies share their other
 // lines too.
 //
-// Rule (parameters in BoilerplateConfig):
+// The context of a line L in an article is the smallest line hash among the
+// article's other long lines (a one-permutation MinHash of the rest of the
+// article's paragraphs), leaving out lines that are established boilerplate. Copies of
+// one story agree on it whenever that smallest line is one they share, so
+// one context dominates the occurrences of their lines; a widget line on
+// unrelated articles sees a different context almost every time. Rule
+// (parameters in BoilerplateConfig):
 //
-//	a line L is boilerplate  ⇔  n(L) ≥ MinDocs  and  d(L) ≥ min(MinDiversity·n(L), DiversityCap)
+//	L is boilerplate ⇔ n(L) ≥ MinDocs  and  share(L) ≤ MaxShare  and  tokens(L) ≤ MaxTokens
 //
-// where n(L) is the number of articles holding L and d(L) estimates how many
-// distinct contexts L appeared in. The context of L in an article is the
-// smallest line hash among the article's other lines (a one-permutation
-// MinHash of the rest of the article), leaving out lines that already
-// satisfy the rule: copies of one story agree on it whatever furniture
-// their outlets add, unrelated articles almost never do. d(L) is estimated by linear counting
-// in a 64-bit bitmap per line (exact enough up to a few dozen contexts,
-// which is all the rule needs thanks to DiversityCap).
+// where n(L) is the number of articles holding L and share(L) is the share
+// of L's occurrences that carry its most frequent context. share is
+// estimated with three counters holding the first three distinct contexts
+// seen (a dominant context shows up among the first three with near
+// certainty), so the estimate costs 40 bytes per repeated line whatever n.
 //
 // Memory: a line's first occurrence only sets one bit in a fixed bitset
-// (seenBits); only lines seen at least twice get a map entry (16 bytes of
-// payload), so the map holds repeated lines only. The first occurrence is
-// counted (n+1) and assumed to have a context of its own. A bitset false
-// positive can make a line's first occurrence count twice; with 2^27 bits
-// and tens of millions of lines this affects well under 1% of lines and
-// only ever by one.
+// (seenBits); only lines seen at least twice get a map entry, so the map
+// holds repeated lines only. The first occurrence counts in n but its
+// context is not kept. A bitset false positive can make a line's first
+// occurrence count twice; with 2^27 bits and tens of millions of lines this
+// affects well under 1% of lines and only ever by one.
 //
 // Lines are fed in corpus order by one goroutine (Add), so the result is
 // deterministic.
@@ -45,12 +47,10 @@ type BoilerplateConfig struct {
 	// MinDocs is the number of articles a line must occur in. Default 5:
 	// an outlet's widget lines reach it within a handful of its articles.
 	MinDocs int
-	// MinDiversity is the fraction of those articles whose other content
-	// must differ. Default 0.5.
-	MinDiversity float64
-	// DiversityCap caps the number of distinct contexts required, so that
-	// a line in 10,000 articles needs 24 distinct contexts, not 5,000.
-	DiversityCap int
+	// MaxShare is the largest share of the line's occurrences that may
+	// carry one and the same context (i.e. come from copies of one story).
+	// Default 0.5.
+	MaxShare float64
 	// MaxTokens excludes long lines (whole paragraphs) from being declared
 	// boilerplate; 0 means no limit. Default 40: page furniture is short
 	// (the longest in the seeds, Mehr's licence footer, has 17 tokens),
@@ -63,15 +63,41 @@ type BoilerplateConfig struct {
 
 // DefaultBoilerplateConfig returns the measured defaults.
 func DefaultBoilerplateConfig() BoilerplateConfig {
-	return BoilerplateConfig{MinDocs: 5, MinDiversity: 0.5, DiversityCap: 24, MaxTokens: 40}
+	return BoilerplateConfig{MinDocs: 5, MaxShare: 0.5, MaxTokens: 40}
 }
 
 const seenBitsLog2 = 27
 
+// contextMinTokens: only lines this long take part in contexts. Page
+// furniture is short and differs between outlets; paragraphs are long and
+// are what copies of one story share.
+const contextMinTokens = 8
+
 type lineStat struct {
-	n    uint32 // occurrences after the first
-	ctx  uint64 // linear-counting bitmap of contexts
-	toks uint32 // token count of the line
+	n    uint32    // occurrences after the first
+	toks uint32    // token count of the line
+	ctx  [3]uint64 // the first three distinct contexts seen
+	hits [3]uint32 // occurrences carrying each of them
+}
+
+// share returns the share of stored occurrences that carry the most
+// frequent of the tracked contexts.
+func (st *lineStat) share() float64 {
+	top := max(st.hits[0], st.hits[1], st.hits[2])
+	return float64(top) / float64(st.n)
+}
+
+func (st *lineStat) addContext(c uint64) {
+	for k := range st.ctx {
+		if st.hits[k] == 0 {
+			st.ctx[k], st.hits[k] = c, 1
+			return
+		}
+		if st.ctx[k] == c {
+			st.hits[k]++
+			return
+		}
+	}
 }
 
 // Boilerplate accumulates line statistics over a corpus.
@@ -111,22 +137,25 @@ func (b *Boilerplate) Add(s string, lines []Line) {
 	slices.Sort(u)
 	u = slices.Compact(u)
 	b.uniq = u
-	// The two smallest distinct hashes among the lines not already
-	// boilerplate by the rule give every line's context. Established
-	// boilerplate (an outlet's widgets) is left out so that it cannot make
-	// two copies of one story look like different articles; lines that are
-	// merely frequent (a syndicated story's paragraphs) stay in, so the
-	// copies keep agreeing on their context.
+	// The two smallest distinct hashes among the article's long lines
+	// (≥ contextMinTokens; all lines when there are not two long ones) that
+	// are not established boilerplate give every line's context.
 	m1, m2 := uint64(math.MaxUint64), uint64(math.MaxUint64)
-	for _, h := range u {
-		if st := b.stats[h]; st != nil && b.rule(st) {
-			continue
-		}
-		if m1 == math.MaxUint64 {
-			m1 = h
-		} else {
-			m2 = h
-			break
+	for pass := 0; pass < 2 && m2 == math.MaxUint64; pass++ {
+		m1, m2 = math.MaxUint64, math.MaxUint64
+		for _, l := range lines {
+			h := l.Hash
+			if h >= m2 || h == m1 || (pass == 0 && l.N < contextMinTokens) {
+				continue
+			}
+			if st := b.stats[h]; st != nil && b.established(st) {
+				continue
+			}
+			if h < m1 {
+				m1, m2 = h, m1
+			} else {
+				m2 = h
+			}
 		}
 	}
 	b.done = slices.Grow(b.done[:0], len(u))[:len(u)]
@@ -143,7 +172,6 @@ func (b *Boilerplate) Add(s string, lines []Line) {
 		if h == m1 {
 			ctx = m2
 		}
-		bit := uint64(1) << (mix64(ctx) & 63)
 		st := b.stats[h]
 		if st == nil {
 			pos := mix64(h) >> (64 - seenBitsLog2)
@@ -156,7 +184,7 @@ func (b *Boilerplate) Add(s string, lines []Line) {
 			b.stats[h] = st
 		}
 		st.n++
-		st.ctx |= bit
+		st.addContext(ctx)
 		if int(st.n)+1 == b.cfg.MinDocs {
 			b.texts[h] = displayLine(s[l.Start:l.End])
 		}
@@ -175,25 +203,6 @@ func displayLine(s string) string {
 	return s
 }
 
-// contexts estimates the number of distinct contexts of a line.
-func (st *lineStat) contexts() float64 {
-	z := 64 - popcount(st.ctx)
-	if z == 0 {
-		return math.Inf(1)
-	}
-	// +1: the first occurrence, never stored, is assumed to be distinct.
-	return -64*math.Log(float64(z)/64) + 1
-}
-
-func popcount(x uint64) int {
-	n := 0
-	for x != 0 {
-		x &= x - 1
-		n++
-	}
-	return n
-}
-
 // rule applies the boilerplate rule to one line's statistics.
 func (b *Boilerplate) rule(st *lineStat) bool {
 	n := int(st.n) + 1
@@ -203,8 +212,22 @@ func (b *Boilerplate) rule(st *lineStat) bool {
 	if b.cfg.MaxTokens > 0 && int(st.toks) > b.cfg.MaxTokens {
 		return false
 	}
-	need := math.Min(b.cfg.MinDiversity*float64(n), float64(b.cfg.DiversityCap))
-	return st.contexts() >= need
+	return st.share() <= b.cfg.MaxShare
+}
+
+// established is the stricter test for leaving a line out of contexts:
+// twice MinDocs articles, and a dominant context of at most 0.25. A
+// syndicated story's line, whose copies agree on their context most of the
+// time, never gets there; an outlet's widget line gets there within a few
+// dozen articles. The margin keeps noise at small counts from starting a
+// feedback loop (a line left out of contexts makes the articles holding it
+// look more diverse).
+func (b *Boilerplate) established(st *lineStat) bool {
+	n := int(st.n) + 1
+	if n < 2*b.cfg.MinDocs || (b.cfg.MaxTokens > 0 && int(st.toks) > b.cfg.MaxTokens) {
+		return false
+	}
+	return st.share() <= b.cfg.MaxShare/2
 }
 
 // BoilerplateLine is one detected boilerplate line.
@@ -212,7 +235,9 @@ type BoilerplateLine struct {
 	Hash     uint64 `json:"hash,string"`
 	Text     string `json:"line"`
 	Articles int    `json:"articles"`
-	Contexts int    `json:"contexts"`
+	// Share is the share of its occurrences that carry its most frequent
+	// context (low: unrelated articles; high: copies of one story).
+	Share float64 `json:"dominant_context_share"`
 }
 
 // BoilerplateSet is the result of detection: a set of line hashes.
@@ -249,14 +274,8 @@ func (b *Boilerplate) Set() *BoilerplateSet {
 		if !b.rule(st) {
 			continue
 		}
-		n := int(st.n) + 1
-		d := st.contexts()
 		out.set[h] = struct{}{}
-		ctx := n
-		if !math.IsInf(d, 1) && int(math.Round(d)) < n {
-			ctx = int(math.Round(d))
-		}
-		out.Lines = append(out.Lines, BoilerplateLine{Hash: h, Text: b.texts[h], Articles: n, Contexts: ctx})
+		out.Lines = append(out.Lines, BoilerplateLine{Hash: h, Text: b.texts[h], Articles: int(st.n) + 1, Share: math.Round(st.share()*1000) / 1000})
 	}
 	slices.SortFunc(out.Lines, func(a, b BoilerplateLine) int {
 		if a.Articles != b.Articles {

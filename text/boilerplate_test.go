@@ -1,0 +1,87 @@
+package text
+
+import (
+	"fmt"
+	"testing"
+)
+
+func addDoc(b *Boilerplate, s string) {
+	var d Doc
+	d.Tokenize(s)
+	b.Add(s, d.Lines)
+}
+
+func bodies(n int, seed string) []string {
+	var out []string
+	for i := 0; i < n; i++ {
+		out = append(out, fmt.Sprintf("%s article number %d reports on event %d in city %d.\nA second paragraph about matter %d with detail %d.", seed, i, i*7, i*13, i*31, i*17))
+	}
+	return out
+}
+
+func TestBoilerplateOutletFurniture(t *testing.T) {
+	b := NewBoilerplate(DefaultBoilerplateConfig())
+	for _, body := range bodies(8, "Distinct") {
+		addDoc(b, body+"\nSHARE THIS ARTICLE\nPress TV News Roku\n")
+	}
+	set := b.Set()
+	if set.Len() != 2 {
+		t.Fatalf("boilerplate %+v, want the 2 furniture lines", set.Lines)
+	}
+	for _, l := range set.Lines {
+		if l.Articles != 8 || (l.Text != "SHARE THIS ARTICLE" && l.Text != "Press TV News Roku") {
+			t.Errorf("unexpected line %+v", l)
+		}
+	}
+}
+
+func TestBoilerplateNeedsMinDocs(t *testing.T) {
+	b := NewBoilerplate(DefaultBoilerplateConfig())
+	for _, body := range bodies(4, "Few") {
+		addDoc(b, body+"\nSHARE THIS ARTICLE\n")
+	}
+	if b.Set().Len() != 0 {
+		t.Fatalf("4 articles < MinDocs 5 but found %+v", b.Set().Lines)
+	}
+}
+
+func TestBoilerplateSyndicationIsContent(t *testing.T) {
+	b := NewBoilerplate(DefaultBoilerplateConfig())
+	story := "Officials said on Sunday that the ceasefire agreed last week would hold for now.\n" +
+		"Talks between the two delegations resume on Monday in Geneva under UN auspices.\n" +
+		"The United Nations welcomed the move and called on both sides to show restraint."
+	for i := 0; i < 40; i++ {
+		// Every copy has its own footer; a quarter of them carry a widget
+		// line that also appears on unrelated articles.
+		widget := ""
+		if i%4 == 0 {
+			widget = "\nFollow us on Telegram"
+		}
+		addDoc(b, fmt.Sprintf("%s\nOutlet %d footer line%s", story, i, widget))
+	}
+	for _, body := range bodies(30, "Other") {
+		addDoc(b, body+"\nFollow us on Telegram")
+	}
+	set := b.Set()
+	for _, l := range set.Lines {
+		if l.Text != "Follow us on Telegram" {
+			t.Errorf("syndicated line taken for boilerplate: %+v", l)
+		}
+	}
+	if set.Len() != 1 {
+		t.Errorf("want only the widget line, got %+v", set.Lines)
+	}
+}
+
+func TestBoilerplateMaxTokens(t *testing.T) {
+	cfg := DefaultBoilerplateConfig()
+	cfg.MaxTokens = 3
+	b := NewBoilerplate(cfg)
+	for _, body := range bodies(10, "Cap") {
+		addDoc(b, body+"\nthis footer has six tokens\nShare")
+	}
+	set := b.Set()
+	if set.Len() != 1 || set.Lines[0].Text != "Share" {
+		t.Fatalf("got %+v, want only the short line", set.Lines)
+	}
+}

@@ -1,0 +1,148 @@
+package text
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func words(s string) []string {
+	var d Doc
+	d.Tokenize(s)
+	var out []string
+	for _, t := range d.Tokens {
+		out = append(out, s[t.Start:t.End])
+	}
+	return out
+}
+
+func hashes(s string) []uint32 {
+	var d Doc
+	d.Tokenize(s)
+	var out []uint32
+	for _, t := range d.Tokens {
+		out = append(out, t.Hash)
+	}
+	return out
+}
+
+func TestTokenOffsetsPointIntoOriginal(t *testing.T) {
+	s := "Iran’s FM: \"No drones\" — said Kan'ani, 2023-02-24."
+	got := words(s)
+	want := []string{"Iran’s", "FM", "No", "drones", "said", "Kan'ani", "2023", "02", "24"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("tokens %q, want %q", got, want)
+	}
+}
+
+func TestFolding(t *testing.T) {
+	same := [][2]string{
+		{"Kan’ani", "kan'ani"},             // apostrophe kinds, case
+		{"IRAN", "iran"},                   // case
+		{"ﬁnance", "finance"},              // NFKC ligature
+		{"Ｔｅｈｒａｎ", "tehran"},               // NFKC full-width
+		{"“quoted”", "\"quoted\""},         // quotes separate
+		{"long–standing", "long-standing"}, // dashes separate
+		{"Večernji", "Večernji"},           // composed vs decomposed č
+	}
+	for _, c := range same {
+		a, b := hashes(c[0]), hashes(c[1])
+		if len(a) == 0 || len(a) != len(b) {
+			t.Errorf("%q vs %q: %v vs %v", c[0], c[1], a, b)
+			continue
+		}
+		for i := range a {
+			if a[i] != b[i] {
+				t.Errorf("%q and %q fold differently", c[0], c[1])
+			}
+		}
+	}
+	if Fold("Kan’ani SAID") != "kanani said" {
+		t.Errorf("Fold = %q", Fold("Kan’ani SAID"))
+	}
+	if hashes("Kanaani")[0] == hashes("Kanani")[0] {
+		t.Error("different words hash equal")
+	}
+}
+
+func TestFastPathMatchesSlowPath(t *testing.T) {
+	// An ASCII word hashes the same whether it is reached by the ASCII
+	// fast path or the general path (word that starts ASCII, goes non-ASCII).
+	if HashWord("tehran") != hashes("Tehran")[0] {
+		t.Error("HashWord differs from tokenizer")
+	}
+	if hashes("café")[0] != HashWord("café") {
+		t.Error("non-ASCII word hash differs from HashWord of folded form")
+	}
+}
+
+func TestScriptsWithoutSpaces(t *testing.T) {
+	got := words("東京で会議")
+	if len(got) != 5 {
+		t.Fatalf("CJK tokens %q, want one per character", got)
+	}
+}
+
+func TestLines(t *testing.T) {
+	s := "Headline here\n\n  SHARE THIS ARTICLE  \nshare this article\n"
+	var d Doc
+	d.Tokenize(s)
+	if len(d.Lines) != 3 {
+		t.Fatalf("lines = %+v", d.Lines)
+	}
+	if d.Lines[1].Hash != d.Lines[2].Hash {
+		t.Error("lines differing only in case/whitespace must hash equal")
+	}
+	if d.Lines[0].Hash == d.Lines[1].Hash {
+		t.Error("different lines hash equal")
+	}
+	for _, l := range d.Lines {
+		if !strings.Contains(s[l.Start:l.End], strings.TrimSpace(s[l.Start:l.End])) || l.N == 0 {
+			t.Errorf("bad line %+v", l)
+		}
+	}
+}
+
+func TestInvalidUTF8(t *testing.T) {
+	got := words("ab\xffcd \xc3 ok")
+	if strings.Join(got, "|") != "ab|cd|ok" {
+		t.Fatalf("tokens %q", got)
+	}
+}
+
+func FuzzTokenize(f *testing.F) {
+	for _, s := range []string{"", "Iran’s FM", "a'b'c", "\xff\xfe", "東京 Tehran\n\nx", "ﬁ’’'", "'''", "a\u0301b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var d Doc
+		d.Tokenize(s)
+		prevEnd := 0
+		for _, tok := range d.Tokens {
+			if tok.Start < prevEnd || tok.End <= tok.Start || tok.End > len(s) {
+				t.Fatalf("bad token %+v in %q", tok, s)
+			}
+			if utf8.ValidString(s) && !utf8.ValidString(s[tok.Start:tok.End]) {
+				t.Fatalf("token splits a rune: %+v in %q", tok, s)
+			}
+			prevEnd = tok.End
+		}
+		total := 0
+		for _, l := range d.Lines {
+			if l.First != total || l.N <= 0 || l.Start > l.End || l.End > len(s) {
+				t.Fatalf("bad line %+v", l)
+			}
+			total += l.N
+		}
+		if total != len(d.Tokens) {
+			t.Fatalf("lines cover %d of %d tokens", total, len(d.Tokens))
+		}
+		// Tokenizing is idempotent on the folded text's token hashes.
+		f := Fold(s)
+		var d2 Doc
+		d2.Tokenize(f)
+		if len(d2.Tokens) != len(d.Tokens) {
+			t.Fatalf("Fold changed the token count: %q → %q", s, f)
+		}
+	})
+}
