@@ -2,47 +2,22 @@ package engine
 
 import (
 	"context"
-	"encoding/binary"
-	"fmt"
-	"os"
 	"slices"
 	"sync"
 	"time"
-	"unsafe"
 
 	"github.com/reprint-news/reprint/article"
 	"github.com/reprint-news/reprint/sketch"
 )
 
-// setCap is the most shingles an article of n tokens can have: the room
-// reserved for its set in the set spill.
-func setCap(nTokens uint32, w int) int64 {
-	if int(nTokens) <= w {
-		return 1
-	}
-	return int64(nTokens) - int64(w) + 1
-}
-
 // fingerprint is stage 2: for every analyzed article, drop boilerplate
-// lines and compute exact hash, shingle set (to the set spill) and band keys.
+// lines and compute the exact hash and the band keys of the signature.
+// Shingle sets are not kept: verification rebuilds the few it needs from
+// the token spill (setBuilder), which is cheaper than writing and reading
+// back a set for every article.
 func (r *run) fingerprint(ctx context.Context) error {
 	t0 := time.Now()
 	n := len(r.docs)
-	var total int64
-	for i := range r.docs {
-		if r.docs[i].status == statusOK {
-			r.docs[i].setOff = total
-			total += setCap(r.docs[i].nTokens, r.cfg.W)
-		}
-	}
-	f, err := os.Create(r.tmp + "/sets.spill")
-	if err != nil {
-		return fmt.Errorf("creating set spill: %w", err)
-	}
-	r.sets = f
-	if err := f.Truncate(total * 4); err != nil {
-		return fmt.Errorf("sizing set spill: %w", err)
-	}
 	b := r.bands.B
 	r.keys = make([]uint32, n*b)
 	const chunk = 1024
@@ -61,15 +36,9 @@ func (r *run) fingerprint(ctx context.Context) error {
 		go func() {
 			defer wg.Done()
 			var (
-				raw      []byte
-				lines    []spillLine
-				toks     []uint32
-				kept     []uint32
-				shingles []uint64
-				set      []uint32
-				sig      []uint32
-				keys     []uint32
-				out      []byte
+				sb   setBuilder
+				sig  []uint32
+				keys []uint32
 			)
 			sk := sketch.NewSketcher(r.cfg.K, r.cfg.Seed)
 			for lo := range next {
@@ -83,46 +52,20 @@ func (r *run) fingerprint(ctx context.Context) error {
 					if d.status != statusOK {
 						continue
 					}
-					var err error
-					raw, lines, toks, err = r.spill.read(d.spillOff, d.nTokens, raw, lines, toks)
-					if err != nil {
+					if err := sb.load(r, uint32(i)); err != nil {
 						mu.Lock()
 						firstErr = cmpErr(firstErr, err)
 						mu.Unlock()
 						return
 					}
-					kept = kept[:0]
-					for _, l := range lines {
-						if !r.bpSet.Has(l.hash) {
-							kept = append(kept, toks[l.first:l.first+l.n]...)
-						}
-					}
-					d.kept = uint32(len(kept))
-					if len(kept) == 0 {
+					d.kept = uint32(len(sb.kept))
+					if len(sb.kept) == 0 {
 						d.status = statusEmptyAfterBP
 						myEmpty = append(myEmpty, uint32(i))
 						continue
 					}
-					d.exact = sketch.Exact(kept)
-					shingles = sketch.Shingles(shingles[:0], kept, r.cfg.W)
-					set = set[:0]
-					for _, s := range shingles {
-						set = append(set, uint32(s))
-					}
-					slices.Sort(set)
-					set = slices.Compact(set)
-					d.setLen = uint32(len(set))
-					out = out[:0]
-					for _, v := range set {
-						out = binary.LittleEndian.AppendUint32(out, v)
-					}
-					if _, err := r.sets.WriteAt(out, d.setOff*4); err != nil {
-						mu.Lock()
-						firstErr = cmpErr(firstErr, fmt.Errorf("writing set spill: %w", err))
-						mu.Unlock()
-						return
-					}
-					sig = sk.Sketch(shingles, sig)
+					d.exact = sketch.Exact(sb.kept)
+					sig = sk.Sketch(sb.shingles, sig)
 					keys = r.bands.Keys(keys[:0], sig)
 					copy(r.keys[i*b:(i+1)*b], keys)
 				}
@@ -156,32 +99,42 @@ func cmpErr(first, err error) error {
 	return err
 }
 
-// readSet reads article i's shingle set from the set spill into buf.
-func (r *run) readSet(i uint32, buf []uint32) ([]uint32, error) {
-	d := &r.docs[i]
-	n := int(d.setLen)
-	if cap(buf) < n {
-		buf = make([]uint32, n, n+n/4)
-	}
-	buf = buf[:n]
-	if n == 0 {
-		return buf, nil
-	}
-	// Little-endian hosts read straight into the slice; the format is
-	// little endian on disk either way.
-	bs := unsafe.Slice((*byte)(unsafe.Pointer(&buf[0])), n*4)
-	if _, err := r.sets.ReadAt(bs, d.setOff*4); err != nil {
-		return buf, fmt.Errorf("reading set spill: %w", err)
-	}
-	if !littleEndian {
-		for k := range buf {
-			buf[k] = binary.LittleEndian.Uint32(bs[k*4:])
-		}
-	}
-	return buf, nil
+// setBuilder rebuilds an article's kept tokens, shingles and shingle set
+// from the token spill. One per goroutine; its slices are reused.
+type setBuilder struct {
+	raw      []byte
+	lines    []spillLine
+	toks     []uint32
+	kept     []uint32
+	shingles []uint64
+	set      []uint32
+	scratch  []uint32
 }
 
-var littleEndian = func() bool {
-	x := uint16(1)
-	return *(*byte)(unsafe.Pointer(&x)) == 1
-}()
+// load reads article i's tokens and keeps those not on boilerplate lines,
+// then computes its shingles.
+func (b *setBuilder) load(r *run, i uint32) error {
+	d := &r.docs[i]
+	var err error
+	b.raw, b.lines, b.toks, err = r.spill.read(d.spillOff, d.nTokens, b.raw, b.lines, b.toks)
+	if err != nil {
+		return err
+	}
+	b.kept = b.kept[:0]
+	for _, l := range b.lines {
+		if !r.bpSet.Has(l.hash) {
+			b.kept = append(b.kept, b.toks[l.first:l.first+l.n]...)
+		}
+	}
+	b.shingles = sketch.Shingles(b.shingles[:0], b.kept, r.cfg.W)
+	return nil
+}
+
+// readSet returns article i's shingle set (valid until the next call).
+func (b *setBuilder) readSet(r *run, i uint32) ([]uint32, error) {
+	if err := b.load(r, i); err != nil {
+		return nil, err
+	}
+	b.set, b.scratch = sketch.SetOf(b.set, b.scratch, b.shingles)
+	return b.set, nil
+}

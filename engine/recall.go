@@ -80,16 +80,18 @@ func (r *run) recall(ctx context.Context, res *Result, minJ float64) (*RecallRep
 	// Inverted index, packed: every (shingle, article) entry sorted by
 	// shingle; runs of two or more articles are the posting lists.
 	var entries []uint64
-	var buf []uint32
-	var err error
+	var sb setBuilder
+	setLen := make([]uint32, len(r.docs))
 	for i := range r.docs {
 		if r.docs[i].status != statusOK {
 			continue
 		}
-		if buf, err = r.readSet(uint32(i), buf); err != nil {
+		set, err := sb.readSet(r, uint32(i))
+		if err != nil {
 			return nil, err
 		}
-		for _, s := range buf {
+		setLen[i] = uint32(len(set))
+		for _, s := range set {
 			entries = append(entries, uint64(s)<<32|uint64(i))
 		}
 	}
@@ -141,7 +143,7 @@ func (r *run) recall(ctx context.Context, res *Result, minJ float64) (*RecallRep
 		for _, j := range touched {
 			inter := int(counts[j])
 			counts[j] = 0
-			o := match.Overlap{Inter: inter, SizeA: int(r.docs[i].setLen), SizeB: int(r.docs[j].setLen)}
+			o := match.Overlap{Inter: inter, SizeA: int(setLen[i]), SizeB: int(setLen[j])}
 			jac := o.Jaccard()
 			if jac < minJ {
 				continue

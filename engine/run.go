@@ -30,11 +30,9 @@ type doc struct {
 	id        string
 	published int64 // unix nanoseconds, 0 when unknown
 	spillOff  int64 // offset of the token record in the token spill
-	setOff    int64 // offset (in uint32s) of the shingle set in the set spill
 	exact     uint64
 	nTokens   uint32 // tokens before boilerplate removal
 	kept      uint32 // tokens after boilerplate removal
-	setLen    uint32
 	status    uint8
 	pos       article.Pos // where the record was read (for issues raised later)
 }
@@ -58,7 +56,6 @@ type run struct {
 	bands  index.Bands
 	tmp    string
 	spill  *spill
-	sets   *os.File
 	docs   []doc
 	ids    map[string]uint32
 	bp     *text.Boilerplate
@@ -118,9 +115,6 @@ func newRun(cfg Config) (*run, error) {
 func (r *run) close() {
 	if r.spill != nil {
 		r.spill.close()
-	}
-	if r.sets != nil {
-		r.sets.Close()
 	}
 	os.RemoveAll(r.tmp)
 }
@@ -391,6 +385,7 @@ func (r *run) verify(ctx context.Context, exactEdges, cands []index.Pair) ([]Pai
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var sbA, sbB setBuilder
 			var bufA, bufB []uint32
 			lastA := uint32(1<<32 - 1)
 			for c := range next {
@@ -403,13 +398,13 @@ func (r *run) verify(ctx context.Context, exactEdges, cands []index.Pair) ([]Pai
 					a, b := p.Docs()
 					var err error
 					if a != lastA {
-						if bufA, err = r.readSet(a, bufA); err != nil {
+						if bufA, err = sbA.readSet(r, a); err != nil {
 							errs[c] = err
 							break
 						}
 						lastA = a
 					}
-					if bufB, err = r.readSet(b, bufB); err != nil {
+					if bufB, err = sbB.readSet(r, b); err != nil {
 						errs[c] = err
 						break
 					}
@@ -475,22 +470,23 @@ func (r *run) group(pairs []Pair) (*Result, error) {
 			sim[index.MakePair(p.ai, p.bi)] = p.Jaccard
 		}
 	}
-	var bufA, bufB []uint32
+	var sbA, sbB setBuilder
 	var readErr error
 	within := func(rep, m uint32) bool {
 		if j, ok := sim[index.MakePair(rep, m)]; ok {
 			return j >= r.cfg.Threshold
 		}
-		var err error
-		if bufA, err = r.readSet(rep, bufA); err != nil {
+		a, err := sbA.readSet(r, rep)
+		if err != nil {
 			readErr = err
 			return false
 		}
-		if bufB, err = r.readSet(m, bufB); err != nil {
+		b, err := sbB.readSet(r, m)
+		if err != nil {
 			readErr = err
 			return false
 		}
-		return match.Compare(bufA, bufB).Jaccard() >= r.cfg.Threshold
+		return match.Compare(a, b).Jaccard() >= r.cfg.Threshold
 	}
 	groups := cluster.DupGroups(len(r.docs), edges, r.less, within)
 	if readErr != nil {
