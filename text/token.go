@@ -245,48 +245,70 @@ func (d *Doc) slowWord(s string, start int) int {
 }
 
 // appendFolded normalizes s[start:end] (NFKC, lower case, apostrophes
-// dropped) and appends it as a token.
+// dropped) and appends it as one token — or several, when NFKC turns it
+// into text that tokenizes differently ("½" → "1⁄2" → "1", "2"), so that a
+// normalized and an unnormalized spelling always give the same tokens. All
+// pieces carry the original word's offsets.
 func (d *Doc) appendFolded(s string, start, end int) {
-	w := s[start:end]
+	d.buf = foldWord(d.buf, s[start:end], func(piece []byte) {
+		h := uint32(fnvOffset32)
+		for _, c := range piece {
+			h = (h ^ uint32(c)) * fnvPrime32
+		}
+		d.Tokens = append(d.Tokens, Token{Start: start, End: end, Hash: fmix32(h)})
+	})
+}
+
+// foldWord calls emit with each folded piece of the word w, using buf as
+// scratch, and returns buf for reuse.
+func foldWord(buf []byte, w string, emit func(piece []byte)) []byte {
 	if !norm.NFKC.IsNormalString(w) {
 		w = norm.NFKC.String(w)
 	}
-	b := d.buf[:0]
-	for _, r := range w {
-		if isApostrophe(r) {
-			continue
+	b := buf[:0]
+	flush := func() {
+		if len(b) > 0 {
+			emit(b)
+			b = b[:0]
 		}
-		b = utf8.AppendRune(b, unicode.ToLower(r))
 	}
-	d.buf = b
-	h := uint32(fnvOffset32)
-	for _, c := range b {
-		h = (h ^ uint32(c)) * fnvPrime32
+	for _, r := range w {
+		switch {
+		case isApostrophe(r):
+		case isSingleRuneWord(r):
+			flush()
+			b = utf8.AppendRune(b, unicode.ToLower(r))
+			flush()
+		case !isWordRune(r):
+			flush()
+		default:
+			b = utf8.AppendRune(b, unicode.ToLower(r))
+		}
 	}
-	d.Tokens = append(d.Tokens, Token{Start: start, End: end, Hash: fmix32(h)})
+	flush()
+	return b
 }
 
-// Fold returns the normalized form of a single word or phrase as the
-// tokenizer sees it: its tokens' folded forms joined by single spaces.
-// It is meant for display, tests and term extraction, not the hot path.
+// Fold returns the normalized form of a text as the tokenizer sees it: its
+// tokens' folded forms joined by single spaces. Tokenizing Fold(s) gives
+// the same token hashes as tokenizing s. It is meant for display, tests
+// and term extraction, not the hot path.
 func Fold(s string) string {
 	var d Doc
 	d.Tokenize(s)
-	out := make([]byte, 0, len(s))
-	for i, t := range d.Tokens {
-		if i > 0 {
-			out = append(out, ' ')
+	var out, buf []byte
+	prevStart, prevEnd := -1, -1
+	for _, t := range d.Tokens {
+		if t.Start == prevStart && t.End == prevEnd {
+			continue // further pieces of a word already folded
 		}
-		w := s[t.Start:t.End]
-		if !norm.NFKC.IsNormalString(w) {
-			w = norm.NFKC.String(w)
-		}
-		for _, r := range w {
-			if isApostrophe(r) {
-				continue
+		prevStart, prevEnd = t.Start, t.End
+		buf = foldWord(buf, s[t.Start:t.End], func(piece []byte) {
+			if len(out) > 0 {
+				out = append(out, ' ')
 			}
-			out = utf8.AppendRune(out, unicode.ToLower(r))
-		}
+			out = append(out, piece...)
+		})
 	}
 	return string(out)
 }
