@@ -44,7 +44,7 @@ import (
 // Config holds every parameter that decides something. All of it is
 // written into the run's metadata.
 type Config struct {
-	// Threshold is the Jaccard similarity for near duplicates. Default 0.7
+	// Threshold is the Jaccard similarity for near duplicates. Default 0.8
 	// (see docs/QUALITY.md for the measurement behind it).
 	Threshold float64 `json:"threshold"`
 	// Containment is the share of the smaller article's shingles the larger
@@ -82,7 +82,7 @@ type Config struct {
 // DefaultConfig returns the measured defaults.
 func DefaultConfig() Config {
 	return Config{
-		Threshold:    0.7,
+		Threshold:    0.8,
 		Containment:  0.8,
 		ContainRatio: 0.75,
 		K:            256,

@@ -46,11 +46,11 @@ import (
 type BoilerplateConfig struct {
 	// MinDocs is the number of articles a line must occur in. Default 5:
 	// an outlet's widget lines reach it within a handful of its articles.
-	MinDocs int
+	MinDocs int `json:"min_docs"`
 	// MaxShare is the largest share of the line's occurrences that may
 	// carry one and the same context (i.e. come from copies of one story).
 	// Default 0.5.
-	MaxShare float64
+	MaxShare float64 `json:"max_share"`
 	// MaxTokens excludes long lines (whole paragraphs) from being declared
 	// boilerplate; 0 means no limit. Default 40: page furniture is short
 	// (the longest in the seeds, Mehr's licence footer, has 17 tokens),
@@ -58,7 +58,7 @@ type BoilerplateConfig struct {
 	// much-reprinted story must stay content. Measured on the generated
 	// 100k corpus: without the cap 7,072 lines (mostly reprinted
 	// paragraphs) were flagged and 842 articles emptied.
-	MaxTokens int
+	MaxTokens int `json:"max_tokens"`
 }
 
 // DefaultBoilerplateConfig returns the measured defaults.

@@ -258,7 +258,7 @@ func writeStream(w io.Writer, res *engine.Result) error {
 
 func printSummary(w io.Writer, res *engine.Result, out string) {
 	st := res.Stats
-	secs := st.Elapsed.Seconds()
+	secs := max(st.Elapsed.Seconds(), 1e-9)
 	fmt.Fprintf(w, "reprint dedup: %d records read, %d articles analyzed, %.1f MB in %.2fs (%.0f articles/s, %.1f MB/s)\n",
 		st.Records, st.Articles, float64(st.Bytes)/1e6, secs, float64(st.Articles)/secs, float64(st.Bytes)/1e6/secs)
 	printCounts(w, "  skipped", st.Skipped)

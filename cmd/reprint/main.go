@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 // Exit codes.
@@ -108,13 +109,38 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 			return nil, fmt.Errorf("%w: %v", errUsage, err)
 		}
 		rest := fs.Args()
+		if endsWithTerminator(fs, args, len(args)-len(rest)) {
+			// fs.Parse consumed a "--": everything after it is positional.
+			return append(pos, rest...), nil
+		}
 		if len(rest) == 0 {
 			return pos, nil
-		}
-		if rest[0] == "--" {
-			return append(pos, rest[1:]...), nil
 		}
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
+}
+
+// endsWithTerminator reports whether fs.Parse, having consumed args[:n]
+// without error, stopped because it consumed a "--" that ends the flags
+// (rather than at a non-flag argument). A "--" that is a flag's value does
+// not count.
+func endsWithTerminator(fs *flag.FlagSet, args []string, n int) bool {
+	for i := 0; i < n; i++ {
+		s := args[i]
+		if s == "--" {
+			return true
+		}
+		name := strings.TrimLeft(s, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		if f := fs.Lookup(name); f != nil {
+			if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+				continue
+			}
+			i++ // the flag's value
+		}
+	}
+	return false
 }
