@@ -1,6 +1,10 @@
 package sketch
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/reprint-news/reprint/internal/radix"
+)
 
 // SetOf turns shingle hashes into the set used for exact verification:
 // the low 32 bits of every shingle hash, sorted and without duplicates,
@@ -11,8 +15,8 @@ import "slices"
 // of 500-shingle articles collide with probability ~6·10⁻⁵, which moves
 // a Jaccard estimate by at most one element in a few hundred.
 //
-// Sorting is an LSD radix sort with 8-bit digits (4 passes): for the few
-// hundred elements of an article it is ~5× faster than pdqsort.
+// Sorting is an LSD radix sort with 8-bit digits (package radix): for the
+// few hundred elements of an article it is ~5× faster than pdqsort.
 func SetOf(dst, buf []uint32, shingles []uint64) (set, scratch []uint32) {
 	n := len(shingles)
 	if cap(dst) < n {
@@ -25,29 +29,6 @@ func SetOf(dst, buf []uint32, shingles []uint64) (set, scratch []uint32) {
 	for i, s := range shingles {
 		dst[i] = uint32(s)
 	}
-	if n < 64 {
-		slices.Sort(dst)
-	} else {
-		src, tmp := dst, buf
-		var count [256]int
-		for shift := uint(0); shift < 32; shift += 8 {
-			clear(count[:])
-			for _, x := range src {
-				count[(x>>shift)&0xff]++
-			}
-			sum := 0
-			for i, c := range count {
-				count[i] = sum
-				sum += c
-			}
-			for _, x := range src {
-				d := (x >> shift) & 0xff
-				tmp[count[d]] = x
-				count[d]++
-			}
-			src, tmp = tmp, src
-		}
-		// After 4 passes the sorted data is back in dst.
-	}
+	radix.Sort(dst, buf)
 	return slices.Compact(dst), buf
 }
