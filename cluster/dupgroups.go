@@ -74,7 +74,7 @@ type Group struct {
 // The result is deterministic: groups are sorted by their smallest member.
 // within is called only for pairs inside one component, so its cost is the
 // component sizes, not n².
-func DupGroups(n int, edges []Edge, less func(a, b uint32) bool, within func(rep, m uint32) bool) []Group {
+func DupGroups(edges []Edge, less func(a, b uint32) bool, within func(rep, m uint32) bool) []Group {
 	var groups []Group
 	nodes := make([]uint32, 0)
 	seen := make(map[uint32]bool)

@@ -488,7 +488,7 @@ func (r *run) group(pairs []Pair) (*Result, error) {
 		}
 		return match.Compare(a, b).Jaccard() >= r.cfg.Threshold
 	}
-	groups := cluster.DupGroups(len(r.docs), edges, r.less, within)
+	groups := cluster.DupGroups(edges, r.less, within)
 	if readErr != nil {
 		return nil, readErr
 	}

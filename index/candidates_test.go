@@ -8,7 +8,7 @@ import (
 
 func TestSortUint64(t *testing.T) {
 	rng := rand.New(rand.NewPCG(41, 42))
-	for _, n := range []int{0, 1, 2, 255, 256, 257, 1000, 100_000} {
+	for _, n := range []int{0, 1, 2, 63, 64, 65, 255, 256, 257, 1000, 100_000} {
 		gens := map[string]func() uint64{
 			"random":   rng.Uint64,
 			"few":      func() uint64 { return rng.Uint64N(5) << 40 },

@@ -11,14 +11,17 @@
 //	P(s) = Pr[Binomial(B, s^R) ≥ M]      (M = 1: the classic 1 − (1 − s^R)^B)
 //
 // Asking for M > 1 matching bands makes the curve much steeper for the same
-// K: at K = 256 and target 0.43, (B, R, M) = (85, 3, 4) keeps P(0.48) ≥ 0.98
-// while P(0.2) falls from 0.49 (M = 1) to 0.005 — a hundred times fewer
-// false candidates among the many topically related article pairs.
+// K: at K = 256 and the default target 0.522, (B, R, M) = (64, 4, 2) gives
+// P(0.522) = 0.956 and P(0.572) = 0.994 while P(0.3) = 0.095 and
+// P(0.2) = 0.005; with M = 1 the same bands give P(0.3) = 0.41 and
+// P(0.2) = 0.097 — twenty times more false candidates among the many
+// topically related article pairs.
 //
 // ChooseBands picks (B, R, M) from a target similarity t: among all layouts
 // with B·R ≤ K and M ≤ 4 it keeps those with P(t) ≥ MinRecallAtTarget (0.9)
-// and, of these, takes the one with the smallest false-positive area
-// ∫₀ᵗ P(s) ds. Pairs above t are then found with probability rising steeply
+// and P(t + 0.05) ≥ MinRecallAboveTarget (0.99) and, of these, takes the
+// one with the smallest false-positive area ∫₀ᵗ P(s) ds. When no layout
+// qualifies (only for tiny K) it returns {K, 1, 1}, the most sensitive one. Pairs above t are then found with probability rising steeply
 // towards 1, while pairs well below t rarely become candidates.
 // Every candidate is verified on the real shingle sets afterwards (package
 // match), so false positives cost time, never correctness.
@@ -54,6 +57,11 @@ func pairsAsUint64(p []Pair) []uint64 {
 
 // MinRecallAtTarget is the S-curve height required at the target similarity.
 const MinRecallAtTarget = 0.9
+
+// MinRecallAboveTarget is the S-curve height required at target + 0.05:
+// the recall promise (≥ 0.99 of the pairs 0.05 above the target) holds for
+// every target, not only for the defaults.
+const MinRecallAboveTarget = 0.99
 
 // DefaultMaxBucket bounds the pairs taken from one oversized bucket.
 const DefaultMaxBucket = 256
@@ -108,7 +116,7 @@ func ChooseBands(t float64, k int) Bands {
 				break
 			}
 			p := Bands{B: b, R: r, M: m}
-			if p.Prob(t) < MinRecallAtTarget {
+			if p.Prob(t) < MinRecallAtTarget || p.Prob(math.Min(t+0.05, 1)) < MinRecallAboveTarget {
 				continue
 			}
 			if a := p.fpArea(t); a < bestArea {
@@ -164,8 +172,8 @@ type CandidateStats struct {
 }
 
 // Candidates returns the distinct candidate pairs, sorted, among the
-// documents listed in docs. keys holds B keys per document id: the keys of
-// document d are keys[d*B:(d+1)*B]. workers ≥ 1 bands are processed at a time.
+// documents listed in docs (distinct ids). keys holds B keys per document
+// id: the keys of document d are keys[d*B:(d+1)*B]. workers ≥ 1 bands are processed at a time.
 // A pair is kept when it collides in at least m bands.
 func Candidates(keys []uint32, docs []uint32, b, m, maxBucket, workers int) ([]Pair, CandidateStats) {
 	if maxBucket <= 0 {

@@ -20,21 +20,27 @@ func refSetOf(shingles []uint64) []uint32 {
 func TestSetOfMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
 	for _, n := range []int{0, 1, 63, 64, 65, 500, 5000} {
-		for _, spread := range []uint64{4, uint64(n) + 1, 1 << 40} {
+		gens := map[string]func() uint64{
+			// Random high bits, low 32 bits from a small range: many
+			// duplicates, upper digits all equal.
+			"small":  func() uint64 { return rng.Uint64()<<32 | rng.Uint64N(4) },
+			"n":      func() uint64 { return rng.Uint64()<<32 | rng.Uint64N(uint64(n)+1) },
+			"random": rng.Uint64,
+			// Lowest digit constant, higher digits varying.
+			"lowconst": func() uint64 { return rng.Uint64() &^ 0xff },
+			// Only the top digit of the low 32 bits varies.
+			"topdigit": func() uint64 { return rng.Uint64N(256) << 24 },
+		}
+		for spread, gen := range gens {
 			sh := make([]uint64, n)
 			for i := range sh {
-				// Random high bits, low bits from a range of width spread
-				// (small spreads give many duplicates and equal digits).
-				sh[i] = rng.Uint64()<<32 | rng.Uint64N(spread)&0xffffffff
-				if spread == 1<<40 {
-					sh[i] = rng.Uint64()
-				}
+				sh[i] = gen()
 			}
 			in := slices.Clone(sh)
 			got, _ := SetOf(nil, nil, sh)
 			want := refSetOf(sh)
 			if !slices.Equal(got, want) {
-				t.Fatalf("n=%d spread=%d: SetOf differs from sort+compact (len %d vs %d)", n, spread, len(got), len(want))
+				t.Fatalf("n=%d %s: SetOf differs from sort+compact (len %d vs %d)", n, spread, len(got), len(want))
 			}
 			if !slices.Equal(sh, in) {
 				t.Fatalf("n=%d: SetOf modified its input", n)

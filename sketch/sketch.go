@@ -146,7 +146,9 @@ func (s *Sketcher) Sketch(shingles []uint64, sig []uint32) []uint32 {
 	for i := range empty {
 		empty[i] = true
 	}
-	nonEmpty := 0
+	// Branch-free inner loop: the minimum and the occupancy are updated
+	// unconditionally (a data-dependent branch here mispredicts for about
+	// every other shingle of a short document).
 	for _, x := range shingles {
 		h := Mix64(x ^ s.Seed)
 		var bin uint64
@@ -155,13 +157,13 @@ func (s *Sketcher) Sketch(shingles []uint64, sig []uint32) []uint32 {
 		} else {
 			bin, _ = bits.Mul64(h, uint64(k))
 		}
-		v := uint32(h)
-		if empty[bin] {
-			empty[bin] = false
+		sig[bin] = min(sig[bin], uint32(h))
+		empty[bin] = false
+	}
+	nonEmpty := 0
+	for _, e := range empty {
+		if !e {
 			nonEmpty++
-			sig[bin] = v
-		} else if v < sig[bin] {
-			sig[bin] = v
 		}
 	}
 	if nonEmpty == 0 || nonEmpty == k {
