@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -160,8 +161,8 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 			continue
 		}
 		recall := "-"
-		if row.RecallPairs > 0 {
-			recall = fmt.Sprintf("%.4f", row.Recall)
+		if *recallMax >= n {
+			recall = fmt.Sprintf("%.4f (%d/%d)", row.Recall, int(math.Round(row.Recall*float64(row.RecallPairs))), row.RecallPairs)
 		}
 		fmt.Fprintf(stdout, "%9d %8.0f %8.1f %9.2f %10.0f %7.1f %7.0fMB %8d %10d %9d %7s\n",
 			n, row.MB, row.GenSeconds, row.Seconds, row.ArticlesPerS, row.MBPerS, row.PeakRSSMB, row.Groups, row.Candidates, row.Pairs, recall)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -74,10 +75,14 @@ func TestBenchRun(t *testing.T) {
 		t.Fatalf("want rows for 300 and 600 articles:\n%s", stdout)
 	}
 	for n, f := range rows {
-		// articles MB gen dedup articles/s MB/s peakRSS groups candidates pairs recall
-		if len(f) != 11 {
+		// articles MB gen dedup articles/s MB/s peakRSS groups candidates pairs recall (found/expected)
+		if len(f) != 12 {
 			t.Errorf("row %d has %d columns: %q", n, len(f), f)
 			continue
+		}
+		var found, expected int
+		if _, err := fmt.Sscanf(f[11], "(%d/%d)", &found, &expected); err != nil || expected == 0 || found > expected {
+			t.Errorf("row %d: recall counts %q", n, f[11])
 		}
 		recall, err := strconv.ParseFloat(f[10], 64)
 		if err != nil || recall < 0.9 || recall > 1 {
