@@ -69,6 +69,9 @@ type Config struct {
 	// MaxBucket bounds pairs taken from an oversized LSH bucket.
 	MaxBucket   int                    `json:"max_bucket"`
 	Boilerplate text.BoilerplateConfig `json:"boilerplate"`
+	// Stories turns on the story and storyline pass (see stories.go).
+	Stories bool        `json:"stories"`
+	Story   StoryConfig `json:"story"`
 	// Workers is the parallelism of the pure stages (0 = all cores).
 	Workers int `json:"-"`
 	// TempDir holds the spill files ("" = os.TempDir()).
@@ -91,6 +94,7 @@ func DefaultConfig() Config {
 		MinTokens:    10,
 		MaxBucket:    index.DefaultMaxBucket,
 		Boilerplate:  text.DefaultBoilerplateConfig(),
+		Story:        DefaultStoryConfig(),
 	}
 }
 
@@ -144,6 +148,7 @@ type Stats struct {
 	GroupedArticles int                      `json:"grouped_articles"`
 	Keep            int                      `json:"keep"`
 	Boilerplate     int                      `json:"boilerplate_lines"`
+	Story           *StoryStats              `json:"story,omitempty"`
 	Elapsed         time.Duration            `json:"-"`
 	Stages          map[string]time.Duration `json:"-"`
 }
@@ -156,6 +161,8 @@ type Result struct {
 	Groups      []Group                `json:"-"`
 	Keep        []string               `json:"-"`
 	Boilerplate []text.BoilerplateLine `json:"-"`
+	Stories     []Story                `json:"-"`
+	Storylines  []Storyline            `json:"-"`
 	Issues      []article.Issue        `json:"-"` // every skipped/altered record, sorted by position
 	Stats       Stats                  `json:"stats"`
 }

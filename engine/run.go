@@ -35,6 +35,9 @@ type doc struct {
 	kept      uint32 // tokens after boilerplate removal
 	status    uint8
 	pos       article.Pos // where the record was read (for issues raised later)
+	source    uint32      // index into run.sources
+	featOff   int64       // story features in the feature spill (Config.Stories)
+	featLen   uint32
 }
 
 // Dedup runs the batch pipeline over the articles under paths.
@@ -56,15 +59,20 @@ type run struct {
 	bands  index.Bands
 	tmp    string
 	spill  *spill
-	docs   []doc
-	ids    map[string]uint32
-	bp     *text.Boilerplate
-	bpSet  *text.BoilerplateSet
-	keys   []uint32
-	stats  Stats
-	issues []article.Issue
-	mu     sync.Mutex // guards issues and stats counters touched by the reader
-	stages map[string]time.Duration
+	feats  *featSpill
+	groups []cluster.Group
+	// sources interns outlet names.
+	sources  []string
+	sourceIx map[string]uint32
+	docs     []doc
+	ids      map[string]uint32
+	bp       *text.Boilerplate
+	bpSet    *text.BoilerplateSet
+	keys     []uint32
+	stats    Stats
+	issues   []article.Issue
+	mu       sync.Mutex // guards issues and stats counters touched by the reader
+	stages   map[string]time.Duration
 }
 
 func newRun(cfg Config) (*run, error) {
@@ -102,6 +110,7 @@ func newRun(cfg Config) (*run, error) {
 		bp:     text.NewBoilerplate(cfg.Boilerplate),
 		stages: make(map[string]time.Duration),
 	}
+	r.sources, r.sourceIx = []string{""}, map[string]uint32{"": 0}
 	r.stats.Skipped = map[string]int64{}
 	r.stats.Altered = map[string]int64{}
 	r.stats.Pairs = map[string]int{}
@@ -109,12 +118,21 @@ func newRun(cfg Config) (*run, error) {
 		r.close()
 		return nil, err
 	}
+	if cfg.Stories {
+		if r.feats, err = newFeatSpill(tmp + "/features.spill"); err != nil {
+			r.close()
+			return nil, err
+		}
+	}
 	return r, nil
 }
 
 func (r *run) close() {
 	if r.spill != nil {
 		r.spill.close()
+	}
+	if r.feats != nil {
+		r.feats.f.Close()
 	}
 	os.RemoveAll(r.tmp)
 }
@@ -151,6 +169,7 @@ type tokenized struct {
 	rec   article.Record
 	toks  []uint32
 	lines []text.Line
+	feat  []byte // encoded story features (Config.Stories)
 }
 
 type batch struct {
@@ -174,6 +193,7 @@ func (r *run) ingest(ctx context.Context, paths []string) error {
 		go func() {
 			defer wg.Done()
 			var d text.Doc
+			var fx text.FeatureExtractor
 			for b := range todo {
 				b.out = make([]tokenized, len(b.recs))
 				for i, rec := range b.recs {
@@ -181,6 +201,12 @@ func (r *run) ingest(ctx context.Context, paths []string) error {
 					t := tokenized{rec: rec, toks: make([]uint32, len(d.Tokens)), lines: slices.Clone(d.Lines)}
 					for k, tok := range d.Tokens {
 						t.toks[k] = tok.Hash
+					}
+					if r.cfg.Stories {
+						a := &rec.Article
+						fr := featRecord{lang: text.Language(a.Title, a.Text), f: fx.Extract(a.Title, a.Text)}
+						fr.headline, fr.hasTitle = headlineOf(a.Title, a.Text)
+						t.feat = encodeFeatures(nil, &fr)
 					}
 					b.out[i] = t
 				}
@@ -264,7 +290,14 @@ func (r *run) collect(b *batch) error {
 		}
 		idx := uint32(len(r.docs))
 		r.ids[a.ID] = idx
-		d := doc{id: a.ID, nTokens: uint32(len(t.toks)), pos: t.rec.Pos}
+		d := doc{id: a.ID, nTokens: uint32(len(t.toks)), pos: t.rec.Pos, source: r.intern(a.Source)}
+		if t.feat != nil {
+			off, err := r.feats.write(t.feat)
+			if err != nil {
+				return err
+			}
+			d.featOff, d.featLen = off, uint32(len(t.feat))
+		}
 		if !a.Published.IsZero() {
 			d.published = a.Published.UnixNano()
 		}
@@ -282,6 +315,17 @@ func (r *run) collect(b *batch) error {
 		r.docs = append(r.docs, d)
 	}
 	return nil
+}
+
+// intern returns the index of an outlet name.
+func (r *run) intern(s string) uint32 {
+	if i, ok := r.sourceIx[s]; ok {
+		return i
+	}
+	i := uint32(len(r.sources))
+	r.sources = append(r.sources, s)
+	r.sourceIx[s] = i
+	return i
 }
 
 func clip(s string, n int) string {
@@ -322,6 +366,11 @@ func (r *run) finish(ctx context.Context, start time.Time) (*Result, error) {
 		return nil, err
 	}
 	r.stages["group"] = time.Since(t0)
+	if r.cfg.Stories {
+		if err := r.stories(res); err != nil {
+			return nil, err
+		}
+	}
 	r.stats.Elapsed = time.Since(start)
 	r.stats.Stages = r.stages
 	res.Stats = r.stats
@@ -492,6 +541,7 @@ func (r *run) group(pairs []Pair) (*Result, error) {
 	if readErr != nil {
 		return nil, readErr
 	}
+	r.groups = groups
 	res := &Result{Config: r.cfg, Bands: r.bands, Pairs: pairs, Boilerplate: r.bpSet.Lines}
 	dropped := make(map[uint32]bool)
 	for i, g := range groups {

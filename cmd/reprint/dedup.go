@@ -41,10 +41,29 @@ Flags:
 func runDedup(args []string, stdout, stderr io.Writer) error {
 	cfg := engine.DefaultConfig()
 	fs := flag.NewFlagSet("dedup", flag.ContinueOnError)
+	ef := addEngineFlags(fs, &cfg, dedupUsage, stderr)
+	paths, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	return ef.run(paths, cfg, stdout, stderr, printSummary)
+}
+
+// engineFlags are the flags every engine command shares.
+type engineFlags struct {
+	fs         *flag.FlagSet
+	out        *string
+	quiet      *bool
+	cpuProfile *string
+}
+
+// addEngineFlags defines the shared flags on fs, bound to cfg.
+func addEngineFlags(fs *flag.FlagSet, cfg *engine.Config, usage string, stderr io.Writer) *engineFlags {
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, dedupUsage); fs.PrintDefaults() }
-	out := fs.String("o", "", "output `DIR` (created if missing); default: JSONL on stdout")
-	quiet := fs.Bool("q", false, "no summary or progress on stderr")
+	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
+	ef := &engineFlags{fs: fs}
+	ef.out = fs.String("o", "", "output `DIR` (created if missing); default: JSONL on stdout")
+	ef.quiet = fs.Bool("q", false, "no summary or progress on stderr")
 	fs.Float64Var(&cfg.Threshold, "threshold", cfg.Threshold, "Jaccard similarity of shingle sets from which two articles are near duplicates")
 	fs.Float64Var(&cfg.Containment, "containment", cfg.Containment, "share of the smaller article's shingles the larger must hold for 'contains'")
 	fs.Float64Var(&cfg.ContainRatio, "contain-ratio", cfg.ContainRatio, "smallest size ratio small/large searched for 'contains' (1 = tune LSH for --threshold only)")
@@ -56,20 +75,21 @@ func runDedup(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&cfg.TempDir, "tmp", "", "directory for spill files (default: system temp dir)")
 	fs.Int64Var(&cfg.Read.MaxArticleBytes, "max-article-bytes", 4<<20, "truncate longer article texts")
 	fs.Int64Var(&cfg.Read.MaxRecordBytes, "max-record-bytes", 16<<20, "reject longer JSONL/CSV records and .json/.html files")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to `FILE`")
-	paths, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	if *cpuProfile != "" {
-		stopProfile, err := startCPUProfile(*cpuProfile)
+	ef.cpuProfile = fs.String("cpuprofile", "", "write a CPU profile to `FILE`")
+	return ef
+}
+
+// run checks the arguments, runs the engine and writes its output.
+func (ef *engineFlags) run(paths []string, cfg engine.Config, stdout, stderr io.Writer, summary func(io.Writer, *engine.Result, string)) error {
+	if *ef.cpuProfile != "" {
+		stopProfile, err := startCPUProfile(*ef.cpuProfile)
 		if err != nil {
 			return err
 		}
 		defer stopProfile()
 	}
 	if len(paths) == 0 {
-		fs.Usage()
+		ef.fs.Usage()
 		return fmt.Errorf("%w: no input PATH given", errUsage)
 	}
 	if cfg.Threshold <= 0 || cfg.Threshold > 1 || cfg.Containment <= 0 || cfg.Containment > 1 {
@@ -86,7 +106,7 @@ func runDedup(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	var prog *progress
-	if !*quiet {
+	if !*ef.quiet {
 		prog = newProgress(stderr, inputSize(paths))
 		cfg.Progress = prog.update
 	}
@@ -95,16 +115,16 @@ func runDedup(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *out != "" {
-		err = writeDir(*out, res)
+	if *ef.out != "" {
+		err = writeDir(*ef.out, res)
 	} else {
 		err = writeStream(stdout, res)
 	}
 	if err != nil {
 		return err
 	}
-	if !*quiet {
-		printSummary(stderr, res, *out)
+	if !*ef.quiet {
+		summary(stderr, res, *ef.out)
 	}
 	return nil
 }
@@ -194,6 +214,14 @@ func writeDir(dir string, res *engine.Result) error {
 	if err := writeJSONL(filepath.Join(dir, "rejects.jsonl"), res.Issues, func(is articleIssue) any { return reject(is, "") }); err != nil {
 		return err
 	}
+	if res.Config.Stories {
+		if err := writeJSONL(filepath.Join(dir, "stories.jsonl"), res.Stories, id); err != nil {
+			return err
+		}
+		if err := writeJSONL(filepath.Join(dir, "storylines.jsonl"), res.Storylines, id); err != nil {
+			return err
+		}
+	}
 	keep := strings.Join(res.Keep, "\n")
 	if len(res.Keep) > 0 {
 		keep += "\n"
@@ -242,6 +270,22 @@ func writeStream(w io.Writer, res *engine.Result) error {
 			Type string `json:"type"`
 			textBoilerplateLine
 		}{"boilerplate", b}); err != nil {
+			return err
+		}
+	}
+	for _, st := range res.Stories {
+		if err := enc.Encode(struct {
+			Type string `json:"type"`
+			engine.Story
+		}{"story", st}); err != nil {
+			return err
+		}
+	}
+	for _, sl := range res.Storylines {
+		if err := enc.Encode(struct {
+			Type string `json:"type"`
+			engine.Storyline
+		}{"storyline", sl}); err != nil {
 			return err
 		}
 	}

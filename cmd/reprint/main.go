@@ -35,7 +35,9 @@ var commands []command
 func init() {
 	commands = []command{
 		{"dedup", "find exact, near-duplicate and contained articles and group them", runDedup},
+		{"stories", "group articles into stories (events) and storylines (subjects over time)", runStories},
 		{"bench", "generate a realistic corpus and measure speed, memory and LSH recall", runBench},
+		{"eval", "score predicted clusters against gold labels (pairwise, BCubed, ARI, NMI)", runEval},
 		{"version", "print the version", func(_ []string, stdout, _ io.Writer) error {
 			fmt.Fprintln(stdout, "reprint", version)
 			return nil

@@ -1,0 +1,399 @@
+package cluster
+
+import (
+	"cmp"
+	"math"
+	"slices"
+
+	"github.com/reprint-news/reprint/text"
+)
+
+// Online single-pass clustering of items (articles into stories, stories
+// into storylines).
+//
+// An item has three TF vectors (body terms, title terms, entities), a time
+// and a language. Items arrive one at a time in publication order; each is
+// compared with the centroids of a few candidate clusters and either joins
+// the best one or opens a new cluster. This follows the streaming design of
+// Miranda et al., "Multilingual Clustering of Streaming News" (EMNLP 2018):
+// separate TF-IDF similarities per vector, document frequencies maintained
+// online, a time feature, and a decision threshold.
+//
+// Similarity of item a and cluster c:
+//
+//	sim = Σ_f w_f · cos_f(a, c) / Σ_f w_f      over the fields f non-empty in both
+//	score = sim · exp(−max(0, |t_a − t_c| − Grace) / Tau)   (time factor 1 when a time is unknown)
+//
+// cos_f uses current IDF weights idf(t) = ln((N+1)/(df(t)+1)) + 1 on the
+// item's raw TF and on the cluster's mean TF; t_c is the cluster's newest
+// time. The item joins the best-scoring candidate when score ≥ Threshold,
+// else it opens a new cluster.
+//
+// Candidates come from an inverted index: for each field, the item's
+// TopTerms terms of highest TF-IDF (rare terms and names first) are looked
+// up in postings term → clusters, each capped at MaxPosting most recent
+// clusters; the MaxCandidates clusters with the most hits are scored. No
+// step scans all clusters, so the cost per item stays flat as the corpus
+// grows. Centroids keep their CentroidTerms heaviest terms per field.
+//
+// Everything is deterministic: ties break on the lower cluster id, maps are
+// never iterated where order matters.
+
+// OnlineConfig holds the parameters of the online clusterer.
+type OnlineConfig struct {
+	Weights       [3]float64 `json:"weights"` // body, title, entities
+	Threshold     float64    `json:"threshold"`
+	TauDays       float64    `json:"tau_days"`
+	GraceDays     float64    `json:"grace_days"`
+	TopTerms      int        `json:"top_terms"`
+	MaxPosting    int        `json:"max_posting"`
+	MaxCandidates int        `json:"max_candidates"`
+	CentroidTerms int        `json:"centroid_terms"`
+	SameLanguage  bool       `json:"same_language"`
+	// YearPenalty scales the score when the item and the cluster both
+	// mention years and share none (1 = no effect).
+	YearPenalty float64 `json:"year_penalty"`
+	// MinEntitySim gates joining: when both the item and the cluster have
+	// entities, their entity cosine must reach it (events of the same kind
+	// share vocabulary, not names).
+	MinEntitySim float64 `json:"min_entity_sim"`
+	// Sublinear uses 1 + ln(tf) instead of raw counts, for items and
+	// (summed per member) for centroids.
+	Sublinear bool `json:"sublinear_tf"`
+}
+
+func (o *Online) tf(x float32) float64 {
+	if o.cfg.Sublinear && x > 0 {
+		return 1 + math.Log(float64(x))
+	}
+	return float64(x)
+}
+
+// Item is what the online clusterer sees of an article or a story.
+type Item struct {
+	Fields [4][]text.Term // body, title, entities, mentioned years; sorted by hash
+	Time   int64          // unix seconds, 0 when unknown
+	Lang   string
+}
+
+type centroid struct {
+	tf     [4]map[uint64]float32
+	keys   [4][]uint64 // the keys of tf in insertion order: sums run in a fixed order
+	text   [4]map[uint64]string
+	n      int
+	first  int64
+	last   int64
+	lang   string
+	pruned [4]int // size at last pruning
+}
+
+// Online is a single-pass clusterer.
+type Online struct {
+	cfg      OnlineConfig
+	n        int
+	df       [4]map[uint64]int32
+	clusters []*centroid
+	postings map[uint64][]int32
+	hits     map[int32]int // scratch
+}
+
+// NewOnline returns an empty clusterer.
+func NewOnline(cfg OnlineConfig) *Online {
+	o := &Online{cfg: cfg, postings: map[uint64][]int32{}, hits: map[int32]int{}}
+	for f := range o.df {
+		o.df[f] = map[uint64]int32{}
+	}
+	return o
+}
+
+// Len returns the number of clusters.
+func (o *Online) Len() int { return len(o.clusters) }
+
+func (o *Online) idf(f int, h uint64) float64 {
+	return math.Log(float64(o.n+1)/float64(o.df[f][h]+1)) + 1
+}
+
+// Observe counts an item in the document frequencies. Call it once per
+// item before Assign (an item is then known to the IDF it is scored with).
+func (o *Online) Observe(it *Item) {
+	o.n++
+	for f := range it.Fields {
+		for _, t := range it.Fields[f] {
+			o.df[f][t.Hash]++
+		}
+	}
+}
+
+// weighted returns the item's terms of field f with TF-IDF weights, heaviest first.
+func (o *Online) weighted(it *Item, f int) []wterm {
+	out := make([]wterm, 0, len(it.Fields[f]))
+	for _, t := range it.Fields[f] {
+		out = append(out, wterm{t.Hash, o.tf(t.TF) * o.idf(f, t.Hash)})
+	}
+	slices.SortFunc(out, func(a, b wterm) int {
+		if c := cmp.Compare(b.w, a.w); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.h, b.h)
+	})
+	return out
+}
+
+type wterm struct {
+	h uint64
+	w float64
+}
+
+func postingKey(f int, h uint64) uint64 { return h ^ uint64(f+1)*0x9e3779b97f4a7c15 }
+
+// Assign finds the best cluster for the item. It returns the cluster id and
+// its score, or -1 when the item should open a new cluster.
+func (o *Online) Assign(it *Item) (int, float64) {
+	var vecs [4][]wterm
+	clear(o.hits)
+	for f := range it.Fields {
+		vecs[f] = o.weighted(it, f)
+		for k, t := range vecs[f] {
+			if k == o.cfg.TopTerms {
+				break
+			}
+			for _, c := range o.postings[postingKey(f, t.h)] {
+				o.hits[c]++
+			}
+		}
+	}
+	type cand struct {
+		c    int32
+		hits int
+	}
+	cands := make([]cand, 0, len(o.hits))
+	for c, h := range o.hits {
+		cands = append(cands, cand{c, h})
+	}
+	slices.SortFunc(cands, func(a, b cand) int {
+		if a.hits != b.hits {
+			return b.hits - a.hits
+		}
+		return cmp.Compare(b.c, a.c) // newer clusters first among equals
+	})
+	if len(cands) > o.cfg.MaxCandidates {
+		cands = cands[:o.cfg.MaxCandidates]
+	}
+	best, bestScore := -1, 0.0
+	for _, cd := range cands {
+		c := o.clusters[cd.c]
+		if o.cfg.SameLanguage && !text.LanguagesCompatible(c.lang, it.Lang) {
+			continue
+		}
+		s := o.score(&vecs, it.Time, c)
+		if s > bestScore || (s == bestScore && best >= 0 && int(cd.c) < best) {
+			best, bestScore = int(cd.c), s
+		}
+	}
+	if best >= 0 && bestScore >= o.cfg.Threshold {
+		return best, bestScore
+	}
+	return -1, bestScore
+}
+
+func (o *Online) score(vecs *[4][]wterm, t int64, c *centroid) float64 {
+	num, den := 0.0, 0.0
+	for f := range 3 {
+		w := o.cfg.Weights[f]
+		if len(vecs[f]) == 0 || len(c.tf[f]) == 0 {
+			continue
+		}
+		if w == 0 && !(f == 2 && o.cfg.MinEntitySim > 0) {
+			continue
+		}
+		cs := o.cosine(f, vecs[f], c)
+		if f == 2 && cs < o.cfg.MinEntitySim {
+			return 0
+		}
+		num += w * cs
+		den += w
+	}
+	if den == 0 {
+		return 0
+	}
+	s := num / den
+	if p := o.cfg.YearPenalty; p > 0 && p < 1 && len(vecs[3]) > 0 && len(c.tf[3]) > 0 && o.cosine(3, vecs[3], c) == 0 {
+		s *= p
+	}
+	if t != 0 && c.last != 0 && o.cfg.TauDays > 0 {
+		d := math.Abs(float64(t-c.last)) / 86400
+		if t < c.first {
+			d = float64(c.first-t) / 86400
+		} else if t <= c.last {
+			d = 0
+		}
+		s *= math.Exp(-math.Max(0, d-o.cfg.GraceDays) / o.cfg.TauDays)
+	}
+	return s
+}
+
+func (o *Online) cosine(f int, a []wterm, c *centroid) float64 {
+	na, dot := 0.0, 0.0
+	inv := 1 / float64(c.n)
+	for _, t := range a {
+		na += t.w * t.w
+		if tf, ok := c.tf[f][t.h]; ok {
+			dot += t.w * float64(tf) * inv * o.idf(f, t.h)
+		}
+	}
+	if dot == 0 {
+		return 0
+	}
+	nc := 0.0
+	for _, h := range c.keys[f] {
+		w := float64(c.tf[f][h]) * inv * o.idf(f, h)
+		nc += w * w
+	}
+	return dot / math.Sqrt(na*nc)
+}
+
+// New opens a cluster holding the item and returns its id.
+func (o *Online) New(it *Item) int {
+	c := &centroid{first: it.Time, last: it.Time, lang: it.Lang}
+	for f := range c.tf {
+		c.tf[f] = map[uint64]float32{}
+		c.text[f] = map[uint64]string{}
+	}
+	o.clusters = append(o.clusters, c)
+	id := len(o.clusters) - 1
+	o.Add(id, it)
+	return id
+}
+
+// Add puts the item into cluster id: its terms join the centroid and the
+// cluster joins the postings of the item's top terms.
+func (o *Online) Add(id int, it *Item) {
+	c := o.clusters[id]
+	c.n++
+	if c.lang == text.Undetermined {
+		c.lang = it.Lang // a story opened by an undetermined article takes the first known language
+	}
+	o.Touch(id, it.Time)
+	for f := range it.Fields {
+		for _, t := range it.Fields[f] {
+			if _, ok := c.tf[f][t.Hash]; !ok {
+				c.keys[f] = append(c.keys[f], t.Hash)
+				c.text[f][t.Hash] = t.Text
+			}
+			c.tf[f][t.Hash] += float32(o.tf(t.TF))
+		}
+		if len(c.tf[f]) > 2*max(o.cfg.CentroidTerms, c.pruned[f]) {
+			o.prune(c, f)
+		}
+		for k, t := range o.weighted(it, f) {
+			if k == o.cfg.TopTerms {
+				break
+			}
+			key := postingKey(f, t.h)
+			p := o.postings[key]
+			if len(p) > 0 && p[len(p)-1] == int32(id) {
+				continue
+			}
+			p = append(p, int32(id))
+			if len(p) > o.cfg.MaxPosting {
+				p = append(p[:0], p[len(p)-o.cfg.MaxPosting:]...)
+			}
+			o.postings[key] = p
+		}
+	}
+}
+
+// Touch widens cluster id's time span to include t (for an article that
+// joins without changing the centroid, such as a duplicate).
+func (o *Online) Touch(id int, t int64) {
+	c := o.clusters[id]
+	if t == 0 {
+		return
+	}
+	if c.first == 0 || t < c.first {
+		c.first = t
+	}
+	if t > c.last {
+		c.last = t
+	}
+}
+
+// prune keeps the CentroidTerms heaviest terms of field f.
+func (o *Online) prune(c *centroid, f int) {
+	type kv struct {
+		h  uint64
+		tf float32
+	}
+	all := make([]kv, 0, len(c.tf[f]))
+	for h, tf := range c.tf[f] {
+		all = append(all, kv{h, tf})
+	}
+	slices.SortFunc(all, func(a, b kv) int {
+		if a.tf != b.tf {
+			return cmp.Compare(b.tf, a.tf)
+		}
+		return cmp.Compare(a.h, b.h)
+	})
+	for _, e := range all[min(len(all), o.cfg.CentroidTerms):] {
+		delete(c.tf[f], e.h)
+		delete(c.text[f], e.h)
+	}
+	c.keys[f] = c.keys[f][:0]
+	for _, e := range all[:min(len(all), o.cfg.CentroidTerms)] {
+		c.keys[f] = append(c.keys[f], e.h)
+	}
+	c.pruned[f] = len(c.tf[f])
+}
+
+// TopTerms returns the display text of cluster id's n heaviest terms by
+// TF-IDF, entities first, then body terms.
+func (o *Online) TopTerms(id, n int) []string {
+	c := o.clusters[id]
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range []int{2, 0} {
+		var ws []wterm
+		for _, h := range c.keys[f] {
+			ws = append(ws, wterm{h, float64(c.tf[f][h]) * o.idf(f, h)})
+		}
+		slices.SortFunc(ws, func(a, b wterm) int {
+			if c := cmp.Compare(b.w, a.w); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.h, b.h)
+		})
+		for _, w := range ws {
+			if len(out) == n {
+				return out
+			}
+			if s := c.text[f][w.h]; !seen[s] {
+				seen[s] = true
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// Centroid returns cluster id's mean TF vectors (for building the items of
+// a higher level, e.g. a story as an item of the storyline clusterer).
+func (o *Online) Centroid(id int) [4][]text.Term {
+	c := o.clusters[id]
+	var out [4][]text.Term
+	for f := range c.tf {
+		for _, h := range c.keys[f] {
+			out[f] = append(out[f], text.Term{Hash: h, TF: c.tf[f][h] / float32(c.n), Text: c.text[f][h]})
+		}
+		slices.SortFunc(out[f], func(a, b text.Term) int { return cmp.Compare(a.Hash, b.Hash) })
+	}
+	return out
+}
+
+// Lang returns cluster id's language.
+func (o *Online) Lang(id int) string { return o.clusters[id].lang }
+
+// Span returns cluster id's first and last time (0 when unknown).
+func (o *Online) Span(id int) (first, last int64) {
+	c := o.clusters[id]
+	return c.first, c.last
+}

@@ -1,0 +1,322 @@
+package text
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Story features.
+//
+// Stories are clustered on three term vectors per article, in the spirit of
+// Miranda et al., "Multilingual Clustering of Streaming News" (EMNLP 2018):
+//
+//   - Body: folded word tokens of the text without stop words, single
+//     characters and numbers shorter than four digits (years stay).
+//   - Title: the same for the headline.
+//   - Entities: capitalised names. A maximal run of capitalised tokens
+//     ("Betty Ford Center", "Amir Abdollahian", "UN") gives the whole
+//     phrase as one term plus, for runs of two or more tokens, the last
+//     token alone (so "Lohan" matches "Lindsay Lohan"). A capitalised word
+//     that starts a sentence counts only inside a longer run, and
+//     title-case lines (headlines where most words are capitalised) are
+//     skipped, since their capitals say nothing.
+//
+// Terms are identified by a 64-bit hash of their folded text (the field is
+// part of the hash), and carry their raw count and display text.
+
+// Term is one term of a feature vector.
+type Term struct {
+	Hash uint64
+	TF   float32
+	Text string
+}
+
+// Features are an article's story features. Years holds the years the
+// text mentions (1950–2099), a temporal hint for articles whose
+// publication date is unknown: two articles about events of the same kind
+// in different years mostly mention different years.
+type Features struct {
+	Body, Title, Ent, Years []Term
+}
+
+// Field seeds keep the three vocabularies apart.
+const (
+	fieldBody  = 0x62
+	fieldTitle = 0x74
+	fieldEnt   = 0x65
+	fieldYear  = 0x79
+)
+
+func termHash(field byte, s string) uint64 {
+	h := uint64(14695981039346656037) ^ uint64(field)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * 1099511628211
+	}
+	return mix64(h)
+}
+
+// stopWords are English function words and news filler. Other languages
+// keep all their words (their stories only meet stories in their own
+// language).
+var stopWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`a about above after again against ago all also although am among an and another any are
+around as at away back be became because been before being below between both but by can could did do does doing
+done down during each either else even ever every few for from further get gets got had has have having he her here
+hers herself him himself his how however i if in including into is it its itself just last later least less like
+made make makes many may me might more most much must my myself near new news no nor not now of off often on once
+one only or other others our ours ourselves out over own per put rather really s said same say says see seen
+she should since so some still such t than that the their theirs them themselves then there these they this those
+though three through thus to today told too two under until up upon us very via was we week were what when where
+whether which while who whom whose why will with within without would year years yesterday yet you your yours
+yourself yourselves mr mrs ms according also told tuesday monday wednesday thursday friday saturday sunday
+january february march april may june july august september october november december`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// IsStopWord reports whether a folded word is an English stop word.
+func IsStopWord(w string) bool { return stopWords[w] }
+
+// keepBodyWord decides whether a folded token is a content term.
+func keepBodyWord(w string) bool {
+	if len(w) < 2 || stopWords[w] {
+		return false
+	}
+	digits := 0
+	for i := 0; i < len(w); i++ {
+		if w[i] >= '0' && w[i] <= '9' {
+			digits++
+		}
+	}
+	if digits == len(w) {
+		return len(w) == 4 // years
+	}
+	return true
+}
+
+// FeatureExtractor computes Features; it keeps scratch space and is not
+// safe for concurrent use (use one per goroutine).
+type FeatureExtractor struct {
+	d      Doc
+	td     Doc
+	words  []string
+	counts map[uint64]int
+	texts  map[uint64]string
+}
+
+// Extract computes the features of an article. title may be "".
+func (x *FeatureExtractor) Extract(title, body string) Features {
+	var f Features
+	x.d.Tokenize(body)
+	x.words = foldTokens(x.words[:0], body, x.d.Tokens)
+	f.Body = x.vector(fieldBody, x.words, keepBodyWord)
+	if title != "" {
+		x.td.Tokenize(title)
+		tw := foldTokens(nil, title, x.td.Tokens)
+		f.Title = x.vector(fieldTitle, tw, keepBodyWord)
+	}
+	f.Ent = x.entities(title, body)
+	f.Years = x.vector(fieldYear, x.words, isYear)
+	return f
+}
+
+func isYear(w string) bool {
+	if len(w) != 4 || !(strings.HasPrefix(w, "19") && w[2] >= '5' || strings.HasPrefix(w, "20")) {
+		return false
+	}
+	for i := 0; i < 4; i++ {
+		if w[i] < '0' || w[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// foldTokens appends the folded form of every token (pieces of one word
+// are joined, as in Fold).
+func foldTokens(dst []string, s string, toks []Token) []string {
+	prevStart, prevEnd := -1, -1
+	var buf []byte
+	for _, t := range toks {
+		if t.Start == prevStart && t.End == prevEnd {
+			continue
+		}
+		prevStart, prevEnd = t.Start, t.End
+		w := s[t.Start:t.End]
+		if isLowerASCII(w) {
+			dst = append(dst, w)
+			continue
+		}
+		buf = foldWord(buf, w, func(piece []byte) { dst = append(dst, string(piece)) })
+	}
+	return dst
+}
+
+func isLowerASCII(w string) bool {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf || (c >= 'A' && c <= 'Z') || c == '\'' || c == '`' {
+			return false
+		}
+	}
+	return true
+}
+
+func (x *FeatureExtractor) vector(field byte, words []string, keep func(string) bool) []Term {
+	if x.counts == nil {
+		x.counts = map[uint64]int{}
+		x.texts = map[uint64]string{}
+	}
+	clear(x.counts)
+	clear(x.texts)
+	for _, w := range words {
+		if keep != nil && !keep(w) {
+			continue
+		}
+		h := termHash(field, w)
+		x.counts[h]++
+		if _, ok := x.texts[h]; !ok {
+			x.texts[h] = w
+		}
+	}
+	return x.flush()
+}
+
+func (x *FeatureExtractor) flush() []Term {
+	out := make([]Term, 0, len(x.counts))
+	for h, c := range x.counts {
+		out = append(out, Term{Hash: h, TF: float32(c), Text: x.texts[h]})
+	}
+	slices.SortFunc(out, func(a, b Term) int {
+		switch {
+		case a.Hash < b.Hash:
+			return -1
+		case a.Hash > b.Hash:
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// entities extracts capitalised names from the title and body.
+func (x *FeatureExtractor) entities(title, body string) []Term {
+	if x.counts == nil {
+		x.counts = map[uint64]int{}
+		x.texts = map[uint64]string{}
+	}
+	clear(x.counts)
+	clear(x.texts)
+	add := func(s string) {
+		h := termHash(fieldEnt, s)
+		x.counts[h]++
+		if _, ok := x.texts[h]; !ok {
+			x.texts[h] = s
+		}
+	}
+	var run []string
+	flushRun := func(startsSentence bool) {
+		n := len(run)
+		switch {
+		case n == 0:
+		case n == 1 && startsSentence:
+		default:
+			add(strings.Join(run, " "))
+			if n > 1 {
+				add(run[n-1])
+			}
+		}
+		run = run[:0]
+	}
+	for _, s := range []string{title, body} {
+		var d Doc
+		d.Tokenize(s)
+		for _, line := range d.Lines {
+			toks := d.Tokens[line.First : line.First+line.N]
+			if titleCase(s, toks) {
+				continue
+			}
+			runStartsSentence := false
+			prevStart, prevEnd := -1, -1
+			for _, t := range toks {
+				if t.Start < prevEnd || (t.Start == prevStart && t.End == prevEnd) {
+					continue // a further piece of a word already seen
+				}
+				prevStart = t.Start
+				w := s[t.Start:t.End]
+				r, _ := utf8.DecodeRuneInString(w)
+				capital := unicode.IsUpper(r)
+				adjacent := prevEnd >= 0 && onlySpaces(s[prevEnd:t.Start])
+				if !capital || !adjacent {
+					flushRun(runStartsSentence)
+				}
+				prevEnd = t.End
+				if !capital {
+					continue
+				}
+				folded := Fold(w)
+				if len(run) == 0 {
+					runStartsSentence = sentenceStart(s, t.Start)
+					if stopWords[folded] {
+						continue // "The", "A", "He" at any position start no name
+					}
+				}
+				run = append(run, folded)
+			}
+			flushRun(runStartsSentence)
+		}
+	}
+	return x.flush()
+}
+
+func onlySpaces(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] != ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+// sentenceStart reports whether the token at offset i begins a sentence:
+// only spaces, quotes or brackets stand between it and the start of the
+// text, the start of a line, or a sentence-final mark.
+func sentenceStart(s string, i int) bool {
+	for i > 0 {
+		r, size := utf8.DecodeLastRuneInString(s[:i])
+		switch {
+		case r == ' ' || r == '\t' || r == '"' || r == '“' || r == '‘' || r == '\'' || r == '(' || r == '[' || r == '«':
+			i -= size
+		case r == '\n' || r == '.' || r == '!' || r == '?' || r == ':' || r == '-' || r == '—' || r == '–':
+			return true
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// titleCase reports whether most words of a line are capitalised (a
+// headline in title case), in which case capitals mark nothing.
+func titleCase(s string, toks []Token) bool {
+	if len(toks) < 3 {
+		return false
+	}
+	caps, words := 0, 0
+	for _, t := range toks {
+		w := s[t.Start:t.End]
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		words++
+		if unicode.IsUpper(r) {
+			caps++
+		}
+	}
+	return words >= 3 && caps*10 >= words*7
+}
