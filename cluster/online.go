@@ -41,15 +41,18 @@ import (
 
 // OnlineConfig holds the parameters of the online clusterer.
 type OnlineConfig struct {
-	Weights       [3]float64 `json:"weights"` // body, title, entities
-	Threshold     float64    `json:"threshold"`
-	TauDays       float64    `json:"tau_days"`
-	GraceDays     float64    `json:"grace_days"`
-	TopTerms      int        `json:"top_terms"`
-	MaxPosting    int        `json:"max_posting"`
-	MaxCandidates int        `json:"max_candidates"`
-	CentroidTerms int        `json:"centroid_terms"`
-	SameLanguage  bool       `json:"same_language"`
+	Weights   [3]float64 `json:"weights"` // body, title, entities
+	Threshold float64    `json:"threshold"`
+	TauDays   float64    `json:"tau_days"`
+	GraceDays float64    `json:"grace_days"`
+	TopTerms  int        `json:"top_terms"`
+	// ItemTerms is how many of an item's heaviest terms per field are
+	// scored (the long tail adds cost, hardly similarity).
+	ItemTerms     int  `json:"item_terms"`
+	MaxPosting    int  `json:"max_posting"`
+	MaxCandidates int  `json:"max_candidates"`
+	CentroidTerms int  `json:"centroid_terms"`
+	SameLanguage  bool `json:"same_language"`
 	// YearPenalty scales the score when the item and the cluster both
 	// mention years and share none (1 = no effect).
 	YearPenalty float64 `json:"year_penalty"`
@@ -77,14 +80,24 @@ type Item struct {
 }
 
 type centroid struct {
-	tf     [4]map[uint64]float32
-	keys   [4][]uint64 // the keys of tf in insertion order: sums run in a fixed order
-	text   [4]map[uint64]string
+	// terms holds each field's terms sorted by hash: TF summed over the
+	// members (sublinear when configured) and the display text.
+	terms  [4][]cterm
 	n      int
 	first  int64
 	last   int64
 	lang   string
 	pruned [4]int // size at last pruning
+	// norm caches the L2 norm of each field's TF-IDF centroid; normN is the
+	// corpus size it was computed at (0: stale). See centroidNorm.
+	norm  [4]float64
+	normN [4]int
+}
+
+type cterm struct {
+	h    uint64
+	tf   float32
+	text string
 }
 
 // Online is a single-pass clusterer.
@@ -95,6 +108,10 @@ type Online struct {
 	clusters []*centroid
 	postings map[uint64][]int32
 	hits     map[int32]int // scratch
+	ln       []float64     // ln[k] = ln(k), grown as the corpus grows (IDF needs only logs of integers)
+	// The top terms of the last item Assign saw, reused by Add for it.
+	lastItem *Item
+	lastTop  [4][]wterm
 }
 
 // NewOnline returns an empty clusterer.
@@ -110,7 +127,15 @@ func NewOnline(cfg OnlineConfig) *Online {
 func (o *Online) Len() int { return len(o.clusters) }
 
 func (o *Online) idf(f int, h uint64) float64 {
-	return math.Log(float64(o.n+1)/float64(o.df[f][h]+1)) + 1
+	return o.lnOf(o.n+1) - o.lnOf(int(o.df[f][h])+1) + 1
+}
+
+// lnOf returns ln(k) from a table (k ≥ 1).
+func (o *Online) lnOf(k int) float64 {
+	for len(o.ln) <= k {
+		o.ln = append(o.ln, math.Log(float64(len(o.ln))))
+	}
+	return o.ln[k]
 }
 
 // Observe counts an item in the document frequencies. Call it once per
@@ -128,20 +153,72 @@ func (o *Online) Observe(it *Item) {
 func (o *Online) weighted(it *Item, f int) []wterm {
 	out := make([]wterm, 0, len(it.Fields[f]))
 	for _, t := range it.Fields[f] {
-		out = append(out, wterm{t.Hash, o.tf(t.TF) * o.idf(f, t.Hash)})
+		idf := o.idf(f, t.Hash)
+		out = append(out, wterm{t.Hash, o.tf(t.TF) * idf, idf})
 	}
-	slices.SortFunc(out, func(a, b wterm) int {
-		if c := cmp.Compare(b.w, a.w); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.h, b.h)
-	})
+	if k := o.cfg.ItemTerms; k > 0 && len(out) > k {
+		selectTop(out, k)
+		out = out[:k]
+	}
+	slices.SortFunc(out, heavierFirst)
 	return out
 }
 
+// heavierFirst orders terms by weight, heaviest first, then by hash.
+func heavierFirst(a, b wterm) int {
+	if c := cmp.Compare(b.w, a.w); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.h, b.h)
+}
+
+// selectTop moves the k heaviest terms (by heavierFirst) to the front of v,
+// in no particular order: quickselect, O(len(v)) expected, deterministic
+// (the pivot is the median of three fixed positions).
+func selectTop(v []wterm, k int) {
+	lo, hi := 0, len(v)
+	for hi-lo > 1 {
+		a, b, c := lo, lo+(hi-lo)/2, hi-1
+		if heavierFirst(v[b], v[a]) < 0 {
+			a, b = b, a
+		}
+		if heavierFirst(v[c], v[b]) < 0 {
+			b = c
+			if heavierFirst(v[b], v[a]) < 0 {
+				b = a
+			}
+		}
+		pivot := v[b]
+		// Three-way partition: heavier | equal | lighter.
+		i, lt, gt := lo, lo, hi
+		for i < gt {
+			switch c := heavierFirst(v[i], pivot); {
+			case c < 0:
+				v[lt], v[i] = v[i], v[lt]
+				lt++
+				i++
+			case c > 0:
+				gt--
+				v[gt], v[i] = v[i], v[gt]
+			default:
+				i++
+			}
+		}
+		switch {
+		case k <= lt:
+			hi = lt
+		case k >= gt:
+			lo = gt
+		default:
+			return
+		}
+	}
+}
+
 type wterm struct {
-	h uint64
-	w float64
+	h   uint64
+	w   float64 // tf-idf weight
+	idf float64
 }
 
 func postingKey(f int, h uint64) uint64 { return h ^ uint64(f+1)*0x9e3779b97f4a7c15 }
@@ -151,9 +228,11 @@ func postingKey(f int, h uint64) uint64 { return h ^ uint64(f+1)*0x9e3779b97f4a7
 func (o *Online) Assign(it *Item) (int, float64) {
 	var vecs [4][]wterm
 	clear(o.hits)
+	o.lastItem = it
 	for f := range it.Fields {
-		vecs[f] = o.weighted(it, f)
-		for k, t := range vecs[f] {
+		byWeight := o.weighted(it, f)
+		o.lastTop[f] = append(o.lastTop[f][:0], byWeight[:min(len(byWeight), o.cfg.TopTerms)]...)
+		for k, t := range byWeight {
 			if k == o.cfg.TopTerms {
 				break
 			}
@@ -161,6 +240,10 @@ func (o *Online) Assign(it *Item) (int, float64) {
 				o.hits[c]++
 			}
 		}
+		// Scoring merge-joins the item's terms with the centroid's, both
+		// sorted by hash: sequential, no lookups.
+		slices.SortFunc(byWeight, func(a, b wterm) int { return cmp.Compare(a.h, b.h) })
+		vecs[f] = byWeight
 	}
 	type cand struct {
 		c    int32
@@ -200,7 +283,7 @@ func (o *Online) score(vecs *[4][]wterm, t int64, c *centroid) float64 {
 	num, den := 0.0, 0.0
 	for f := range 3 {
 		w := o.cfg.Weights[f]
-		if len(vecs[f]) == 0 || len(c.tf[f]) == 0 {
+		if len(vecs[f]) == 0 || len(c.terms[f]) == 0 {
 			continue
 		}
 		if w == 0 && !(f == 2 && o.cfg.MinEntitySim > 0) {
@@ -217,7 +300,7 @@ func (o *Online) score(vecs *[4][]wterm, t int64, c *centroid) float64 {
 		return 0
 	}
 	s := num / den
-	if p := o.cfg.YearPenalty; p > 0 && p < 1 && len(vecs[3]) > 0 && len(c.tf[3]) > 0 && o.cosine(3, vecs[3], c) == 0 {
+	if p := o.cfg.YearPenalty; p > 0 && p < 1 && len(vecs[3]) > 0 && len(c.terms[3]) > 0 && o.cosine(3, vecs[3], c) == 0 {
 		s *= p
 	}
 	if t != 0 && c.last != 0 && o.cfg.TauDays > 0 {
@@ -233,32 +316,48 @@ func (o *Online) score(vecs *[4][]wterm, t int64, c *centroid) float64 {
 }
 
 func (o *Online) cosine(f int, a []wterm, c *centroid) float64 {
+	// a is sorted by hash, like c.terms[f].
 	na, dot := 0.0, 0.0
 	inv := 1 / float64(c.n)
+	ct := c.terms[f]
+	j := 0
 	for _, t := range a {
 		na += t.w * t.w
-		if tf, ok := c.tf[f][t.h]; ok {
-			dot += t.w * float64(tf) * inv * o.idf(f, t.h)
+		for j < len(ct) && ct[j].h < t.h {
+			j++
+		}
+		if j < len(ct) && ct[j].h == t.h {
+			dot += t.w * float64(ct[j].tf) * inv * t.idf
 		}
 	}
 	if dot == 0 {
 		return 0
 	}
-	nc := 0.0
-	for _, h := range c.keys[f] {
-		w := float64(c.tf[f][h]) * inv * o.idf(f, h)
-		nc += w * w
+	return dot / math.Sqrt(na) / o.centroidNorm(f, c)
+}
+
+// centroidNorm returns the norm of cluster c's field-f TF-IDF centroid. It
+// is cached: recomputed when the centroid changes (Add) or when the corpus
+// has doubled since, because IDF weights drift only logarithmically with
+// corpus size. The rule depends only on the item sequence, so results stay
+// deterministic; it keeps the cost of scoring a candidate proportional to
+// the item's terms, not the centroid's.
+func (o *Online) centroidNorm(f int, c *centroid) float64 {
+	if c.normN[f] == 0 || o.n >= 2*c.normN[f] {
+		inv := 1 / float64(c.n)
+		nc := 0.0
+		for _, t := range c.terms[f] {
+			w := float64(t.tf) * inv * o.idf(f, t.h)
+			nc += w * w
+		}
+		c.norm[f], c.normN[f] = math.Sqrt(nc), max(o.n, 1)
 	}
-	return dot / math.Sqrt(na*nc)
+	return c.norm[f]
 }
 
 // New opens a cluster holding the item and returns its id.
 func (o *Online) New(it *Item) int {
 	c := &centroid{first: it.Time, last: it.Time, lang: it.Lang}
-	for f := range c.tf {
-		c.tf[f] = map[uint64]float32{}
-		c.text[f] = map[uint64]string{}
-	}
 	o.clusters = append(o.clusters, c)
 	id := len(o.clusters) - 1
 	o.Add(id, it)
@@ -275,17 +374,16 @@ func (o *Online) Add(id int, it *Item) {
 	}
 	o.Touch(id, it.Time)
 	for f := range it.Fields {
-		for _, t := range it.Fields[f] {
-			if _, ok := c.tf[f][t.Hash]; !ok {
-				c.keys[f] = append(c.keys[f], t.Hash)
-				c.text[f][t.Hash] = t.Text
-			}
-			c.tf[f][t.Hash] += float32(o.tf(t.TF))
-		}
-		if len(c.tf[f]) > 2*max(o.cfg.CentroidTerms, c.pruned[f]) {
+		c.terms[f] = o.merge(c.terms[f], it.Fields[f])
+		if len(c.terms[f]) > 2*max(o.cfg.CentroidTerms, c.pruned[f]) {
 			o.prune(c, f)
 		}
-		for k, t := range o.weighted(it, f) {
+		c.normN[f] = 0 // the centroid changed
+		top := o.lastTop[f]
+		if it != o.lastItem {
+			top = o.weighted(it, f)
+		}
+		for k, t := range top {
 			if k == o.cfg.TopTerms {
 				break
 			}
@@ -318,31 +416,42 @@ func (o *Online) Touch(id int, t int64) {
 	}
 }
 
+// merge adds an item's terms (sorted by hash) into sorted centroid terms.
+func (o *Online) merge(dst []cterm, add []text.Term) []cterm {
+	out := make([]cterm, 0, len(dst)+len(add))
+	i, j := 0, 0
+	for i < len(dst) || j < len(add) {
+		switch {
+		case j == len(add) || (i < len(dst) && dst[i].h < add[j].Hash):
+			out = append(out, dst[i])
+			i++
+		case i == len(dst) || add[j].Hash < dst[i].h:
+			out = append(out, cterm{add[j].Hash, float32(o.tf(add[j].TF)), add[j].Text})
+			j++
+		default:
+			t := dst[i]
+			t.tf += float32(o.tf(add[j].TF))
+			out = append(out, t)
+			i++
+			j++
+		}
+	}
+	return out
+}
+
 // prune keeps the CentroidTerms heaviest terms of field f.
 func (o *Online) prune(c *centroid, f int) {
-	type kv struct {
-		h  uint64
-		tf float32
-	}
-	all := make([]kv, 0, len(c.tf[f]))
-	for h, tf := range c.tf[f] {
-		all = append(all, kv{h, tf})
-	}
-	slices.SortFunc(all, func(a, b kv) int {
+	ts := c.terms[f]
+	slices.SortFunc(ts, func(a, b cterm) int {
 		if a.tf != b.tf {
 			return cmp.Compare(b.tf, a.tf)
 		}
 		return cmp.Compare(a.h, b.h)
 	})
-	for _, e := range all[min(len(all), o.cfg.CentroidTerms):] {
-		delete(c.tf[f], e.h)
-		delete(c.text[f], e.h)
-	}
-	c.keys[f] = c.keys[f][:0]
-	for _, e := range all[:min(len(all), o.cfg.CentroidTerms)] {
-		c.keys[f] = append(c.keys[f], e.h)
-	}
-	c.pruned[f] = len(c.tf[f])
+	ts = ts[:min(len(ts), o.cfg.CentroidTerms)]
+	slices.SortFunc(ts, func(a, b cterm) int { return cmp.Compare(a.h, b.h) })
+	c.terms[f] = slices.Clip(ts)
+	c.pruned[f] = len(ts)
 }
 
 // TopTerms returns the display text of cluster id's n heaviest terms by
@@ -353,8 +462,10 @@ func (o *Online) TopTerms(id, n int) []string {
 	seen := map[string]bool{}
 	for _, f := range []int{2, 0} {
 		var ws []wterm
-		for _, h := range c.keys[f] {
-			ws = append(ws, wterm{h, float64(c.tf[f][h]) * o.idf(f, h)})
+		names := map[uint64]string{}
+		for _, t := range c.terms[f] {
+			ws = append(ws, wterm{h: t.h, w: float64(t.tf) * o.idf(f, t.h)})
+			names[t.h] = t.text
 		}
 		slices.SortFunc(ws, func(a, b wterm) int {
 			if c := cmp.Compare(b.w, a.w); c != 0 {
@@ -366,7 +477,7 @@ func (o *Online) TopTerms(id, n int) []string {
 			if len(out) == n {
 				return out
 			}
-			if s := c.text[f][w.h]; !seen[s] {
+			if s := names[w.h]; !seen[s] {
 				seen[s] = true
 				out = append(out, s)
 			}
@@ -380,11 +491,10 @@ func (o *Online) TopTerms(id, n int) []string {
 func (o *Online) Centroid(id int) [4][]text.Term {
 	c := o.clusters[id]
 	var out [4][]text.Term
-	for f := range c.tf {
-		for _, h := range c.keys[f] {
-			out[f] = append(out[f], text.Term{Hash: h, TF: c.tf[f][h] / float32(c.n), Text: c.text[f][h]})
+	for f := range c.terms {
+		for _, t := range c.terms[f] {
+			out[f] = append(out[f], text.Term{Hash: t.h, TF: t.tf / float32(c.n), Text: t.text})
 		}
-		slices.SortFunc(out[f], func(a, b text.Term) int { return cmp.Compare(a.Hash, b.Hash) })
 	}
 	return out
 }

@@ -204,7 +204,8 @@ func (r *run) ingest(ctx context.Context, paths []string) error {
 					}
 					if r.cfg.Stories {
 						a := &rec.Article
-						fr := featRecord{lang: text.Language(a.Title, a.Text), f: fx.Extract(a.Title, a.Text)}
+						fr := featRecord{f: fx.Extract(a.Title, a.Text)}
+						fr.lang = fr.f.Lang
 						fr.headline, fr.hasTitle = headlineOf(a.Title, a.Text)
 						t.feat = encodeFeatures(nil, &fr)
 					}

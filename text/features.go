@@ -39,6 +39,8 @@ type Term struct {
 // in different years mostly mention different years.
 type Features struct {
 	Body, Title, Ent, Years []Term
+	// Lang is the ISO 639-1 code of the article's language, or Undetermined.
+	Lang string
 }
 
 // Field seeds keep the three vocabularies apart.
@@ -121,6 +123,7 @@ func (x *FeatureExtractor) Extract(title, body string) Features {
 	}
 	f.Ent = x.entities(title, body)
 	f.Years = x.vector(fieldYear, x.words, isYear)
+	f.Lang = languageOf(title, body, x.words)
 	return f
 }
 
