@@ -50,6 +50,9 @@ type benchRow struct {
 	Recall       float64            `json:"recall,omitempty"`
 	RecallPairs  int                `json:"recall_expected_pairs,omitempty"`
 	Stages       map[string]float64 `json:"stage_seconds"`
+	// With --stories: the story pass alone.
+	StoryArticlesPerS float64 `json:"story_articles_per_second,omitempty"`
+	Stories           int     `json:"stories,omitempty"`
 }
 
 func runBench(args []string, stdout, stderr io.Writer) error {
@@ -63,6 +66,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	workers := fs.Int("workers", 0, "workers for dedup (0 = all cores)")
 	seed := fs.Uint64("seed", 1, "corpus seed")
 	asJSON := fs.Bool("json", false, "print rows as JSON lines instead of a table")
+	stories := fs.Bool("stories", false, "run 'reprint stories' instead of dedup and report the story pass's articles/s")
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return err
 	}
@@ -110,7 +114,11 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		}
 		row := benchRow{Articles: n, MB: float64(bytes) / 1e6, GenSeconds: time.Since(t0).Seconds()}
 		out := filepath.Join(dir, fmt.Sprintf("out-%d", n))
-		cmd := exec.Command(self, "dedup", "-q", "-o", out, "--workers", strconv.Itoa(*workers), "--tmp", dir, corpus)
+		sub := "dedup"
+		if *stories {
+			sub = "stories"
+		}
+		cmd := exec.Command(self, sub, "-q", "-o", out, "--workers", strconv.Itoa(*workers), "--tmp", dir, corpus)
 		cmd.Stderr = stderr
 		t0 = time.Now()
 		if err := cmd.Run(); err != nil {
@@ -142,6 +150,10 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 			row.Pairs += v
 		}
 		row.Stages = sum.Stages
+		if secs := sum.Stages["stories"]; secs > 0 && st.Story != nil {
+			row.StoryArticlesPerS = float64(st.Story.Articles) / secs
+			row.Stories = st.Story.Stories
+		}
 		if n <= *recallMax {
 			cfg := engine.DefaultConfig()
 			cfg.Workers, cfg.TempDir = *workers, dir
@@ -167,12 +179,15 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "%9d %8.0f %8.1f %9.2f %10.0f %7.1f %7.0fMB %8d %10d %9d %7s\n",
 			n, row.MB, row.GenSeconds, row.Seconds, row.ArticlesPerS, row.MBPerS, row.PeakRSSMB, row.Groups, row.Candidates, row.Pairs, recall)
 		fmt.Fprintf(stdout, "%9s stages: %s\n", "", stageLine(row.Stages))
+		if row.StoryArticlesPerS > 0 {
+			fmt.Fprintf(stdout, "%9s story pass: %d stories, %.0f articles/s\n", "", row.Stories, row.StoryArticlesPerS)
+		}
 	}
 	return nil
 }
 
 func stageLine(m map[string]float64) string {
-	order := []string{"read+tokenize", "fingerprint", "exact", "candidates", "verify", "group"}
+	order := []string{"read+tokenize", "fingerprint", "exact", "candidates", "verify", "group", "stories"}
 	var parts []string
 	for _, k := range order {
 		if v, ok := m[k]; ok {
