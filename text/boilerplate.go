@@ -1,6 +1,7 @@
 package text
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strings"
@@ -284,13 +285,7 @@ func (b *Boilerplate) Set() *BoilerplateSet {
 		if c := strings.Compare(a.Text, b.Text); c != 0 {
 			return c
 		}
-		switch {
-		case a.Hash < b.Hash:
-			return -1
-		case a.Hash > b.Hash:
-			return 1
-		}
-		return 0
+		return cmp.Compare(a.Hash, b.Hash)
 	})
 	return out
 }

@@ -1,6 +1,7 @@
 package text
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"unicode"
@@ -194,15 +195,7 @@ func (x *FeatureExtractor) flush() []Term {
 	for h, c := range x.counts {
 		out = append(out, Term{Hash: h, TF: float32(c), Text: x.texts[h]})
 	}
-	slices.SortFunc(out, func(a, b Term) int {
-		switch {
-		case a.Hash < b.Hash:
-			return -1
-		case a.Hash > b.Hash:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out, func(a, b Term) int { return cmp.Compare(a.Hash, b.Hash) })
 	return out
 }
 
