@@ -60,6 +60,14 @@ type OnlineConfig struct {
 	// entities, their entity cosine must reach it (events of the same kind
 	// share vocabulary, not names).
 	MinEntitySim float64 `json:"min_entity_sim"`
+	// CloseAfterTaus closes a cluster once the newest item is more than
+	// GraceDays + CloseAfterTaus·TauDays newer than the cluster's newest
+	// member (its time factor is then below e^−CloseAfterTaus): a closed
+	// cluster is no longer a candidate and keeps only its ClosedTerms
+	// heaviest terms per field, so memory follows the active window, not
+	// the corpus. 0 never closes. Undated items never close anything.
+	CloseAfterTaus float64 `json:"close_after_taus"`
+	ClosedTerms    int     `json:"closed_terms"`
 	// Sublinear uses 1 + ln(tf) instead of raw counts, for items and
 	// (summed per member) for centroids.
 	Sublinear bool `json:"sublinear_tf"`
@@ -88,6 +96,7 @@ type centroid struct {
 	last   int64
 	lang   string
 	pruned [4]int // size at last pruning
+	closed bool
 	// norm caches the L2 norm of each field's TF-IDF centroid; normN is the
 	// corpus size it was computed at (0: stale). See centroidNorm.
 	norm  [4]float64
@@ -112,6 +121,10 @@ type Online struct {
 	// The top terms of the last item Assign saw, reused by Add for it.
 	lastItem *Item
 	lastTop  [4][]wterm
+	// open lists the clusters not yet closed; now is the newest item time.
+	open    []int32
+	now     int64
+	sinceGC int
 }
 
 // NewOnline returns an empty clusterer.
@@ -121,6 +134,42 @@ func NewOnline(cfg OnlineConfig) *Online {
 		o.df[f] = map[uint64]int32{}
 	}
 	return o
+}
+
+// closeEvery is how many items pass between two sweeps for old clusters.
+const closeEvery = 4096
+
+// closeOld closes the open clusters that fell out of the time window.
+func (o *Online) closeOld() {
+	if o.cfg.CloseAfterTaus <= 0 || o.cfg.TauDays <= 0 || o.now == 0 {
+		return
+	}
+	cutoff := o.now - int64((o.cfg.GraceDays+o.cfg.CloseAfterTaus*o.cfg.TauDays)*86400)
+	keep := o.open[:0]
+	for _, id := range o.open {
+		c := o.clusters[id]
+		if c.last != 0 && c.last < cutoff {
+			o.closeCluster(c)
+			continue
+		}
+		keep = append(keep, id)
+	}
+	o.open = keep
+}
+
+// closeCluster keeps only the heaviest ClosedTerms terms of each field.
+func (o *Online) closeCluster(c *centroid) {
+	c.closed = true
+	for f := range c.terms {
+		if len(c.terms[f]) > o.cfg.ClosedTerms {
+			keep := o.cfg.CentroidTerms
+			o.cfg.CentroidTerms = o.cfg.ClosedTerms
+			o.prune(c, f)
+			o.cfg.CentroidTerms = keep
+		}
+		// A copy, not a reslice: the old backing array must be freed.
+		c.terms[f] = slices.Clone(c.terms[f])
+	}
 }
 
 // Len returns the number of clusters.
@@ -142,6 +191,13 @@ func (o *Online) lnOf(k int) float64 {
 // item before Assign (an item is then known to the IDF it is scored with).
 func (o *Online) Observe(it *Item) {
 	o.n++
+	if it.Time > o.now {
+		o.now = it.Time
+	}
+	if o.sinceGC++; o.sinceGC >= closeEvery {
+		o.sinceGC = 0
+		o.closeOld()
+	}
 	for f := range it.Fields {
 		for _, t := range it.Fields[f] {
 			o.df[f][t.Hash]++
@@ -265,7 +321,7 @@ func (o *Online) Assign(it *Item) (int, float64) {
 	best, bestScore := -1, 0.0
 	for _, cd := range cands {
 		c := o.clusters[cd.c]
-		if o.cfg.SameLanguage && !text.LanguagesCompatible(c.lang, it.Lang) {
+		if c.closed || (o.cfg.SameLanguage && !text.LanguagesCompatible(c.lang, it.Lang)) {
 			continue
 		}
 		s := o.score(&vecs, it.Time, c)
@@ -360,6 +416,7 @@ func (o *Online) New(it *Item) int {
 	c := &centroid{first: it.Time, last: it.Time, lang: it.Lang}
 	o.clusters = append(o.clusters, c)
 	id := len(o.clusters) - 1
+	o.open = append(o.open, int32(id))
 	o.Add(id, it)
 	return id
 }

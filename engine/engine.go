@@ -77,6 +77,9 @@ type Config struct {
 	// TempDir holds the spill files ("" = os.TempDir()).
 	TempDir string          `json:"-"`
 	Read    article.Options `json:"-"`
+	// Finished, when set, is called once all stages have run, before the
+	// temporary files are removed (for profiling the live state).
+	Finished func() `json:"-"`
 	// Progress, when set, is called from time to time with the stage name
 	// and its progress (done of total; total 0 when unknown).
 	Progress func(stage string, done, total int64) `json:"-"`

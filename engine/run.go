@@ -374,6 +374,9 @@ func (r *run) finish(ctx context.Context, start time.Time) (*Result, error) {
 	}
 	r.stats.Elapsed = time.Since(start)
 	r.stats.Stages = r.stages
+	if r.cfg.Finished != nil {
+		r.cfg.Finished()
+	}
 	res.Stats = r.stats
 	return res, nil
 }

@@ -55,6 +55,7 @@ type engineFlags struct {
 	out        *string
 	quiet      *bool
 	cpuProfile *string
+	memProfile *string
 }
 
 // addEngineFlags defines the shared flags on fs, bound to cfg.
@@ -76,6 +77,7 @@ func addEngineFlags(fs *flag.FlagSet, cfg *engine.Config, usage string, stderr i
 	fs.Int64Var(&cfg.Read.MaxArticleBytes, "max-article-bytes", 4<<20, "truncate longer article texts")
 	fs.Int64Var(&cfg.Read.MaxRecordBytes, "max-record-bytes", 16<<20, "reject longer JSONL/CSV records and .json/.html files")
 	ef.cpuProfile = fs.String("cpuprofile", "", "write a CPU profile to `FILE`")
+	ef.memProfile = fs.String("memprofile", "", "write a heap profile (at the end of the run) to `FILE`")
 	return ef
 }
 
@@ -109,6 +111,9 @@ func (ef *engineFlags) run(paths []string, cfg engine.Config, stdout, stderr io.
 	if !*ef.quiet {
 		prog = newProgress(stderr, inputSize(paths))
 		cfg.Progress = prog.update
+	}
+	if *ef.memProfile != "" {
+		cfg.Finished = func() { writeHeapProfile(*ef.memProfile, stderr) }
 	}
 	res, err := engine.Dedup(ctx, paths, cfg)
 	prog.finish()
