@@ -116,8 +116,9 @@ type Online struct {
 	df       [4]map[uint64]int32
 	clusters []*centroid
 	postings map[uint64][]int32
-	hits     map[int32]int // scratch
-	ln       []float64     // ln[k] = ln(k), grown as the corpus grows (IDF needs only logs of integers)
+	hits     []uint16  // scratch: posting hits per cluster id
+	touched  []int32   // scratch: clusters with hits
+	ln       []float64 // ln[k] = ln(k), grown as the corpus grows (IDF needs only logs of integers)
 	// The top terms of the last item Assign saw, reused by Add for it.
 	lastItem *Item
 	lastTop  [4][]wterm
@@ -129,7 +130,7 @@ type Online struct {
 
 // NewOnline returns an empty clusterer.
 func NewOnline(cfg OnlineConfig) *Online {
-	o := &Online{cfg: cfg, postings: map[uint64][]int32{}, hits: map[int32]int{}}
+	o := &Online{cfg: cfg, postings: map[uint64][]int32{}}
 	for f := range o.df {
 		o.df[f] = map[uint64]int32{}
 	}
@@ -283,7 +284,10 @@ func postingKey(f int, h uint64) uint64 { return h ^ uint64(f+1)*0x9e3779b97f4a7
 // its score, or -1 when the item should open a new cluster.
 func (o *Online) Assign(it *Item) (int, float64) {
 	var vecs [4][]wterm
-	clear(o.hits)
+	if len(o.hits) < len(o.clusters) {
+		o.hits = append(o.hits, make([]uint16, len(o.clusters)-len(o.hits))...)
+	}
+	o.touched = o.touched[:0]
 	o.lastItem = it
 	for f := range it.Fields {
 		byWeight := o.weighted(it, f)
@@ -293,7 +297,15 @@ func (o *Online) Assign(it *Item) (int, float64) {
 				break
 			}
 			for _, c := range o.postings[postingKey(f, t.h)] {
-				o.hits[c]++
+				if o.clusters[c].closed {
+					continue // closed clusters take no candidate slot
+				}
+				if o.hits[c] == 0 {
+					o.touched = append(o.touched, c)
+				}
+				if o.hits[c] < math.MaxUint16 {
+					o.hits[c]++
+				}
 			}
 		}
 		// Scoring merge-joins the item's terms with the centroid's, both
@@ -301,27 +313,35 @@ func (o *Online) Assign(it *Item) (int, float64) {
 		slices.SortFunc(byWeight, func(a, b wterm) int { return cmp.Compare(a.h, b.h) })
 		vecs[f] = byWeight
 	}
+	// The MaxCandidates clusters with the most hits (newer first among
+	// equals), kept sorted in a small buffer: no sort of all touched clusters.
 	type cand struct {
 		c    int32
-		hits int
+		hits uint16
 	}
-	cands := make([]cand, 0, len(o.hits))
-	for c, h := range o.hits {
-		cands = append(cands, cand{c, h})
-	}
-	slices.SortFunc(cands, func(a, b cand) int {
-		if a.hits != b.hits {
-			return b.hits - a.hits
+	better := func(a, b cand) bool { return a.hits > b.hits || (a.hits == b.hits && a.c > b.c) }
+	cands := make([]cand, 0, o.cfg.MaxCandidates+1)
+	for _, c := range o.touched {
+		cd := cand{c, o.hits[c]}
+		o.hits[c] = 0
+		if len(cands) == o.cfg.MaxCandidates && !better(cd, cands[len(cands)-1]) {
+			continue
 		}
-		return cmp.Compare(b.c, a.c) // newer clusters first among equals
-	})
-	if len(cands) > o.cfg.MaxCandidates {
-		cands = cands[:o.cfg.MaxCandidates]
+		i := len(cands)
+		cands = append(cands, cd)
+		for i > 0 && better(cd, cands[i-1]) {
+			cands[i] = cands[i-1]
+			i--
+		}
+		cands[i] = cd
+		if len(cands) > o.cfg.MaxCandidates {
+			cands = cands[:o.cfg.MaxCandidates]
+		}
 	}
 	best, bestScore := -1, 0.0
 	for _, cd := range cands {
 		c := o.clusters[cd.c]
-		if c.closed || (o.cfg.SameLanguage && !text.LanguagesCompatible(c.lang, it.Lang)) {
+		if o.cfg.SameLanguage && !text.LanguagesCompatible(c.lang, it.Lang) {
 			continue
 		}
 		s := o.score(&vecs, it.Time, c)
@@ -496,19 +516,69 @@ func (o *Online) merge(dst []cterm, add []text.Term) []cterm {
 	return out
 }
 
-// prune keeps the CentroidTerms heaviest terms of field f.
+// prune keeps the CentroidTerms heaviest terms of field f: it finds the
+// k-th largest TF and filters in place, so the terms stay sorted by hash
+// without sorting (ties at the cut are kept in hash order).
 func (o *Online) prune(c *centroid, f int) {
 	ts := c.terms[f]
-	slices.SortFunc(ts, func(a, b cterm) int {
-		if a.tf != b.tf {
-			return cmp.Compare(b.tf, a.tf)
+	k := o.cfg.CentroidTerms
+	if len(ts) <= k {
+		return
+	}
+	tfs := make([]float32, len(ts))
+	for i, t := range ts {
+		tfs[i] = t.tf
+	}
+	cut := kthLargest(tfs, k)
+	above := 0
+	for _, t := range ts {
+		if t.tf > cut {
+			above++
 		}
-		return cmp.Compare(a.h, b.h)
-	})
-	ts = ts[:min(len(ts), o.cfg.CentroidTerms)]
-	slices.SortFunc(ts, func(a, b cterm) int { return cmp.Compare(a.h, b.h) })
-	c.terms[f] = slices.Clip(ts)
-	c.pruned[f] = len(ts)
+	}
+	ties := k - above // terms equal to cut that still fit
+	out := ts[:0]
+	for _, t := range ts {
+		if t.tf > cut || (t.tf == cut && ties > 0) {
+			if t.tf == cut {
+				ties--
+			}
+			out = append(out, t)
+		}
+	}
+	c.terms[f] = out
+	c.pruned[f] = len(out)
+}
+
+// kthLargest returns the k-th largest value of v (1-based), reordering v.
+func kthLargest(v []float32, k int) float32 {
+	lo, hi, target := 0, len(v)-1, k-1
+	for lo < hi {
+		p := v[lo+(hi-lo)/2]
+		i, j := lo, hi
+		for i <= j {
+			for v[i] > p {
+				i++
+			}
+			for v[j] < p {
+				j--
+			}
+			if i <= j {
+				v[i], v[j] = v[j], v[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case target <= j:
+			hi = j
+		case target >= i:
+			lo = i
+		default:
+			return v[target]
+		}
+	}
+	return v[target]
 }
 
 // TopTerms returns the display text of cluster id's n heaviest terms by

@@ -109,6 +109,7 @@ type FeatureExtractor struct {
 	words  []string
 	counts map[uint64]int
 	texts  map[uint64]string
+	fold   []byte // scratch for foldOne
 }
 
 // Extract computes the features of an article. title may be "".
@@ -117,12 +118,12 @@ func (x *FeatureExtractor) Extract(title, body string) Features {
 	x.d.Tokenize(body)
 	x.words = foldTokens(x.words[:0], body, x.d.Tokens)
 	f.Body = x.vector(fieldBody, x.words, keepBodyWord)
+	x.td.Tokenize(title)
 	if title != "" {
-		x.td.Tokenize(title)
 		tw := foldTokens(nil, title, x.td.Tokens)
 		f.Title = x.vector(fieldTitle, tw, keepBodyWord)
 	}
-	f.Ent = x.entities(title, body)
+	f.Ent = x.entities(title, body, &x.td, &x.d)
 	f.Years = x.vector(fieldYear, x.words, isYear)
 	f.Lang = languageOf(title, body, x.words)
 	return f
@@ -200,7 +201,8 @@ func (x *FeatureExtractor) flush() []Term {
 }
 
 // entities extracts capitalised names from the title and body.
-func (x *FeatureExtractor) entities(title, body string) []Term {
+// td and bd are the title and body, already tokenized.
+func (x *FeatureExtractor) entities(title, body string, td, bd *Doc) []Term {
 	if x.counts == nil {
 		x.counts = map[uint64]int{}
 		x.texts = map[uint64]string{}
@@ -228,9 +230,11 @@ func (x *FeatureExtractor) entities(title, body string) []Term {
 		}
 		run = run[:0]
 	}
-	for _, s := range []string{title, body} {
-		var d Doc
-		d.Tokenize(s)
+	for k, s := range []string{title, body} {
+		d := td
+		if k == 1 {
+			d = bd
+		}
 		for _, line := range d.Lines {
 			toks := d.Tokens[line.First : line.First+line.N]
 			if titleCase(s, toks) {
@@ -254,7 +258,7 @@ func (x *FeatureExtractor) entities(title, body string) []Term {
 				if !capital {
 					continue
 				}
-				folded := Fold(w)
+				folded := x.foldOne(w)
 				if len(run) == 0 {
 					runStartsSentence = sentenceStart(s, t.Start)
 					if stopWords[folded] {
@@ -267,6 +271,21 @@ func (x *FeatureExtractor) entities(title, body string) []Term {
 		}
 	}
 	return x.flush()
+}
+
+// foldOne folds one token as the tokenizer does (pieces joined by spaces).
+func (x *FeatureExtractor) foldOne(w string) string {
+	if isLowerASCII(w) {
+		return w
+	}
+	var out []byte
+	x.fold = foldWord(x.fold, w, func(piece []byte) {
+		if len(out) > 0 {
+			out = append(out, ' ')
+		}
+		out = append(out, piece...)
+	})
+	return string(out)
 }
 
 func onlySpaces(s string) bool {
