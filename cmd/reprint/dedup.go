@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -243,66 +244,59 @@ func writeDir(dir string, res *engine.Result) error {
 
 func writeStream(w io.Writer, res *engine.Result) error {
 	bw := newBufWriter(w)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	type typed struct {
-		Type string `json:"type"`
-		engine.Pair
-	}
+	tw := typedWriter{w: bw}
 	for _, p := range res.Pairs {
-		if err := enc.Encode(typed{"pair", p}); err != nil {
-			return err
-		}
+		tw.write("pair", p)
 	}
 	for _, g := range res.Groups {
-		if err := enc.Encode(struct {
-			Type string `json:"type"`
-			engine.Group
-		}{"group", g}); err != nil {
-			return err
-		}
+		tw.write("group", g)
 	}
 	for _, k := range res.Keep {
-		if err := enc.Encode(struct {
-			Type string `json:"type"`
-			ID   string `json:"id"`
-		}{"keep", k}); err != nil {
-			return err
-		}
+		tw.write("keep", struct {
+			ID string `json:"id"`
+		}{k})
 	}
 	for _, b := range res.Boilerplate {
-		if err := enc.Encode(struct {
-			Type string `json:"type"`
-			textBoilerplateLine
-		}{"boilerplate", b}); err != nil {
-			return err
-		}
+		tw.write("boilerplate", b)
 	}
 	for _, st := range res.Stories {
-		if err := enc.Encode(struct {
-			Type string `json:"type"`
-			engine.Story
-		}{"story", st}); err != nil {
-			return err
-		}
+		tw.write("story", st)
 	}
 	for _, sl := range res.Storylines {
-		if err := enc.Encode(struct {
-			Type string `json:"type"`
-			engine.Storyline
-		}{"storyline", sl}); err != nil {
-			return err
-		}
+		tw.write("storyline", sl)
 	}
 	for _, is := range res.Issues {
-		if err := enc.Encode(reject(is, "reject")); err != nil {
-			return err
-		}
+		tw.write("reject", reject(is, ""))
 	}
-	if err := enc.Encode(summaryOf(res, "summary")); err != nil {
-		return err
+	tw.write("summary", summaryOf(res, ""))
+	if tw.err != nil {
+		return tw.err
 	}
 	return bw.Flush()
+}
+
+// typedWriter writes JSON objects as lines with a leading "type" field.
+type typedWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (t *typedWriter) write(typ string, v any) {
+	if t.err != nil {
+		return
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if t.err = enc.Encode(v); t.err != nil {
+		return
+	}
+	b := buf.Bytes()
+	sep := ","
+	if bytes.HasPrefix(b, []byte("{}")) {
+		sep = ""
+	}
+	_, t.err = fmt.Fprintf(t.w, "{\"type\":%q%s%s", typ, sep, b[1:])
 }
 
 func printSummary(w io.Writer, res *engine.Result, out string) {
