@@ -116,8 +116,10 @@ type setBuilder struct {
 func (b *setBuilder) load(r *run, i uint32) error {
 	d := &r.docs[i]
 	var err error
-	b.raw, b.lines, b.toks, err = r.spill.read(d.spillOff, d.nTokens, b.raw, b.lines, b.toks)
-	if err != nil {
+	if b.raw, err = r.spill.readAt(d.spillOff, int(d.spillLen), b.raw); err != nil {
+		return err
+	}
+	if b.lines, b.toks, err = decodeTokens(b.raw, d.nTokens, b.lines, b.toks); err != nil {
 		return err
 	}
 	b.kept = b.kept[:0]

@@ -28,8 +28,9 @@ const (
 // doc is the in-memory record of one article (kept small: 1M of them).
 type doc struct {
 	id        string
-	published int64 // unix nanoseconds, 0 when unknown
-	spillOff  int64 // offset of the token record in the token spill
+	published int64  // unix nanoseconds, 0 when unknown
+	spillOff  int64  // offset of the token record in the token spill
+	spillLen  uint32 // its length in bytes
 	exact     uint64
 	nTokens   uint32 // tokens before boilerplate removal
 	kept      uint32 // tokens after boilerplate removal
@@ -55,12 +56,13 @@ func Dedup(ctx context.Context, paths []string, cfg Config) (*Result, error) {
 }
 
 type run struct {
-	cfg    Config
-	bands  index.Bands
-	tmp    string
-	spill  *spill
-	feats  *featSpill
-	groups []cluster.Group
+	cfg      Config
+	bands    index.Bands
+	tmp      string
+	spill    *spill // token records (fingerprint.go)
+	spillBuf []byte // scratch for encoding a token record
+	feats    *spill // story feature records (stories.go)
+	groups   []cluster.Group
 	// sources interns outlet names.
 	sources  []string
 	sourceIx map[string]uint32
@@ -114,12 +116,12 @@ func newRun(cfg Config) (*run, error) {
 	r.stats.Skipped = map[string]int64{}
 	r.stats.Altered = map[string]int64{}
 	r.stats.Pairs = map[string]int{}
-	if r.spill, err = newSpill(tmp + "/tokens.spill"); err != nil {
+	if r.spill, err = newSpill(tmp+"/tokens.spill", "token"); err != nil {
 		r.close()
 		return nil, err
 	}
 	if cfg.Stories {
-		if r.feats, err = newFeatSpill(tmp + "/features.spill"); err != nil {
+		if r.feats, err = newSpill(tmp+"/features.spill", "feature"); err != nil {
 			r.close()
 			return nil, err
 		}
@@ -132,7 +134,7 @@ func (r *run) close() {
 		r.spill.close()
 	}
 	if r.feats != nil {
-		r.feats.f.Close()
+		r.feats.close()
 	}
 	os.RemoveAll(r.tmp)
 }
@@ -293,7 +295,7 @@ func (r *run) collect(b *batch) error {
 		r.ids[a.ID] = idx
 		d := doc{id: a.ID, nTokens: uint32(len(t.toks)), pos: t.rec.Pos, source: r.intern(a.Source)}
 		if t.feat != nil {
-			off, err := r.feats.write(t.feat)
+			off, err := r.feats.append(t.feat)
 			if err != nil {
 				return err
 			}
@@ -307,11 +309,12 @@ func (r *run) collect(b *batch) error {
 			r.engineIssue(article.Issue{Pos: t.rec.Pos, Reason: "too_short", Detail: fmt.Sprintf("%d tokens, fewer than --min-tokens %d", len(t.toks), r.cfg.MinTokens), Skipped: true})
 		} else {
 			r.bp.Add(a.Text, t.lines)
-			off, err := r.spill.write(t.toks, t.lines)
+			r.spillBuf = encodeTokens(r.spillBuf[:0], t.toks, t.lines)
+			off, err := r.spill.append(r.spillBuf)
 			if err != nil {
 				return err
 			}
-			d.spillOff = off
+			d.spillOff, d.spillLen = off, uint32(len(r.spillBuf))
 		}
 		r.docs = append(r.docs, d)
 	}

@@ -1,11 +1,9 @@
 package engine
 
 import (
-	"bufio"
 	"cmp"
 	"encoding/binary"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -250,46 +248,11 @@ func clipRunes(s string, n int) string {
 	return strings.TrimSpace(s[:cut]) + "…"
 }
 
-// featSpill is an append-only file of encoded feature records.
-type featSpill struct {
-	f   *os.File
-	w   *bufio.Writer
-	off int64
-}
-
-func newFeatSpill(path string) (*featSpill, error) {
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, fmt.Errorf("creating feature spill: %w", err)
-	}
-	return &featSpill{f: f, w: bufio.NewWriterSize(f, 1<<20)}, nil
-}
-
-func (s *featSpill) write(b []byte) (int64, error) {
-	off := s.off
-	if _, err := s.w.Write(b); err != nil {
-		return 0, fmt.Errorf("writing feature spill: %w", err)
-	}
-	s.off += int64(len(b))
-	return off, nil
-}
-
-func (s *featSpill) read(off int64, n int, buf []byte) ([]byte, error) {
-	if cap(buf) < n {
-		buf = make([]byte, n)
-	}
-	buf = buf[:n]
-	if _, err := s.f.ReadAt(buf, off); err != nil {
-		return buf, fmt.Errorf("reading feature spill: %w", err)
-	}
-	return buf, nil
-}
-
 // stories is the story and storyline pass.
 func (r *run) stories(res *Result) error {
 	t0 := time.Now()
-	if err := r.feats.w.Flush(); err != nil {
-		return fmt.Errorf("writing feature spill: %w", err)
+	if err := r.feats.flush(); err != nil {
+		return err
 	}
 	sc := r.cfg.Story
 	now := time.Now()
@@ -347,7 +310,7 @@ func (r *run) stories(res *Result) error {
 	for _, e := range entries {
 		d := &r.docs[e.doc]
 		var err error
-		if buf, err = r.feats.read(d.featOff, int(d.featLen), buf); err != nil {
+		if buf, err = r.feats.readAt(d.featOff, int(d.featLen), buf); err != nil {
 			return err
 		}
 		fr, err := decodeFeatures(buf)
@@ -385,7 +348,6 @@ func (r *run) stories(res *Result) error {
 
 	// Storylines: stories as items, in the order they were opened.
 	lines := cluster.NewOnline(sc.Storyline)
-	storyLine := make([]int, online.Len())
 	lineStories := [][]int{}
 	for s := 0; s < online.Len(); s++ {
 		first, _ := online.Span(s)
@@ -398,15 +360,10 @@ func (r *run) stories(res *Result) error {
 		} else {
 			lines.Add(l, it)
 		}
-		storyLine[s] = l
 		lineStories[l] = append(lineStories[l], s)
 	}
 
 	// Output.
-	groupIDs := make(map[int]string, len(res.Groups))
-	for gi := range res.Groups {
-		groupIDs[gi] = res.Groups[gi].ID
-	}
 	storyID := func(s int) string { return fmt.Sprintf("s%06d", s+1) }
 	for s, docs := range storyDocs {
 		out := Story{ID: storyID(s), Headline: storyHeadline[s], Lang: online.Lang(s), Terms: online.TopTerms(s, sc.Terms)}
@@ -425,7 +382,7 @@ func (r *run) stories(res *Result) error {
 			}
 			if gi, ok := groupOf[di]; ok && !seenGrp[gi] {
 				seenGrp[gi] = true
-				out.Groups = append(out.Groups, groupIDs[gi])
+				out.Groups = append(out.Groups, res.Groups[gi].ID) // res.Groups[gi] is r.groups[gi]
 			}
 		}
 		slices.Sort(out.Sources)
