@@ -288,7 +288,7 @@ func (r *run) collect(b *batch) error {
 		r.stats.Bytes += t.rec.Bytes
 		r.mu.Unlock()
 		if _, dup := r.ids[a.ID]; dup {
-			r.engineIssue(article.Issue{Pos: t.rec.Pos, Reason: "duplicate_id", Detail: fmt.Sprintf("id %q was already used by an earlier record; the first one is kept", clip(a.ID, 80)), Skipped: true})
+			r.engineIssue(article.Issue{Pos: t.rec.Pos, Reason: "duplicate_id", Detail: fmt.Sprintf("id %q was already used by an earlier record; the first one is kept", text.Clip(a.ID, 80)), Skipped: true})
 			continue
 		}
 		idx := uint32(len(r.docs))
@@ -330,13 +330,6 @@ func (r *run) intern(s string) uint32 {
 	r.sources = append(r.sources, s)
 	r.sourceIx[s] = i
 	return i
-}
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
 
 // finish runs stages 2–6 and builds the result.

@@ -228,24 +228,13 @@ func decodeFeatures(b []byte) (featRecord, error) {
 // short enough to be a headline, else the start of the text.
 func headlineOf(title, body string) (string, bool) {
 	if t := strings.TrimSpace(title); t != "" {
-		return clipRunes(t, 200), true
+		return text.Clip(t, 200), true
 	}
 	s := strings.TrimSpace(body)
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
 	}
-	return clipRunes(strings.TrimSpace(s), 160), false
-}
-
-func clipRunes(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && s[cut]&0xC0 == 0x80 {
-		cut--
-	}
-	return strings.TrimSpace(s[:cut]) + "…"
+	return text.Clip(strings.TrimSpace(s), 160), false
 }
 
 // stories is the story and storyline pass.

@@ -187,21 +187,9 @@ func (b *Boilerplate) Add(s string, lines []Line) {
 		st.n++
 		st.addContext(ctx)
 		if int(st.n)+1 == b.cfg.MinDocs {
-			b.texts[h] = displayLine(s[l.Start:l.End])
+			b.texts[h] = Clip(strings.TrimSpace(s[l.Start:l.End]), 300)
 		}
 	}
-}
-
-func displayLine(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) > 300 {
-		cut := 300
-		for cut > 0 && s[cut]&0xC0 == 0x80 {
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return s
 }
 
 // rule applies the boilerplate rule to one line's statistics.

@@ -39,14 +39,7 @@ func languageOf(title, body string, words []string) string {
 // trigram model over the title and the first 600 bytes of the body), or
 // Undetermined when the detector is not confident.
 func Language(title, body string) string {
-	s := body
-	if len(s) > langSample {
-		cut := langSample
-		for cut > 0 && s[cut]&0xC0 == 0x80 {
-			cut--
-		}
-		s = s[:cut]
-	}
+	s := body[:cutAt(body, langSample)]
 	if title != "" {
 		s = title + "\n" + s
 	}
