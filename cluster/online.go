@@ -73,8 +73,11 @@ type OnlineConfig struct {
 	Sublinear bool `json:"sublinear_tf"`
 }
 
+// tf is the weight of a term count: 1 + ln(x) when sublinear, for x ≥ 1.
+// Counts below 1 (the mean TFs of centroids used as storyline items) stay
+// linear, so weights are never negative and the curve is continuous at 1.
 func (o *Online) tf(x float32) float64 {
-	if o.cfg.Sublinear && x > 0 {
+	if o.cfg.Sublinear && x > 1 {
 		return 1 + math.Log(float64(x))
 	}
 	return float64(x)

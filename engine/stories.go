@@ -75,7 +75,7 @@ func DefaultStoryConfig() StoryConfig {
 		},
 		Storyline: cluster.OnlineConfig{
 			Weights:        [3]float64{1, 0, 1},
-			Threshold:      0.06,
+			Threshold:      0.08,
 			Sublinear:      true,
 			TauDays:        60,
 			GraceDays:      30,
