@@ -53,13 +53,6 @@ type OnlineConfig struct {
 	MaxCandidates int  `json:"max_candidates"`
 	CentroidTerms int  `json:"centroid_terms"`
 	SameLanguage  bool `json:"same_language"`
-	// YearPenalty scales the score when the item and the cluster both
-	// mention years and share none (1 = no effect).
-	YearPenalty float64 `json:"year_penalty"`
-	// MinEntitySim gates joining: when both the item and the cluster have
-	// entities, their entity cosine must reach it (events of the same kind
-	// share vocabulary, not names).
-	MinEntitySim float64 `json:"min_entity_sim"`
 	// CloseAfterTaus closes a cluster once the newest item is more than
 	// GraceDays + CloseAfterTaus·TauDays newer than the cluster's newest
 	// member (its time factor is then below e^−CloseAfterTaus): a closed
@@ -85,8 +78,11 @@ func (o *Online) tf(x float32) float64 {
 
 // Item is what the online clusterer sees of an article or a story.
 type Item struct {
-	Fields [4][]text.Term // body, title, entities, mentioned years; sorted by hash
-	Time   int64          // unix seconds, 0 when unknown
+	// Fields holds body terms, title terms, entities and mentioned years,
+	// each sorted by hash. The first three are scored (Weights); the
+	// years only take part in candidate generation (postings).
+	Fields [4][]text.Term
+	Time   int64 // unix seconds, 0 when unknown
 	Lang   string
 }
 
@@ -365,13 +361,10 @@ func (o *Online) score(vecs *[4][]wterm, t int64, c *centroid) float64 {
 		if len(vecs[f]) == 0 || len(c.terms[f]) == 0 {
 			continue
 		}
-		if w == 0 && !(f == 2 && o.cfg.MinEntitySim > 0) {
+		if w == 0 {
 			continue
 		}
 		cs := o.cosine(f, vecs[f], c)
-		if f == 2 && cs < o.cfg.MinEntitySim {
-			return 0
-		}
 		num += w * cs
 		den += w
 	}
@@ -379,9 +372,6 @@ func (o *Online) score(vecs *[4][]wterm, t int64, c *centroid) float64 {
 		return 0
 	}
 	s := num / den
-	if p := o.cfg.YearPenalty; p > 0 && p < 1 && len(vecs[3]) > 0 && len(c.terms[3]) > 0 && o.cosine(3, vecs[3], c) == 0 {
-		s *= p
-	}
 	if t != 0 && c.last != 0 && o.cfg.TauDays > 0 {
 		d := math.Abs(float64(t-c.last)) / 86400
 		if t < c.first {

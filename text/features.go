@@ -37,7 +37,8 @@ type Term struct {
 // Features are an article's story features. Years holds the years the
 // text mentions (1950–2099), a temporal hint for articles whose
 // publication date is unknown: two articles about events of the same kind
-// in different years mostly mention different years.
+// in different years mostly mention different years. The story clusterer
+// uses them to find candidate stories, not to score them.
 type Features struct {
 	Body, Title, Ent, Years []Term
 	// Lang is the ISO 639-1 code of the article's language, or Undetermined.
