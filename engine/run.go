@@ -200,13 +200,10 @@ func (r *run) ingest(ctx context.Context, paths []string) error {
 				b.out = make([]tokenized, len(b.recs))
 				for i, rec := range b.recs {
 					d.Tokenize(rec.Article.Text)
-					t := tokenized{rec: rec, toks: make([]uint32, len(d.Tokens)), lines: slices.Clone(d.Lines)}
-					for k, tok := range d.Tokens {
-						t.toks[k] = tok.Hash
-					}
+					t := tokenized{rec: rec, toks: d.Hashes(make([]uint32, 0, len(d.Tokens))), lines: slices.Clone(d.Lines)}
 					if r.cfg.Stories {
 						a := &rec.Article
-						fr := featRecord{f: fx.Extract(a.Title, a.Text)}
+						fr := featRecord{f: fx.ExtractTokenized(a.Title, a.Text, &d)}
 						fr.lang = fr.f.Lang
 						fr.headline, fr.hasTitle = headlineOf(a.Title, a.Text)
 						t.feat = encodeFeatures(nil, &fr)

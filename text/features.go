@@ -115,16 +115,23 @@ type FeatureExtractor struct {
 
 // Extract computes the features of an article. title may be "".
 func (x *FeatureExtractor) Extract(title, body string) Features {
-	var f Features
 	x.d.Tokenize(body)
-	x.words = foldTokens(x.words[:0], body, x.d.Tokens)
+	return x.ExtractTokenized(title, body, &x.d)
+}
+
+// ExtractTokenized is Extract for a body the caller has already tokenized
+// into bd (the engine tokenizes every article once, for fingerprints and
+// features alike). bd is only read.
+func (x *FeatureExtractor) ExtractTokenized(title, body string, bd *Doc) Features {
+	var f Features
+	x.words = foldTokens(x.words[:0], body, bd.Tokens)
 	f.Body = x.vector(fieldBody, x.words, keepBodyWord)
 	x.td.Tokenize(title)
 	if title != "" {
 		tw := foldTokens(nil, title, x.td.Tokens)
 		f.Title = x.vector(fieldTitle, tw, keepBodyWord)
 	}
-	f.Ent = x.entities(title, body, &x.td, &x.d)
+	f.Ent = x.entities(title, body, &x.td, bd)
 	f.Years = x.vector(fieldYear, x.words, isYear)
 	f.Lang = languageOf(title, body, x.words)
 	return f
@@ -173,12 +180,7 @@ func isLowerASCII(w string) bool {
 }
 
 func (x *FeatureExtractor) vector(field byte, words []string, keep func(string) bool) []Term {
-	if x.counts == nil {
-		x.counts = map[uint64]int{}
-		x.texts = map[uint64]string{}
-	}
-	clear(x.counts)
-	clear(x.texts)
+	x.reset()
 	for _, w := range words {
 		if keep != nil && !keep(w) {
 			continue
@@ -190,6 +192,16 @@ func (x *FeatureExtractor) vector(field byte, words []string, keep func(string) 
 		}
 	}
 	return x.flush()
+}
+
+// reset empties the term counts before a vector is built.
+func (x *FeatureExtractor) reset() {
+	if x.counts == nil {
+		x.counts = map[uint64]int{}
+		x.texts = map[uint64]string{}
+	}
+	clear(x.counts)
+	clear(x.texts)
 }
 
 func (x *FeatureExtractor) flush() []Term {
@@ -204,12 +216,7 @@ func (x *FeatureExtractor) flush() []Term {
 // entities extracts capitalised names from the title and body.
 // td and bd are the title and body, already tokenized.
 func (x *FeatureExtractor) entities(title, body string, td, bd *Doc) []Term {
-	if x.counts == nil {
-		x.counts = map[uint64]int{}
-		x.texts = map[uint64]string{}
-	}
-	clear(x.counts)
-	clear(x.texts)
+	x.reset()
 	add := func(s string) {
 		h := termHash(fieldEnt, s)
 		x.counts[h]++

@@ -289,6 +289,14 @@ func foldWord(buf []byte, w string, emit func(piece []byte)) []byte {
 	return b
 }
 
+// Hashes appends the hashes of the tokens, in order, to dst.
+func (d *Doc) Hashes(dst []uint32) []uint32 {
+	for _, t := range d.Tokens {
+		dst = append(dst, t.Hash)
+	}
+	return dst
+}
+
 // Fold returns the normalized form of a text as the tokenizer sees it: its
 // tokens' folded forms joined by single spaces. Tokenizing Fold(s) gives
 // the same token hashes as tokenizing s. It is meant for display, tests

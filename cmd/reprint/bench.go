@@ -206,10 +206,7 @@ func sketchRatio(pool *synth.Pool, seed uint64, w io.Writer) error {
 	var toks []uint32
 	err := synth.Generate(pool, synth.Config{Articles: 2000, Seed: seed}, func(a article.Article) error {
 		d.Tokenize(a.Text)
-		toks = toks[:0]
-		for _, t := range d.Tokens {
-			toks = append(toks, t.Hash)
-		}
+		toks = d.Hashes(toks[:0])
 		sets = append(sets, sketch.Shingles(nil, toks, sketch.DefaultW))
 		return nil
 	}, nil)
