@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/reprint-news/reprint/article"
 	"github.com/reprint-news/reprint/engine"
 )
 
@@ -155,24 +156,26 @@ func inputSize(paths []string) int64 {
 }
 
 type summaryRecord struct {
-	Type       string             `json:"type,omitempty"`
 	Version    string             `json:"version"`
 	Result     *engine.Result     `json:"run"`
 	ElapsedSec float64            `json:"elapsed_seconds"`
 	StageSec   map[string]float64 `json:"stage_seconds"`
 }
 
-func summaryOf(res *engine.Result, typ string) summaryRecord {
+func summaryOf(res *engine.Result) summaryRecord {
 	st := map[string]float64{}
 	for k, v := range res.Stats.Stages {
 		st[k] = round3(v.Seconds())
 	}
-	return summaryRecord{Type: typ, Version: version, Result: res, ElapsedSec: round3(res.Stats.Elapsed.Seconds()), StageSec: st}
+	return summaryRecord{Version: version, Result: res, ElapsedSec: round3(res.Stats.Elapsed.Seconds()), StageSec: st}
 }
 
 func round3(x float64) float64 { return float64(int64(x*1000+0.5)) / 1000 }
 
 type rejectRecord struct {
+	// Type is never set: rejects.jsonl has no type, and the stdout stream
+	// adds it (typedWriter). It is here so that readers of either can
+	// decode into one struct.
 	Type    string `json:"type,omitempty"`
 	File    string `json:"file"`
 	Line    int    `json:"line,omitempty"`
@@ -217,7 +220,7 @@ func writeDir(dir string, res *engine.Result) error {
 	if err := writeJSONL(filepath.Join(dir, "boilerplate.jsonl"), res.Boilerplate, id); err != nil {
 		return err
 	}
-	if err := writeJSONL(filepath.Join(dir, "rejects.jsonl"), res.Issues, func(is articleIssue) any { return reject(is, "") }); err != nil {
+	if err := writeJSONL(filepath.Join(dir, "rejects.jsonl"), res.Issues, func(is article.Issue) any { return reject(is) }); err != nil {
 		return err
 	}
 	if res.Config.Stories {
@@ -235,7 +238,7 @@ func writeDir(dir string, res *engine.Result) error {
 	if err := os.WriteFile(filepath.Join(dir, "keep.txt"), []byte(keep), 0o644); err != nil {
 		return fmt.Errorf("writing keep.txt: %w", err)
 	}
-	b, err := json.MarshalIndent(summaryOf(res, ""), "", "  ")
+	b, err := json.MarshalIndent(summaryOf(res), "", "  ")
 	if err != nil {
 		return err
 	}
@@ -266,9 +269,9 @@ func writeStream(w io.Writer, res *engine.Result) error {
 		tw.write("storyline", sl)
 	}
 	for _, is := range res.Issues {
-		tw.write("reject", reject(is, ""))
+		tw.write("reject", reject(is))
 	}
-	tw.write("summary", summaryOf(res, ""))
+	tw.write("summary", summaryOf(res))
 	if tw.err != nil {
 		return tw.err
 	}

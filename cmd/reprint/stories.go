@@ -75,12 +75,7 @@ func printStoriesSummary(w io.Writer, res *engine.Result, out string) {
 		parts = append(parts, fmt.Sprintf("%s %d", l, st.Languages[l]))
 	}
 	fmt.Fprintf(w, "  languages: %s\n", strings.Join(parts, ", "))
-	// The largest stories.
-	idx := make([]int, len(res.Stories))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortStableFunc(idx, func(a, b int) int { return len(res.Stories[b].Articles) - len(res.Stories[a].Articles) })
+	idx := largestFirst(len(res.Stories), func(i int) int { return len(res.Stories[i].Articles) })
 	fmt.Fprintf(w, "\n  %-8s %8s %7s  %-10s  %s\n", "story", "articles", "sources", "first seen", "headline")
 	for _, i := range idx[:min(10, len(idx))] {
 		s := res.Stories[i]
@@ -91,17 +86,24 @@ func printStoriesSummary(w io.Writer, res *engine.Result, out string) {
 		fmt.Fprintf(w, "  %-8s %8d %7d  %-10s  %s\n", s.ID, len(s.Articles), len(s.Sources), first, clipDisplay(s.Headline, 70))
 	}
 	if len(res.Storylines) > 0 {
-		lidx := make([]int, len(res.Storylines))
-		for i := range lidx {
-			lidx[i] = i
-		}
-		slices.SortStableFunc(lidx, func(a, b int) int { return len(res.Storylines[b].Articles) - len(res.Storylines[a].Articles) })
+		lidx := largestFirst(len(res.Storylines), func(i int) int { return len(res.Storylines[i].Articles) })
 		fmt.Fprintf(w, "\n  %-8s %7s %8s  %s\n", "line", "stories", "articles", "terms")
 		for _, i := range lidx[:min(5, len(lidx))] {
 			l := res.Storylines[i]
 			fmt.Fprintf(w, "  %-8s %7d %8d  %s\n", l.ID, len(l.Stories), len(l.Articles), clipDisplay(strings.Join(l.Terms, ", "), 70))
 		}
 	}
+}
+
+// largestFirst returns the indices 0..n-1 ordered by size, largest first
+// (stable: equal sizes keep their order).
+func largestFirst(n int, size func(i int) int) []int {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return size(b) - size(a) })
+	return idx
 }
 
 func clipDisplay(s string, n int) string {

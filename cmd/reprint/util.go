@@ -10,16 +10,12 @@ import (
 	"time"
 
 	"github.com/reprint-news/reprint/article"
-	"github.com/reprint-news/reprint/text"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 )
 
-type articleIssue = article.Issue
-type textBoilerplateLine = text.BoilerplateLine
-
-func reject(is article.Issue, typ string) rejectRecord {
-	return rejectRecord{Type: typ, File: is.Pos.File, Line: is.Pos.Line, Reason: is.Reason, Detail: is.Detail, Skipped: is.Skipped}
+func reject(is article.Issue) rejectRecord {
+	return rejectRecord{File: is.Pos.File, Line: is.Pos.Line, Reason: is.Reason, Detail: is.Detail, Skipped: is.Skipped}
 }
 
 func newBufWriter(w io.Writer) *bufio.Writer { return bufio.NewWriterSize(w, 1<<16) }
