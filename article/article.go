@@ -55,6 +55,9 @@ type Record struct {
 	Pos     Pos
 	// Bytes is the size of the raw record as read (for throughput figures).
 	Bytes int64
+	// Derived is what Options.NewProcessor's function computed for the
+	// record on a decoding goroutine; nil without a processor.
+	Derived any
 }
 
 // Issue is something a reader (or a later stage) did to an input record:

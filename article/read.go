@@ -39,6 +39,12 @@ type Options struct {
 	// HTML extraction, text heuristics); 0 means runtime.GOMAXPROCS(0).
 	// Output order does not depend on it.
 	Workers int
+	// NewProcessor, when set, is called once on every decoding goroutine
+	// and returns a function that the goroutine then runs on each article it
+	// decoded, before delivery: per-record work of the caller (the engine
+	// tokenizes here) gets the same parallelism and ordering as decoding.
+	// The function may set Record.Derived.
+	NewProcessor func() func(*Record)
 	// Stdin is read for the path "-" (JSONL, optionally gzip or zstd
 	// compressed, detected by magic bytes); nil means os.Stdin.
 	Stdin io.Reader
@@ -135,9 +141,13 @@ func pipeline(ctx context.Context, opts Options, produce func(*producer) bool, e
 	for range opts.Workers {
 		go func() {
 			defer wg.Done()
+			var process func(*Record)
+			if opts.NewProcessor != nil {
+				process = opts.NewProcessor()
+			}
 			for b := range work {
 				if ctx.Err() == nil {
-					b.decode(&opts)
+					b.decode(&opts, process)
 				}
 				close(b.done)
 			}
@@ -242,7 +252,7 @@ func (b *batch) release() {
 	batchPool.Put(b)
 }
 
-func (b *batch) decode(opts *Options) {
+func (b *batch) decode(opts *Options, process func(*Record)) {
 	if cap(b.out) < len(b.units) {
 		b.out = make([]result, len(b.units))
 	}
@@ -254,6 +264,9 @@ func (b *batch) decode(opts *Options) {
 			raw = b.arena[u.start:u.end]
 		}
 		decodeUnit(u, raw, opts, &b.out[i])
+		if process != nil && b.out[i].ok {
+			process(&b.out[i].rec)
+		}
 	}
 }
 

@@ -166,108 +166,58 @@ func (r *run) addIssue(is article.Issue, countRecord bool) {
 	r.mu.Unlock()
 }
 
-// tokenized is stage 1's per-article output.
+// tokenized is stage 1's per-article output, computed on the readers'
+// decoding goroutines (article.Options.NewProcessor) and carried in
+// Record.Derived.
 type tokenized struct {
-	rec   article.Record
 	toks  []uint32
 	lines []text.Line
 	feat  []byte // encoded story features (Config.Stories)
 }
 
-type batch struct {
-	seq  int
-	recs []article.Record
-	out  []tokenized
+// newTokenizer returns one decoding goroutine's tokenizer: token hashes
+// and lines of every article, and its story features when enabled.
+func (r *run) newTokenizer() func(*article.Record) {
+	var d text.Doc
+	var fx text.FeatureExtractor
+	return func(rec *article.Record) {
+		a := &rec.Article
+		d.Tokenize(a.Text)
+		t := &tokenized{toks: d.Hashes(make([]uint32, 0, len(d.Tokens))), lines: slices.Clone(d.Lines)}
+		if r.cfg.Stories {
+			fr := featRecord{f: fx.ExtractTokenized(a.Title, a.Text, &d)}
+			fr.lang = fr.f.Lang
+			fr.headline, fr.hasTitle = headlineOf(a.Title, a.Text)
+			t.feat = encodeFeatures(nil, &fr)
+		}
+		rec.Derived = t
+	}
 }
 
-const batchSize = 128
-
-// ingest is stage 1: read, tokenize in parallel, then — in input order —
-// assign indices, check ids, feed the boilerplate detector and spill.
+// ingest is stage 1: the readers decode and tokenize in parallel and
+// deliver in input order; each article is then, in order, given its index,
+// checked for a duplicate id, fed to the boilerplate detector and spilled.
 func (r *run) ingest(ctx context.Context, paths []string) error {
 	t0 := time.Now()
-	workers := r.cfg.Workers
-	todo := make(chan *batch, workers*2)
-	done := make(chan *batch, workers*2)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var d text.Doc
-			var fx text.FeatureExtractor
-			for b := range todo {
-				b.out = make([]tokenized, len(b.recs))
-				for i, rec := range b.recs {
-					d.Tokenize(rec.Article.Text)
-					t := tokenized{rec: rec, toks: d.Hashes(make([]uint32, 0, len(d.Tokens))), lines: slices.Clone(d.Lines)}
-					if r.cfg.Stories {
-						a := &rec.Article
-						fr := featRecord{f: fx.ExtractTokenized(a.Title, a.Text, &d)}
-						fr.lang = fr.f.Lang
-						fr.headline, fr.hasTitle = headlineOf(a.Title, a.Text)
-						t.feat = encodeFeatures(nil, &fr)
-					}
-					b.out[i] = t
-				}
-				done <- b
-			}
-		}()
-	}
-	// Collector: restores input order.
-	collectErr := make(chan error, 1)
-	go func() {
-		pending := map[int]*batch{}
-		next := 0
-		var err error
-		for b := range done {
-			pending[b.seq] = b
-			for {
-				nb, ok := pending[next]
-				if !ok {
-					break
-				}
-				delete(pending, next)
-				next++
-				if err == nil {
-					err = r.collect(nb)
-				}
-			}
-		}
-		collectErr <- err
-	}()
-
-	seq := 0
-	cur := &batch{}
+	opts := r.cfg.Read
+	opts.NewProcessor = r.newTokenizer
 	var readBytes int64
+	n := 0
 	emit := func(rec article.Record) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		cur.recs = append(cur.recs, rec)
+		if err := r.collect(&rec, rec.Derived.(*tokenized)); err != nil {
+			return err
+		}
 		readBytes += rec.Bytes
-		if len(cur.recs) == batchSize {
-			cur.seq = seq
-			seq++
-			todo <- cur
-			cur = &batch{}
+		if n++; n%1024 == 0 {
 			r.progress("read", readBytes, 0)
 		}
 		return nil
 	}
-	readErr := article.Read(ctx, paths, r.cfg.Read, emit, r.issue)
-	if len(cur.recs) > 0 {
-		cur.seq = seq
-		todo <- cur
-	}
-	close(todo)
-	wg.Wait()
-	close(done)
-	if err := <-collectErr; err != nil {
+	if err := article.Read(ctx, paths, opts, emit, r.issue); err != nil {
 		return err
-	}
-	if readErr != nil {
-		return readErr
 	}
 	if err := r.spill.flush(); err != nil {
 		return err
@@ -276,45 +226,43 @@ func (r *run) ingest(ctx context.Context, paths []string) error {
 	return nil
 }
 
-// collect handles one batch in input order.
-func (r *run) collect(b *batch) error {
-	for _, t := range b.out {
-		a := &t.rec.Article
-		r.mu.Lock()
-		r.stats.Records++
-		r.stats.Bytes += t.rec.Bytes
-		r.mu.Unlock()
-		if _, dup := r.ids[a.ID]; dup {
-			r.engineIssue(article.Issue{Pos: t.rec.Pos, Reason: "duplicate_id", Detail: fmt.Sprintf("id %q was already used by an earlier record; the first one is kept", text.Clip(a.ID, 80)), Skipped: true})
-			continue
-		}
-		idx := uint32(len(r.docs))
-		r.ids[a.ID] = idx
-		d := doc{id: a.ID, nTokens: uint32(len(t.toks)), pos: t.rec.Pos, source: r.intern(a.Source)}
-		if t.feat != nil {
-			off, err := r.feats.append(t.feat)
-			if err != nil {
-				return err
-			}
-			d.featOff, d.featLen = off, uint32(len(t.feat))
-		}
-		if !a.Published.IsZero() {
-			d.published = a.Published.UnixNano()
-		}
-		if len(t.toks) < r.cfg.MinTokens {
-			d.status = statusTooShort
-			r.engineIssue(article.Issue{Pos: t.rec.Pos, Reason: "too_short", Detail: fmt.Sprintf("%d tokens, fewer than --min-tokens %d", len(t.toks), r.cfg.MinTokens), Skipped: true})
-		} else {
-			r.bp.Add(a.Text, t.lines)
-			r.spillBuf = encodeTokens(r.spillBuf[:0], t.toks, t.lines)
-			off, err := r.spill.append(r.spillBuf)
-			if err != nil {
-				return err
-			}
-			d.spillOff, d.spillLen = off, uint32(len(r.spillBuf))
-		}
-		r.docs = append(r.docs, d)
+// collect handles one article, in input order.
+func (r *run) collect(rec *article.Record, t *tokenized) error {
+	a := &rec.Article
+	r.mu.Lock()
+	r.stats.Records++
+	r.stats.Bytes += rec.Bytes
+	r.mu.Unlock()
+	if _, dup := r.ids[a.ID]; dup {
+		r.engineIssue(article.Issue{Pos: rec.Pos, Reason: "duplicate_id", Detail: fmt.Sprintf("id %q was already used by an earlier record; the first one is kept", text.Clip(a.ID, 80)), Skipped: true})
+		return nil
 	}
+	idx := uint32(len(r.docs))
+	r.ids[a.ID] = idx
+	d := doc{id: a.ID, nTokens: uint32(len(t.toks)), pos: rec.Pos, source: r.intern(a.Source)}
+	if t.feat != nil {
+		off, err := r.feats.append(t.feat)
+		if err != nil {
+			return err
+		}
+		d.featOff, d.featLen = off, uint32(len(t.feat))
+	}
+	if !a.Published.IsZero() {
+		d.published = a.Published.UnixNano()
+	}
+	if len(t.toks) < r.cfg.MinTokens {
+		d.status = statusTooShort
+		r.engineIssue(article.Issue{Pos: rec.Pos, Reason: "too_short", Detail: fmt.Sprintf("%d tokens, fewer than --min-tokens %d", len(t.toks), r.cfg.MinTokens), Skipped: true})
+	} else {
+		r.bp.Add(a.Text, t.lines)
+		r.spillBuf = encodeTokens(r.spillBuf[:0], t.toks, t.lines)
+		off, err := r.spill.append(r.spillBuf)
+		if err != nil {
+			return err
+		}
+		d.spillOff, d.spillLen = off, uint32(len(r.spillBuf))
+	}
+	r.docs = append(r.docs, d)
 	return nil
 }
 
