@@ -82,9 +82,6 @@ january february march april may june july august september october november dec
 	return m
 }()
 
-// IsStopWord reports whether a folded word is an English stop word.
-func IsStopWord(w string) bool { return stopWords[w] }
-
 // keepBodyWord decides whether a folded token is a content term.
 func keepBodyWord(w string) bool {
 	if len(w) < 2 || stopWords[w] {
