@@ -41,11 +41,13 @@ import (
 
 // OnlineConfig holds the parameters of the online clusterer.
 type OnlineConfig struct {
-	Weights   [3]float64 `json:"weights"` // body, title, entities
-	Threshold float64    `json:"threshold"`
-	TauDays   float64    `json:"tau_days"`
-	GraceDays float64    `json:"grace_days"`
-	TopTerms  int        `json:"top_terms"`
+	// Weights of the fields (FieldBody … FieldWhen) in the similarity; a
+	// field of weight 0 only takes part in candidate generation.
+	Weights   [NumFields]float64 `json:"weights"`
+	Threshold float64            `json:"threshold"`
+	TauDays   float64            `json:"tau_days"`
+	GraceDays float64            `json:"grace_days"`
+	TopTerms  int                `json:"top_terms"`
 	// ItemTerms is how many of an item's heaviest terms per field are
 	// scored (the long tail adds cost, hardly similarity).
 	ItemTerms     int  `json:"item_terms"`
@@ -76,12 +78,22 @@ func (o *Online) tf(x float32) float64 {
 	return float64(x)
 }
 
+// The fields of an item: body terms, title terms, capitalised names,
+// numbers, and time expressions (see text.Features).
+const (
+	FieldBody = iota
+	FieldTitle
+	FieldEnt
+	FieldNums
+	FieldWhen
+	NumFields
+)
+
 // Item is what the online clusterer sees of an article or a story.
 type Item struct {
-	// Fields holds body terms, title terms, entities and mentioned years,
-	// each sorted by hash. The first three are scored (Weights); the
-	// years only take part in candidate generation (postings).
-	Fields [4][]text.Term
+	// Fields holds the item's term vectors (FieldBody … FieldWhen), each
+	// sorted by hash.
+	Fields [NumFields][]text.Term
 	Time   int64 // unix seconds, 0 when unknown
 	Lang   string
 }
@@ -89,17 +101,17 @@ type Item struct {
 type centroid struct {
 	// terms holds each field's terms sorted by hash: TF summed over the
 	// members (sublinear when configured) and the display text.
-	terms  [4][]cterm
+	terms  [NumFields][]cterm
 	n      int
 	first  int64
 	last   int64
 	lang   string
-	pruned [4]int // size at last pruning
+	pruned [NumFields]int // size at last pruning
 	closed bool
 	// norm caches the L2 norm of each field's TF-IDF centroid; normN is the
 	// corpus size it was computed at (0: stale). See centroidNorm.
-	norm  [4]float64
-	normN [4]int
+	norm  [NumFields]float64
+	normN [NumFields]int
 }
 
 type cterm struct {
@@ -112,7 +124,7 @@ type cterm struct {
 type Online struct {
 	cfg      OnlineConfig
 	n        int
-	df       [4]map[uint64]int32
+	df       [NumFields]map[uint64]int32
 	clusters []*centroid
 	postings map[uint64][]int32
 	hits     []uint16  // scratch: posting hits per cluster id
@@ -120,7 +132,7 @@ type Online struct {
 	ln       []float64 // ln[k] = ln(k), grown as the corpus grows (IDF needs only logs of integers)
 	// The top terms of the last item Assign saw, reused by Add for it.
 	lastItem *Item
-	lastTop  [4][]wterm
+	lastTop  [NumFields][]wterm
 	// open lists the clusters not yet closed; now is the newest item time.
 	open    []int32
 	now     int64
@@ -282,7 +294,7 @@ func postingKey(f int, h uint64) uint64 { return h ^ uint64(f+1)*0x9e3779b97f4a7
 // Assign finds the best cluster for the item. It returns the cluster id and
 // its score, or -1 when the item should open a new cluster.
 func (o *Online) Assign(it *Item) (int, float64) {
-	var vecs [4][]wterm
+	var vecs [NumFields][]wterm
 	if len(o.hits) < len(o.clusters) {
 		o.hits = append(o.hits, make([]uint16, len(o.clusters)-len(o.hits))...)
 	}
@@ -354,9 +366,9 @@ func (o *Online) Assign(it *Item) (int, float64) {
 	return -1, bestScore
 }
 
-func (o *Online) score(vecs *[4][]wterm, t int64, c *centroid) float64 {
+func (o *Online) score(vecs *[NumFields][]wterm, t int64, c *centroid) float64 {
 	num, den := 0.0, 0.0
-	for f := range 3 {
+	for f := range NumFields {
 		w := o.cfg.Weights[f]
 		if len(vecs[f]) == 0 || len(c.terms[f]) == 0 {
 			continue
@@ -608,9 +620,9 @@ func (o *Online) TopTerms(id, n int) []string {
 
 // Centroid returns cluster id's mean TF vectors (for building the items of
 // a higher level, e.g. a story as an item of the storyline clusterer).
-func (o *Online) Centroid(id int) [4][]text.Term {
+func (o *Online) Centroid(id int) [NumFields][]text.Term {
 	c := o.clusters[id]
-	var out [4][]text.Term
+	var out [NumFields][]text.Term
 	for f := range c.terms {
 		for _, t := range c.terms[f] {
 			out[f] = append(out[f], text.Term{Hash: t.h, TF: t.tf / float32(c.n), Text: t.text})

@@ -59,8 +59,8 @@ type StoryConfig struct {
 func DefaultStoryConfig() StoryConfig {
 	return StoryConfig{
 		Story: cluster.OnlineConfig{
-			Weights:        [3]float64{1, 0.5, 1},
-			Threshold:      0.20,
+			Weights:        [cluster.NumFields]float64{1, 0.5, 1, 1, 0.25},
+			Threshold:      0.26,
 			Sublinear:      true,
 			TauDays:        3,
 			GraceDays:      2,
@@ -74,7 +74,7 @@ func DefaultStoryConfig() StoryConfig {
 			ClosedTerms:    16,
 		},
 		Storyline: cluster.OnlineConfig{
-			Weights:        [3]float64{1, 0, 1},
+			Weights:        [cluster.NumFields]float64{1, 0, 1, 0, 0},
 			Threshold:      0.08,
 			Sublinear:      true,
 			TauDays:        60,
@@ -149,7 +149,7 @@ func encodeFeatures(b []byte, r *featRecord) []byte {
 	} else {
 		b = append(b, 0)
 	}
-	for _, v := range [][]text.Term{r.f.Body, r.f.Title, r.f.Ent, r.f.Years} {
+	for _, v := range [][]text.Term{r.f.Body, r.f.Title, r.f.Ent, r.f.Nums, r.f.When} {
 		b = binary.AppendUvarint(b, uint64(len(v)))
 		for _, t := range v {
 			b = binary.LittleEndian.AppendUint64(b, t.Hash)
@@ -197,7 +197,7 @@ func decodeFeatures(b []byte) (featRecord, error) {
 		r.hasTitle = d.b[0] == 1
 		d.b = d.b[1:]
 	}
-	for k := 0; k < 4 && d.err == nil; k++ {
+	for k := 0; k < 5 && d.err == nil; k++ {
 		n := d.uvarint()
 		v := make([]text.Term, 0, min(n, 1<<16))
 		for i := uint64(0); i < n && d.err == nil; i++ {
@@ -218,7 +218,9 @@ func decodeFeatures(b []byte) (featRecord, error) {
 		case 2:
 			r.f.Ent = v
 		case 3:
-			r.f.Years = v
+			r.f.Nums = v
+		case 4:
+			r.f.When = v
 		}
 	}
 	return r, d.err
@@ -319,7 +321,7 @@ func (r *run) stories(res *Result) error {
 				continue
 			}
 		}
-		it := &cluster.Item{Fields: [4][]text.Term{fr.f.Body, fr.f.Title, fr.f.Ent, fr.f.Years}, Time: e.t, Lang: fr.lang}
+		it := &cluster.Item{Fields: [cluster.NumFields][]text.Term{fr.f.Body, fr.f.Title, fr.f.Ent, fr.f.Nums, fr.f.When}, Time: e.t, Lang: fr.lang}
 		online.Observe(it)
 		s, _ := online.Assign(it)
 		if s < 0 {

@@ -85,12 +85,32 @@ func TestStoriesSeeds(t *testing.T) {
 			t.Errorf("seed %s not in the seeds' storyline %v", id, line)
 		}
 	}
-	// The duplicates 002/004 share a story, and it lists their group.
-	for _, s := range res.Stories {
-		if slices.Contains(s.Articles, "002_324ffcc579898aeb") {
-			if !slices.Contains(s.Articles, "004_82913c69984263d3") || len(s.Groups) != 1 {
-				t.Errorf("story %+v should hold 002 and 004 and their group", s)
+	// Three stories (acceptance, story level): the Sputnik interview
+	// {000, 001}, the Večernji list interview {002, 004}, whose duplicate
+	// group is listed, and the Sullivan response {003}. The Press TV
+	// furniture corpus is in the run only for boilerplate learning.
+	want := [][]string{
+		{"000_d3bb93bdf804906a", "001_8a0ba1f05f835118"},
+		{"002_324ffcc579898aeb", "004_82913c69984263d3"},
+		{"003_e6b4cedbc97f4e06"},
+	}
+	for _, w := range want {
+		var got []string
+		for _, s := range res.Stories {
+			if slices.Contains(s.Articles, w[0]) {
+				for _, a := range s.Articles {
+					if !strings.HasPrefix(a, "ptv-") {
+						got = append(got, a)
+					}
+				}
+				if w[0] == "002_324ffcc579898aeb" && len(s.Groups) != 1 {
+					t.Errorf("story %+v should list the 002/004 group", s)
+				}
 			}
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, w) {
+			t.Errorf("seed story of %s = %v, want %v", w[0], got, w)
 		}
 	}
 	if res.Stats.Story.JoinedAsDuplicate != 1 {
@@ -165,7 +185,7 @@ func TestStoriesDeterministic(t *testing.T) {
 
 // TestStoriesECBFloor is a regression floor on the held-out half of the
 // ECB+ development topics (the even ones: the defaults were tuned on the
-// odd ones). Measured: story BCubed F1 0.886, storyline 0.904.
+// odd ones). Measured: story BCubed F1 0.910, storyline 0.910.
 func TestStoriesECBFloor(t *testing.T) {
 	data := testdata.Require(t)
 	res := storiesRun(t, DefaultConfig(), filepath.Join(data, "ecbplus-dev.jsonl"))
@@ -179,7 +199,7 @@ func TestStoriesECBFloor(t *testing.T) {
 		level string
 		lines bool
 		floor float64
-	}{{"story", false, 0.87}, {"topic", true, 0.82}} {
+	}{{"story", false, 0.90}, {"topic", true, 0.88}} {
 		gold, err := eval.ReadGold(filepath.Join(data, "ecbplus-dev.gold.jsonl"), c.level)
 		if err != nil {
 			t.Fatal(err)

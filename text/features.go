@@ -34,13 +34,19 @@ type Term struct {
 	Text string
 }
 
-// Features are an article's story features. Years holds the years the
-// text mentions (1950–2099), a temporal hint for articles whose
-// publication date is unknown: two articles about events of the same kind
-// in different years mostly mention different years. The story clusterer
-// uses them to find candidate stories, not to score them.
+// Features are an article's story features. When holds the time
+// expressions the text mentions: years (1950–2099), month names (not the
+// ambiguous "may") and weekday names. They are the event's time as the
+// text tells it, a strong hint when the publication date is unknown: two
+// events of the same kind mostly happened in different years, months or on
+// different days, while reports of one event name the same ones.
+//
+// Nums holds every number the body mentions (each run of digits is one
+// term, so "52-3" gives 52 and 3, "6.1" gives 6 and 1): counts, scores,
+// sums of money and dates are specific to one event and tell two events
+// of the same kind apart.
 type Features struct {
-	Body, Title, Ent, Years []Term
+	Body, Title, Ent, Nums, When []Term
 	// Lang is the ISO 639-1 code of the article's language, or Undetermined.
 	Lang string
 }
@@ -50,7 +56,8 @@ const (
 	fieldBody  = 0x62
 	fieldTitle = 0x74
 	fieldEnt   = 0x65
-	fieldYear  = 0x79
+	fieldWhen  = 0x79
+	fieldNum   = 0x6e
 )
 
 func termHash(field byte, s string) uint64 {
@@ -129,10 +136,32 @@ func (x *FeatureExtractor) ExtractTokenized(title, body string, bd *Doc) Feature
 		f.Title = x.vector(fieldTitle, tw, keepBodyWord)
 	}
 	f.Ent = x.entities(title, body, &x.td, bd)
-	f.Years = x.vector(fieldYear, x.words, isYear)
+	f.Nums = x.vector(fieldNum, x.words, isNumber)
+	f.When = x.vector(fieldWhen, x.words, isTimeWord)
 	f.Lang = languageOf(title, body, x.words)
 	return f
 }
+
+// isNumber reports whether a folded token is a number (all digits).
+func isNumber(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < '0' || w[i] > '9' {
+			return false
+		}
+	}
+	return w != ""
+}
+
+// timeWords are the month and weekday names of the When field.
+var timeWords = map[string]bool{
+	"january": true, "february": true, "march": true, "april": true, "june": true, "july": true,
+	"august": true, "september": true, "october": true, "november": true, "december": true,
+	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true,
+	"saturday": true, "sunday": true,
+}
+
+// isTimeWord reports whether a folded token is a year, a month or a weekday.
+func isTimeWord(w string) bool { return isYear(w) || timeWords[w] }
 
 func isYear(w string) bool {
 	if len(w) != 4 || !(strings.HasPrefix(w, "19") && w[2] >= '5' || strings.HasPrefix(w, "20")) {

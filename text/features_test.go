@@ -54,6 +54,17 @@ func TestBodyAndTitleTerms(t *testing.T) {
 	}
 }
 
+func TestNumbersAndTimeExpressions(t *testing.T) {
+	var x FeatureExtractor
+	f := x.Extract("", "Klitschko (52-3, 46 KOs) won on Saturday night in July 2012 and may fight again in March; 6.1 magnitude.")
+	if got, want := termTexts(f.Nums), []string{"1", "2012", "3", "46", "52", "6"}; !slices.Equal(got, want) {
+		t.Errorf("numbers %q, want %q", got, want)
+	}
+	if got, want := termTexts(f.When), []string{"2012", "july", "march", "saturday"}; !slices.Equal(got, want) {
+		t.Errorf("time expressions %q, want %q (not the modal \"may\")", got, want)
+	}
+}
+
 func TestLanguage(t *testing.T) {
 	en := "The Foreign Ministry spokesman said on Friday that the cooperation between the two countries is not directed against any third country."
 	de := "Der Sprecher des Außenministeriums sagte am Freitag, dass die Zusammenarbeit zwischen den beiden Ländern sich nicht gegen Drittstaaten richte."
