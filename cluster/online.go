@@ -41,13 +41,16 @@ import (
 
 // OnlineConfig holds the parameters of the online clusterer.
 type OnlineConfig struct {
-	// Weights of the fields (FieldBody … FieldWhen) in the similarity; a
-	// field of weight 0 only takes part in candidate generation.
+	// Weights of the fields (FieldBody … FieldWhen) in the similarity.
 	Weights   [NumFields]float64 `json:"weights"`
 	Threshold float64            `json:"threshold"`
 	TauDays   float64            `json:"tau_days"`
 	GraceDays float64            `json:"grace_days"`
 	TopTerms  int                `json:"top_terms"`
+	// Indexed marks the fields whose TopTerms heaviest terms go into the
+	// candidate index (rare words and names find candidates; common
+	// numbers and weekdays would only crowd the postings).
+	Indexed [NumFields]bool `json:"indexed"`
 	// ItemTerms is how many of an item's heaviest terms per field are
 	// scored (the long tail adds cost, hardly similarity).
 	ItemTerms     int  `json:"item_terms"`
@@ -101,23 +104,40 @@ type Item struct {
 type centroid struct {
 	// terms holds each field's terms sorted by hash: TF summed over the
 	// members (sublinear when configured) and the display text.
-	terms  [NumFields][]cterm
+	terms  [NumFields]fieldTerms
 	n      int
 	first  int64
 	last   int64
 	lang   string
 	pruned [NumFields]int // size at last pruning
 	closed bool
-	// norm caches the L2 norm of each field's TF-IDF centroid; normN is the
-	// corpus size it was computed at (0: stale). See centroidNorm.
-	norm  [NumFields]float64
+	// norm2 caches Σ (tf·idf)² over each field's terms, the squared norm of
+	// the TF-IDF centroid times n²; normN is the corpus size it was
+	// computed at (0: stale). See centroidNorm.
+	norm2 [NumFields]float64
 	normN [NumFields]int
 }
 
-type cterm struct {
-	h    uint64
-	tf   float32
-	text string
+// fieldTerms holds a centroid field's terms in three parallel slices
+// sorted by hash: scoring walks only the hashes (8 bytes a term, so a
+// centroid field of a few hundred terms stays in a few cache lines) and
+// reads a TF only on a match.
+type fieldTerms struct {
+	h    []uint64
+	tf   []float32 // TF summed over the members (sublinear when configured)
+	text []string  // display text
+}
+
+func (ft *fieldTerms) len() int { return len(ft.h) }
+
+// truncate keeps the first n terms.
+func (ft *fieldTerms) truncate(n int) {
+	ft.h, ft.tf, ft.text = ft.h[:n], ft.tf[:n], ft.text[:n]
+}
+
+// clone returns a copy with no spare capacity (the old arrays can be freed).
+func (ft *fieldTerms) clone() fieldTerms {
+	return fieldTerms{slices.Clip(slices.Clone(ft.h)), slices.Clip(slices.Clone(ft.tf)), slices.Clip(slices.Clone(ft.text))}
 }
 
 // Online is a single-pass clusterer.
@@ -128,11 +148,18 @@ type Online struct {
 	clusters []*centroid
 	postings map[uint64][]int32
 	hits     []uint16  // scratch: posting hits per cluster id
+	closed   []bool    // closed[id]: cluster id is closed (dense, no pointer chase in the posting scan)
+	tfs      []float32 // scratch for pruneTo
+	candIDs  []int32   // scratch: the candidates Assign scores
+	scores   []float64 // scratch: their scores
 	touched  []int32   // scratch: clusters with hits
 	ln       []float64 // ln[k] = ln(k), grown as the corpus grows (IDF needs only logs of integers)
 	// The top terms of the last item Assign saw, reused by Add for it.
 	lastItem *Item
 	lastTop  [NumFields][]wterm
+	// The item Observe saw last and the IDF of its terms (see idfs).
+	obsItem *Item
+	obsIDF  [NumFields][]float64
 	// open lists the clusters not yet closed; now is the newest item time.
 	open    []int32
 	now     int64
@@ -161,7 +188,7 @@ func (o *Online) closeOld() {
 	for _, id := range o.open {
 		c := o.clusters[id]
 		if c.last != 0 && c.last < cutoff {
-			o.closeCluster(c)
+			o.closeCluster(id)
 			continue
 		}
 		keep = append(keep, id)
@@ -170,17 +197,16 @@ func (o *Online) closeOld() {
 }
 
 // closeCluster keeps only the heaviest ClosedTerms terms of each field.
-func (o *Online) closeCluster(c *centroid) {
+func (o *Online) closeCluster(id int32) {
+	c := o.clusters[id]
 	c.closed = true
+	o.closed[id] = true
 	for f := range c.terms {
-		if len(c.terms[f]) > o.cfg.ClosedTerms {
-			keep := o.cfg.CentroidTerms
-			o.cfg.CentroidTerms = o.cfg.ClosedTerms
-			o.prune(c, f)
-			o.cfg.CentroidTerms = keep
+		if c.terms[f].len() > o.cfg.ClosedTerms {
+			o.pruneTo(c, f, o.cfg.ClosedTerms)
 		}
-		// A copy, not a reslice: the old backing array must be freed.
-		c.terms[f] = slices.Clone(c.terms[f])
+		// A copy, not a reslice: the old backing arrays must be freed.
+		c.terms[f] = c.terms[f].clone()
 	}
 }
 
@@ -210,19 +236,39 @@ func (o *Online) Observe(it *Item) {
 		o.sinceGC = 0
 		o.closeOld()
 	}
+	o.obsItem = it
+	lnN := o.lnOf(o.n + 1)
 	for f := range it.Fields {
+		idfs := o.obsIDF[f][:0]
 		for _, t := range it.Fields[f] {
-			o.df[f][t.Hash]++
+			df := o.df[f][t.Hash] + 1
+			o.df[f][t.Hash] = df
+			idfs = append(idfs, lnN-o.lnOf(int(df)+1)+1)
 		}
+		o.obsIDF[f] = idfs
 	}
+}
+
+// idfs returns the IDF of each of the item's field-f terms, aligned with
+// it.Fields[f]: for the item Observe saw last, from Observe's own df
+// updates (no second lookup); else looked up.
+func (o *Online) idfs(it *Item, f int) []float64 {
+	if it == o.obsItem {
+		return o.obsIDF[f]
+	}
+	out := make([]float64, len(it.Fields[f]))
+	for i, t := range it.Fields[f] {
+		out[i] = o.idf(f, t.Hash)
+	}
+	return out
 }
 
 // weighted returns the item's terms of field f with TF-IDF weights, heaviest first.
 func (o *Online) weighted(it *Item, f int) []wterm {
 	out := make([]wterm, 0, len(it.Fields[f]))
-	for _, t := range it.Fields[f] {
-		idf := o.idf(f, t.Hash)
-		out = append(out, wterm{t.Hash, o.tf(t.TF) * idf, idf})
+	idfs := o.idfs(it, f)
+	for i, t := range it.Fields[f] {
+		out = append(out, wterm{t.Hash, o.tf(t.TF) * idfs[i], idfs[i]})
 	}
 	if k := o.cfg.ItemTerms; k > 0 && len(out) > k {
 		selectTop(out, k)
@@ -304,11 +350,11 @@ func (o *Online) Assign(it *Item) (int, float64) {
 		byWeight := o.weighted(it, f)
 		o.lastTop[f] = append(o.lastTop[f][:0], byWeight[:min(len(byWeight), o.cfg.TopTerms)]...)
 		for k, t := range byWeight {
-			if k == o.cfg.TopTerms {
+			if k == o.cfg.TopTerms || !o.cfg.Indexed[f] {
 				break
 			}
 			for _, c := range o.postings[postingKey(f, t.h)] {
-				if o.clusters[c].closed {
+				if o.closed[c] {
 					continue // closed clusters take no candidate slot
 				}
 				if o.hits[c] == 0 {
@@ -349,15 +395,20 @@ func (o *Online) Assign(it *Item) (int, float64) {
 			cands = cands[:o.cfg.MaxCandidates]
 		}
 	}
-	best, bestScore := -1, 0.0
+	ids := o.candIDs[:0]
 	for _, cd := range cands {
-		c := o.clusters[cd.c]
-		if o.cfg.SameLanguage && !text.LanguagesCompatible(c.lang, it.Lang) {
+		if o.cfg.SameLanguage && !text.LanguagesCompatible(o.clusters[cd.c].lang, it.Lang) {
 			continue
 		}
-		s := o.score(&vecs, it.Time, c)
-		if s > bestScore || (s == bestScore && best >= 0 && int(cd.c) < best) {
-			best, bestScore = int(cd.c), s
+		ids = append(ids, cd.c)
+	}
+	o.candIDs = ids
+	scores := o.scoreAll(&vecs, it.Time, ids)
+	best, bestScore := -1, 0.0
+	for k, c := range ids {
+		s := scores[k]
+		if s > bestScore || (s == bestScore && best >= 0 && int(c) < best) {
+			best, bestScore = int(c), s
 		}
 	}
 	if best >= 0 && bestScore >= o.cfg.Threshold {
@@ -366,11 +417,21 @@ func (o *Online) Assign(it *Item) (int, float64) {
 	return -1, bestScore
 }
 
+// scoreAll scores the item against clusters ids.
+func (o *Online) scoreAll(vecs *[NumFields][]wterm, t int64, ids []int32) []float64 {
+	scores := slices.Grow(o.scores[:0], len(ids))[:len(ids)]
+	o.scores = scores
+	for k, id := range ids {
+		scores[k] = o.score(vecs, t, o.clusters[id])
+	}
+	return scores
+}
+
 func (o *Online) score(vecs *[NumFields][]wterm, t int64, c *centroid) float64 {
 	num, den := 0.0, 0.0
 	for f := range NumFields {
 		w := o.cfg.Weights[f]
-		if len(vecs[f]) == 0 || len(c.terms[f]) == 0 {
+		if len(vecs[f]) == 0 || c.terms[f].len() == 0 {
 			continue
 		}
 		if w == 0 {
@@ -397,18 +458,21 @@ func (o *Online) score(vecs *[NumFields][]wterm, t int64, c *centroid) float64 {
 }
 
 func (o *Online) cosine(f int, a []wterm, c *centroid) float64 {
-	// a is sorted by hash, like c.terms[f].
+	// a is sorted by hash, like c.terms[f]: a merge join that steps through
+	// the centroid's hashes (sequential reads beat galloping searches here,
+	// measured with BenchmarkOnlineStories).
 	na, dot := 0.0, 0.0
 	inv := 1 / float64(c.n)
-	ct := c.terms[f]
+	ct := &c.terms[f]
+	hs := ct.h
 	j := 0
 	for _, t := range a {
 		na += t.w * t.w
-		for j < len(ct) && ct[j].h < t.h {
+		for j < len(hs) && hs[j] < t.h {
 			j++
 		}
-		if j < len(ct) && ct[j].h == t.h {
-			dot += t.w * float64(ct[j].tf) * inv * t.idf
+		if j < len(hs) && hs[j] == t.h {
+			dot += t.w * float64(ct.tf[j]) * inv * t.idf
 		}
 	}
 	if dot == 0 {
@@ -425,21 +489,22 @@ func (o *Online) cosine(f int, a []wterm, c *centroid) float64 {
 // the item's terms, not the centroid's.
 func (o *Online) centroidNorm(f int, c *centroid) float64 {
 	if c.normN[f] == 0 || o.n >= 2*c.normN[f] {
-		inv := 1 / float64(c.n)
 		nc := 0.0
-		for _, t := range c.terms[f] {
-			w := float64(t.tf) * inv * o.idf(f, t.h)
+		ct := &c.terms[f]
+		for k, h := range ct.h {
+			w := float64(ct.tf[k]) * o.idf(f, h)
 			nc += w * w
 		}
-		c.norm[f], c.normN[f] = math.Sqrt(nc), max(o.n, 1)
+		c.norm2[f], c.normN[f] = nc, max(o.n, 1)
 	}
-	return c.norm[f]
+	return math.Sqrt(max(c.norm2[f], 0)) / float64(c.n)
 }
 
 // New opens a cluster holding the item and returns its id.
 func (o *Online) New(it *Item) int {
 	c := &centroid{first: it.Time, last: it.Time, lang: it.Lang}
 	o.clusters = append(o.clusters, c)
+	o.closed = append(o.closed, false)
 	id := len(o.clusters) - 1
 	o.open = append(o.open, int32(id))
 	o.Add(id, it)
@@ -456,9 +521,9 @@ func (o *Online) Add(id int, it *Item) {
 	}
 	o.Touch(id, it.Time)
 	for f := range it.Fields {
-		c.terms[f] = o.merge(c.terms[f], it.Fields[f])
-		if len(c.terms[f]) > 2*max(o.cfg.CentroidTerms, c.pruned[f]) {
-			o.prune(c, f)
+		o.merge(&c.terms[f], it.Fields[f])
+		if c.terms[f].len() > 2*max(o.cfg.CentroidTerms, c.pruned[f]) {
+			o.pruneTo(c, f, o.cfg.CentroidTerms)
 		}
 		c.normN[f] = 0 // the centroid changed
 		top := o.lastTop[f]
@@ -466,7 +531,7 @@ func (o *Online) Add(id int, it *Item) {
 			top = o.weighted(it, f)
 		}
 		for k, t := range top {
-			if k == o.cfg.TopTerms {
+			if k == o.cfg.TopTerms || !o.cfg.Indexed[f] {
 				break
 			}
 			key := postingKey(f, t.h)
@@ -498,61 +563,104 @@ func (o *Online) Touch(id int, t int64) {
 	}
 }
 
-// merge adds an item's terms (sorted by hash) into sorted centroid terms.
-func (o *Online) merge(dst []cterm, add []text.Term) []cterm {
-	out := make([]cterm, 0, len(dst)+len(add))
-	i, j := 0, 0
-	for i < len(dst) || j < len(add) {
-		switch {
-		case j == len(add) || (i < len(dst) && dst[i].h < add[j].Hash):
-			out = append(out, dst[i])
-			i++
-		case i == len(dst) || add[j].Hash < dst[i].h:
-			out = append(out, cterm{add[j].Hash, float32(o.tf(add[j].TF)), add[j].Text})
-			j++
-		default:
-			t := dst[i]
-			t.tf += float32(o.tf(add[j].TF))
-			out = append(out, t)
-			i++
-			j++
+// gallop returns the first index k ≥ i with hs[k] ≥ h (len(hs) if none):
+// exponential then binary search from i.
+func gallop(hs []uint64, i int, h uint64) int {
+	if i >= len(hs) || hs[i] >= h {
+		return i
+	}
+	// hs[lo] < h; find hi with hs[hi] ≥ h or hi = len(hs).
+	lo, step := i, 1
+	hi := i + 1
+	for hi < len(hs) && hs[hi] < h {
+		lo = hi
+		step <<= 1
+		hi = lo + step
+	}
+	hi = min(hi, len(hs))
+	for lo+1 < hi {
+		m := int(uint(lo+hi) >> 1)
+		if hs[m] < h {
+			lo = m
+		} else {
+			hi = m
 		}
 	}
-	return out
+	return hi
 }
 
-// prune keeps the CentroidTerms heaviest terms of field f: it finds the
-// k-th largest TF and filters in place, so the terms stay sorted by hash
+// merge adds an item's terms (sorted by hash) into a centroid field, in
+// place: it counts the new terms, grows the slices once (amortized, no
+// allocation per item) and merges from the back.
+func (o *Online) merge(dst *fieldTerms, add []text.Term) {
+	n := dst.len()
+	fresh := 0
+	for i, j := 0, 0; j < len(add); {
+		switch {
+		case i == n || add[j].Hash < dst.h[i]:
+			fresh++
+			j++
+		case add[j].Hash == dst.h[i]:
+			i++
+			j++
+		default:
+			i = gallop(dst.h, i, add[j].Hash)
+		}
+	}
+	if fresh > 0 {
+		dst.h = slices.Grow(dst.h, fresh)[:n+fresh]
+		dst.tf = slices.Grow(dst.tf, fresh)[:n+fresh]
+		dst.text = slices.Grow(dst.text, fresh)[:n+fresh]
+	}
+	i, j, k := n-1, len(add)-1, n+fresh-1
+	for j >= 0 {
+		switch {
+		case i >= 0 && dst.h[i] > add[j].Hash:
+			dst.h[k], dst.tf[k], dst.text[k] = dst.h[i], dst.tf[i], dst.text[i]
+			i--
+		case i >= 0 && dst.h[i] == add[j].Hash:
+			dst.h[k], dst.tf[k], dst.text[k] = dst.h[i], dst.tf[i]+float32(o.tf(add[j].TF)), dst.text[i]
+			i--
+			j--
+		default:
+			dst.h[k], dst.tf[k], dst.text[k] = add[j].Hash, float32(o.tf(add[j].TF)), add[j].Text
+			j--
+		}
+		k--
+	}
+	// The terms before i+1 (= k+1) are already in place.
+}
+
+// pruneTo keeps the k heaviest terms of field f: it finds the k-th
+// largest TF and filters in place, so the terms stay sorted by hash
 // without sorting (ties at the cut are kept in hash order).
-func (o *Online) prune(c *centroid, f int) {
-	ts := c.terms[f]
-	k := o.cfg.CentroidTerms
-	if len(ts) <= k {
+func (o *Online) pruneTo(c *centroid, f, k int) {
+	ts := &c.terms[f]
+	if ts.len() <= k {
 		return
 	}
-	tfs := make([]float32, len(ts))
-	for i, t := range ts {
-		tfs[i] = t.tf
-	}
-	cut := kthLargest(tfs, k)
+	o.tfs = append(o.tfs[:0], ts.tf...)
+	cut := kthLargest(o.tfs, k)
 	above := 0
-	for _, t := range ts {
-		if t.tf > cut {
+	for _, tf := range ts.tf {
+		if tf > cut {
 			above++
 		}
 	}
 	ties := k - above // terms equal to cut that still fit
-	out := ts[:0]
-	for _, t := range ts {
-		if t.tf > cut || (t.tf == cut && ties > 0) {
-			if t.tf == cut {
+	out := 0
+	for i, tf := range ts.tf {
+		if tf > cut || (tf == cut && ties > 0) {
+			if tf == cut {
 				ties--
 			}
-			out = append(out, t)
+			ts.h[out], ts.tf[out], ts.text[out] = ts.h[i], tf, ts.text[i]
+			out++
 		}
 	}
-	c.terms[f] = out
-	c.pruned[f] = len(out)
+	clear(ts.text[out:]) // release the dropped strings
+	ts.truncate(out)
+	c.pruned[f] = out
 }
 
 // kthLargest returns the k-th largest value of v (1-based), reordering v.
@@ -593,23 +701,18 @@ func (o *Online) TopTerms(id, n int) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, f := range []int{2, 0} {
-		var ws []wterm
-		names := map[uint64]string{}
-		for _, t := range c.terms[f] {
-			ws = append(ws, wterm{h: t.h, w: float64(t.tf) * o.idf(f, t.h)})
-			names[t.h] = t.text
+		ct := &c.terms[f]
+		ws := make([]wterm, ct.len())
+		for k, h := range ct.h {
+			// idf holds the term's index: the heaviest are looked up by it.
+			ws[k] = wterm{h: h, w: float64(ct.tf[k]) * o.idf(f, h), idf: float64(k)}
 		}
-		slices.SortFunc(ws, func(a, b wterm) int {
-			if c := cmp.Compare(b.w, a.w); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.h, b.h)
-		})
+		slices.SortFunc(ws, heavierFirst)
 		for _, w := range ws {
 			if len(out) == n {
 				return out
 			}
-			if s := names[w.h]; !seen[s] {
+			if s := ct.text[int(w.idf)]; !seen[s] {
 				seen[s] = true
 				out = append(out, s)
 			}
@@ -624,8 +727,10 @@ func (o *Online) Centroid(id int) [NumFields][]text.Term {
 	c := o.clusters[id]
 	var out [NumFields][]text.Term
 	for f := range c.terms {
-		for _, t := range c.terms[f] {
-			out[f] = append(out[f], text.Term{Hash: t.h, TF: t.tf / float32(c.n), Text: t.text})
+		ct := &c.terms[f]
+		out[f] = make([]text.Term, ct.len())
+		for k, h := range ct.h {
+			out[f][k] = text.Term{Hash: h, TF: ct.tf[k] / float32(c.n), Text: ct.text[k]}
 		}
 	}
 	return out

@@ -27,12 +27,9 @@ func TestKthLargest(t *testing.T) {
 func TestPruneKeepsHeaviestInHashOrder(t *testing.T) {
 	o := NewOnline(OnlineConfig{CentroidTerms: 3})
 	c := &centroid{}
-	c.terms[0] = []cterm{{h: 1, tf: 5}, {h: 2, tf: 1}, {h: 3, tf: 7}, {h: 4, tf: 5}, {h: 5, tf: 5}, {h: 6, tf: 2}}
-	o.prune(c, 0)
-	var hs []uint64
-	for _, t := range c.terms[0] {
-		hs = append(hs, t.h)
-	}
+	c.terms[0] = fieldTerms{h: []uint64{1, 2, 3, 4, 5, 6}, tf: []float32{5, 1, 7, 5, 5, 2}, text: make([]string, 6)}
+	o.pruneTo(c, 0, o.cfg.CentroidTerms)
+	hs := c.terms[0].h
 	// 7 and two of the three 5s, the lower hashes first.
 	if !slices.Equal(hs, []uint64{1, 3, 4}) {
 		t.Fatalf("kept %v", hs)

@@ -65,6 +65,7 @@ func DefaultStoryConfig() StoryConfig {
 			TauDays:        3,
 			GraceDays:      2,
 			TopTerms:       12,
+			Indexed:        [cluster.NumFields]bool{true, true, true, false, false},
 			ItemTerms:      64,
 			MaxPosting:     64,
 			MaxCandidates:  16,
@@ -80,6 +81,7 @@ func DefaultStoryConfig() StoryConfig {
 			TauDays:        60,
 			GraceDays:      30,
 			TopTerms:       12,
+			Indexed:        [cluster.NumFields]bool{true, true, true, false, false},
 			ItemTerms:      64,
 			MaxPosting:     64,
 			MaxCandidates:  24,
@@ -297,17 +299,51 @@ func (r *run) stories(res *Result) error {
 	online := cluster.NewOnline(sc.Story)
 	storyDocs := [][]uint32{}
 	storyHeadline := []string{}
-	var buf []byte
-	for _, e := range entries {
-		d := &r.docs[e.doc]
-		var err error
-		if buf, err = r.feats.readAt(d.featOff, int(d.featLen), buf); err != nil {
-			return err
+	// Feature records are read and decoded on a second goroutine, ahead
+	// of the clusterer, in batches (one hand-over per batch, not per article).
+	const batchSize = 256
+	type decoded struct {
+		recs []featRecord
+		err  error
+	}
+	batches := make(chan decoded, 4)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(batches)
+		var buf []byte
+		for lo := 0; lo < len(entries); lo += batchSize {
+			b := decoded{recs: make([]featRecord, 0, batchSize)}
+			for _, e := range entries[lo:min(lo+batchSize, len(entries))] {
+				d := &r.docs[e.doc]
+				var fr featRecord
+				if buf, b.err = r.feats.readAt(d.featOff, int(d.featLen), buf); b.err == nil {
+					fr, b.err = decodeFeatures(buf)
+				}
+				if b.err != nil {
+					break
+				}
+				b.recs = append(b.recs, fr)
+			}
+			select {
+			case batches <- b:
+			case <-stop:
+				return
+			}
+			if b.err != nil {
+				return
+			}
 		}
-		fr, err := decodeFeatures(buf)
-		if err != nil {
-			return err
+	}()
+	var batch decoded
+	for k, e := range entries {
+		if k%batchSize == 0 {
+			batch = <-batches
 		}
+		if k%batchSize >= len(batch.recs) {
+			return batch.err // the record the producer failed on
+		}
+		fr := batch.recs[k%batchSize]
 		st.Languages[fr.lang]++
 		if !fr.hasTitle {
 			st.NoTitle++
