@@ -76,7 +76,7 @@ func DefaultStoryConfig() StoryConfig {
 		},
 		Storyline: cluster.OnlineConfig{
 			Weights:        [cluster.NumFields]float64{1, 0, 1, 0, 0},
-			Threshold:      0.08,
+			Threshold:      0.12,
 			Sublinear:      true,
 			TauDays:        60,
 			GraceDays:      30,
