@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/klauspost/compress/gzip"
@@ -58,6 +60,18 @@ func checkAccounting(t testing.TB, recs []Record, issues []Issue, n int) {
 	}
 	if len(recs)+skipped != n {
 		t.Errorf("accounting: %d emitted + %d skipped != %d records\nissues: %v", len(recs), skipped, n, issues)
+	}
+}
+
+// checkIssues asserts the issues equal want, ignoring their free-text Detail.
+func checkIssues(t testing.TB, issues, want []Issue) {
+	t.Helper()
+	got := slices.Clone(issues)
+	for i := range got {
+		got[i].Detail = ""
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("issues %v, want %v", got, want)
 	}
 }
 

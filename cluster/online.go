@@ -110,11 +110,9 @@ type centroid struct {
 	last   int64
 	lang   string
 	pruned [NumFields]int // size at last pruning
-	closed bool
-	// norm2 caches Σ (tf·idf)² over each field's terms, the squared norm of
-	// the TF-IDF centroid times n²; normN is the corpus size it was
-	// computed at (0: stale). See centroidNorm.
-	norm2 [NumFields]float64
+	// norm caches the L2 norm of each field's TF-IDF centroid; normN is the
+	// corpus size it was computed at (0: stale). See centroidNorm.
+	norm  [NumFields]float64
 	normN [NumFields]int
 }
 
@@ -150,8 +148,6 @@ type Online struct {
 	hits     []uint16  // scratch: posting hits per cluster id
 	closed   []bool    // closed[id]: cluster id is closed (dense, no pointer chase in the posting scan)
 	tfs      []float32 // scratch for pruneTo
-	candIDs  []int32   // scratch: the candidates Assign scores
-	scores   []float64 // scratch: their scores
 	touched  []int32   // scratch: clusters with hits
 	ln       []float64 // ln[k] = ln(k), grown as the corpus grows (IDF needs only logs of integers)
 	// The top terms of the last item Assign saw, reused by Add for it.
@@ -199,7 +195,6 @@ func (o *Online) closeOld() {
 // closeCluster keeps only the heaviest ClosedTerms terms of each field.
 func (o *Online) closeCluster(id int32) {
 	c := o.clusters[id]
-	c.closed = true
 	o.closed[id] = true
 	for f := range c.terms {
 		if c.terms[f].len() > o.cfg.ClosedTerms {
@@ -395,36 +390,21 @@ func (o *Online) Assign(it *Item) (int, float64) {
 			cands = cands[:o.cfg.MaxCandidates]
 		}
 	}
-	ids := o.candIDs[:0]
+	best, bestScore := -1, 0.0
 	for _, cd := range cands {
-		if o.cfg.SameLanguage && !text.LanguagesCompatible(o.clusters[cd.c].lang, it.Lang) {
+		c := o.clusters[cd.c]
+		if o.cfg.SameLanguage && !text.LanguagesCompatible(c.lang, it.Lang) {
 			continue
 		}
-		ids = append(ids, cd.c)
-	}
-	o.candIDs = ids
-	scores := o.scoreAll(&vecs, it.Time, ids)
-	best, bestScore := -1, 0.0
-	for k, c := range ids {
-		s := scores[k]
-		if s > bestScore || (s == bestScore && best >= 0 && int(c) < best) {
-			best, bestScore = int(c), s
+		s := o.score(&vecs, it.Time, c)
+		if s > bestScore || (s == bestScore && best >= 0 && int(cd.c) < best) {
+			best, bestScore = int(cd.c), s
 		}
 	}
 	if best >= 0 && bestScore >= o.cfg.Threshold {
 		return best, bestScore
 	}
 	return -1, bestScore
-}
-
-// scoreAll scores the item against clusters ids.
-func (o *Online) scoreAll(vecs *[NumFields][]wterm, t int64, ids []int32) []float64 {
-	scores := slices.Grow(o.scores[:0], len(ids))[:len(ids)]
-	o.scores = scores
-	for k, id := range ids {
-		scores[k] = o.score(vecs, t, o.clusters[id])
-	}
-	return scores
 }
 
 func (o *Online) score(vecs *[NumFields][]wterm, t int64, c *centroid) float64 {
@@ -489,15 +469,16 @@ func (o *Online) cosine(f int, a []wterm, c *centroid) float64 {
 // the item's terms, not the centroid's.
 func (o *Online) centroidNorm(f int, c *centroid) float64 {
 	if c.normN[f] == 0 || o.n >= 2*c.normN[f] {
+		inv := 1 / float64(c.n)
 		nc := 0.0
 		ct := &c.terms[f]
 		for k, h := range ct.h {
-			w := float64(ct.tf[k]) * o.idf(f, h)
+			w := float64(ct.tf[k]) * inv * o.idf(f, h)
 			nc += w * w
 		}
-		c.norm2[f], c.normN[f] = nc, max(o.n, 1)
+		c.norm[f], c.normN[f] = math.Sqrt(nc), max(o.n, 1)
 	}
-	return math.Sqrt(max(c.norm2[f], 0)) / float64(c.n)
+	return c.norm[f]
 }
 
 // New opens a cluster holding the item and returns its id.
@@ -563,48 +544,18 @@ func (o *Online) Touch(id int, t int64) {
 	}
 }
 
-// gallop returns the first index k ≥ i with hs[k] ≥ h (len(hs) if none):
-// exponential then binary search from i.
-func gallop(hs []uint64, i int, h uint64) int {
-	if i >= len(hs) || hs[i] >= h {
-		return i
-	}
-	// hs[lo] < h; find hi with hs[hi] ≥ h or hi = len(hs).
-	lo, step := i, 1
-	hi := i + 1
-	for hi < len(hs) && hs[hi] < h {
-		lo = hi
-		step <<= 1
-		hi = lo + step
-	}
-	hi = min(hi, len(hs))
-	for lo+1 < hi {
-		m := int(uint(lo+hi) >> 1)
-		if hs[m] < h {
-			lo = m
-		} else {
-			hi = m
-		}
-	}
-	return hi
-}
-
 // merge adds an item's terms (sorted by hash) into a centroid field, in
 // place: it counts the new terms, grows the slices once (amortized, no
 // allocation per item) and merges from the back.
 func (o *Online) merge(dst *fieldTerms, add []text.Term) {
 	n := dst.len()
-	fresh := 0
-	for i, j := 0, 0; j < len(add); {
-		switch {
-		case i == n || add[j].Hash < dst.h[i]:
-			fresh++
-			j++
-		case add[j].Hash == dst.h[i]:
+	fresh, i := 0, 0
+	for _, t := range add {
+		for i < n && dst.h[i] < t.Hash {
 			i++
-			j++
-		default:
-			i = gallop(dst.h, i, add[j].Hash)
+		}
+		if i == n || dst.h[i] != t.Hash {
+			fresh++
 		}
 	}
 	if fresh > 0 {

@@ -143,6 +143,13 @@ func appendString(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
+// vectors returns the record's term vectors in the clusterer's field order
+// (cluster.FieldBody … cluster.FieldWhen), which is also their order in the
+// feature spill.
+func (r *featRecord) vectors() [cluster.NumFields]*[]text.Term {
+	return [cluster.NumFields]*[]text.Term{&r.f.Body, &r.f.Title, &r.f.Ent, &r.f.Nums, &r.f.When}
+}
+
 func encodeFeatures(b []byte, r *featRecord) []byte {
 	b = appendString(b, r.headline)
 	b = appendString(b, r.lang)
@@ -151,9 +158,9 @@ func encodeFeatures(b []byte, r *featRecord) []byte {
 	} else {
 		b = append(b, 0)
 	}
-	for _, v := range [][]text.Term{r.f.Body, r.f.Title, r.f.Ent, r.f.Nums, r.f.When} {
-		b = binary.AppendUvarint(b, uint64(len(v)))
-		for _, t := range v {
+	for _, v := range r.vectors() {
+		b = binary.AppendUvarint(b, uint64(len(*v)))
+		for _, t := range *v {
 			b = binary.LittleEndian.AppendUint64(b, t.Hash)
 			b = binary.AppendUvarint(b, uint64(t.TF))
 			b = appendString(b, t.Text)
@@ -199,7 +206,10 @@ func decodeFeatures(b []byte) (featRecord, error) {
 		r.hasTitle = d.b[0] == 1
 		d.b = d.b[1:]
 	}
-	for k := 0; k < 5 && d.err == nil; k++ {
+	for _, dst := range r.vectors() {
+		if d.err != nil {
+			break
+		}
 		n := d.uvarint()
 		v := make([]text.Term, 0, min(n, 1<<16))
 		for i := uint64(0); i < n && d.err == nil; i++ {
@@ -212,18 +222,7 @@ func decodeFeatures(b []byte) (featRecord, error) {
 			tf := d.uvarint()
 			v = append(v, text.Term{Hash: h, TF: float32(tf), Text: d.str()})
 		}
-		switch k {
-		case 0:
-			r.f.Body = v
-		case 1:
-			r.f.Title = v
-		case 2:
-			r.f.Ent = v
-		case 3:
-			r.f.Nums = v
-		case 4:
-			r.f.When = v
-		}
+		*dst = v
 	}
 	return r, d.err
 }
@@ -239,6 +238,51 @@ func headlineOf(title, body string) (string, bool) {
 		s = s[:i]
 	}
 	return text.Clip(strings.TrimSpace(s), 160), false
+}
+
+// featBatch is a run of decoded feature records; err is set when the
+// record after the last one could not be read.
+type featBatch struct {
+	recs []featRecord
+	err  error
+}
+
+// featBatchSize is how many records decodeAhead hands over at once (one
+// hand-over per batch, not per article).
+const featBatchSize = 256
+
+// decodeAhead reads and decodes the feature records of docs, in that
+// order, on a second goroutine ahead of the clusterer. It stops after a
+// batch carrying an error, or when stop is closed.
+func (r *run) decodeAhead(docs []uint32, stop <-chan struct{}) <-chan featBatch {
+	batches := make(chan featBatch, 4)
+	go func() {
+		defer close(batches)
+		var buf []byte
+		for lo := 0; lo < len(docs); lo += featBatchSize {
+			b := featBatch{recs: make([]featRecord, 0, featBatchSize)}
+			for _, di := range docs[lo:min(lo+featBatchSize, len(docs))] {
+				d := &r.docs[di]
+				var fr featRecord
+				if buf, b.err = r.feats.readAt(d.featOff, int(d.featLen), buf); b.err == nil {
+					fr, b.err = decodeFeatures(buf)
+				}
+				if b.err != nil {
+					break
+				}
+				b.recs = append(b.recs, fr)
+			}
+			select {
+			case batches <- b:
+			case <-stop:
+				return
+			}
+			if b.err != nil {
+				return
+			}
+		}
+	}()
+	return batches
 }
 
 // stories is the story and storyline pass.
@@ -299,51 +343,22 @@ func (r *run) stories(res *Result) error {
 	online := cluster.NewOnline(sc.Story)
 	storyDocs := [][]uint32{}
 	storyHeadline := []string{}
-	// Feature records are read and decoded on a second goroutine, ahead
-	// of the clusterer, in batches (one hand-over per batch, not per article).
-	const batchSize = 256
-	type decoded struct {
-		recs []featRecord
-		err  error
+	order := make([]uint32, len(entries))
+	for k, e := range entries {
+		order[k] = e.doc
 	}
-	batches := make(chan decoded, 4)
 	stop := make(chan struct{})
 	defer close(stop)
-	go func() {
-		defer close(batches)
-		var buf []byte
-		for lo := 0; lo < len(entries); lo += batchSize {
-			b := decoded{recs: make([]featRecord, 0, batchSize)}
-			for _, e := range entries[lo:min(lo+batchSize, len(entries))] {
-				d := &r.docs[e.doc]
-				var fr featRecord
-				if buf, b.err = r.feats.readAt(d.featOff, int(d.featLen), buf); b.err == nil {
-					fr, b.err = decodeFeatures(buf)
-				}
-				if b.err != nil {
-					break
-				}
-				b.recs = append(b.recs, fr)
-			}
-			select {
-			case batches <- b:
-			case <-stop:
-				return
-			}
-			if b.err != nil {
-				return
-			}
-		}
-	}()
-	var batch decoded
+	batches := r.decodeAhead(order, stop)
+	var batch featBatch
 	for k, e := range entries {
-		if k%batchSize == 0 {
+		if k%featBatchSize == 0 {
 			batch = <-batches
 		}
-		if k%batchSize >= len(batch.recs) {
+		if k%featBatchSize >= len(batch.recs) {
 			return batch.err // the record the producer failed on
 		}
-		fr := batch.recs[k%batchSize]
+		fr := batch.recs[k%featBatchSize]
 		st.Languages[fr.lang]++
 		if !fr.hasTitle {
 			st.NoTitle++
@@ -357,7 +372,10 @@ func (r *run) stories(res *Result) error {
 				continue
 			}
 		}
-		it := &cluster.Item{Fields: [cluster.NumFields][]text.Term{fr.f.Body, fr.f.Title, fr.f.Ent, fr.f.Nums, fr.f.When}, Time: e.t, Lang: fr.lang}
+		it := &cluster.Item{Time: e.t, Lang: fr.lang}
+		for f, v := range fr.vectors() {
+			it.Fields[f] = *v
+		}
 		online.Observe(it)
 		s, _ := online.Assign(it)
 		if s < 0 {

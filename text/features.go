@@ -164,15 +164,7 @@ var timeWords = map[string]bool{
 func isTimeWord(w string) bool { return isYear(w) || timeWords[w] }
 
 func isYear(w string) bool {
-	if len(w) != 4 || !(strings.HasPrefix(w, "19") && w[2] >= '5' || strings.HasPrefix(w, "20")) {
-		return false
-	}
-	for i := 0; i < 4; i++ {
-		if w[i] < '0' || w[i] > '9' {
-			return false
-		}
-	}
-	return true
+	return len(w) == 4 && isNumber(w) && (strings.HasPrefix(w, "19") && w[2] >= '5' || strings.HasPrefix(w, "20"))
 }
 
 // foldTokens appends the folded form of every token (pieces of one word
