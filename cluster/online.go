@@ -38,6 +38,12 @@ import (
 //
 // Everything is deterministic: ties break on the lower cluster id, maps are
 // never iterated where order matters.
+//
+// Weighing an item (counting it in the document frequencies, weighting its
+// terms, picking its heaviest) depends only on the items before it, not on
+// the clusters, so it is a separate step, Weigher.Weigh, that may run ahead
+// on another goroutine; Online then observes, assigns and adds the Weighted
+// items in the same order.
 
 // OnlineConfig holds the parameters of the online clusterer.
 type OnlineConfig struct {
@@ -74,8 +80,8 @@ type OnlineConfig struct {
 // tf is the weight of a term count: 1 + ln(x) when sublinear, for x ≥ 1.
 // Counts below 1 (the mean TFs of centroids used as storyline items) stay
 // linear, so weights are never negative and the curve is continuous at 1.
-func (o *Online) tf(x float32) float64 {
-	if o.cfg.Sublinear && x > 1 {
+func (cfg *OnlineConfig) tf(x float32) float64 {
+	if cfg.Sublinear && x > 1 {
 		return 1 + math.Log(float64(x))
 	}
 	return float64(x)
@@ -123,6 +129,7 @@ type centroid struct {
 type fieldTerms struct {
 	h    []uint64
 	tf   []float32 // TF summed over the members (sublinear when configured)
+	id   []int32   // the term's dense id (its document frequency is Online.dfs[id])
 	text []string  // display text
 }
 
@@ -130,32 +137,29 @@ func (ft *fieldTerms) len() int { return len(ft.h) }
 
 // truncate keeps the first n terms.
 func (ft *fieldTerms) truncate(n int) {
-	ft.h, ft.tf, ft.text = ft.h[:n], ft.tf[:n], ft.text[:n]
+	ft.h, ft.tf, ft.id, ft.text = ft.h[:n], ft.tf[:n], ft.id[:n], ft.text[:n]
 }
 
 // clone returns a copy with no spare capacity (the old arrays can be freed).
 func (ft *fieldTerms) clone() fieldTerms {
-	return fieldTerms{slices.Clip(slices.Clone(ft.h)), slices.Clip(slices.Clone(ft.tf)), slices.Clip(slices.Clone(ft.text))}
+	return fieldTerms{slices.Clip(slices.Clone(ft.h)), slices.Clip(slices.Clone(ft.tf)), slices.Clip(slices.Clone(ft.id)), slices.Clip(slices.Clone(ft.text))}
 }
 
 // Online is a single-pass clusterer.
 type Online struct {
 	cfg      OnlineConfig
 	n        int
-	df       [NumFields]map[uint64]int32
+	// dfs[id] is the document frequency of the term with dense id (see
+	// Weigher), counted by Observe; centroids keep their terms' ids, so
+	// IDF lookups are array reads, not hash-map probes.
+	dfs      []int32
 	clusters []*centroid
 	postings map[uint64][]int32
 	hits     []uint16  // scratch: posting hits per cluster id
 	closed   []bool    // closed[id]: cluster id is closed (dense, no pointer chase in the posting scan)
 	tfs      []float32 // scratch for pruneTo
 	touched  []int32   // scratch: clusters with hits
-	ln       []float64 // ln[k] = ln(k), grown as the corpus grows (IDF needs only logs of integers)
-	// The top terms of the last item Assign saw, reused by Add for it.
-	lastItem *Item
-	lastTop  [NumFields][]wterm
-	// The item Observe saw last and the IDF of its terms (see idfs).
-	obsItem *Item
-	obsIDF  [NumFields][]float64
+	ln       lnTable
 	// open lists the clusters not yet closed; now is the newest item time.
 	open    []int32
 	now     int64
@@ -164,11 +168,7 @@ type Online struct {
 
 // NewOnline returns an empty clusterer.
 func NewOnline(cfg OnlineConfig) *Online {
-	o := &Online{cfg: cfg, postings: map[uint64][]int32{}}
-	for f := range o.df {
-		o.df[f] = map[uint64]int32{}
-	}
-	return o
+	return &Online{cfg: cfg, postings: map[uint64][]int32{}}
 }
 
 // closeEvery is how many items pass between two sweeps for old clusters.
@@ -208,69 +208,127 @@ func (o *Online) closeCluster(id int32) {
 // Len returns the number of clusters.
 func (o *Online) Len() int { return len(o.clusters) }
 
-func (o *Online) idf(f int, h uint64) float64 {
-	return o.lnOf(o.n+1) - o.lnOf(int(o.df[f][h])+1) + 1
+// idfOf returns the current IDF of the term with dense id.
+func (o *Online) idfOf(id int32) float64 {
+	return idf(&o.ln, o.n, o.dfs[id])
 }
 
-// lnOf returns ln(k) from a table (k ≥ 1).
-func (o *Online) lnOf(k int) float64 {
-	for len(o.ln) <= k {
-		o.ln = append(o.ln, math.Log(float64(len(o.ln))))
+// idf is ln((n+1)/(df+1)) + 1 for a corpus of n items.
+func idf(ln *lnTable, n int, df int32) float64 {
+	return ln.of(n+1) - ln.of(int(df)+1) + 1
+}
+
+// lnTable holds ln(k) for k = 0, 1, …, grown on demand (IDF needs only
+// logs of integers).
+type lnTable []float64
+
+// of returns ln(k) (k ≥ 1).
+func (t *lnTable) of(k int) float64 {
+	for len(*t) <= k {
+		*t = append(*t, math.Log(float64(len(*t))))
 	}
-	return o.ln[k]
+	return (*t)[k]
 }
 
-// Observe counts an item in the document frequencies. Call it once per
-// item before Assign (an item is then known to the IDF it is scored with).
-func (o *Online) Observe(it *Item) {
+// Observe counts a weighted item in the clusterer's document frequencies
+// and clock. Call it once per item, in the order the Weigher saw them,
+// before Assign.
+func (o *Online) Observe(w *Weighted) {
 	o.n++
-	if it.Time > o.now {
-		o.now = it.Time
+	if t := w.Item.Time; t > o.now {
+		o.now = t
 	}
 	if o.sinceGC++; o.sinceGC >= closeEvery {
 		o.sinceGC = 0
 		o.closeOld()
 	}
-	o.obsItem = it
-	lnN := o.lnOf(o.n + 1)
-	for f := range it.Fields {
-		idfs := o.obsIDF[f][:0]
-		for _, t := range it.Fields[f] {
-			df := o.df[f][t.Hash] + 1
-			o.df[f][t.Hash] = df
-			idfs = append(idfs, lnN-o.lnOf(int(df)+1)+1)
+	for f := range w.ids {
+		for _, id := range w.ids[f] {
+			if int(id) >= len(o.dfs) {
+				o.dfs = append(o.dfs, make([]int32, int(id)+1-len(o.dfs))...)
+			}
+			o.dfs[id]++
 		}
-		o.obsIDF[f] = idfs
 	}
 }
 
-// idfs returns the IDF of each of the item's field-f terms, aligned with
-// it.Fields[f]: for the item Observe saw last, from Observe's own df
-// updates (no second lookup); else looked up.
-func (o *Online) idfs(it *Item, f int) []float64 {
-	if it == o.obsItem {
-		return o.obsIDF[f]
-	}
-	out := make([]float64, len(it.Fields[f]))
-	for i, t := range it.Fields[f] {
-		out[i] = o.idf(f, t.Hash)
-	}
-	return out
+// Weigher gives every (field, term) a dense id, counts document
+// frequencies as items arrive and weights each item's terms by TF-IDF as
+// of its arrival. One Weigher feeds one Online and must see exactly the
+// items that Online observes, in the same order; it shares no state with
+// it, so it may run ahead on another goroutine.
+type Weigher struct {
+	cfg     OnlineConfig
+	termID  map[uint64]int32 // keyed by postingKey(field, hash)
+	dfs     []int32
+	n       int
+	ln      lnTable
+	scratch []wterm
 }
 
-// weighted returns the item's terms of field f with TF-IDF weights, heaviest first.
-func (o *Online) weighted(it *Item, f int) []wterm {
-	out := make([]wterm, 0, len(it.Fields[f]))
-	idfs := o.idfs(it, f)
-	for i, t := range it.Fields[f] {
-		out = append(out, wterm{t.Hash, o.tf(t.TF) * idfs[i], idfs[i]})
+// NewWeigher returns the Weigher for o's items.
+func (o *Online) NewWeigher() *Weigher {
+	return &Weigher{cfg: o.cfg, termID: map[uint64]int32{}}
+}
+
+// Weighted is an item weighed by a Weigher: what Online needs of it.
+type Weighted struct {
+	Item *Item
+	ids  [NumFields][]int32 // dense term ids, aligned with Item.Fields
+	vec  [NumFields][]wterm // the ItemTerms heaviest terms, in hash order
+	top  [NumFields][]wterm // the TopTerms heaviest, heaviest first
+}
+
+// Weigh counts the item in the document frequencies and weights its terms.
+func (wr *Weigher) Weigh(it *Item) *Weighted {
+	wr.n++
+	lnN := wr.ln.of(wr.n + 1)
+	total := 0
+	for f := range it.Fields {
+		total += len(it.Fields[f])
 	}
-	if k := o.cfg.ItemTerms; k > 0 && len(out) > k {
-		selectTop(out, k)
-		out = out[:k]
+	// One allocation per kind for all fields.
+	ids := make([]int32, 0, total)
+	vecs := make([]wterm, 0, total)
+	tops := make([]wterm, 0, min(total, NumFields*max(wr.cfg.TopTerms, 0)))
+	w := &Weighted{Item: it}
+	for f := range it.Fields {
+		lo := len(vecs)
+		for _, t := range it.Fields[f] {
+			key := postingKey(f, t.Hash)
+			id, ok := wr.termID[key]
+			if !ok {
+				id = int32(len(wr.dfs))
+				wr.termID[key] = id
+				wr.dfs = append(wr.dfs, 0)
+			}
+			wr.dfs[id]++
+			ids = append(ids, id)
+			idf := lnN - wr.ln.of(int(wr.dfs[id])+1) + 1
+			vecs = append(vecs, wterm{t.Hash, wr.cfg.tf(t.TF) * idf, idf})
+		}
+		w.ids[f] = ids[len(ids)-len(it.Fields[f]):]
+		vec := vecs[lo:]
+		if k := wr.cfg.ItemTerms; k > 0 && len(vec) > k {
+			// Keep the k heaviest in place, in hash order: the k-th
+			// heaviest (heavierFirst is a total order) is the cut.
+			wr.scratch = append(wr.scratch[:0], vec...)
+			selectTop(wr.scratch, k)
+			cut := slices.MinFunc(wr.scratch[:k], func(a, b wterm) int { return -heavierFirst(a, b) })
+			vec = slices.DeleteFunc(vec, func(t wterm) bool { return heavierFirst(t, cut) > 0 })
+			vecs = vecs[:lo+len(vec)]
+		}
+		w.vec[f] = slices.Clip(vec)
+		n := len(tops)
+		tops = append(tops, vec...)
+		if k := wr.cfg.TopTerms; len(tops)-n > k {
+			selectTop(tops[n:], k)
+			tops = tops[:n+k]
+		}
+		slices.SortFunc(tops[n:], heavierFirst)
+		w.top[f] = slices.Clip(tops[n:])
 	}
-	slices.SortFunc(out, heavierFirst)
-	return out
+	return w
 }
 
 // heavierFirst orders terms by weight, heaviest first, then by hash.
@@ -333,21 +391,20 @@ type wterm struct {
 func postingKey(f int, h uint64) uint64 { return h ^ uint64(f+1)*0x9e3779b97f4a7c15 }
 
 // Assign finds the best cluster for the item. It returns the cluster id and
-// its score, or -1 when the item should open a new cluster.
-func (o *Online) Assign(it *Item) (int, float64) {
-	var vecs [NumFields][]wterm
+// its score, or -1 and the best score below the threshold when the item
+// should open a new cluster (clusters too old to reach the threshold are
+// not scored).
+func (o *Online) Assign(w *Weighted) (int, float64) {
+	it := w.Item
 	if len(o.hits) < len(o.clusters) {
 		o.hits = append(o.hits, make([]uint16, len(o.clusters)-len(o.hits))...)
 	}
 	o.touched = o.touched[:0]
-	o.lastItem = it
-	for f := range it.Fields {
-		byWeight := o.weighted(it, f)
-		o.lastTop[f] = append(o.lastTop[f][:0], byWeight[:min(len(byWeight), o.cfg.TopTerms)]...)
-		for k, t := range byWeight {
-			if k == o.cfg.TopTerms || !o.cfg.Indexed[f] {
-				break
-			}
+	for f := range w.top {
+		if !o.cfg.Indexed[f] {
+			continue
+		}
+		for _, t := range w.top[f] {
 			for _, c := range o.postings[postingKey(f, t.h)] {
 				if o.closed[c] {
 					continue // closed clusters take no candidate slot
@@ -360,10 +417,6 @@ func (o *Online) Assign(it *Item) (int, float64) {
 				}
 			}
 		}
-		// Scoring merge-joins the item's terms with the centroid's, both
-		// sorted by hash: sequential, no lookups.
-		slices.SortFunc(byWeight, func(a, b wterm) int { return cmp.Compare(a.h, b.h) })
-		vecs[f] = byWeight
 	}
 	// The MaxCandidates clusters with the most hits (newer first among
 	// equals), kept sorted in a small buffer: no sort of all touched clusters.
@@ -396,7 +449,11 @@ func (o *Online) Assign(it *Item) (int, float64) {
 		if o.cfg.SameLanguage && !text.LanguagesCompatible(c.lang, it.Lang) {
 			continue
 		}
-		s := o.score(&vecs, it.Time, c)
+		decay := o.decay(it.Time, c)
+		if decay < o.cfg.Threshold {
+			continue // too old to reach the threshold whatever its similarity
+		}
+		s := o.score(&w.vec, c) * decay
 		if s > bestScore || (s == bestScore && best >= 0 && int(cd.c) < best) {
 			best, bestScore = int(cd.c), s
 		}
@@ -407,7 +464,9 @@ func (o *Online) Assign(it *Item) (int, float64) {
 	return -1, bestScore
 }
 
-func (o *Online) score(vecs *[NumFields][]wterm, t int64, c *centroid) float64 {
+// score returns the weighted mean of the per-field cosines of the item's
+// vectors and cluster c's centroid (time not included; see decay).
+func (o *Online) score(vecs *[NumFields][]wterm, c *centroid) float64 {
 	num, den := 0.0, 0.0
 	for f := range NumFields {
 		w := o.cfg.Weights[f]
@@ -424,23 +483,29 @@ func (o *Online) score(vecs *[NumFields][]wterm, t int64, c *centroid) float64 {
 	if den == 0 {
 		return 0
 	}
-	s := num / den
-	if t != 0 && c.last != 0 && o.cfg.TauDays > 0 {
-		d := math.Abs(float64(t-c.last)) / 86400
-		if t < c.first {
-			d = float64(c.first-t) / 86400
-		} else if t <= c.last {
-			d = 0
-		}
-		s *= math.Exp(-math.Max(0, d-o.cfg.GraceDays) / o.cfg.TauDays)
+	return num / den
+}
+
+// decay is the time factor of an item at time t and cluster c: 1 within
+// GraceDays of the cluster's span, then falling by e every TauDays; 1 when
+// either time is unknown.
+func (o *Online) decay(t int64, c *centroid) float64 {
+	if t == 0 || c.last == 0 || o.cfg.TauDays <= 0 {
+		return 1
 	}
-	return s
+	d := math.Abs(float64(t-c.last)) / 86400
+	if t < c.first {
+		d = float64(c.first-t) / 86400
+	} else if t <= c.last {
+		d = 0
+	}
+	return math.Exp(-math.Max(0, d-o.cfg.GraceDays) / o.cfg.TauDays)
 }
 
 func (o *Online) cosine(f int, a []wterm, c *centroid) float64 {
 	// a is sorted by hash, like c.terms[f]: a merge join that steps through
-	// the centroid's hashes (sequential reads beat galloping searches here,
-	// measured with BenchmarkOnlineStories).
+	// the centroid's hashes (sequential, no lookups; sequential reads beat
+	// galloping searches here, measured with BenchmarkOnlineStories).
 	na, dot := 0.0, 0.0
 	inv := 1 / float64(c.n)
 	ct := &c.terms[f]
@@ -472,8 +537,8 @@ func (o *Online) centroidNorm(f int, c *centroid) float64 {
 		inv := 1 / float64(c.n)
 		nc := 0.0
 		ct := &c.terms[f]
-		for k, h := range ct.h {
-			w := float64(ct.tf[k]) * inv * o.idf(f, h)
+		for k, id := range ct.id {
+			w := float64(ct.tf[k]) * inv * o.idfOf(id)
 			nc += w * w
 		}
 		c.norm[f], c.normN[f] = math.Sqrt(nc), max(o.n, 1)
@@ -482,19 +547,21 @@ func (o *Online) centroidNorm(f int, c *centroid) float64 {
 }
 
 // New opens a cluster holding the item and returns its id.
-func (o *Online) New(it *Item) int {
+func (o *Online) New(w *Weighted) int {
+	it := w.Item
 	c := &centroid{first: it.Time, last: it.Time, lang: it.Lang}
 	o.clusters = append(o.clusters, c)
 	o.closed = append(o.closed, false)
 	id := len(o.clusters) - 1
 	o.open = append(o.open, int32(id))
-	o.Add(id, it)
+	o.Add(id, w)
 	return id
 }
 
 // Add puts the item into cluster id: its terms join the centroid and the
 // cluster joins the postings of the item's top terms.
-func (o *Online) Add(id int, it *Item) {
+func (o *Online) Add(id int, w *Weighted) {
+	it := w.Item
 	c := o.clusters[id]
 	c.n++
 	if c.lang == text.Undetermined {
@@ -502,19 +569,15 @@ func (o *Online) Add(id int, it *Item) {
 	}
 	o.Touch(id, it.Time)
 	for f := range it.Fields {
-		o.merge(&c.terms[f], it.Fields[f])
+		o.merge(&c.terms[f], it.Fields[f], w.ids[f])
 		if c.terms[f].len() > 2*max(o.cfg.CentroidTerms, c.pruned[f]) {
 			o.pruneTo(c, f, o.cfg.CentroidTerms)
 		}
 		c.normN[f] = 0 // the centroid changed
-		top := o.lastTop[f]
-		if it != o.lastItem {
-			top = o.weighted(it, f)
+		if !o.cfg.Indexed[f] {
+			continue
 		}
-		for k, t := range top {
-			if k == o.cfg.TopTerms || !o.cfg.Indexed[f] {
-				break
-			}
+		for _, t := range w.top[f] {
 			key := postingKey(f, t.h)
 			p := o.postings[key]
 			if len(p) > 0 && p[len(p)-1] == int32(id) {
@@ -547,7 +610,7 @@ func (o *Online) Touch(id int, t int64) {
 // merge adds an item's terms (sorted by hash) into a centroid field, in
 // place: it counts the new terms, grows the slices once (amortized, no
 // allocation per item) and merges from the back.
-func (o *Online) merge(dst *fieldTerms, add []text.Term) {
+func (o *Online) merge(dst *fieldTerms, add []text.Term, ids []int32) {
 	n := dst.len()
 	fresh, i := 0, 0
 	for _, t := range add {
@@ -561,20 +624,21 @@ func (o *Online) merge(dst *fieldTerms, add []text.Term) {
 	if fresh > 0 {
 		dst.h = slices.Grow(dst.h, fresh)[:n+fresh]
 		dst.tf = slices.Grow(dst.tf, fresh)[:n+fresh]
+		dst.id = slices.Grow(dst.id, fresh)[:n+fresh]
 		dst.text = slices.Grow(dst.text, fresh)[:n+fresh]
 	}
 	i, j, k := n-1, len(add)-1, n+fresh-1
 	for j >= 0 {
 		switch {
 		case i >= 0 && dst.h[i] > add[j].Hash:
-			dst.h[k], dst.tf[k], dst.text[k] = dst.h[i], dst.tf[i], dst.text[i]
+			dst.h[k], dst.tf[k], dst.id[k], dst.text[k] = dst.h[i], dst.tf[i], dst.id[i], dst.text[i]
 			i--
 		case i >= 0 && dst.h[i] == add[j].Hash:
-			dst.h[k], dst.tf[k], dst.text[k] = dst.h[i], dst.tf[i]+float32(o.tf(add[j].TF)), dst.text[i]
+			dst.h[k], dst.tf[k], dst.id[k], dst.text[k] = dst.h[i], dst.tf[i]+float32(o.cfg.tf(add[j].TF)), dst.id[i], dst.text[i]
 			i--
 			j--
 		default:
-			dst.h[k], dst.tf[k], dst.text[k] = add[j].Hash, float32(o.tf(add[j].TF)), add[j].Text
+			dst.h[k], dst.tf[k], dst.id[k], dst.text[k] = add[j].Hash, float32(o.cfg.tf(add[j].TF)), ids[j], add[j].Text
 			j--
 		}
 		k--
@@ -605,7 +669,7 @@ func (o *Online) pruneTo(c *centroid, f, k int) {
 			if tf == cut {
 				ties--
 			}
-			ts.h[out], ts.tf[out], ts.text[out] = ts.h[i], tf, ts.text[i]
+			ts.h[out], ts.tf[out], ts.id[out], ts.text[out] = ts.h[i], tf, ts.id[i], ts.text[i]
 			out++
 		}
 	}
@@ -656,7 +720,7 @@ func (o *Online) TopTerms(id, n int) []string {
 		ws := make([]wterm, ct.len())
 		for k, h := range ct.h {
 			// idf holds the term's index: the heaviest are looked up by it.
-			ws[k] = wterm{h: h, w: float64(ct.tf[k]) * o.idf(f, h), idf: float64(k)}
+			ws[k] = wterm{h: h, w: float64(ct.tf[k]) * o.idfOf(ct.id[k]), idf: float64(k)}
 		}
 		slices.SortFunc(ws, heavierFirst)
 		for _, w := range ws {

@@ -47,7 +47,7 @@ func benchItems(b *testing.B, n int) []*Item {
 
 // BenchmarkOnlineStories runs the story clusterer with the engine's
 // default story parameters over 20,000 items; ns/item is the cost of one
-// assignment (Observe + Assign + Add or New).
+// assignment (Weigh + Observe + Assign + Add or New, on one goroutine).
 func BenchmarkOnlineStories(b *testing.B) {
 	items := benchItems(b, 20000)
 	cfg := OnlineConfig{
@@ -59,12 +59,14 @@ func BenchmarkOnlineStories(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		o := NewOnline(cfg)
+		wr := o.NewWeigher()
 		for _, it := range items {
-			o.Observe(it)
-			if c, _ := o.Assign(it); c >= 0 {
-				o.Add(c, it)
+			w := wr.Weigh(it)
+			o.Observe(w)
+			if c, _ := o.Assign(w); c >= 0 {
+				o.Add(c, w)
 			} else {
-				o.New(it)
+				o.New(w)
 			}
 		}
 	}

@@ -27,11 +27,14 @@ func TestKthLargest(t *testing.T) {
 func TestPruneKeepsHeaviestInHashOrder(t *testing.T) {
 	o := NewOnline(OnlineConfig{CentroidTerms: 3})
 	c := &centroid{}
-	c.terms[0] = fieldTerms{h: []uint64{1, 2, 3, 4, 5, 6}, tf: []float32{5, 1, 7, 5, 5, 2}, text: make([]string, 6)}
+	c.terms[0] = fieldTerms{h: []uint64{1, 2, 3, 4, 5, 6}, tf: []float32{5, 1, 7, 5, 5, 2}, id: []int32{10, 11, 12, 13, 14, 15}, text: make([]string, 6)}
 	o.pruneTo(c, 0, o.cfg.CentroidTerms)
 	hs := c.terms[0].h
 	// 7 and two of the three 5s, the lower hashes first.
 	if !slices.Equal(hs, []uint64{1, 3, 4}) {
 		t.Fatalf("kept %v", hs)
+	}
+	if ids := c.terms[0].id; !slices.Equal(ids, []int32{10, 12, 13}) {
+		t.Fatalf("ids %v do not follow their terms", ids)
 	}
 }

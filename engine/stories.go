@@ -240,37 +240,68 @@ func headlineOf(title, body string) (string, bool) {
 	return text.Clip(strings.TrimSpace(s), 160), false
 }
 
-// featBatch is a run of decoded feature records; err is set when the
-// record after the last one could not be read.
-type featBatch struct {
-	recs []featRecord
-	err  error
+// storyEntry is an article of the story pass: its doc, its plausible
+// publication time (unix s, 0 unknown) and its ordering key.
+type storyEntry struct {
+	doc   uint32
+	t     int64
+	order int64
 }
 
-// featBatchSize is how many records decodeAhead hands over at once (one
+// storyInput is an article prepared for the clusterer: its feature record
+// and its weighed item, or a nil item for a later member of a duplicate
+// group (it joins its group's story as it is).
+type storyInput struct {
+	fr featRecord
+	w  *cluster.Weighted
+}
+
+// featBatch is a run of prepared articles; err is set when the record
+// after the last one could not be read.
+type featBatch struct {
+	in  []storyInput
+	err error
+}
+
+// featBatchSize is how many articles prepareAhead hands over at once (one
 // hand-over per batch, not per article).
 const featBatchSize = 256
 
-// decodeAhead reads and decodes the feature records of docs, in that
-// order, on a second goroutine ahead of the clusterer. It stops after a
-// batch carrying an error, or when stop is closed.
-func (r *run) decodeAhead(docs []uint32, stop <-chan struct{}) <-chan featBatch {
+// prepareAhead reads and decodes the feature records of the entries, in
+// order, and weighs the items the clusterer will observe (all but later
+// members of duplicate groups), on a second goroutine ahead of the
+// clusterer: weighing depends only on the items before, never on the
+// clusters. It stops after a batch carrying an error, or when stop is
+// closed. groupOf is only read.
+func (r *run) prepareAhead(entries []storyEntry, groupOf map[uint32]int, wr *cluster.Weigher, stop <-chan struct{}) <-chan featBatch {
 	batches := make(chan featBatch, 4)
 	go func() {
 		defer close(batches)
 		var buf []byte
-		for lo := 0; lo < len(docs); lo += featBatchSize {
-			b := featBatch{recs: make([]featRecord, 0, featBatchSize)}
-			for _, di := range docs[lo:min(lo+featBatchSize, len(docs))] {
-				d := &r.docs[di]
-				var fr featRecord
+		seenGroup := make(map[int]bool)
+		for lo := 0; lo < len(entries); lo += featBatchSize {
+			b := featBatch{in: make([]storyInput, 0, featBatchSize)}
+			for _, e := range entries[lo:min(lo+featBatchSize, len(entries))] {
+				d := &r.docs[e.doc]
+				var in storyInput
 				if buf, b.err = r.feats.readAt(d.featOff, int(d.featLen), buf); b.err == nil {
-					fr, b.err = decodeFeatures(buf)
+					in.fr, b.err = decodeFeatures(buf)
 				}
 				if b.err != nil {
 					break
 				}
-				b.recs = append(b.recs, fr)
+				gi, inGroup := groupOf[e.doc]
+				if !inGroup || !seenGroup[gi] {
+					if inGroup {
+						seenGroup[gi] = true
+					}
+					it := &cluster.Item{Time: e.t, Lang: in.fr.lang}
+					for f, v := range in.fr.vectors() {
+						it.Fields[f] = *v
+					}
+					in.w = wr.Weigh(it)
+				}
+				b.in = append(b.in, in)
 			}
 			select {
 			case batches <- b:
@@ -298,12 +329,7 @@ func (r *run) stories(res *Result) error {
 	st := StoryStats{Languages: map[string]int{}}
 
 	// Articles of the story pass, with plausible times and ordering keys.
-	type entry struct {
-		doc   uint32
-		t     int64 // plausible publication time (unix s), 0 unknown
-		order int64 // ordering key
-	}
-	var entries []entry
+	var entries []storyEntry
 	var lastDated int64
 	for i := range r.docs {
 		d := &r.docs[i]
@@ -328,9 +354,9 @@ func (r *run) stories(res *Result) error {
 		if o == 0 {
 			o = lastDated
 		}
-		entries = append(entries, entry{uint32(i), t, o})
+		entries = append(entries, storyEntry{uint32(i), t, o})
 	}
-	slices.SortStableFunc(entries, func(a, b entry) int { return cmp.Compare(a.order, b.order) })
+	slices.SortStableFunc(entries, func(a, b storyEntry) int { return cmp.Compare(a.order, b.order) })
 	st.Articles = len(entries)
 
 	groupOf := make(map[uint32]int, len(res.Groups))
@@ -343,22 +369,19 @@ func (r *run) stories(res *Result) error {
 	online := cluster.NewOnline(sc.Story)
 	storyDocs := [][]uint32{}
 	storyHeadline := []string{}
-	order := make([]uint32, len(entries))
-	for k, e := range entries {
-		order[k] = e.doc
-	}
 	stop := make(chan struct{})
 	defer close(stop)
-	batches := r.decodeAhead(order, stop)
+	batches := r.prepareAhead(entries, groupOf, online.NewWeigher(), stop)
 	var batch featBatch
 	for k, e := range entries {
 		if k%featBatchSize == 0 {
 			batch = <-batches
 		}
-		if k%featBatchSize >= len(batch.recs) {
+		if k%featBatchSize >= len(batch.in) {
 			return batch.err // the record the producer failed on
 		}
-		fr := batch.recs[k%featBatchSize]
+		in := &batch.in[k%featBatchSize]
+		fr := &in.fr
 		st.Languages[fr.lang]++
 		if !fr.hasTitle {
 			st.NoTitle++
@@ -372,18 +395,15 @@ func (r *run) stories(res *Result) error {
 				continue
 			}
 		}
-		it := &cluster.Item{Time: e.t, Lang: fr.lang}
-		for f, v := range fr.vectors() {
-			it.Fields[f] = *v
-		}
-		online.Observe(it)
-		s, _ := online.Assign(it)
+		w := in.w // weighed by prepareAhead: the first article of its group, or in none
+		online.Observe(w)
+		s, _ := online.Assign(w)
 		if s < 0 {
-			s = online.New(it)
+			s = online.New(w)
 			storyDocs = append(storyDocs, nil)
 			storyHeadline = append(storyHeadline, fr.headline)
 		} else {
-			online.Add(s, it)
+			online.Add(s, w)
 		}
 		storyDocs[s] = append(storyDocs[s], e.doc)
 		if inGroup {
@@ -393,17 +413,18 @@ func (r *run) stories(res *Result) error {
 
 	// Storylines: stories as items, in the order they were opened.
 	lines := cluster.NewOnline(sc.Storyline)
+	lineWeigher := lines.NewWeigher()
 	lineStories := [][]int{}
 	for s := 0; s < online.Len(); s++ {
 		first, _ := online.Span(s)
-		it := &cluster.Item{Fields: online.Centroid(s), Time: first, Lang: online.Lang(s)}
-		lines.Observe(it)
-		l, _ := lines.Assign(it)
+		w := lineWeigher.Weigh(&cluster.Item{Fields: online.Centroid(s), Time: first, Lang: online.Lang(s)})
+		lines.Observe(w)
+		l, _ := lines.Assign(w)
 		if l < 0 {
-			l = lines.New(it)
+			l = lines.New(w)
 			lineStories = append(lineStories, nil)
 		} else {
-			lines.Add(l, it)
+			lines.Add(l, w)
 		}
 		lineStories[l] = append(lineStories[l], s)
 	}
