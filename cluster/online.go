@@ -147,8 +147,8 @@ func (ft *fieldTerms) clone() fieldTerms {
 
 // Online is a single-pass clusterer.
 type Online struct {
-	cfg      OnlineConfig
-	n        int
+	cfg OnlineConfig
+	n   int
 	// dfs[id] is the document frequency of the term with dense id (see
 	// Weigher), counted by Observe; centroids keep their terms' ids, so
 	// IDF lookups are array reads, not hash-map probes.
