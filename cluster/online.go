@@ -125,24 +125,24 @@ type centroid struct {
 // fieldTerms holds a centroid field's terms in three parallel slices
 // sorted by hash: scoring walks only the hashes (8 bytes a term, so a
 // centroid field of a few hundred terms stays in a few cache lines) and
-// reads a TF only on a match.
+// reads a TF only on a match. A term's display text is not kept here but
+// once per term in Online.texts: text is a function of the hash.
 type fieldTerms struct {
-	h    []uint64
-	tf   []float32 // TF summed over the members (sublinear when configured)
-	id   []int32   // the term's dense id (its document frequency is Online.dfs[id])
-	text []string  // display text
+	h  []uint64
+	tf []float32 // TF summed over the members (sublinear when configured)
+	id []int32   // the term's dense id (its document frequency is Online.dfs[id], its text Online.texts[id])
 }
 
 func (ft *fieldTerms) len() int { return len(ft.h) }
 
 // truncate keeps the first n terms.
 func (ft *fieldTerms) truncate(n int) {
-	ft.h, ft.tf, ft.id, ft.text = ft.h[:n], ft.tf[:n], ft.id[:n], ft.text[:n]
+	ft.h, ft.tf, ft.id = ft.h[:n], ft.tf[:n], ft.id[:n]
 }
 
 // clone returns a copy with no spare capacity (the old arrays can be freed).
 func (ft *fieldTerms) clone() fieldTerms {
-	return fieldTerms{slices.Clip(slices.Clone(ft.h)), slices.Clip(slices.Clone(ft.tf)), slices.Clip(slices.Clone(ft.id)), slices.Clip(slices.Clone(ft.text))}
+	return fieldTerms{slices.Clip(slices.Clone(ft.h)), slices.Clip(slices.Clone(ft.tf)), slices.Clip(slices.Clone(ft.id))}
 }
 
 // Online is a single-pass clusterer.
@@ -150,9 +150,11 @@ type Online struct {
 	cfg OnlineConfig
 	n   int
 	// dfs[id] is the document frequency of the term with dense id (see
-	// Weigher), counted by Observe; centroids keep their terms' ids, so
-	// IDF lookups are array reads, not hash-map probes.
+	// Weigher), counted by Observe, and texts[id] its display text;
+	// centroids keep their terms' ids, so IDF lookups are array reads, not
+	// hash-map probes, and centroid arrays hold no pointers for the GC.
 	dfs      []int32
+	texts    []string
 	clusters []*centroid
 	postings map[uint64][]int32
 	hits     []uint16  // scratch: posting hits per cluster id
@@ -243,9 +245,13 @@ func (o *Online) Observe(w *Weighted) {
 		o.closeOld()
 	}
 	for f := range w.ids {
-		for _, id := range w.ids[f] {
+		for i, id := range w.ids[f] {
 			if int(id) >= len(o.dfs) {
 				o.dfs = append(o.dfs, make([]int32, int(id)+1-len(o.dfs))...)
+				o.texts = append(o.texts, make([]string, int(id)+1-len(o.texts))...)
+			}
+			if o.dfs[id] == 0 {
+				o.texts[id] = w.Item.Fields[f][i].Text
 			}
 			o.dfs[id]++
 		}
@@ -625,20 +631,19 @@ func (o *Online) merge(dst *fieldTerms, add []text.Term, ids []int32) {
 		dst.h = slices.Grow(dst.h, fresh)[:n+fresh]
 		dst.tf = slices.Grow(dst.tf, fresh)[:n+fresh]
 		dst.id = slices.Grow(dst.id, fresh)[:n+fresh]
-		dst.text = slices.Grow(dst.text, fresh)[:n+fresh]
 	}
 	i, j, k := n-1, len(add)-1, n+fresh-1
 	for j >= 0 {
 		switch {
 		case i >= 0 && dst.h[i] > add[j].Hash:
-			dst.h[k], dst.tf[k], dst.id[k], dst.text[k] = dst.h[i], dst.tf[i], dst.id[i], dst.text[i]
+			dst.h[k], dst.tf[k], dst.id[k] = dst.h[i], dst.tf[i], dst.id[i]
 			i--
 		case i >= 0 && dst.h[i] == add[j].Hash:
-			dst.h[k], dst.tf[k], dst.id[k], dst.text[k] = dst.h[i], dst.tf[i]+float32(o.cfg.tf(add[j].TF)), dst.id[i], dst.text[i]
+			dst.h[k], dst.tf[k], dst.id[k] = dst.h[i], dst.tf[i]+float32(o.cfg.tf(add[j].TF)), dst.id[i]
 			i--
 			j--
 		default:
-			dst.h[k], dst.tf[k], dst.id[k], dst.text[k] = add[j].Hash, float32(o.cfg.tf(add[j].TF)), ids[j], add[j].Text
+			dst.h[k], dst.tf[k], dst.id[k] = add[j].Hash, float32(o.cfg.tf(add[j].TF)), ids[j]
 			j--
 		}
 		k--
@@ -669,11 +674,10 @@ func (o *Online) pruneTo(c *centroid, f, k int) {
 			if tf == cut {
 				ties--
 			}
-			ts.h[out], ts.tf[out], ts.id[out], ts.text[out] = ts.h[i], tf, ts.id[i], ts.text[i]
+			ts.h[out], ts.tf[out], ts.id[out] = ts.h[i], tf, ts.id[i]
 			out++
 		}
 	}
-	clear(ts.text[out:]) // release the dropped strings
 	ts.truncate(out)
 	c.pruned[f] = out
 }
@@ -727,7 +731,7 @@ func (o *Online) TopTerms(id, n int) []string {
 			if len(out) == n {
 				return out
 			}
-			if s := ct.text[int(w.idf)]; !seen[s] {
+			if s := o.texts[ct.id[int(w.idf)]]; !seen[s] {
 				seen[s] = true
 				out = append(out, s)
 			}
@@ -745,7 +749,7 @@ func (o *Online) Centroid(id int) [NumFields][]text.Term {
 		ct := &c.terms[f]
 		out[f] = make([]text.Term, ct.len())
 		for k, h := range ct.h {
-			out[f][k] = text.Term{Hash: h, TF: ct.tf[k] / float32(c.n), Text: ct.text[k]}
+			out[f][k] = text.Term{Hash: h, TF: ct.tf[k] / float32(c.n), Text: o.texts[ct.id[k]]}
 		}
 	}
 	return out

@@ -27,7 +27,7 @@ func TestKthLargest(t *testing.T) {
 func TestPruneKeepsHeaviestInHashOrder(t *testing.T) {
 	o := NewOnline(OnlineConfig{CentroidTerms: 3})
 	c := &centroid{}
-	c.terms[0] = fieldTerms{h: []uint64{1, 2, 3, 4, 5, 6}, tf: []float32{5, 1, 7, 5, 5, 2}, id: []int32{10, 11, 12, 13, 14, 15}, text: make([]string, 6)}
+	c.terms[0] = fieldTerms{h: []uint64{1, 2, 3, 4, 5, 6}, tf: []float32{5, 1, 7, 5, 5, 2}, id: []int32{10, 11, 12, 13, 14, 15}}
 	o.pruneTo(c, 0, o.cfg.CentroidTerms)
 	hs := c.terms[0].h
 	// 7 and two of the three 5s, the lower hashes first.
