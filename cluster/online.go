@@ -156,7 +156,11 @@ type Online struct {
 	dfs      []int32
 	texts    []string
 	clusters []*centroid
-	postings map[uint64][]int32
+	// postings[postOf[id]-1] lists the clusters (newest last) whose items
+	// had the term with dense id among their top terms; postOf[id] is 0
+	// for a term in no posting.
+	postOf   []int32
+	postings [][]int32
 	hits     []uint16  // scratch: posting hits per cluster id
 	closed   []bool    // closed[id]: cluster id is closed (dense, no pointer chase in the posting scan)
 	tfs      []float32 // scratch for pruneTo
@@ -170,7 +174,7 @@ type Online struct {
 
 // NewOnline returns an empty clusterer.
 func NewOnline(cfg OnlineConfig) *Online {
-	return &Online{cfg: cfg, postings: map[uint64][]int32{}}
+	return &Online{cfg: cfg}
 }
 
 // closeEvery is how many items pass between two sweeps for old clusters.
@@ -249,6 +253,7 @@ func (o *Online) Observe(w *Weighted) {
 			if int(id) >= len(o.dfs) {
 				o.dfs = append(o.dfs, make([]int32, int(id)+1-len(o.dfs))...)
 				o.texts = append(o.texts, make([]string, int(id)+1-len(o.texts))...)
+				o.postOf = append(o.postOf, make([]int32, int(id)+1-len(o.postOf))...)
 			}
 			if o.dfs[id] == 0 {
 				o.texts[id] = w.Item.Fields[f][i].Text
@@ -282,7 +287,7 @@ type Weighted struct {
 	Item *Item
 	ids  [NumFields][]int32 // dense term ids, aligned with Item.Fields
 	vec  [NumFields][]wterm // the ItemTerms heaviest terms, in hash order
-	top  [NumFields][]wterm // the TopTerms heaviest, heaviest first
+	top  [NumFields][]int32 // ids of the TopTerms heaviest, heaviest first
 }
 
 // Weigh counts the item in the document frequencies and weights its terms.
@@ -296,7 +301,7 @@ func (wr *Weigher) Weigh(it *Item) *Weighted {
 	// One allocation per kind for all fields.
 	ids := make([]int32, 0, total)
 	vecs := make([]wterm, 0, total)
-	tops := make([]wterm, 0, min(total, NumFields*max(wr.cfg.TopTerms, 0)))
+	topIDs := make([]int32, 0, min(total, NumFields*max(wr.cfg.TopTerms, 0)))
 	w := &Weighted{Item: it}
 	for f := range it.Fields {
 		lo := len(vecs)
@@ -325,14 +330,18 @@ func (wr *Weigher) Weigh(it *Item) *Weighted {
 			vecs = vecs[:lo+len(vec)]
 		}
 		w.vec[f] = slices.Clip(vec)
-		n := len(tops)
-		tops = append(tops, vec...)
-		if k := wr.cfg.TopTerms; len(tops)-n > k {
-			selectTop(tops[n:], k)
-			tops = tops[:n+k]
+		top := append(wr.scratch[:0], vec...)
+		if k := wr.cfg.TopTerms; len(top) > k {
+			selectTop(top, k)
+			top = top[:k]
 		}
-		slices.SortFunc(tops[n:], heavierFirst)
-		w.top[f] = slices.Clip(tops[n:])
+		slices.SortFunc(top, heavierFirst)
+		n := len(topIDs)
+		for _, t := range top {
+			i, _ := slices.BinarySearchFunc(it.Fields[f], t.h, func(a text.Term, h uint64) int { return cmp.Compare(a.Hash, h) })
+			topIDs = append(topIDs, w.ids[f][i])
+		}
+		w.top[f] = slices.Clip(topIDs[n:])
 	}
 	return w
 }
@@ -410,8 +419,12 @@ func (o *Online) Assign(w *Weighted) (int, float64) {
 		if !o.cfg.Indexed[f] {
 			continue
 		}
-		for _, t := range w.top[f] {
-			for _, c := range o.postings[postingKey(f, t.h)] {
+		for _, id := range w.top[f] {
+			p := o.postOf[id]
+			if p == 0 {
+				continue
+			}
+			for _, c := range o.postings[p-1] {
 				if o.closed[c] {
 					continue // closed clusters take no candidate slot
 				}
@@ -584,16 +597,18 @@ func (o *Online) Add(id int, w *Weighted) {
 			continue
 		}
 		for _, t := range w.top[f] {
-			key := postingKey(f, t.h)
-			p := o.postings[key]
-			if len(p) > 0 && p[len(p)-1] == int32(id) {
+			if o.postOf[t] == 0 {
+				o.postings = append(o.postings, nil)
+				o.postOf[t] = int32(len(o.postings))
+			}
+			p := &o.postings[o.postOf[t]-1]
+			if len(*p) > 0 && (*p)[len(*p)-1] == int32(id) {
 				continue
 			}
-			p = append(p, int32(id))
-			if len(p) > o.cfg.MaxPosting {
-				p = append(p[:0], p[len(p)-o.cfg.MaxPosting:]...)
+			*p = append(*p, int32(id))
+			if len(*p) > o.cfg.MaxPosting {
+				*p = append((*p)[:0], (*p)[len(*p)-o.cfg.MaxPosting:]...)
 			}
-			o.postings[key] = p
 		}
 	}
 }
