@@ -412,22 +412,7 @@ func (r *run) stories(res *Result) error {
 	}
 
 	// Storylines: stories as items, in the order they were opened.
-	lines := cluster.NewOnline(sc.Storyline)
-	lineWeigher := lines.NewWeigher()
-	lineStories := [][]int{}
-	for s := 0; s < online.Len(); s++ {
-		first, _ := online.Span(s)
-		w := lineWeigher.Weigh(&cluster.Item{Fields: online.Centroid(s), Time: first, Lang: online.Lang(s)})
-		lines.Observe(w)
-		l, _ := lines.Assign(w)
-		if l < 0 {
-			l = lines.New(w)
-			lineStories = append(lineStories, nil)
-		} else {
-			lines.Add(l, w)
-		}
-		lineStories[l] = append(lineStories[l], s)
-	}
+	lines, lineStories := storylines(online, sc.Storyline)
 
 	// Output.
 	storyID := func(s int) string { return fmt.Sprintf("s%06d", s+1) }
