@@ -156,11 +156,11 @@ type Online struct {
 	dfs      []int32
 	texts    []string
 	clusters []*centroid
-	// postings[postOf[id]-1] lists the clusters (newest last) whose items
-	// had the term with dense id among their top terms; postOf[id] is 0
+	// postings[postOf[id]-1] lists the clusters whose items had the term
+	// with dense id among their top terms (see posting); postOf[id] is 0
 	// for a term in no posting.
 	postOf   []int32
-	postings [][]int32
+	postings []posting
 	hits     []uint16  // scratch: posting hits per cluster id
 	closed   []bool    // closed[id]: cluster id is closed (dense, no pointer chase in the posting scan)
 	tfs      []float32 // scratch for pruneTo
@@ -285,9 +285,10 @@ func (o *Online) NewWeigher() *Weigher {
 // Weighted is an item weighed by a Weigher: what Online needs of it.
 type Weighted struct {
 	Item *Item
-	ids  [NumFields][]int32 // dense term ids, aligned with Item.Fields
-	vec  [NumFields][]wterm // the ItemTerms heaviest terms, in hash order
-	top  [NumFields][]int32 // ids of the TopTerms heaviest, heaviest first
+	ids  [NumFields][]int32   // dense term ids, aligned with Item.Fields
+	tfw  [NumFields][]float32 // TF weights (sublinear when configured), aligned with Item.Fields
+	vec  [NumFields][]wterm   // the ItemTerms heaviest terms, in hash order
+	top  [NumFields][]int32   // ids of the TopTerms heaviest, heaviest first
 }
 
 // Weigh counts the item in the document frequencies and weights its terms.
@@ -300,6 +301,7 @@ func (wr *Weigher) Weigh(it *Item) *Weighted {
 	}
 	// One allocation per kind for all fields.
 	ids := make([]int32, 0, total)
+	tfws := make([]float32, 0, total)
 	vecs := make([]wterm, 0, total)
 	topIDs := make([]int32, 0, min(total, NumFields*max(wr.cfg.TopTerms, 0)))
 	w := &Weighted{Item: it}
@@ -316,9 +318,12 @@ func (wr *Weigher) Weigh(it *Item) *Weighted {
 			wr.dfs[id]++
 			ids = append(ids, id)
 			idf := lnN - wr.ln.of(int(wr.dfs[id])+1) + 1
-			vecs = append(vecs, wterm{t.Hash, wr.cfg.tf(t.TF) * idf, idf})
+			tw := wr.cfg.tf(t.TF)
+			tfws = append(tfws, float32(tw))
+			vecs = append(vecs, wterm{t.Hash, tw * idf, idf})
 		}
 		w.ids[f] = ids[len(ids)-len(it.Fields[f]):]
+		w.tfw[f] = tfws[len(tfws)-len(it.Fields[f]):]
 		vec := vecs[lo:]
 		if k := wr.cfg.ItemTerms; k > 0 && len(vec) > k {
 			// Keep the k heaviest in place, in hash order: the k-th
@@ -424,16 +429,25 @@ func (o *Online) Assign(w *Weighted) (int, float64) {
 			if p == 0 {
 				continue
 			}
-			for _, c := range o.postings[p-1] {
+			ps := &o.postings[p-1]
+			keep := 0
+			for k, c := range ps.c {
 				if o.closed[c] {
-					continue // closed clusters take no candidate slot
+					continue // closed clusters take no candidate slot, and leave the posting
 				}
+				if keep != k {
+					ps.c[keep], ps.seq[keep] = c, ps.seq[k]
+				}
+				keep++
 				if o.hits[c] == 0 {
 					o.touched = append(o.touched, c)
 				}
 				if o.hits[c] < math.MaxUint16 {
 					o.hits[c]++
 				}
+			}
+			if keep < len(ps.c) {
+				ps.c, ps.seq = ps.c[:keep], ps.seq[:keep]
 			}
 		}
 	}
@@ -588,7 +602,7 @@ func (o *Online) Add(id int, w *Weighted) {
 	}
 	o.Touch(id, it.Time)
 	for f := range it.Fields {
-		o.merge(&c.terms[f], it.Fields[f], w.ids[f])
+		o.merge(&c.terms[f], it.Fields[f], w.ids[f], w.tfw[f])
 		if c.terms[f].len() > 2*max(o.cfg.CentroidTerms, c.pruned[f]) {
 			o.pruneTo(c, f, o.cfg.CentroidTerms)
 		}
@@ -598,18 +612,40 @@ func (o *Online) Add(id int, w *Weighted) {
 		}
 		for _, t := range w.top[f] {
 			if o.postOf[t] == 0 {
-				o.postings = append(o.postings, nil)
+				o.postings = append(o.postings, posting{})
 				o.postOf[t] = int32(len(o.postings))
 			}
-			p := &o.postings[o.postOf[t]-1]
-			if len(*p) > 0 && (*p)[len(*p)-1] == int32(id) {
-				continue
-			}
-			*p = append(*p, int32(id))
-			if len(*p) > o.cfg.MaxPosting {
-				*p = append((*p)[:0], (*p)[len(*p)-o.cfg.MaxPosting:]...)
-			}
+			o.postings[o.postOf[t]-1].add(int32(id), o.cfg.MaxPosting)
 		}
+	}
+}
+
+// posting lists the open clusters among the last MaxPosting clusters
+// appended for a term, oldest first. Closed clusters are dropped when a
+// scan meets them (they never reopen); each entry keeps its append number,
+// so the window of the last MaxPosting appends is the same as if they had
+// stayed.
+type posting struct {
+	n   int32   // appends so far
+	c   []int32 // cluster ids
+	seq []int32 // append number of each
+}
+
+// add appends cluster id unless it was the last one appended, and drops
+// the entries that fell out of the window of the last max appends.
+func (p *posting) add(id int32, max int) {
+	if k := len(p.c) - 1; k >= 0 && p.c[k] == id && p.seq[k] == p.n-1 {
+		return
+	}
+	p.c, p.seq = append(p.c, id), append(p.seq, p.n)
+	p.n++
+	drop := 0
+	for drop < len(p.seq) && p.seq[drop] < p.n-int32(max) {
+		drop++
+	}
+	if drop > 0 {
+		p.c = append(p.c[:0], p.c[drop:]...)
+		p.seq = append(p.seq[:0], p.seq[drop:]...)
 	}
 }
 
@@ -628,10 +664,11 @@ func (o *Online) Touch(id int, t int64) {
 	}
 }
 
-// merge adds an item's terms (sorted by hash) into a centroid field, in
+// merge adds an item's terms (sorted by hash, with their dense ids and TF
+// weights) into a centroid field, in
 // place: it counts the new terms, grows the slices once (amortized, no
 // allocation per item) and merges from the back.
-func (o *Online) merge(dst *fieldTerms, add []text.Term, ids []int32) {
+func (o *Online) merge(dst *fieldTerms, add []text.Term, ids []int32, tfw []float32) {
 	n := dst.len()
 	fresh, i := 0, 0
 	for _, t := range add {
@@ -654,11 +691,11 @@ func (o *Online) merge(dst *fieldTerms, add []text.Term, ids []int32) {
 			dst.h[k], dst.tf[k], dst.id[k] = dst.h[i], dst.tf[i], dst.id[i]
 			i--
 		case i >= 0 && dst.h[i] == add[j].Hash:
-			dst.h[k], dst.tf[k], dst.id[k] = dst.h[i], dst.tf[i]+float32(o.cfg.tf(add[j].TF)), dst.id[i]
+			dst.h[k], dst.tf[k], dst.id[k] = dst.h[i], dst.tf[i]+tfw[j], dst.id[i]
 			i--
 			j--
 		default:
-			dst.h[k], dst.tf[k], dst.id[k] = add[j].Hash, float32(o.cfg.tf(add[j].TF)), ids[j]
+			dst.h[k], dst.tf[k], dst.id[k] = add[j].Hash, tfw[j], ids[j]
 			j--
 		}
 		k--

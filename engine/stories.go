@@ -279,6 +279,7 @@ func (r *run) prepareAhead(entries []storyEntry, groupOf map[uint32]int, wr *clu
 		defer close(batches)
 		var buf []byte
 		seenGroup := make(map[int]bool)
+		langs := make(map[string]string)
 		for lo := 0; lo < len(entries); lo += featBatchSize {
 			b := featBatch{in: make([]storyInput, 0, featBatchSize)}
 			for _, e := range entries[lo:min(lo+featBatchSize, len(entries))] {
@@ -289,6 +290,13 @@ func (r *run) prepareAhead(entries []storyEntry, groupOf map[uint32]int, wr *clu
 				}
 				if b.err != nil {
 					break
+				}
+				// One string per language: the clusterer compares languages
+				// for every candidate, and equal pointers compare at once.
+				if l, ok := langs[in.fr.lang]; ok {
+					in.fr.lang = l
+				} else {
+					langs[in.fr.lang] = in.fr.lang
 				}
 				gi, inGroup := groupOf[e.doc]
 				if !inGroup || !seenGroup[gi] {
