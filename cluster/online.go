@@ -214,14 +214,10 @@ func (o *Online) closeCluster(id int32) {
 // Len returns the number of clusters.
 func (o *Online) Len() int { return len(o.clusters) }
 
-// idfOf returns the current IDF of the term with dense id.
+// idfOf returns the current IDF of the term with dense id,
+// ln((n+1)/(df+1)) + 1. Observe keeps o.ln long enough (df ≤ n).
 func (o *Online) idfOf(id int32) float64 {
-	return idf(&o.ln, o.n, o.dfs[id])
-}
-
-// idf is ln((n+1)/(df+1)) + 1 for a corpus of n items.
-func idf(ln *lnTable, n int, df int32) float64 {
-	return ln.of(n+1) - ln.of(int(df)+1) + 1
+	return o.ln[o.n+1] - o.ln[int(o.dfs[id])+1] + 1
 }
 
 // lnTable holds ln(k) for k = 0, 1, …, grown on demand (IDF needs only
@@ -241,6 +237,7 @@ func (t *lnTable) of(k int) float64 {
 // before Assign.
 func (o *Online) Observe(w *Weighted) {
 	o.n++
+	o.ln.of(o.n + 1) // grows the table for idfOf
 	if t := w.Item.Time; t > o.now {
 		o.now = t
 	}
@@ -570,8 +567,9 @@ func (o *Online) centroidNorm(f int, c *centroid) float64 {
 		inv := 1 / float64(c.n)
 		nc := 0.0
 		ct := &c.terms[f]
+		lnN := o.ln[o.n+1]
 		for k, id := range ct.id {
-			w := float64(ct.tf[k]) * inv * o.idfOf(id)
+			w := float64(ct.tf[k]) * inv * (lnN - o.ln[int(o.dfs[id])+1] + 1) // idfOf(id)
 			nc += w * w
 		}
 		c.norm[f], c.normN[f] = math.Sqrt(nc), max(o.n, 1)
