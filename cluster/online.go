@@ -11,8 +11,8 @@ import (
 // Online single-pass clustering of items (articles into stories, stories
 // into storylines).
 //
-// An item has three TF vectors (body terms, title terms, entities), a time
-// and a language. Items arrive one at a time in publication order; each is
+// An item has a TF vector per field (body terms, title terms, names,
+// numbers, time expressions), a time and a language. Items arrive one at a time in publication order; each is
 // compared with the centroids of a few candidate clusters and either joins
 // the best one or opens a new cluster. This follows the streaming design of
 // Miranda et al., "Multilingual Clustering of Streaming News" (EMNLP 2018):
@@ -27,7 +27,8 @@ import (
 // cos_f uses current IDF weights idf(t) = ln((N+1)/(df(t)+1)) + 1 on the
 // item's raw TF and on the cluster's mean TF; t_c is the cluster's newest
 // time. The item joins the best-scoring candidate when score ≥ Threshold,
-// else it opens a new cluster.
+// else it opens a new cluster. A candidate whose time factor alone is below
+// the threshold is not scored: it cannot reach it.
 //
 // Candidates come from an inverted index: for each field, the item's
 // TopTerms terms of highest TF-IDF (rare terms and names first) are looked

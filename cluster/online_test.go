@@ -38,3 +38,53 @@ func TestPruneKeepsHeaviestInHashOrder(t *testing.T) {
 		t.Fatalf("ids %v do not follow their terms", ids)
 	}
 }
+
+// TestPostingWindowWithClosedClusters checks that dropping closed clusters
+// from a posting when a scan meets them leaves exactly the open clusters
+// among the last max appended, as a plain list of the last max would.
+func TestPostingWindowWithClosedClusters(t *testing.T) {
+	const max = 8
+	r := rand.New(rand.NewPCG(9, 10))
+	var p posting
+	var plain []int32 // every append, in order
+	closed := map[int32]bool{}
+	for step := range 5000 {
+		switch r.IntN(4) {
+		case 0, 1:
+			id := int32(r.IntN(40))
+			if closed[id] {
+				continue // closed clusters take no items
+			}
+			if n := len(plain); n == 0 || plain[n-1] != id {
+				plain = append(plain, id)
+			}
+			p.add(id, max)
+		case 2:
+			closed[int32(r.IntN(40))] = true
+		case 3: // a scan: drop the closed entries, as Assign does
+			keep := 0
+			for k, c := range p.c {
+				if !closed[c] {
+					p.c[keep], p.seq[keep] = c, p.seq[k]
+					keep++
+				}
+			}
+			p.c, p.seq = p.c[:keep], p.seq[:keep]
+		}
+		var want []int32
+		for _, c := range plain[len(plain)-min(len(plain), max):] {
+			if !closed[c] {
+				want = append(want, c)
+			}
+		}
+		var got []int32
+		for _, c := range p.c {
+			if !closed[c] {
+				got = append(got, c)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("step %d: open entries %v, want %v", step, got, want)
+		}
+	}
+}
