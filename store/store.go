@@ -1,0 +1,280 @@
+// Package store is reprint's persistent state: an embedded, ordered
+// key-value store (Pebble) on disk, or in memory for tests and one-off
+// runs, with a format version, atomic write batches that are synced to
+// disk before they are acknowledged, and ordered range scans.
+//
+// The store knows nothing of articles: higher layers own their keys and
+// values, and the whole key layout is written down in docs/STORE.md. The
+// store owns one key, FormatKey, which records the layout's version: a
+// directory written by another version is refused at Open, never read
+// wrongly.
+//
+// Invariants kept here:
+//   - A Batch is applied whole or not at all (Pebble's batch commit is
+//     atomic), and Commit returns only after the write-ahead log is synced:
+//     an acknowledged write survives a kill -9 or a power cut.
+//   - A read-only store (opened with Options.ReadOnly, or because its
+//     directory is not writable) serves reads and refuses every write with
+//     ErrReadOnly; it never half-applies a batch.
+package store
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/vfs"
+)
+
+// FormatVersion is the version of the key layout this build reads and
+// writes (docs/STORE.md). Bump it with every incompatible layout change.
+const FormatVersion = "reprint-store/1"
+
+// FormatKey holds FormatVersion. Keys of higher layers never start with
+// 0x00.
+var FormatKey = []byte("\x00format")
+
+// Errors returned by the store.
+var (
+	ErrNotFound = errors.New("store: key not found")
+	ErrReadOnly = errors.New("store: read-only")
+	ErrClosed   = errors.New("store: closed")
+)
+
+// Options configure Open.
+type Options struct {
+	// ReadOnly opens the store for reads only.
+	ReadOnly bool
+	// CacheBytes is the block cache size (default 64 MiB).
+	CacheBytes int64
+}
+
+// Store is an open store. Its methods are safe for concurrent use.
+type Store struct {
+	db       *pebble.DB
+	dir      string // "" in memory
+	readOnly bool
+	// reason says why a store is read-only when the caller did not ask.
+	reason string
+}
+
+// Open opens (creating it when missing) the store in directory dir. When
+// dir exists but cannot be written, the store opens read-only and
+// ReadOnlyReason says why. A directory holding another format version, or
+// files that are not a store, is an error.
+func Open(dir string, o Options) (*Store, error) {
+	s := &Store{dir: dir, readOnly: o.ReadOnly}
+	if !s.readOnly {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			if _, statErr := os.Stat(dir); statErr != nil {
+				return nil, fmt.Errorf("store: creating %s: %w", dir, err)
+			}
+		}
+		if err := probeWritable(dir); err != nil {
+			s.readOnly, s.reason = true, err.Error()
+		}
+	}
+	return s, s.open(&pebble.Options{ReadOnly: s.readOnly}, o)
+}
+
+// OpenMemory opens an empty store held in memory (lost on Close).
+func OpenMemory(o Options) (*Store, error) {
+	s := &Store{}
+	return s, s.open(&pebble.Options{FS: vfs.NewMem()}, o)
+}
+
+func (s *Store) open(po *pebble.Options, o Options) error {
+	cacheBytes := o.CacheBytes
+	if cacheBytes <= 0 {
+		cacheBytes = 64 << 20
+	}
+	cache := pebble.NewCache(cacheBytes)
+	defer cache.Unref()
+	po.Cache = cache
+	po.Logger = quietLogger{}
+	if s.readOnly {
+		po.ErrorIfNotExists = true
+	}
+	db, err := pebble.Open(s.dir, po)
+	if err != nil {
+		where := s.dir
+		if where == "" {
+			where = "memory"
+		}
+		return fmt.Errorf("store: opening %s: %w", where, err)
+	}
+	s.db = db
+	if err := s.checkFormat(); err != nil {
+		db.Close()
+		s.db = nil
+		return err
+	}
+	return nil
+}
+
+// checkFormat writes FormatVersion into a new store and refuses a store
+// of another version.
+func (s *Store) checkFormat() error {
+	v, err := s.Get(FormatKey)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		if s.readOnly {
+			return fmt.Errorf("store: %s holds no format version (not a reprint store, or never written)", s.dir)
+		}
+		b := s.NewBatch()
+		b.Set(FormatKey, []byte(FormatVersion))
+		return b.Commit()
+	case err != nil:
+		return err
+	case string(v) != FormatVersion:
+		return fmt.Errorf("store: %s holds format %q; this build reads %q", s.dir, v, FormatVersion)
+	}
+	return nil
+}
+
+// probeWritable reports whether files can be created in dir.
+func probeWritable(dir string) error {
+	f, err := os.CreateTemp(dir, ".probe-*")
+	if err != nil {
+		return fmt.Errorf("directory %s is not writable: %w", dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
+// Dir returns the store's directory ("" in memory).
+func (s *Store) Dir() string { return s.dir }
+
+// ReadOnly reports whether the store refuses writes, and why when the
+// caller did not ask for it.
+func (s *Store) ReadOnly() (bool, string) { return s.readOnly, s.reason }
+
+// Close closes the store. Pending reads must have finished.
+func (s *Store) Close() error {
+	if s.db == nil {
+		return ErrClosed
+	}
+	err := s.db.Close()
+	s.db = nil
+	return err
+}
+
+// Get returns a copy of the value of key, or ErrNotFound.
+func (s *Store) Get(key []byte) ([]byte, error) {
+	v, closer, err := s.db.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get: %w", err)
+	}
+	out := bytes.Clone(v)
+	closer.Close()
+	return out, nil
+}
+
+// Scan calls fn for every key in [lower, upper) in key order (upper nil:
+// to the end). The slices passed to fn are valid only during the call.
+// fn's error stops the scan and is returned.
+func (s *Store) Scan(lower, upper []byte, fn func(key, value []byte) error) error {
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: lower, UpperBound: upper})
+	if err != nil {
+		return fmt.Errorf("store: scan: %w", err)
+	}
+	for ok := it.First(); ok; ok = it.Next() {
+		v, err := it.ValueAndErr()
+		if err != nil {
+			it.Close()
+			return fmt.Errorf("store: scan: %w", err)
+		}
+		if err := fn(it.Key(), v); err != nil {
+			it.Close()
+			return err
+		}
+	}
+	return it.Close()
+}
+
+// PrefixEnd returns the smallest key greater than every key starting with
+// prefix (nil when there is none), the upper bound of a prefix Scan.
+func PrefixEnd(prefix []byte) []byte {
+	end := bytes.Clone(prefix)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i] != 0xff {
+			end[i]++
+			return end[:i+1]
+		}
+	}
+	return nil
+}
+
+// Batch collects writes that Commit applies atomically.
+type Batch struct {
+	s *Store
+	b *pebble.Batch
+}
+
+// NewBatch returns an empty batch.
+func (s *Store) NewBatch() *Batch { return &Batch{s: s, b: s.db.NewBatch()} }
+
+// Set sets key to value. Both may be reused once Set returns.
+func (b *Batch) Set(key, value []byte) { b.b.Set(key, value, nil) }
+
+// Delete removes key.
+func (b *Batch) Delete(key []byte) { b.b.Delete(key, nil) }
+
+// Len returns the number of writes in the batch.
+func (b *Batch) Len() int { return int(b.b.Count()) }
+
+// Commit applies the batch atomically and returns once it is synced to
+// disk. A read-only store returns ErrReadOnly and applies nothing.
+func (b *Batch) Commit() error {
+	defer b.b.Close()
+	if b.s.readOnly {
+		return ErrReadOnly
+	}
+	if err := b.b.Commit(pebble.Sync); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// Discard drops an uncommitted batch.
+func (b *Batch) Discard() { b.b.Close() }
+
+// Size returns the bytes the store's files take on disk (0 in memory).
+func (s *Store) Size() (int64, error) {
+	if s.dir == "" {
+		return 0, nil
+	}
+	var n int64
+	err := filepath.WalkDir(s.dir, func(_ string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			if info, err := d.Info(); err == nil {
+				n += info.Size()
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+// quietLogger drops Pebble's informational messages and keeps its errors
+// on stderr.
+type quietLogger struct{}
+
+func (quietLogger) Infof(string, ...any) {}
+func (quietLogger) Errorf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "store: "+format+"\n", args...)
+}
+func (quietLogger) Fatalf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "store: fatal: "+format+"\n", args...)
+	os.Exit(1)
+}

@@ -1,0 +1,260 @@
+package store
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+)
+
+func mustOpen(t *testing.T, dir string, o Options) *Store {
+	t.Helper()
+	s, err := Open(dir, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func set(t *testing.T, s *Store, kv ...string) {
+	t.Helper()
+	b := s.NewBatch()
+	for i := 0; i < len(kv); i += 2 {
+		b.Set([]byte(kv[i]), []byte(kv[i+1]))
+	}
+	if err := b.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func get(t *testing.T, s *Store, key string) string {
+	t.Helper()
+	v, err := s.Get([]byte(key))
+	if errors.Is(err, ErrNotFound) {
+		return "<none>"
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(v)
+}
+
+func TestReopenKeepsWrites(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data") // created by Open
+	s := mustOpen(t, dir, Options{})
+	set(t, s, "a/1", "one", "a/2", "two")
+	b := s.NewBatch()
+	b.Delete([]byte("a/1"))
+	b.Set([]byte("a/3"), []byte("three"))
+	if b.Len() != 2 {
+		t.Fatalf("batch len %d", b.Len())
+	}
+	if err := b.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); !errors.Is(err, ErrClosed) {
+		t.Fatalf("second Close: %v", err)
+	}
+	s = mustOpen(t, dir, Options{})
+	defer s.Close()
+	for key, want := range map[string]string{"a/1": "<none>", "a/2": "two", "a/3": "three"} {
+		if got := get(t, s, key); got != want {
+			t.Errorf("%s = %q, want %q", key, got, want)
+		}
+	}
+	if n, err := s.Size(); err != nil || n == 0 {
+		t.Errorf("Size = %d, %v", n, err)
+	}
+}
+
+func TestScanInKeyOrderWithinBounds(t *testing.T) {
+	s, err := OpenMemory(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	set(t, s, "b/2", "x", "a/9", "x", "b/1", "x", "b\xff", "x", "b/10", "x", "c/1", "x")
+	var keys []string
+	if err := s.Scan([]byte("b/"), PrefixEnd([]byte("b/")), func(k, _ []byte) error {
+		keys = append(keys, string(k))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(keys, " "), "b/1 b/10 b/2"; got != want {
+		t.Fatalf("scan b/: %s, want %s", got, want)
+	}
+	stop := errors.New("stop")
+	n := 0
+	err = s.Scan(nil, nil, func(k, _ []byte) error {
+		if n++; n == 2 {
+			return stop
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) || n != 2 {
+		t.Fatalf("stopped scan: n=%d err=%v", n, err)
+	}
+}
+
+func TestPrefixEnd(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"a", "b"}, {"a/", "a0"}, {"a\xff", "b"}, {"\xff\xff", ""}, {"", ""},
+	} {
+		got := PrefixEnd([]byte(c.in))
+		if string(got) != c.want || (c.want == "" && got != nil) {
+			t.Errorf("PrefixEnd(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestOtherFormatRefused(t *testing.T) {
+	dir := t.TempDir()
+	s := mustOpen(t, dir, Options{})
+	set(t, s, string(FormatKey), "reprint-store/0")
+	s.Close()
+	_, err := Open(dir, Options{})
+	if err == nil || !strings.Contains(err.Error(), `holds format "reprint-store/0"`) {
+		t.Fatalf("Open of another format: %v", err)
+	}
+}
+
+func TestReadOnlyServesReadsRefusesWrites(t *testing.T) {
+	dir := t.TempDir()
+	s := mustOpen(t, dir, Options{})
+	set(t, s, "k", "v")
+	s.Close()
+	s = mustOpen(t, dir, Options{ReadOnly: true})
+	defer s.Close()
+	if ro, _ := s.ReadOnly(); !ro {
+		t.Fatal("not read-only")
+	}
+	if got := get(t, s, "k"); got != "v" {
+		t.Fatalf("k = %q", got)
+	}
+	b := s.NewBatch()
+	b.Set([]byte("k2"), []byte("v2"))
+	if err := b.Commit(); !errors.Is(err, ErrReadOnly) {
+		t.Fatalf("Commit on a read-only store: %v", err)
+	}
+	if got := get(t, s, "k2"); got != "<none>" {
+		t.Fatalf("refused write is visible: %q", got)
+	}
+	// A read-only open of a directory that holds no store is an error,
+	// not an empty store.
+	if _, err := Open(t.TempDir(), Options{ReadOnly: true}); err == nil {
+		t.Fatal("read-only open of an empty directory succeeded")
+	}
+}
+
+func TestOpenOnAFileFails(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(f, []byte("not a directory"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(f, Options{}); err == nil {
+		t.Fatal("Open on a regular file succeeded")
+	}
+}
+
+func TestConcurrentBatches(t *testing.T) {
+	s := mustOpen(t, t.TempDir(), Options{})
+	defer s.Close()
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := range 50 {
+				b := s.NewBatch()
+				b.Set(fmt.Appendf(nil, "w%d/%03d", w, i), []byte("x"))
+				b.Set(fmt.Appendf(nil, "n/%d/%03d", w, i), []byte("y"))
+				if err := b.Commit(); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	n := 0
+	s.Scan([]byte("n/"), PrefixEnd([]byte("n/")), func(_, _ []byte) error { n++; return nil })
+	if n != 200 {
+		t.Fatalf("%d keys after concurrent batches, want 200", n)
+	}
+}
+
+// TestAcknowledgedWritesSurviveKill runs a child process that commits
+// batches and acknowledges each on stdout, kills it with SIGKILL in the
+// middle of the stream, reopens the store and finds every acknowledged
+// batch whole.
+func TestAcknowledgedWritesSurviveKill(t *testing.T) {
+	if dir := os.Getenv("REPRINT_STORE_KILL_CHILD"); dir != "" {
+		killChild(dir)
+		return
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestAcknowledgedWritesSurviveKill$")
+	cmd.Env = append(os.Environ(), "REPRINT_STORE_KILL_CHILD="+dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	acked := -1
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		if n, ok := strings.CutPrefix(sc.Text(), "ack "); ok {
+			acked, _ = strconv.Atoi(n)
+			if acked == 300 {
+				cmd.Process.Signal(syscall.SIGKILL)
+				break
+			}
+		}
+	}
+	cmd.Wait()
+	if acked < 300 {
+		t.Fatalf("child acknowledged only %d batches", acked)
+	}
+	s := mustOpen(t, dir, Options{})
+	defer s.Close()
+	for i := 0; i <= acked; i++ {
+		for _, k := range []string{"a/", "b/"} {
+			if got := get(t, s, fmt.Sprintf("%s%06d", k, i)); got != strconv.Itoa(i) {
+				t.Fatalf("acknowledged batch %d: %s = %q after kill -9", i, k, got)
+			}
+		}
+	}
+}
+
+// killChild writes batches forever; the parent kills it.
+func killChild(dir string) {
+	s, err := Open(dir, Options{})
+	if err != nil {
+		fmt.Println("error", err)
+		os.Exit(1)
+	}
+	w := bufio.NewWriter(os.Stdout)
+	for i := 0; ; i++ {
+		b := s.NewBatch()
+		v := []byte(strconv.Itoa(i))
+		b.Set(fmt.Appendf(nil, "a/%06d", i), v)
+		b.Set(fmt.Appendf(nil, "b/%06d", i), v)
+		if err := b.Commit(); err != nil {
+			fmt.Println("error", err)
+			os.Exit(1)
+		}
+		fmt.Fprintf(w, "ack %d\n", i)
+		w.Flush()
+	}
+}
