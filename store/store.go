@@ -181,11 +181,24 @@ func (s *Store) Get(key []byte) ([]byte, error) {
 // to the end). The slices passed to fn are valid only during the call.
 // fn's error stops the scan and is returned.
 func (s *Store) Scan(lower, upper []byte, fn func(key, value []byte) error) error {
+	return s.scan(lower, upper, false, fn)
+}
+
+// ScanReverse is Scan in descending key order.
+func (s *Store) ScanReverse(lower, upper []byte, fn func(key, value []byte) error) error {
+	return s.scan(lower, upper, true, fn)
+}
+
+func (s *Store) scan(lower, upper []byte, reverse bool, fn func(key, value []byte) error) error {
 	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: lower, UpperBound: upper})
 	if err != nil {
 		return fmt.Errorf("store: scan: %w", err)
 	}
-	for ok := it.First(); ok; ok = it.Next() {
+	first, next := it.First, it.Next
+	if reverse {
+		first, next = it.Last, it.Prev
+	}
+	for ok := first(); ok; ok = next() {
 		v, err := it.ValueAndErr()
 		if err != nil {
 			it.Close()

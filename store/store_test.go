@@ -94,6 +94,14 @@ func TestScanInKeyOrderWithinBounds(t *testing.T) {
 	if got, want := strings.Join(keys, " "), "b/1 b/10 b/2"; got != want {
 		t.Fatalf("scan b/: %s, want %s", got, want)
 	}
+	keys = keys[:0]
+	s.ScanReverse([]byte("b/"), PrefixEnd([]byte("b/")), func(k, _ []byte) error {
+		keys = append(keys, string(k))
+		return nil
+	})
+	if got, want := strings.Join(keys, " "), "b/2 b/10 b/1"; got != want {
+		t.Fatalf("reverse scan b/: %s, want %s", got, want)
+	}
 	stop := errors.New("stop")
 	n := 0
 	err = s.Scan(nil, nil, func(k, _ []byte) error {

@@ -1,0 +1,107 @@
+package index
+
+import (
+	"encoding/binary"
+	"fmt"
+	"slices"
+
+	"github.com/reprint-news/reprint/store"
+)
+
+// Buckets is the LSH band index kept in a store, for articles that arrive
+// one at a time (the service): an article's B band keys go into B buckets,
+// and a new article's candidates are the earlier articles sharing at least
+// M of its buckets — the rule of Candidates, asked of one article.
+//
+// Key layout (docs/STORE.md): 'b', band (1 byte), band key (4 bytes
+// big-endian), article sequence number (8 bytes big-endian), empty value.
+// A bucket is thus one key prefix whose members come in ingest order, and
+// the newest members are a reverse scan away. As in the batch run, an
+// oversized bucket (a template shared by many articles) yields only its
+// maxBucket newest members: the batch run pairs each member with the next
+// maxBucket members of its bucket, which is the same rule seen from the
+// newer article.
+type Buckets struct {
+	s         *store.Store
+	bands     Bands
+	maxBucket int
+}
+
+// bucketPrefix is the first byte of bucket keys.
+const bucketPrefix = 'b'
+
+// NewBuckets returns the bucket index of s for layout bands; maxBucket ≤ 0
+// means DefaultMaxBucket.
+func NewBuckets(s *store.Store, bands Bands, maxBucket int) *Buckets {
+	if maxBucket <= 0 {
+		maxBucket = DefaultMaxBucket
+	}
+	return &Buckets{s: s, bands: bands, maxBucket: maxBucket}
+}
+
+func bucketKey(dst []byte, band int, key uint32) []byte {
+	dst = append(dst, bucketPrefix, byte(band))
+	return binary.BigEndian.AppendUint32(dst, key)
+}
+
+// check panics on a caller bug: keys must hold one key per band.
+func (x *Buckets) check(keys []uint32) {
+	if len(keys) != x.bands.B || x.bands.B > 256 {
+		panic(fmt.Sprintf("index: %d band keys for a layout of %d bands", len(keys), x.bands.B))
+	}
+}
+
+// Put adds article seq, with band keys keys (Bands.Keys), to batch b.
+func (x *Buckets) Put(b *store.Batch, seq uint64, keys []uint32) {
+	x.check(keys)
+	var k []byte
+	for band, key := range keys {
+		k = binary.BigEndian.AppendUint64(bucketKey(k[:0], band, key), seq)
+		b.Set(k, nil)
+	}
+}
+
+// Remove deletes article seq, with band keys keys, from its buckets in b.
+func (x *Buckets) Remove(b *store.Batch, seq uint64, keys []uint32) {
+	x.check(keys)
+	var k []byte
+	for band, key := range keys {
+		k = binary.BigEndian.AppendUint64(bucketKey(k[:0], band, key), seq)
+		b.Delete(k)
+	}
+}
+
+// Candidates returns, in ascending order, the sequence numbers of the
+// stored articles that share at least M buckets with band keys keys, and
+// how many buckets were capped at maxBucket members.
+func (x *Buckets) Candidates(keys []uint32) (seqs []uint64, capped int, err error) {
+	x.check(keys)
+	hits := map[uint64]int{}
+	var prefix []byte
+	for band, key := range keys {
+		prefix = bucketKey(prefix[:0], band, key)
+		n := 0
+		err := x.s.ScanReverse(prefix, store.PrefixEnd(prefix), func(k, _ []byte) error {
+			if n == x.maxBucket {
+				capped++
+				return errStop
+			}
+			n++
+			hits[binary.BigEndian.Uint64(k[len(prefix):])]++
+			return nil
+		})
+		if err != nil && err != errStop {
+			return nil, 0, fmt.Errorf("index: bucket scan: %w", err)
+		}
+	}
+	for seq, h := range hits {
+		if h >= x.bands.M {
+			seqs = append(seqs, seq)
+		}
+	}
+	slices.Sort(seqs)
+	return seqs, capped, nil
+}
+
+// errStop ends a bucket scan at maxBucket members.
+var errStop = fmt.Errorf("index: stop")

@@ -1,0 +1,146 @@
+package index
+
+import (
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/reprint-news/reprint/store"
+)
+
+// TestBucketsAgreeWithBatchCandidates adds documents one at a time to a
+// stored bucket index, asking for each one's candidates first, and finds
+// exactly the pairs that the batch Candidates gives for the same keys —
+// capped buckets included.
+func TestBucketsAgreeWithBatchCandidates(t *testing.T) {
+	const n, b, m, maxBucket = 400, 8, 2, 5
+	rng := rand.New(rand.NewPCG(61, 62))
+	keys := make([]uint32, n*b)
+	for d := range n {
+		for band := range b {
+			// Small key spaces make buckets of every size, some over maxBucket.
+			keys[d*b+band] = rng.Uint32N(uint32(4 + band*band*4))
+		}
+	}
+	docs := make([]uint32, n)
+	for d := range docs {
+		docs[d] = uint32(d)
+	}
+	want, _ := Candidates(keys, docs, b, m, maxBucket, 2)
+
+	s, err := store.OpenMemory(store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	x := NewBuckets(s, Bands{B: b, R: 1, M: m}, maxBucket)
+	var got []Pair
+	capped := 0
+	for d := range n {
+		ks := keys[d*b : (d+1)*b]
+		seqs, c, err := x.Candidates(ks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		capped += c
+		for _, seq := range seqs {
+			got = append(got, MakePair(uint32(seq), uint32(d)))
+		}
+		batch := s.NewBatch()
+		x.Put(batch, uint64(d), ks)
+		if err := batch.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	slices.Sort(got)
+	if capped == 0 {
+		t.Fatal("no bucket was capped: the test does not exercise maxBucket")
+	}
+	if len(want) == 0 || !slices.Equal(got, want) {
+		t.Fatalf("stored buckets: %d pairs; batch Candidates: %d pairs", len(got), len(want))
+	}
+}
+
+func TestBucketsRemoveAndReopen(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	s, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bands := Bands{B: 4, R: 1, M: 2}
+	x := NewBuckets(s, bands, 0)
+	put := func(seq uint64, ks ...uint32) {
+		b := s.NewBatch()
+		x.Put(b, seq, ks)
+		if err := b.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(1, 10, 20, 30, 40)
+	put(2, 10, 20, 99, 99) // two shared buckets with 1
+	put(3, 10, 98, 97, 96) // one shared bucket: not a candidate of 1
+	cands := func(ks ...uint32) []uint64 {
+		seqs, _, err := x.Candidates(ks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return seqs
+	}
+	if got := cands(10, 20, 30, 40); !slices.Equal(got, []uint64{1, 2}) {
+		t.Fatalf("candidates %v, want [1 2]", got)
+	}
+	b := s.NewBatch()
+	x.Remove(b, 2, []uint32{10, 20, 99, 99})
+	if err := b.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s, err = store.Open(dir, store.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	x = NewBuckets(s, bands, 0)
+	if got := cands(10, 20, 30, 40); !slices.Equal(got, []uint64{1}) {
+		t.Fatalf("after removing 2 and reopening: candidates %v, want [1]", got)
+	}
+}
+
+// BenchmarkBucketsCandidates measures one article's candidate lookup (64
+// bucket scans, M = 2) in a store holding 20,000 articles.
+func BenchmarkBucketsCandidates(b *testing.B) {
+	s, err := store.Open(b.TempDir(), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	bands := Bands{B: 64, R: 4, M: 2}
+	x := NewBuckets(s, bands, 0)
+	rng := rand.New(rand.NewPCG(63, 64))
+	ks := make([]uint32, bands.B)
+	batch := s.NewBatch()
+	for d := range 20000 {
+		for i := range ks {
+			ks[i] = rng.Uint32()
+		}
+		x.Put(batch, uint64(d), ks)
+		if batch.Len() > 50000 {
+			if err := batch.Commit(); err != nil {
+				b.Fatal(err)
+			}
+			batch = s.NewBatch()
+		}
+	}
+	if err := batch.Commit(); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		for i := range ks {
+			ks[i] = rng.Uint32()
+		}
+		if _, _, err := x.Candidates(ks); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
