@@ -13,7 +13,7 @@ import (
 // and a new article's candidates are the earlier articles sharing at least
 // M of its buckets — the rule of Candidates, asked of one article.
 //
-// Key layout (docs/STORE.md): 'b', band (1 byte), band key (4 bytes
+// Key layout (docs/STORE.md): "b/", band (1 byte), band key (4 bytes
 // big-endian), article sequence number (8 bytes big-endian), empty value.
 // A bucket is thus one key prefix whose members come in ingest order, and
 // the newest members are a reverse scan away. As in the batch run, an
@@ -40,7 +40,7 @@ func NewBuckets(s *store.Store, bands Bands, maxBucket int) *Buckets {
 }
 
 func bucketKey(dst []byte, band int, key uint32) []byte {
-	dst = append(dst, bucketPrefix, byte(band))
+	dst = append(dst, bucketPrefix, '/', byte(band))
 	return binary.BigEndian.AppendUint32(dst, key)
 }
 

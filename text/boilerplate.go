@@ -252,6 +252,14 @@ func (s *BoilerplateSet) Len() int {
 	return len(s.set)
 }
 
+// Has reports whether line hash h is boilerplate by the statistics
+// gathered so far: Set().Has(h) without building the set (for a service
+// that asks as articles arrive).
+func (b *Boilerplate) Has(h uint64) bool {
+	st := b.stats[h]
+	return st != nil && b.rule(st)
+}
+
 // Docs returns the number of articles added so far.
 func (b *Boilerplate) Docs() int { return b.docs }
 

@@ -85,3 +85,23 @@ func TestBoilerplateMaxTokens(t *testing.T) {
 		t.Fatalf("got %+v, want only the short line", set.Lines)
 	}
 }
+
+func TestBoilerplateHasMatchesSet(t *testing.T) {
+	b := NewBoilerplate(DefaultBoilerplateConfig())
+	var d Doc
+	for i := range 12 {
+		s := fmt.Sprintf("Story number %d says something new about topic %d today.\nSHARE THIS ARTICLE\nMore words %d here.", i, i*7, i*13)
+		d.Tokenize(s)
+		b.Add(s, d.Lines)
+		set := b.Set()
+		for _, l := range d.Lines {
+			if b.Has(l.Hash) != set.Has(l.Hash) {
+				t.Fatalf("after %d articles: Has and Set disagree on %q", i+1, s[l.Start:l.End])
+			}
+		}
+	}
+	d.Tokenize("SHARE THIS ARTICLE")
+	if !b.Has(d.Lines[0].Hash) {
+		t.Fatal("a widget line in 12 unrelated articles is not boilerplate")
+	}
+}

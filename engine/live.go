@@ -1,0 +1,348 @@
+package engine
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/reprint-news/reprint/article"
+	"github.com/reprint-news/reprint/index"
+	"github.com/reprint-news/reprint/match"
+	"github.com/reprint-news/reprint/sketch"
+	"github.com/reprint-news/reprint/store"
+	"github.com/reprint-news/reprint/text"
+)
+
+// Live is the engine for articles that arrive one at a time (the service,
+// issue 4): each article is compared on arrival with the articles stored
+// before it, and the answer is stored with it, in one synced batch.
+//
+// Per article (Ingest), under one writer lock:
+//
+//  1. An id seen before returns the stored answer (New false), or
+//     ErrConflict when the text differs.
+//  2. Tokenize, and leave out the lines that are boilerplate by the
+//     statistics of the articles stored before it (text.Boilerplate.Has);
+//     fewer than MinTokens tokens is ErrTooShort.
+//  3. Shingles, shingle set, signature, band keys; candidates are the
+//     stored articles sharing at least M of B buckets (index.Buckets).
+//  4. Each candidate is verified on the real shingle sets (rebuilt from its
+//     stored text, with today's boilerplate) and classified (match).
+//  5. Duplicate group: going through its exact and near-duplicate
+//     relations from the earliest, the article joins the first one's group
+//     whose representative it is itself within the threshold of (the
+//     batch run's anti-chaining rule); an ungrouped duplicate founds a
+//     group with itself as representative. Group ids are representative ids.
+//  6. One synced batch holds the article record, its sequence key, its
+//     buckets, its group membership and the record of a representative
+//     whose group it founds: a crash keeps all of an article or none.
+//
+// Open rebuilds the boilerplate statistics by replaying the stored
+// articles in sequence order, so a restarted engine answers as the one
+// before it would have. Stories are not assigned yet (issue 4 in
+// progress).
+//
+// Keys (docs/STORE.md): "a/" id → record (JSON); "q/" seq → id;
+// "m/" rep seq, member seq → empty (group members); "b/…" buckets.
+type Live struct {
+	mu    sync.Mutex
+	cfg   Config
+	st    *store.Store
+	bands index.Bands
+	bkt   *index.Buckets
+	bp    *text.Boilerplate
+	sk    *sketch.Sketcher
+	next  uint64 // sequence number of the next article
+	// scratch, reused under mu
+	doc text.Doc
+}
+
+// LiveRelation is one relation found for an article.
+type LiveRelation struct {
+	ID          string         `json:"id"`
+	Relation    match.Relation `json:"relation"`
+	Jaccard     float64        `json:"jaccard"`
+	Containment float64        `json:"containment"`
+	// Contains is set for a contains relation: "new" when the new article
+	// holds the other one (a reprint with additions), "other" when the
+	// other one holds it.
+	Contains string `json:"contains,omitempty"`
+}
+
+// LiveArticle is a stored article with its answer.
+type LiveArticle struct {
+	Seq       uint64         `json:"seq"`
+	ID        string         `json:"id"`
+	Source    string         `json:"source,omitempty"`
+	URL       string         `json:"url,omitempty"`
+	Title     string         `json:"title,omitempty"`
+	Published time.Time      `json:"published,omitzero"`
+	Text      string         `json:"text"`
+	Exact     uint64         `json:"exact,string"`
+	Keys      []uint32       `json:"keys,omitempty"`
+	Group     string         `json:"group,omitempty"` // representative id; "" when in no group
+	Relations []LiveRelation `json:"relations,omitempty"`
+}
+
+// Ingested is Ingest's answer.
+type Ingested struct {
+	*LiveArticle
+	New bool `json:"new"` // false: the id was stored before (the stored answer)
+}
+
+// Errors of Ingest.
+var (
+	ErrConflict = errors.New("an article with this id but another text is stored")
+	ErrTooShort = errors.New("too short")
+	ErrNoText   = errors.New("no text")
+	ErrNoID     = errors.New("no id")
+)
+
+const (
+	livePrefixArticle = "a/"
+	livePrefixSeq     = "q/"
+	livePrefixMember  = "m/"
+)
+
+// OpenLive opens the live engine on store st (which it does not close).
+func OpenLive(st *store.Store, cfg Config) (*Live, error) {
+	l := &Live{
+		cfg:   cfg,
+		st:    st,
+		bands: cfg.Bands(),
+		bp:    text.NewBoilerplate(cfg.Boilerplate),
+		sk:    sketch.NewSketcher(cfg.K, cfg.Seed),
+	}
+	l.bkt = index.NewBuckets(st, l.bands, cfg.MaxBucket)
+	// Replay: boilerplate statistics in sequence order.
+	err := st.Scan([]byte(livePrefixSeq), store.PrefixEnd([]byte(livePrefixSeq)), func(k, v []byte) error {
+		a, err := l.get(string(v))
+		if err != nil {
+			return fmt.Errorf("replaying article %q: %w", v, err)
+		}
+		l.doc.Tokenize(a.Text)
+		l.bp.Add(a.Text, l.doc.Lines)
+		l.next = binary.BigEndian.Uint64(k[len(livePrefixSeq):]) + 1
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// Len returns the number of articles stored.
+func (l *Live) Len() uint64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.next
+}
+
+func seqKey(prefix string, seqs ...uint64) []byte {
+	k := []byte(prefix)
+	for _, s := range seqs {
+		k = binary.BigEndian.AppendUint64(k, s)
+	}
+	return k
+}
+
+// Article returns the stored article id, or store.ErrNotFound.
+func (l *Live) Article(id string) (*LiveArticle, error) { return l.get(id) }
+
+func (l *Live) get(id string) (*LiveArticle, error) {
+	v, err := l.st.Get([]byte(livePrefixArticle + id))
+	if err != nil {
+		return nil, err
+	}
+	var a LiveArticle
+	if err := json.Unmarshal(v, &a); err != nil {
+		return nil, fmt.Errorf("article %q: corrupt record: %w", id, err)
+	}
+	return &a, nil
+}
+
+// Members returns the ids of group rep's members, the representative
+// first, in arrival order.
+func (l *Live) Members(rep string) ([]string, error) {
+	r, err := l.get(rep)
+	if err != nil {
+		return nil, err
+	}
+	if r.Group != rep {
+		return nil, store.ErrNotFound
+	}
+	ids := []string{rep}
+	prefix := seqKey(livePrefixMember, r.Seq)
+	err = l.st.Scan(prefix, store.PrefixEnd(prefix), func(k, _ []byte) error {
+		v, err := l.st.Get(seqKey(livePrefixSeq, binary.BigEndian.Uint64(k[len(prefix):])))
+		if err != nil {
+			return err
+		}
+		ids = append(ids, string(v))
+		return nil
+	})
+	return ids, err
+}
+
+// fingerprint is what verification needs of an article.
+type fingerprint struct {
+	exact uint64
+	set   []uint32
+	sig   []uint32
+}
+
+// fingerprint tokenizes s, leaves out today's boilerplate lines and
+// returns the kept token count and the fingerprint.
+func (l *Live) fingerprint(s string, withSig bool) (int, fingerprint) {
+	l.doc.Tokenize(s)
+	toks := l.doc.Hashes(nil)
+	kept := toks[:0:0]
+	for _, ln := range l.doc.Lines {
+		if !l.bp.Has(ln.Hash) {
+			kept = append(kept, toks[ln.First:ln.First+ln.N]...)
+		}
+	}
+	var fp fingerprint
+	fp.exact = sketch.Exact(kept)
+	shingles := sketch.Shingles(nil, kept, l.cfg.W)
+	fp.set, _ = sketch.SetOf(nil, nil, shingles)
+	if withSig && len(shingles) > 0 {
+		fp.sig = l.sk.Sketch(shingles, nil)
+	}
+	return len(toks), fp
+}
+
+// Ingest stores article a and returns its relations and group.
+func (l *Live) Ingest(a article.Article) (*Ingested, error) {
+	if strings.TrimSpace(a.ID) == "" {
+		return nil, ErrNoID
+	}
+	if strings.TrimSpace(a.Text) == "" {
+		return nil, ErrNoText
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if old, err := l.get(a.ID); err == nil {
+		if old.Text != a.Text {
+			return nil, ErrConflict
+		}
+		return &Ingested{LiveArticle: old}, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	nTok, fp := l.fingerprint(a.Text, true)
+	if nTok < l.cfg.MinTokens {
+		return nil, fmt.Errorf("%w: %d tokens, fewer than %d", ErrTooShort, nTok, l.cfg.MinTokens)
+	}
+	rec := &LiveArticle{
+		Seq: l.next, ID: a.ID, Source: a.Source, URL: a.URL, Title: a.Title,
+		Published: a.Published, Text: a.Text, Exact: fp.exact,
+	}
+	b := l.st.NewBatch()
+	var dups []*LiveArticle // exact and near-duplicate relations, earliest first
+	if fp.sig != nil {
+		rec.Keys = l.bands.Keys(nil, fp.sig)
+		seqs, _, err := l.bkt.Candidates(rec.Keys)
+		if err != nil {
+			b.Discard()
+			return nil, err
+		}
+		for _, seq := range seqs {
+			other, err := l.bySeq(seq)
+			if err != nil {
+				b.Discard()
+				return nil, err
+			}
+			rel := l.relate(fp, other)
+			if rel.Relation == match.None {
+				continue
+			}
+			rec.Relations = append(rec.Relations, rel)
+			if rel.Relation == match.Exact || rel.Relation == match.NearDuplicate {
+				dups = append(dups, other)
+			}
+		}
+		l.bkt.Put(b, rec.Seq, rec.Keys)
+	}
+	if err := l.group(b, rec, fp, dups); err != nil {
+		b.Discard()
+		return nil, err
+	}
+	v, err := json.Marshal(rec)
+	if err != nil {
+		b.Discard()
+		return nil, err
+	}
+	b.Set([]byte(livePrefixArticle+rec.ID), v)
+	b.Set(seqKey(livePrefixSeq, rec.Seq), []byte(rec.ID))
+	if err := b.Commit(); err != nil {
+		return nil, err
+	}
+	l.next++
+	// The article counts in the boilerplate statistics once stored (as at
+	// replay).
+	l.doc.Tokenize(a.Text)
+	l.bp.Add(a.Text, l.doc.Lines)
+	return &Ingested{LiveArticle: rec, New: true}, nil
+}
+
+func (l *Live) bySeq(seq uint64) (*LiveArticle, error) {
+	id, err := l.st.Get(seqKey(livePrefixSeq, seq))
+	if err != nil {
+		return nil, fmt.Errorf("article #%d: %w", seq, err)
+	}
+	return l.get(string(id))
+}
+
+// relate verifies the new article (fp) against a stored one.
+func (l *Live) relate(fp fingerprint, other *LiveArticle) LiveRelation {
+	_, ofp := l.fingerprint(other.Text, false)
+	o := match.Compare(fp.set, ofp.set)
+	rel, newContains := match.Classify(o, fp.exact == ofp.exact, l.cfg.matchConfig())
+	r := LiveRelation{ID: other.ID, Relation: rel, Jaccard: round4(o.Jaccard()), Containment: round4(o.Containment())}
+	if rel == match.Contains {
+		r.Contains = "other"
+		if newContains {
+			r.Contains = "new"
+		}
+	}
+	return r
+}
+
+// group puts rec into a duplicate group (step 5 of Live) and adds the
+// writes to b.
+func (l *Live) group(b *store.Batch, rec *LiveArticle, fp fingerprint, dups []*LiveArticle) error {
+	for _, d := range dups {
+		rep := d
+		if d.Group != "" && d.Group != d.ID {
+			r, err := l.get(d.Group)
+			if err != nil {
+				return fmt.Errorf("group %q: %w", d.Group, err)
+			}
+			rep = r
+		}
+		if rep != d {
+			rel := l.relate(fp, rep)
+			if rel.Relation != match.Exact && rel.Relation != match.NearDuplicate {
+				continue // within the threshold of the duplicate, not of its representative
+			}
+		}
+		if rep.Group == "" { // d founds a group
+			rep.Group = rep.ID
+			v, err := json.Marshal(rep)
+			if err != nil {
+				return err
+			}
+			b.Set([]byte(livePrefixArticle+rep.ID), v)
+		}
+		rec.Group = rep.ID
+		b.Set(seqKey(livePrefixMember, rep.Seq, rec.Seq), nil)
+		return nil
+	}
+	return nil
+}
+

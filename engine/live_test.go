@@ -1,0 +1,181 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/reprint-news/reprint/article"
+	"github.com/reprint-news/reprint/internal/testdata"
+	"github.com/reprint-news/reprint/match"
+	"github.com/reprint-news/reprint/store"
+	"github.com/reprint-news/reprint/synth"
+)
+
+func readArticles(t *testing.T, paths ...string) []article.Article {
+	t.Helper()
+	var out []article.Article
+	err := article.Read(context.Background(), paths, article.Options{}, func(r article.Record) error {
+		out = append(out, r.Article)
+		return nil
+	}, func(is article.Issue) { t.Logf("input issue: %+v", is) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// shortID is the seed number of a seed id ("002_324f…" → "002").
+func shortID(id string) string { return strings.SplitN(filepath.Base(id), "_", 2)[0] }
+
+func TestLiveSeeds(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	st, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := OpenLive(st, DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	seeds := readArticles(t, filepath.Join("..", "testdata", "seeds"))
+	if len(seeds) != 5 {
+		t.Fatalf("%d seeds", len(seeds))
+	}
+	answers := map[string]*Ingested{}
+	for _, a := range seeds {
+		got, err := l.Ingest(a)
+		if err != nil {
+			t.Fatalf("%s: %v", a.ID, err)
+		}
+		if !got.New {
+			t.Fatalf("%s: not new", a.ID)
+		}
+		answers[shortID(a.ID)] = got
+	}
+	// 004 is 002 captured again with other boilerplate.
+	a4 := answers["004"]
+	if len(a4.Relations) != 1 || shortID(a4.Relations[0].ID) != "002" || a4.Relations[0].Relation != match.NearDuplicate {
+		t.Fatalf("004 relations %+v, want near_duplicate of 002", a4.Relations)
+	}
+	if shortID(a4.Group) != "002" {
+		t.Fatalf("004 in group %q, want 002's", a4.Group)
+	}
+	// 001 retells 000 in other words: not a copy. 003 is another story.
+	for _, n := range []string{"000", "001", "002", "003"} {
+		if rs := answers[n].Relations; len(rs) != 0 {
+			t.Errorf("%s relations %+v, want none", n, rs)
+		}
+	}
+	members, err := l.Members(a4.Group)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := []string{shortID(members[0]), shortID(members[1])}; len(members) != 2 || !slices.Equal(got, []string{"002", "004"}) {
+		t.Fatalf("group members %v", members)
+	}
+
+	// Posting an article again answers with the stored answer; another
+	// text under a stored id is a conflict.
+	again, err := l.Ingest(seeds[4])
+	if err != nil || again.New || again.Group != a4.Group {
+		t.Fatalf("re-post: %+v, %v", again, err)
+	}
+	changed := seeds[4]
+	changed.Text += "\nOne more line."
+	if _, err := l.Ingest(changed); !errors.Is(err, ErrConflict) {
+		t.Fatalf("changed text under a stored id: %v", err)
+	}
+
+	// After a restart the engine holds the same articles and answers.
+	st.Close()
+	if st, err = store.Open(dir, store.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if l, err = OpenLive(st, DefaultConfig()); err != nil {
+		t.Fatal(err)
+	}
+	if l.Len() != 5 {
+		t.Fatalf("%d articles after reopening, want 5", l.Len())
+	}
+	stored, err := l.Article(seeds[4].ID)
+	if err != nil || stored.Group != a4.Group || len(stored.Relations) != 1 {
+		t.Fatalf("stored 004 after reopening: %+v, %v", stored, err)
+	}
+	if _, err := l.Article("no such id"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown id: %v", err)
+	}
+}
+
+func TestLiveBadInput(t *testing.T) {
+	st, err := store.OpenMemory(store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	l, err := OpenLive(st, DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		a    article.Article
+		want error
+	}{
+		{article.Article{Text: "some text"}, ErrNoID},
+		{article.Article{ID: "x", Text: " \n "}, ErrNoText},
+		{article.Article{ID: "x", Text: "three short words"}, ErrTooShort},
+	} {
+		if _, err := l.Ingest(c.a); !errors.Is(err, c.want) {
+			t.Errorf("%+v: %v, want %v", c.a, err, c.want)
+		}
+	}
+	if l.Len() != 0 {
+		t.Fatalf("rejected articles were stored: %d", l.Len())
+	}
+}
+
+// BenchmarkLiveIngest measures Ingest (one article, synced batch) into an
+// on-disk store that already holds 5,000 generated articles; ns/op is the
+// latency of one article.
+func BenchmarkLiveIngest(b *testing.B) {
+	pool, err := synth.LoadPool(testdata.Require(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var arts []article.Article
+	if err := synth.Generate(pool, synth.Config{Articles: 5000 + 20000, Seed: 3}, func(a article.Article) error {
+		arts = append(arts, a)
+		return nil
+	}, nil); err != nil {
+		b.Fatal(err)
+	}
+	st, err := store.Open(b.TempDir(), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	l, err := OpenLive(st, DefaultConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, a := range arts[:5000] {
+		if _, err := l.Ingest(a); err != nil && !errors.Is(err, ErrTooShort) {
+			b.Fatal(err)
+		}
+	}
+	i := 5000
+	b.ResetTimer()
+	for b.Loop() {
+		if i == len(arts) {
+			b.Fatal("benchmark ran past the generated articles")
+		}
+		if _, err := l.Ingest(arts[i]); err != nil && !errors.Is(err, ErrTooShort) {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
