@@ -345,4 +345,3 @@ func (l *Live) group(b *store.Batch, rec *LiveArticle, fp fingerprint, dups []*L
 	}
 	return nil
 }
-
