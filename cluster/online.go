@@ -333,20 +333,28 @@ func (wr *Weigher) Weigh(it *Item) *Weighted {
 			vecs = vecs[:lo+len(vec)]
 		}
 		w.vec[f] = slices.Clip(vec)
-		top := append(wr.scratch[:0], vec...)
-		if k := wr.cfg.TopTerms; len(top) > k {
-			selectTop(top, k)
-			top = top[:k]
-		}
-		slices.SortFunc(top, heavierFirst)
 		n := len(topIDs)
-		for _, t := range top {
+		for _, t := range wr.heaviest(vec, wr.cfg.TopTerms) {
+			// vec lost its alignment with the item's terms: find t's id.
 			i, _ := slices.BinarySearchFunc(it.Fields[f], t.h, func(a text.Term, h uint64) int { return cmp.Compare(a.Hash, h) })
 			topIDs = append(topIDs, w.ids[f][i])
 		}
 		w.top[f] = slices.Clip(topIDs[n:])
 	}
 	return w
+}
+
+// heaviest returns the k heaviest terms of v, heaviest first, in the
+// Weigher's scratch (valid until the next call).
+func (wr *Weigher) heaviest(v []wterm, k int) []wterm {
+	top := append(wr.scratch[:0], v...)
+	if len(top) > k {
+		selectTop(top, k)
+		top = top[:k]
+	}
+	slices.SortFunc(top, heavierFirst)
+	wr.scratch = top
+	return top
 }
 
 // heavierFirst orders terms by weight, heaviest first, then by hash.
@@ -568,9 +576,8 @@ func (o *Online) centroidNorm(f int, c *centroid) float64 {
 		inv := 1 / float64(c.n)
 		nc := 0.0
 		ct := &c.terms[f]
-		lnN := o.ln[o.n+1]
 		for k, id := range ct.id {
-			w := float64(ct.tf[k]) * inv * (lnN - o.ln[int(o.dfs[id])+1] + 1) // idfOf(id)
+			w := float64(ct.tf[k]) * inv * o.idfOf(id)
 			nc += w * w
 		}
 		c.norm[f], c.normN[f] = math.Sqrt(nc), max(o.n, 1)

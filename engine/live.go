@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -57,8 +58,9 @@ type Live struct {
 	bp    *text.Boilerplate
 	sk    *sketch.Sketcher
 	next  uint64 // sequence number of the next article
-	// scratch, reused under mu
-	doc text.Doc
+	// Scratch, reused under mu: the new article's tokens (its lines feed
+	// the boilerplate statistics once it is stored) and a stored article's.
+	doc, other text.Doc
 }
 
 // LiveRelation is one relation found for an article.
@@ -195,13 +197,13 @@ type fingerprint struct {
 	sig   []uint32
 }
 
-// fingerprint tokenizes s, leaves out today's boilerplate lines and
-// returns the kept token count and the fingerprint.
-func (l *Live) fingerprint(s string, withSig bool) (int, fingerprint) {
-	l.doc.Tokenize(s)
-	toks := l.doc.Hashes(nil)
+// fingerprint tokenizes s into d, leaves out today's boilerplate lines
+// and returns the token count and the fingerprint.
+func (l *Live) fingerprint(d *text.Doc, s string, withSig bool) (int, fingerprint) {
+	d.Tokenize(s)
+	toks := d.Hashes(nil)
 	kept := toks[:0:0]
-	for _, ln := range l.doc.Lines {
+	for _, ln := range d.Lines {
 		if !l.bp.Has(ln.Hash) {
 			kept = append(kept, toks[ln.First:ln.First+ln.N]...)
 		}
@@ -234,7 +236,7 @@ func (l *Live) Ingest(a article.Article) (*Ingested, error) {
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
-	nTok, fp := l.fingerprint(a.Text, true)
+	nTok, fp := l.fingerprint(&l.doc, a.Text, true)
 	if nTok < l.cfg.MinTokens {
 		return nil, fmt.Errorf("%w: %d tokens, fewer than %d", ErrTooShort, nTok, l.cfg.MinTokens)
 	}
@@ -242,40 +244,56 @@ func (l *Live) Ingest(a article.Article) (*Ingested, error) {
 		Seq: l.next, ID: a.ID, Source: a.Source, URL: a.URL, Title: a.Title,
 		Published: a.Published, Text: a.Text, Exact: fp.exact,
 	}
-	b := l.st.NewBatch()
-	var dups []*LiveArticle // exact and near-duplicate relations, earliest first
+	var cands []candidate // every verified candidate, earliest first
 	if fp.sig != nil {
 		rec.Keys = l.bands.Keys(nil, fp.sig)
 		seqs, _, err := l.bkt.Candidates(rec.Keys)
 		if err != nil {
-			b.Discard()
 			return nil, err
 		}
 		for _, seq := range seqs {
 			other, err := l.bySeq(seq)
 			if err != nil {
-				b.Discard()
 				return nil, err
 			}
-			rel := l.relate(fp, other)
-			if rel.Relation == match.None {
-				continue
-			}
-			rec.Relations = append(rec.Relations, rel)
-			if rel.Relation == match.Exact || rel.Relation == match.NearDuplicate {
-				dups = append(dups, other)
+			c := candidate{other, l.relate(fp, other)}
+			cands = append(cands, c)
+			if c.rel.Relation != match.None {
+				rec.Relations = append(rec.Relations, c.rel)
 			}
 		}
-		l.bkt.Put(b, rec.Seq, rec.Keys)
 	}
-	if err := l.group(b, rec, fp, dups); err != nil {
-		b.Discard()
+	rep, err := l.group(fp, cands)
+	if err != nil {
 		return nil, err
+	}
+	// Everything is decided; one batch writes it.
+	var repRec []byte
+	if rep != nil {
+		rec.Group = rep.ID
+		if rep.Group == "" { // rep founds the group
+			rep.Group = rep.ID
+			if repRec, err = json.Marshal(rep); err != nil {
+				return nil, err
+			}
+		}
 	}
 	v, err := json.Marshal(rec)
 	if err != nil {
-		b.Discard()
 		return nil, err
+	}
+	b := l.st.NewBatch()
+	if rec.Keys != nil {
+		if err := l.bkt.Put(b, rec.Seq, rec.Keys); err != nil {
+			b.Discard()
+			return nil, err
+		}
+	}
+	if rep != nil {
+		b.Set(seqKey(livePrefixMember, rep.Seq, rec.Seq), nil)
+	}
+	if repRec != nil {
+		b.Set([]byte(livePrefixArticle+rep.ID), repRec)
 	}
 	b.Set([]byte(livePrefixArticle+rec.ID), v)
 	b.Set(seqKey(livePrefixSeq, rec.Seq), []byte(rec.ID))
@@ -285,9 +303,14 @@ func (l *Live) Ingest(a article.Article) (*Ingested, error) {
 	l.next++
 	// The article counts in the boilerplate statistics once stored (as at
 	// replay).
-	l.doc.Tokenize(a.Text)
 	l.bp.Add(a.Text, l.doc.Lines)
 	return &Ingested{LiveArticle: rec, New: true}, nil
+}
+
+// candidate is a stored article verified against the new one.
+type candidate struct {
+	a   *LiveArticle
+	rel LiveRelation
 }
 
 func (l *Live) bySeq(seq uint64) (*LiveArticle, error) {
@@ -300,7 +323,7 @@ func (l *Live) bySeq(seq uint64) (*LiveArticle, error) {
 
 // relate verifies the new article (fp) against a stored one.
 func (l *Live) relate(fp fingerprint, other *LiveArticle) LiveRelation {
-	_, ofp := l.fingerprint(other.Text, false)
+	_, ofp := l.fingerprint(&l.other, other.Text, false)
 	o := match.Compare(fp.set, ofp.set)
 	rel, newContains := match.Classify(o, fp.exact == ofp.exact, l.cfg.matchConfig())
 	r := LiveRelation{ID: other.ID, Relation: rel, Jaccard: round4(o.Jaccard()), Containment: round4(o.Containment())}
@@ -313,35 +336,36 @@ func (l *Live) relate(fp fingerprint, other *LiveArticle) LiveRelation {
 	return r
 }
 
-// group puts rec into a duplicate group (step 5 of Live) and adds the
-// writes to b.
-func (l *Live) group(b *store.Batch, rec *LiveArticle, fp fingerprint, dups []*LiveArticle) error {
-	for _, d := range dups {
-		rep := d
-		if d.Group != "" && d.Group != d.ID {
-			r, err := l.get(d.Group)
-			if err != nil {
-				return fmt.Errorf("group %q: %w", d.Group, err)
-			}
-			rep = r
+// group returns the representative of the duplicate group the new
+// article (fp) joins, or nil (step 5 of Live): the first exact or
+// near-duplicate candidate whose representative the article is within the
+// threshold of. A candidate in no group is the representative of the
+// group it founds. Relations to representatives among the candidates are
+// not computed again.
+func (l *Live) group(fp fingerprint, cands []candidate) (*LiveArticle, error) {
+	isDup := func(r LiveRelation) bool { return r.Relation == match.Exact || r.Relation == match.NearDuplicate }
+	for _, c := range cands {
+		if !isDup(c.rel) {
+			continue
 		}
-		if rep != d {
-			rel := l.relate(fp, rep)
-			if rel.Relation != match.Exact && rel.Relation != match.NearDuplicate {
-				continue // within the threshold of the duplicate, not of its representative
-			}
+		if c.a.Group == "" || c.a.Group == c.a.ID {
+			return c.a, nil
 		}
-		if rep.Group == "" { // d founds a group
-			rep.Group = rep.ID
-			v, err := json.Marshal(rep)
-			if err != nil {
-				return err
+		i := slices.IndexFunc(cands, func(r candidate) bool { return r.a.ID == c.a.Group })
+		if i >= 0 {
+			if isDup(cands[i].rel) {
+				return cands[i].a, nil
 			}
-			b.Set([]byte(livePrefixArticle+rep.ID), v)
+			continue
 		}
-		rec.Group = rep.ID
-		b.Set(seqKey(livePrefixMember, rep.Seq, rec.Seq), nil)
-		return nil
+		rep, err := l.get(c.a.Group)
+		if err != nil {
+			return nil, fmt.Errorf("group %q: %w", c.a.Group, err)
+		}
+		if isDup(l.relate(fp, rep)) {
+			return rep, nil
+		}
+		// Within the threshold of the duplicate, not of its representative.
 	}
-	return nil
+	return nil, nil
 }

@@ -9,13 +9,11 @@ import (
 	"testing"
 
 	"github.com/reprint-news/reprint/article"
-	"github.com/reprint-news/reprint/internal/testdata"
 	"github.com/reprint-news/reprint/match"
 	"github.com/reprint-news/reprint/store"
-	"github.com/reprint-news/reprint/synth"
 )
 
-func readArticles(t *testing.T, paths ...string) []article.Article {
+func readArticles(t testing.TB, paths ...string) []article.Article {
 	t.Helper()
 	var out []article.Article
 	err := article.Read(context.Background(), paths, article.Options{}, func(r article.Record) error {
@@ -28,20 +26,35 @@ func readArticles(t *testing.T, paths ...string) []article.Article {
 	return out
 }
 
+// openLive opens a live engine with the default configuration on a store
+// in dir ("": in memory), closed when the test ends.
+func openLive(t testing.TB, dir string) (*store.Store, *Live) {
+	t.Helper()
+	var st *store.Store
+	var err error
+	if dir == "" {
+		st, err = store.OpenMemory(store.Options{})
+	} else {
+		st, err = store.Open(dir, store.Options{})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	l, err := OpenLive(st, DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, l
+}
+
 // shortID is the seed number of a seed id ("002_324f…" → "002").
 func shortID(id string) string { return strings.SplitN(filepath.Base(id), "_", 2)[0] }
 
 func TestLiveSeeds(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
-	st, err := store.Open(dir, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := OpenLive(st, DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	seeds := readArticles(t, filepath.Join("..", "testdata", "seeds"))
+	st, l := openLive(t, dir)
+	seeds := readArticles(t, seedsDir())
 	if len(seeds) != 5 {
 		t.Fatalf("%d seeds", len(seeds))
 	}
@@ -92,13 +105,7 @@ func TestLiveSeeds(t *testing.T) {
 
 	// After a restart the engine holds the same articles and answers.
 	st.Close()
-	if st, err = store.Open(dir, store.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if l, err = OpenLive(st, DefaultConfig()); err != nil {
-		t.Fatal(err)
-	}
+	_, l = openLive(t, dir)
 	if l.Len() != 5 {
 		t.Fatalf("%d articles after reopening, want 5", l.Len())
 	}
@@ -112,15 +119,7 @@ func TestLiveSeeds(t *testing.T) {
 }
 
 func TestLiveBadInput(t *testing.T) {
-	st, err := store.OpenMemory(store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	l, err := OpenLive(st, DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, l := openLive(t, "")
 	for _, c := range []struct {
 		a    article.Article
 		want error
@@ -142,26 +141,8 @@ func TestLiveBadInput(t *testing.T) {
 // on-disk store that already holds 5,000 generated articles; ns/op is the
 // latency of one article.
 func BenchmarkLiveIngest(b *testing.B) {
-	pool, err := synth.LoadPool(testdata.Require(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	var arts []article.Article
-	if err := synth.Generate(pool, synth.Config{Articles: 5000 + 20000, Seed: 3}, func(a article.Article) error {
-		arts = append(arts, a)
-		return nil
-	}, nil); err != nil {
-		b.Fatal(err)
-	}
-	st, err := store.Open(b.TempDir(), store.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	l, err := OpenLive(st, DefaultConfig())
-	if err != nil {
-		b.Fatal(err)
-	}
+	arts := readArticles(b, synthCorpus(b, 5000+20000, 3))
+	_, l := openLive(b, b.TempDir())
 	for _, a := range arts[:5000] {
 		if _, err := l.Ingest(a); err != nil && !errors.Is(err, ErrTooShort) {
 			b.Fatal(err)

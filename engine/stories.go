@@ -248,12 +248,13 @@ type storyEntry struct {
 	order int64
 }
 
-// storyInput is an article prepared for the clusterer: its feature record
-// and its weighed item, or a nil item for a later member of a duplicate
-// group (it joins its group's story as it is).
+// storyInput is an article prepared for the clusterer: its feature record,
+// its duplicate group (-1: none) and its weighed item, or a nil item for a
+// later member of a duplicate group (it joins its group's story as it is).
 type storyInput struct {
-	fr featRecord
-	w  *cluster.Weighted
+	fr    featRecord
+	group int
+	w     *cluster.Weighted
 }
 
 // featBatch is a run of prepared articles; err is set when the record
@@ -278,7 +279,7 @@ func (r *run) prepareAhead(entries []storyEntry, groupOf map[uint32]int, wr *clu
 	go func() {
 		defer close(batches)
 		var buf []byte
-		seenGroup := make(map[int]bool)
+		seenGroup := make([]bool, len(r.groups))
 		langs := make(map[string]string)
 		for lo := 0; lo < len(entries); lo += featBatchSize {
 			b := featBatch{in: make([]storyInput, 0, featBatchSize)}
@@ -299,6 +300,10 @@ func (r *run) prepareAhead(entries []storyEntry, groupOf map[uint32]int, wr *clu
 					langs[in.fr.lang] = in.fr.lang
 				}
 				gi, inGroup := groupOf[e.doc]
+				in.group = -1
+				if inGroup {
+					in.group = gi
+				}
 				if !inGroup || !seenGroup[gi] {
 					if inGroup {
 						seenGroup[gi] = true
@@ -373,7 +378,7 @@ func (r *run) stories(res *Result) error {
 			groupOf[m] = gi
 		}
 	}
-	groupStory := make(map[int]int)
+	groupStory := make([]int, len(r.groups)) // story of each duplicate group, once its first member is placed
 	online := cluster.NewOnline(sc.Story)
 	storyDocs := [][]uint32{}
 	storyHeadline := []string{}
@@ -394,16 +399,14 @@ func (r *run) stories(res *Result) error {
 		if !fr.hasTitle {
 			st.NoTitle++
 		}
-		gi, inGroup := groupOf[e.doc]
-		if inGroup {
-			if s, ok := groupStory[gi]; ok {
-				online.Touch(s, e.t)
-				storyDocs[s] = append(storyDocs[s], e.doc)
-				st.JoinedAsDuplicate++
-				continue
-			}
+		w := in.w
+		if w == nil { // a later member of a duplicate group: prepareAhead did not weigh it
+			s := groupStory[in.group]
+			online.Touch(s, e.t)
+			storyDocs[s] = append(storyDocs[s], e.doc)
+			st.JoinedAsDuplicate++
+			continue
 		}
-		w := in.w // weighed by prepareAhead: the first article of its group, or in none
 		online.Observe(w)
 		s, _ := online.Assign(w)
 		if s < 0 {
@@ -414,8 +417,8 @@ func (r *run) stories(res *Result) error {
 			online.Add(s, w)
 		}
 		storyDocs[s] = append(storyDocs[s], e.doc)
-		if inGroup {
-			groupStory[gi] = s
+		if in.group >= 0 {
+			groupStory[in.group] = s
 		}
 	}
 

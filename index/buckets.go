@@ -2,6 +2,7 @@ package index
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -44,38 +45,47 @@ func bucketKey(dst []byte, band int, key uint32) []byte {
 	return binary.BigEndian.AppendUint32(dst, key)
 }
 
-// check panics on a caller bug: keys must hold one key per band.
-func (x *Buckets) check(keys []uint32) {
+// check reports keys that do not hold one key per band.
+func (x *Buckets) check(keys []uint32) error {
 	if len(keys) != x.bands.B || x.bands.B > 256 {
-		panic(fmt.Sprintf("index: %d band keys for a layout of %d bands", len(keys), x.bands.B))
+		return fmt.Errorf("index: %d band keys for a layout of %d bands", len(keys), x.bands.B)
 	}
+	return nil
 }
 
 // Put adds article seq, with band keys keys (Bands.Keys), to batch b.
-func (x *Buckets) Put(b *store.Batch, seq uint64, keys []uint32) {
-	x.check(keys)
+func (x *Buckets) Put(b *store.Batch, seq uint64, keys []uint32) error {
+	if err := x.check(keys); err != nil {
+		return err
+	}
 	var k []byte
 	for band, key := range keys {
 		k = binary.BigEndian.AppendUint64(bucketKey(k[:0], band, key), seq)
 		b.Set(k, nil)
 	}
+	return nil
 }
 
 // Remove deletes article seq, with band keys keys, from its buckets in b.
-func (x *Buckets) Remove(b *store.Batch, seq uint64, keys []uint32) {
-	x.check(keys)
+func (x *Buckets) Remove(b *store.Batch, seq uint64, keys []uint32) error {
+	if err := x.check(keys); err != nil {
+		return err
+	}
 	var k []byte
 	for band, key := range keys {
 		k = binary.BigEndian.AppendUint64(bucketKey(k[:0], band, key), seq)
 		b.Delete(k)
 	}
+	return nil
 }
 
 // Candidates returns, in ascending order, the sequence numbers of the
 // stored articles that share at least M buckets with band keys keys, and
 // how many buckets were capped at maxBucket members.
 func (x *Buckets) Candidates(keys []uint32) (seqs []uint64, capped int, err error) {
-	x.check(keys)
+	if err := x.check(keys); err != nil {
+		return nil, 0, err
+	}
 	hits := map[uint64]int{}
 	var prefix []byte
 	for band, key := range keys {
@@ -90,7 +100,7 @@ func (x *Buckets) Candidates(keys []uint32) (seqs []uint64, capped int, err erro
 			hits[binary.BigEndian.Uint64(k[len(prefix):])]++
 			return nil
 		})
-		if err != nil && err != errStop {
+		if err != nil && !errors.Is(err, errStop) {
 			return nil, 0, fmt.Errorf("index: bucket scan: %w", err)
 		}
 	}
@@ -104,4 +114,4 @@ func (x *Buckets) Candidates(keys []uint32) (seqs []uint64, capped int, err erro
 }
 
 // errStop ends a bucket scan at maxBucket members.
-var errStop = fmt.Errorf("index: stop")
+var errStop = errors.New("index: stop")

@@ -48,7 +48,9 @@ func TestBucketsAgreeWithBatchCandidates(t *testing.T) {
 			got = append(got, MakePair(uint32(seq), uint32(d)))
 		}
 		batch := s.NewBatch()
-		x.Put(batch, uint64(d), ks)
+		if err := x.Put(batch, uint64(d), ks); err != nil {
+			t.Fatal(err)
+		}
 		if err := batch.Commit(); err != nil {
 			t.Fatal(err)
 		}
@@ -72,7 +74,9 @@ func TestBucketsRemoveAndReopen(t *testing.T) {
 	x := NewBuckets(s, bands, 0)
 	put := func(seq uint64, ks ...uint32) {
 		b := s.NewBatch()
-		x.Put(b, seq, ks)
+		if err := x.Put(b, seq, ks); err != nil {
+			t.Fatal(err)
+		}
 		if err := b.Commit(); err != nil {
 			t.Fatal(err)
 		}
@@ -91,7 +95,9 @@ func TestBucketsRemoveAndReopen(t *testing.T) {
 		t.Fatalf("candidates %v, want [1 2]", got)
 	}
 	b := s.NewBatch()
-	x.Remove(b, 2, []uint32{10, 20, 99, 99})
+	if err := x.Remove(b, 2, []uint32{10, 20, 99, 99}); err != nil {
+		t.Fatal(err)
+	}
 	if err := b.Commit(); err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +129,9 @@ func BenchmarkBucketsCandidates(b *testing.B) {
 		for i := range ks {
 			ks[i] = rng.Uint32()
 		}
-		x.Put(batch, uint64(d), ks)
+		if err := x.Put(batch, uint64(d), ks); err != nil {
+			b.Fatal(err)
+		}
 		if batch.Len() > 50000 {
 			if err := batch.Commit(); err != nil {
 				b.Fatal(err)

@@ -68,10 +68,8 @@ type Store struct {
 func Open(dir string, o Options) (*Store, error) {
 	s := &Store{dir: dir, readOnly: o.ReadOnly}
 	if !s.readOnly {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			if _, statErr := os.Stat(dir); statErr != nil {
-				return nil, fmt.Errorf("store: creating %s: %w", dir, err)
-			}
+		if err := os.MkdirAll(dir, 0o755); err != nil { // nil for an existing directory, writable or not
+			return nil, fmt.Errorf("store: creating %s: %w", dir, err)
 		}
 		if err := probeWritable(dir); err != nil {
 			s.readOnly, s.reason = true, err.Error()
