@@ -20,15 +20,17 @@ import (
 
 // Live is the engine for articles that arrive one at a time (the service,
 // issue 4): each article is compared on arrival with the articles stored
-// before it, and the answer is stored with it, in one synced batch.
+// before it, placed in a story and a storyline, and the answer is stored
+// with it.
 //
-// Per article (Ingest), under one writer lock:
+// Per article (ingest), under one writer lock:
 //
 //  1. An id seen before returns the stored answer (New false), or
 //     ErrConflict when the text differs.
 //  2. Tokenize, and leave out the lines that are boilerplate by the
-//     statistics of the articles stored before it (text.Boilerplate.Has);
-//     fewer than MinTokens tokens is ErrTooShort.
+//     statistics of the articles stored before it (text.Boilerplate.Has).
+//     An article of fewer than MinTokens tokens is not compared (as in the
+//     batch run: Dedup "too_short") but still gets a story.
 //  3. Shingles, shingle set, signature, band keys; candidates are the
 //     stored articles sharing at least M of B buckets (index.Buckets).
 //  4. Each candidate is verified on the real shingle sets (rebuilt from its
@@ -38,17 +40,22 @@ import (
 //     whose representative it is itself within the threshold of (the
 //     batch run's anti-chaining rule); an ungrouped duplicate founds a
 //     group with itself as representative. Group ids are representative ids.
-//  6. One synced batch holds the article record, its sequence key, its
-//     buckets, its group membership and the record of a representative
-//     whose group it founds: a crash keeps all of an article or none.
+//  6. Story (live_stories.go): an article that joins a duplicate group joins
+//     its group's story as it is; any other is clustered (cluster.Online,
+//     the batch run's story clusterer and parameters) and joins the best
+//     story or opens one. A new story is placed in a storyline at once.
+//  7. One batch holds the article record, its sequence key, its buckets,
+//     its group membership, the record of a representative whose group it
+//     founds, its story and storyline records and its search postings: a
+//     crash keeps all of an article or none. Ingest syncs it before
+//     returning; IngestMany syncs once for all.
 //
-// Open rebuilds the boilerplate statistics by replaying the stored
-// articles in sequence order, so a restarted engine answers as the one
-// before it would have. Stories are not assigned yet (issue 4 in
-// progress).
+// Open rebuilds the boilerplate statistics and the story and storyline
+// clusterers by replaying the stored articles in sequence order with
+// their stored assignments (weigh, observe, add; nothing is decided
+// again), so a restarted engine answers as the one before it would have.
 //
-// Keys (docs/STORE.md): "a/" id → record (JSON); "q/" seq → id;
-// "m/" rep seq, member seq → empty (group members); "b/…" buckets.
+// Keys: docs/STORE.md.
 type Live struct {
 	mu    sync.Mutex
 	cfg   Config
@@ -58,9 +65,17 @@ type Live struct {
 	bp    *text.Boilerplate
 	sk    *sketch.Sketcher
 	next  uint64 // sequence number of the next article
+	count uint64 // articles stored
 	// Scratch, reused under mu: the new article's tokens (its lines feed
 	// the boilerplate statistics once it is stored) and a stored article's.
 	doc, other text.Doc
+	fx         text.FeatureExtractor
+	// The story and storyline clusterers with their stored numbers.
+	stories, lines liveClusters
+	// stale is set when a write failed after the clusterers had taken the
+	// article in: memory is ahead of the store, and the next write
+	// rebuilds it from the store first.
+	stale bool
 }
 
 // LiveRelation is one relation found for an article.
@@ -77,17 +92,30 @@ type LiveRelation struct {
 
 // LiveArticle is a stored article with its answer.
 type LiveArticle struct {
-	Seq       uint64         `json:"seq"`
-	ID        string         `json:"id"`
-	Source    string         `json:"source,omitempty"`
-	URL       string         `json:"url,omitempty"`
-	Title     string         `json:"title,omitempty"`
-	Published time.Time      `json:"published,omitzero"`
-	Text      string         `json:"text"`
+	Seq       uint64    `json:"seq"`
+	ID        string    `json:"id"`
+	Source    string    `json:"source,omitempty"`
+	URL       string    `json:"url,omitempty"`
+	Title     string    `json:"title,omitempty"`
+	Published time.Time `json:"published,omitzero"`
+	Received  time.Time `json:"received"` // when the engine took it in
+	Text      string    `json:"text"`
+	// Dedup is "too_short" for an article that was not compared (fewer
+	// than Config.MinTokens tokens); "" otherwise.
+	Dedup     string         `json:"dedup,omitempty"`
 	Exact     uint64         `json:"exact,string"`
 	Keys      []uint32       `json:"keys,omitempty"`
 	Group     string         `json:"group,omitempty"` // representative id; "" when in no group
 	Relations []LiveRelation `json:"relations,omitempty"`
+	Story     string         `json:"story"`
+	Storyline string         `json:"storyline"`
+	// T is the time the story clusterer used (unix s, 0: no plausible
+	// date), kept so that replay gives the clusterer what it had.
+	T int64 `json:"t,omitempty"`
+	// Clustered is set when the article went through the story clusterer
+	// (it was in no group or founded its group); a later group member
+	// joined its group's story as it was.
+	Clustered bool `json:"clustered,omitempty"`
 }
 
 // Ingested is Ingest's answer.
@@ -99,7 +127,6 @@ type Ingested struct {
 // Errors of Ingest.
 var (
 	ErrConflict = errors.New("an article with this id but another text is stored")
-	ErrTooShort = errors.New("too short")
 	ErrNoText   = errors.New("no text")
 	ErrNoID     = errors.New("no id")
 )
@@ -108,40 +135,73 @@ const (
 	livePrefixArticle = "a/"
 	livePrefixSeq     = "q/"
 	livePrefixMember  = "m/"
+	liveKeyCounters   = "c/counters"
 )
 
-// OpenLive opens the live engine on store st (which it does not close).
+// liveCounters are the next numbers to give out; they are stored, so that
+// a number is never given twice even when the last holder was deleted.
+type liveCounters struct {
+	Seq       uint64 `json:"seq"`
+	Story     uint64 `json:"story"`
+	Storyline uint64 `json:"storyline"`
+}
+
+// OpenLive opens the live engine on store st (which it does not close) and
+// replays the stored articles.
 func OpenLive(st *store.Store, cfg Config) (*Live, error) {
-	l := &Live{
-		cfg:   cfg,
-		st:    st,
-		bands: cfg.Bands(),
-		bp:    text.NewBoilerplate(cfg.Boilerplate),
-		sk:    sketch.NewSketcher(cfg.K, cfg.Seed),
+	l := &Live{cfg: cfg, st: st}
+	if err := l.load(); err != nil {
+		return nil, err
 	}
-	l.bkt = index.NewBuckets(st, l.bands, cfg.MaxBucket)
-	// Replay: boilerplate statistics in sequence order.
-	err := st.Scan([]byte(livePrefixSeq), store.PrefixEnd([]byte(livePrefixSeq)), func(k, v []byte) error {
+	return l, nil
+}
+
+// load (re)builds the in-memory state from the store: boilerplate
+// statistics, story and storyline clusterers, counters.
+func (l *Live) load() error {
+	cfg := l.cfg
+	l.bands = cfg.Bands()
+	l.bp = text.NewBoilerplate(cfg.Boilerplate)
+	l.sk = sketch.NewSketcher(cfg.K, cfg.Seed)
+	l.bkt = index.NewBuckets(l.st, l.bands, cfg.MaxBucket)
+	l.stories = newLiveClusters(cfg.Story.Story)
+	l.lines = newLiveClusters(cfg.Story.Storyline)
+	l.count = 0
+	var c liveCounters
+	if v, err := l.st.Get([]byte(liveKeyCounters)); err == nil {
+		if err := json.Unmarshal(v, &c); err != nil {
+			return fmt.Errorf("counters: corrupt record: %w", err)
+		}
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	l.next, l.stories.next, l.lines.next = c.Seq, max(c.Story, 1), max(c.Storyline, 1)
+	err := l.st.Scan([]byte(livePrefixSeq), store.PrefixEnd([]byte(livePrefixSeq)), func(k, v []byte) error {
 		a, err := l.get(string(v))
 		if err != nil {
 			return fmt.Errorf("replaying article %q: %w", v, err)
 		}
 		l.doc.Tokenize(a.Text)
+		if err := l.replayStory(a); err != nil {
+			return fmt.Errorf("replaying article %q: %w", v, err)
+		}
 		l.bp.Add(a.Text, l.doc.Lines)
-		l.next = binary.BigEndian.Uint64(k[len(livePrefixSeq):]) + 1
+		l.next = max(l.next, binary.BigEndian.Uint64(k[len(livePrefixSeq):])+1)
+		l.count++
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return l, nil
+	l.stale = false
+	return nil
 }
 
 // Len returns the number of articles stored.
 func (l *Live) Len() uint64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.next
+	return l.count
 }
 
 func seqKey(prefix string, seqs ...uint64) []byte {
@@ -218,16 +278,48 @@ func (l *Live) fingerprint(d *text.Doc, s string, withSig bool) (int, fingerprin
 	return len(toks), fp
 }
 
-// Ingest stores article a and returns its relations and group.
+// Ingest stores article a and returns its relations, group, story and
+// storyline. The answer is durable when Ingest returns.
 func (l *Live) Ingest(a article.Article) (*Ingested, error) {
+	l.mu.Lock()
+	got, err := l.ingest(a, time.Now())
+	l.mu.Unlock()
+	if err != nil || !got.New {
+		return got, err
+	}
+	// Outside the lock: concurrent writers' syncs share one fsync.
+	return got, l.st.Sync()
+}
+
+// IngestResult is one article's outcome in IngestMany.
+type IngestResult struct {
+	*Ingested
+	Err error
+}
+
+// IngestMany ingests the articles in order, as Ingest would one by one,
+// and makes them durable with one sync at the end (an article's answer
+// may depend on the ones before it in the batch). An article's error does
+// not stop the others; the returned error is the sync's.
+func (l *Live) IngestMany(arts []article.Article) ([]IngestResult, error) {
+	out := make([]IngestResult, len(arts))
+	now := time.Now()
+	l.mu.Lock()
+	for i, a := range arts {
+		out[i].Ingested, out[i].Err = l.ingest(a, now)
+	}
+	l.mu.Unlock()
+	return out, l.st.Sync()
+}
+
+// ingest is Ingest under l.mu, without the sync.
+func (l *Live) ingest(a article.Article, now time.Time) (*Ingested, error) {
 	if strings.TrimSpace(a.ID) == "" {
 		return nil, ErrNoID
 	}
 	if strings.TrimSpace(a.Text) == "" {
 		return nil, ErrNoText
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	if old, err := l.get(a.ID); err == nil {
 		if old.Text != a.Text {
 			return nil, ErrConflict
@@ -236,15 +328,23 @@ func (l *Live) Ingest(a article.Article) (*Ingested, error) {
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
-	nTok, fp := l.fingerprint(&l.doc, a.Text, true)
-	if nTok < l.cfg.MinTokens {
-		return nil, fmt.Errorf("%w: %d tokens, fewer than %d", ErrTooShort, nTok, l.cfg.MinTokens)
+	if err := l.st.Writable(); err != nil {
+		return nil, err
 	}
+	if l.stale {
+		if err := l.load(); err != nil {
+			return nil, fmt.Errorf("rebuilding the engine state after a failed write: %w", err)
+		}
+	}
+	nTok, fp := l.fingerprint(&l.doc, a.Text, true)
 	rec := &LiveArticle{
 		Seq: l.next, ID: a.ID, Source: a.Source, URL: a.URL, Title: a.Title,
-		Published: a.Published, Text: a.Text, Exact: fp.exact,
+		Published: a.Published, Received: now.UTC().Truncate(time.Millisecond), Text: a.Text, Exact: fp.exact,
 	}
 	var cands []candidate // every verified candidate, earliest first
+	if nTok < l.cfg.MinTokens {
+		rec.Dedup, rec.Exact, fp.sig = "too_short", 0, nil
+	}
 	if fp.sig != nil {
 		rec.Keys = l.bands.Keys(nil, fp.sig)
 		seqs, _, err := l.bkt.Candidates(rec.Keys)
@@ -267,27 +367,39 @@ func (l *Live) Ingest(a article.Article) (*Ingested, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Everything is decided; one batch writes it.
+	// Everything the store says is decided; the story is decided in
+	// memory, then one batch writes it all.
+	b := l.st.NewBatch()
 	var repRec []byte
 	if rep != nil {
 		rec.Group = rep.ID
 		if rep.Group == "" { // rep founds the group
 			rep.Group = rep.ID
 			if repRec, err = json.Marshal(rep); err != nil {
+				b.Discard()
 				return nil, err
 			}
 		}
 	}
-	v, err := json.Marshal(rec)
-	if err != nil {
-		return nil, err
-	}
-	b := l.st.NewBatch()
 	if rec.Keys != nil {
 		if err := l.bkt.Put(b, rec.Seq, rec.Keys); err != nil {
 			b.Discard()
 			return nil, err
 		}
+	}
+	// From here on the clusterers hold the article: a failed write makes
+	// the state stale.
+	f := l.fx.ExtractTokenized(a.Title, a.Text, &l.doc)
+	if err := l.placeStory(b, rec, rep, &f, now); err != nil {
+		b.Discard()
+		l.stale = true
+		return nil, err
+	}
+	v, err := json.Marshal(rec)
+	if err != nil {
+		b.Discard()
+		l.stale = true
+		return nil, err
 	}
 	if rep != nil {
 		b.Set(seqKey(livePrefixMember, rep.Seq, rec.Seq), nil)
@@ -297,14 +409,32 @@ func (l *Live) Ingest(a article.Article) (*Ingested, error) {
 	}
 	b.Set([]byte(livePrefixArticle+rec.ID), v)
 	b.Set(seqKey(livePrefixSeq, rec.Seq), []byte(rec.ID))
-	if err := b.Commit(); err != nil {
+	putPostings(b, rec, &f, false)
+	l.next++
+	if err := l.putCounters(b); err != nil {
+		b.Discard()
+		l.stale = true
 		return nil, err
 	}
-	l.next++
+	if err := b.CommitNoSync(); err != nil {
+		l.stale = true
+		return nil, err
+	}
+	l.count++
 	// The article counts in the boilerplate statistics once stored (as at
 	// replay).
 	l.bp.Add(a.Text, l.doc.Lines)
 	return &Ingested{LiveArticle: rec, New: true}, nil
+}
+
+// putCounters writes the counters into b.
+func (l *Live) putCounters(b *store.Batch) error {
+	v, err := json.Marshal(liveCounters{Seq: l.next, Story: l.stories.next, Storyline: l.lines.next})
+	if err != nil {
+		return err
+	}
+	b.Set([]byte(liveKeyCounters), v)
+	return nil
 }
 
 // candidate is a stored article verified against the new one.

@@ -227,6 +227,24 @@ func decodeFeatures(b []byte) (featRecord, error) {
 	return r, d.err
 }
 
+// item returns the record as an item of the story clusterer, at time t
+// (unix s, 0 unknown).
+func (r *featRecord) item(t int64) *cluster.Item {
+	it := &cluster.Item{Time: t, Lang: r.lang}
+	for f, v := range r.vectors() {
+		it.Fields[f] = *v
+	}
+	return it
+}
+
+// timeBounds returns the plausible publication times (unix s) as of now:
+// from MinYear to MaxFutureDays ahead.
+func (sc *StoryConfig) timeBounds(now time.Time) (minT, maxT int64) {
+	minT = time.Date(sc.MinYear, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+	maxT = now.Add(time.Duration(sc.MaxFutureDays * 24 * float64(time.Hour))).Unix()
+	return minT, maxT
+}
+
 // headlineOf returns the title, else the first line of the text when it is
 // short enough to be a headline, else the start of the text.
 func headlineOf(title, body string) (string, bool) {
@@ -308,11 +326,7 @@ func (r *run) prepareAhead(entries []storyEntry, groupOf map[uint32]int, wr *clu
 					if inGroup {
 						seenGroup[gi] = true
 					}
-					it := &cluster.Item{Time: e.t, Lang: in.fr.lang}
-					for f, v := range in.fr.vectors() {
-						it.Fields[f] = *v
-					}
-					in.w = wr.Weigh(it)
+					in.w = wr.Weigh(in.fr.item(e.t))
 				}
 				b.in = append(b.in, in)
 			}
@@ -336,9 +350,7 @@ func (r *run) stories(res *Result) error {
 		return err
 	}
 	sc := r.cfg.Story
-	now := time.Now()
-	minT := time.Date(sc.MinYear, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
-	maxT := now.Add(time.Duration(sc.MaxFutureDays * 24 * float64(time.Hour))).Unix()
+	minT, maxT := sc.timeBounds(time.Now())
 	st := StoryStats{Languages: map[string]int{}}
 
 	// Articles of the story pass, with plausible times and ordering keys.

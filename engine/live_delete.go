@@ -1,0 +1,190 @@
+package engine
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/reprint-news/reprint/store"
+)
+
+// Delete removes stored article id from every index, in one synced batch:
+//
+//   - its record, sequence key, LSH buckets and search postings;
+//   - its duplicate group: a member leaves it; a representative hands the
+//     group to its earliest remaining member; a group left with one
+//     article is dissolved;
+//   - the relations to it in the records of later articles (found through
+//     its buckets: any article that related to it shared them);
+//   - its story and storyline: their counts and outlets; a story left
+//     empty is removed with its storyline link, and so is a storyline left
+//     without stories.
+//
+// What it leaves: the in-memory clusterers and boilerplate statistics
+// keep the article's share of document frequencies and centroids until
+// the engine restarts (they hold sums, not articles); the replay at the
+// next start no longer sees it. Stories already decided are not
+// re-decided. Delete returns store.ErrNotFound for an unknown id.
+func (l *Live) Delete(id string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	a, err := l.get(id)
+	if err != nil {
+		return err
+	}
+	if err := l.st.Writable(); err != nil {
+		return err
+	}
+	b := l.st.NewBatch()
+	defer b.Discard()
+	// Rewritten records, by id: an article may be touched twice (a group
+	// member that also relates to it).
+	dirty := map[string]*LiveArticle{}
+	load := func(id string) (*LiveArticle, error) {
+		if r, ok := dirty[id]; ok {
+			return r, nil
+		}
+		r, err := l.get(id)
+		if err == nil {
+			dirty[id] = r
+		}
+		return r, err
+	}
+
+	b.Delete([]byte(livePrefixArticle + a.ID))
+	b.Delete(seqKey(livePrefixSeq, a.Seq))
+	if a.Keys != nil {
+		if err := l.bkt.Remove(b, a.Seq, a.Keys); err != nil {
+			return err
+		}
+		later, err := l.bkt.Later(a.Keys, a.Seq)
+		if err != nil {
+			return err
+		}
+		for _, seq := range later {
+			rid, err := l.st.Get(seqKey(livePrefixSeq, seq))
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			} else if err != nil {
+				return err
+			}
+			r, err := load(string(rid))
+			if err != nil {
+				return err
+			}
+			r.Relations = slices.DeleteFunc(r.Relations, func(x LiveRelation) bool { return x.ID == a.ID })
+		}
+	}
+	l.other.Tokenize(a.Text)
+	f := l.fx.ExtractTokenized(a.Title, a.Text, &l.other)
+	putPostings(b, a, &f, true)
+	if err := l.leaveGroup(b, a, load); err != nil {
+		return err
+	}
+	if err := l.leaveStory(b, a); err != nil {
+		return err
+	}
+	delete(dirty, a.ID)
+	for _, r := range dirty {
+		v, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		b.Set([]byte(livePrefixArticle+r.ID), v)
+	}
+	if err := b.Commit(); err != nil {
+		return err
+	}
+	l.count--
+	return nil
+}
+
+// leaveGroup takes a out of its duplicate group (see Delete).
+func (l *Live) leaveGroup(b *store.Batch, a *LiveArticle, load func(string) (*LiveArticle, error)) error {
+	if a.Group == "" {
+		return nil
+	}
+	rep, err := load(a.Group)
+	if err != nil {
+		return fmt.Errorf("group %q: %w", a.Group, err)
+	}
+	// The members after the representative, in arrival order.
+	var members []*LiveArticle
+	prefix := seqKey(livePrefixMember, rep.Seq)
+	err = l.st.Scan(prefix, store.PrefixEnd(prefix), func(k, _ []byte) error {
+		seq := binary.BigEndian.Uint64(k[len(prefix):])
+		b.Delete(k)
+		if seq == a.Seq {
+			return nil
+		}
+		id, err := l.st.Get(seqKey(livePrefixSeq, seq))
+		if err != nil {
+			return err
+		}
+		m, err := load(string(id))
+		if err != nil {
+			return err
+		}
+		members = append(members, m)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if rep.ID != a.ID {
+		members = append([]*LiveArticle{rep}, members...)
+	}
+	// The earliest remaining article represents the group; alone, it is
+	// in no group.
+	newRep := ""
+	if len(members) > 1 {
+		newRep = members[0].ID
+		for _, m := range members[1:] {
+			b.Set(seqKey(livePrefixMember, members[0].Seq, m.Seq), nil)
+		}
+	}
+	for _, m := range members {
+		m.Group = newRep
+	}
+	return nil
+}
+
+// leaveStory takes a out of its story and storyline records (see Delete).
+func (l *Live) leaveStory(b *store.Batch, a *LiveArticle) error {
+	num, ok := parseNum(a.Story, 's')
+	if !ok {
+		return nil
+	}
+	sr, err := l.story(num)
+	if err != nil {
+		return fmt.Errorf("story of %q: %w", a.ID, err)
+	}
+	b.Delete(seqKey(livePrefixStoryMember, num, a.Seq))
+	b.Delete(storySizeKey(sr.Articles, num))
+	sr.Articles--
+	sr.Sources = addSource(sr.Sources, a.Source, -1)
+	lnum, _ := parseNum(sr.Storyline, 'l')
+	lr, err := l.storyline(lnum)
+	if err != nil {
+		return fmt.Errorf("storyline of story %s: %w", sr.ID, err)
+	}
+	lr.Articles--
+	if sr.Articles > 0 {
+		b.Set(storySizeKey(sr.Articles, num), nil)
+		if err := putJSON(b, []byte(livePrefixStory+key64(num)), sr); err != nil {
+			return err
+		}
+	} else {
+		b.Delete([]byte(livePrefixStory + key64(num)))
+		b.Delete(storyTimeKey(sr.Updated, num))
+		b.Delete(seqKey(livePrefixLineMember, lnum, num))
+		lr.Stories--
+	}
+	if lr.Stories > 0 {
+		return putJSON(b, []byte(livePrefixStoryline+key64(lnum)), lr)
+	}
+	b.Delete([]byte(livePrefixStoryline + key64(lnum)))
+	return nil
+}

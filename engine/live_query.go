@@ -1,0 +1,281 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/reprint-news/reprint/store"
+	"github.com/reprint-news/reprint/text"
+)
+
+// Reads of the live engine: search, story lists, a story's articles, a
+// storyline's stories. Reads take no lock: each record is read as it is
+// in the store (an article's records are written in one batch, so a read
+// never sees half an article).
+
+// searchBodyTerms is how many of an article's most frequent body terms
+// its search postings hold, besides every title word and name.
+const searchBodyTerms = 24
+
+// searchWords returns the folded word hashes an article is found by:
+// the words of its title, of its names and of its searchBodyTerms most
+// frequent body terms (features f), each once, sorted.
+func searchWords(f *text.Features, title string) []uint32 {
+	var d text.Doc
+	var out []uint32
+	addWords := func(s string) {
+		d.Tokenize(s)
+		out = d.Hashes(out)
+	}
+	addWords(title)
+	for _, t := range f.Ent {
+		addWords(t.Text)
+	}
+	body := slices.Clone(f.Body)
+	slices.SortStableFunc(body, func(a, b text.Term) int {
+		switch {
+		case a.TF > b.TF:
+			return -1
+		case a.TF < b.TF:
+			return 1
+		}
+		return strings.Compare(a.Text, b.Text)
+	})
+	for _, t := range body[:min(len(body), searchBodyTerms)] {
+		addWords(t.Text)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func searchKey(w uint32, seq uint64) []byte {
+	k := binary.BigEndian.AppendUint32([]byte(livePrefixSearchPosting), w)
+	return binary.BigEndian.AppendUint64(k, seq)
+}
+
+// putPostings puts rec's search postings into b (remove: deletes them).
+func putPostings(b *store.Batch, rec *LiveArticle, f *text.Features, remove bool) {
+	for _, w := range searchWords(f, rec.Title) {
+		if remove {
+			b.Delete(searchKey(w, rec.Seq))
+		} else {
+			b.Set(searchKey(w, rec.Seq), nil)
+		}
+	}
+}
+
+// searchScanCap bounds the postings a search reads for its first word.
+const searchScanCap = 200_000
+
+// Search returns up to limit stored articles, newest first, found by
+// every word of q (a word matches an article's title words, names and
+// most frequent body terms, case- and accent-insensitively).
+func (l *Live) Search(q string, limit int) ([]*LiveArticle, error) {
+	var d text.Doc
+	d.Tokenize(q)
+	words := slices.Compact(slices.Sorted(slices.Values(d.Hashes(nil))))
+	if len(words) == 0 || limit <= 0 {
+		return nil, nil
+	}
+	prefix := binary.BigEndian.AppendUint32([]byte(livePrefixSearchPosting), words[0])
+	var out []*LiveArticle
+	scanned := 0
+	errStop := errors.New("stop")
+	err := l.st.ScanReverse(prefix, store.PrefixEnd(prefix), func(k, _ []byte) error {
+		if scanned++; scanned > searchScanCap {
+			return errStop
+		}
+		seq := binary.BigEndian.Uint64(k[len(prefix):])
+		for _, w := range words[1:] {
+			if _, err := l.st.Get(searchKey(w, seq)); errors.Is(err, store.ErrNotFound) {
+				return nil
+			} else if err != nil {
+				return err
+			}
+		}
+		a, err := l.bySeq(seq)
+		if err != nil {
+			return err
+		}
+		out = append(out, a)
+		if len(out) == limit {
+			return errStop
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStop) {
+		return nil, err
+	}
+	return out, nil
+}
+
+// StoryQuery selects stories for Stories.
+type StoryQuery struct {
+	// Sort is "recent" (newest Updated first, the default) or "size"
+	// (most articles first).
+	Sort string
+	// From and To keep the stories whose span meets [From, To] (zero: no
+	// bound).
+	From, To time.Time
+	// Source keeps the stories with an article from this outlet (exact,
+	// case-insensitive); Term the stories with this word in their
+	// headline or terms (case-insensitive).
+	Source, Term string
+	// Limit is the page size; Cursor continues a listing (Stories'
+	// next).
+	Limit  int
+	Cursor string
+}
+
+// storiesScanCap bounds the stories one page reads when filters reject
+// most of them; the page then ends early with a cursor to go on.
+const storiesScanCap = 20_000
+
+// ErrBadCursor is returned for a cursor Stories did not give.
+var ErrBadCursor = errors.New("bad cursor")
+
+// Stories returns a page of stories and the cursor of the next page ("":
+// no more).
+func (l *Live) Stories(q StoryQuery) ([]*LiveStory, string, error) {
+	prefix := livePrefixStoryTime
+	if q.Sort == "size" {
+		prefix = livePrefixStorySize
+	} else if q.Sort != "" && q.Sort != "recent" {
+		return nil, "", fmt.Errorf("sort %q: want recent or size", q.Sort)
+	}
+	lower, upper := []byte(prefix), store.PrefixEnd([]byte(prefix))
+	if q.Cursor != "" {
+		c, err := hex.DecodeString(q.Cursor)
+		if err != nil || !bytes.HasPrefix(c, lower) {
+			return nil, "", ErrBadCursor
+		}
+		upper = c // exclusive: the cursor is the last key given
+	} else if prefix == livePrefixStoryTime && !q.To.IsZero() {
+		upper = seqKey(livePrefixStoryTime, uint64(max(q.To.Unix(), 0))+1)
+	}
+	if q.Limit <= 0 {
+		q.Limit = 20
+	}
+	source, term := strings.ToLower(q.Source), strings.ToLower(q.Term)
+	var out []*LiveStory
+	next := ""
+	scanned := 0
+	errStop := errors.New("stop")
+	err := l.st.ScanReverse(lower, upper, func(k, _ []byte) error {
+		num := binary.BigEndian.Uint64(k[len(k)-8:])
+		if prefix == livePrefixStoryTime && !q.From.IsZero() && int64(binary.BigEndian.Uint64(k[len(prefix):])) < q.From.Unix() {
+			return errStop // every later one was updated before From
+		}
+		if scanned++; scanned > storiesScanCap {
+			next = hex.EncodeToString(k)
+			return errStop
+		}
+		s, err := l.story(num)
+		if err != nil {
+			return err
+		}
+		if !s.matches(q, source, term) {
+			return nil
+		}
+		out = append(out, s)
+		if len(out) == q.Limit {
+			next = hex.EncodeToString(k)
+			return errStop
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStop) {
+		return nil, "", err
+	}
+	return out, next, nil
+}
+
+// matches reports whether s passes q's filters (source and term folded
+// to lower case).
+func (s *LiveStory) matches(q StoryQuery, source, term string) bool {
+	first, last := s.FirstSeen, s.LastSeen
+	if first.IsZero() {
+		first, last = s.Updated, s.Updated
+	}
+	if !q.From.IsZero() && last.Before(q.From) || !q.To.IsZero() && first.After(q.To) {
+		return false
+	}
+	if source != "" && !slices.ContainsFunc(s.Sources, func(c SourceCount) bool { return strings.ToLower(c.Source) == source }) {
+		return false
+	}
+	if term != "" && !strings.Contains(strings.ToLower(s.Headline), term) &&
+		!slices.ContainsFunc(s.Terms, func(t string) bool { return strings.ToLower(t) == term }) {
+		return false
+	}
+	return true
+}
+
+// Story returns stored story id, or store.ErrNotFound.
+func (l *Live) Story(id string) (*LiveStory, error) {
+	num, ok := parseNum(id, 's')
+	if !ok {
+		return nil, store.ErrNotFound
+	}
+	return l.story(num)
+}
+
+// Storyline returns stored storyline id, or store.ErrNotFound.
+func (l *Live) Storyline(id string) (*LiveStoryline, error) {
+	num, ok := parseNum(id, 'l')
+	if !ok {
+		return nil, store.ErrNotFound
+	}
+	return l.storyline(num)
+}
+
+// StoryArticles returns up to limit of story id's articles in arrival
+// order (limit ≤ 0: all).
+func (l *Live) StoryArticles(id string, limit int) ([]*LiveArticle, error) {
+	num, ok := parseNum(id, 's')
+	if !ok {
+		return nil, store.ErrNotFound
+	}
+	var out []*LiveArticle
+	prefix := seqKey(livePrefixStoryMember, num)
+	errStop := errors.New("stop")
+	err := l.st.Scan(prefix, store.PrefixEnd(prefix), func(k, _ []byte) error {
+		a, err := l.bySeq(binary.BigEndian.Uint64(k[len(prefix):]))
+		if err != nil {
+			return err
+		}
+		out = append(out, a)
+		if len(out) == limit {
+			return errStop
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStop) {
+		return nil, err
+	}
+	return out, nil
+}
+
+// StorylineStories returns storyline id's stories in order of opening.
+func (l *Live) StorylineStories(id string) ([]*LiveStory, error) {
+	num, ok := parseNum(id, 'l')
+	if !ok {
+		return nil, store.ErrNotFound
+	}
+	var out []*LiveStory
+	prefix := seqKey(livePrefixLineMember, num)
+	err := l.st.Scan(prefix, store.PrefixEnd(prefix), func(k, _ []byte) error {
+		s, err := l.story(binary.BigEndian.Uint64(k[len(prefix):]))
+		if err != nil {
+			return err
+		}
+		out = append(out, s)
+		return nil
+	})
+	return out, err
+}

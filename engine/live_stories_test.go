@@ -1,0 +1,233 @@
+package engine
+
+import (
+	"errors"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/reprint-news/reprint/article"
+	"github.com/reprint-news/reprint/store"
+)
+
+// ingestSeeds ingests the five seeds in order and returns the answers by
+// seed number.
+func ingestSeeds(t *testing.T, l *Live) (map[string]*Ingested, []article.Article) {
+	t.Helper()
+	seeds := readArticles(t, seedsDir())
+	answers := map[string]*Ingested{}
+	for _, a := range seeds {
+		got, err := l.Ingest(a)
+		if err != nil {
+			t.Fatalf("%s: %v", a.ID, err)
+		}
+		answers[shortID(a.ID)] = got
+	}
+	return answers, seeds
+}
+
+func TestLiveSeedStories(t *testing.T) {
+	_, l := openLive(t, "")
+	ans, _ := ingestSeeds(t, l)
+	story := func(n string) string { return ans[n].Story }
+	// The gold (data README): {000, 001}, {002, 004}, {003}; one storyline.
+	if story("000") != story("001") || story("002") != story("004") {
+		t.Errorf("stories %v", map[string]string{"000": story("000"), "001": story("001"), "002": story("002"), "004": story("004")})
+	}
+	if story("003") == story("000") || story("003") == story("002") || story("000") == story("002") {
+		t.Errorf("stories not kept apart: 000 %s, 002 %s, 003 %s", story("000"), story("002"), story("003"))
+	}
+	if ans["004"].Clustered || !ans["002"].Clustered {
+		t.Errorf("004 should join 002's story as its duplicate, unclustered")
+	}
+	lines := map[string]bool{}
+	for _, a := range ans {
+		lines[a.Storyline] = true
+	}
+	if len(lines) != 1 { // the gold: one storyline for all five
+		t.Errorf("storylines %v, want one", lines)
+	}
+
+	s, err := l.Story(story("000"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Articles != 2 || len(s.Sources) != 0 && s.Sources[0].Articles == 0 {
+		t.Errorf("story record %+v", s)
+	}
+	arts, err := l.StoryArticles(s.ID, 0)
+	if err != nil || len(arts) != 2 || shortID(arts[0].ID) != "000" || shortID(arts[1].ID) != "001" {
+		t.Fatalf("story articles %v, %v", arts, err)
+	}
+	page, next, err := l.Stories(StoryQuery{Limit: 2})
+	if err != nil || len(page) != 2 || next == "" {
+		t.Fatalf("first page: %d stories, next %q, %v", len(page), next, err)
+	}
+	rest, next2, err := l.Stories(StoryQuery{Limit: 2, Cursor: next})
+	if err != nil || len(rest) != 1 || next2 != "" {
+		t.Fatalf("second page: %d stories, next %q, %v", len(rest), next2, err)
+	}
+	bySize, _, err := l.Stories(StoryQuery{Sort: "size", Limit: 10})
+	if err != nil || len(bySize) != 3 || bySize[0].Articles != 2 || bySize[2].Articles != 1 {
+		t.Fatalf("by size: %v, %v", bySize, err)
+	}
+	if _, _, err := l.Stories(StoryQuery{Cursor: "zz"}); !errors.Is(err, ErrBadCursor) {
+		t.Fatalf("bad cursor: %v", err)
+	}
+	line, err := l.Storyline(s.Storyline)
+	if err != nil || line.Articles < 2 {
+		t.Fatalf("storyline %+v, %v", line, err)
+	}
+	ls, err := l.StorylineStories(s.Storyline)
+	if err != nil || !slices.ContainsFunc(ls, func(x *LiveStory) bool { return x.ID == s.ID }) {
+		t.Fatalf("storyline stories %v, %v", ls, err)
+	}
+
+	found, err := l.Search("Kanaani Sputnik", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("search: %d", len(found))
+	drones, err := l.Search("drones", 10)
+	if err != nil || len(drones) == 0 {
+		t.Fatalf("search drones: %v, %v", drones, err)
+	}
+	for i := 1; i < len(drones); i++ {
+		if drones[i].Seq > drones[i-1].Seq {
+			t.Fatalf("search results not newest first")
+		}
+	}
+	if none, err := l.Search("xylophonequartz", 10); err != nil || len(none) != 0 {
+		t.Fatalf("search for a word in no article: %v, %v", none, err)
+	}
+}
+
+// TestLiveReplay checks that an engine restarted half-way answers the
+// second half exactly as one that never stopped.
+func TestLiveReplay(t *testing.T) {
+	arts := readArticles(t, synthCorpus(t, 1200, 5))
+	_, whole := openLive(t, "")
+	for _, a := range arts {
+		if _, err := whole.Ingest(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := filepath.Join(t.TempDir(), "data")
+	st, half := openLive(t, dir)
+	if _, err := half.IngestMany(arts[:700]); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	_, half = openLive(t, dir)
+	res, err := half.IngestMany(arts[700:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	differ := 0
+	for i, r := range res {
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+		w, err := whole.Article(arts[700+i].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := half.Article(arts[700+i].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w.Story != r.Story || w.Storyline != r.Storyline || w.Group != r.Group || !slices.Equal(w.Relations, r.Relations) {
+			differ++
+			if differ < 5 {
+				t.Errorf("%s: after restart story %s line %s group %q rel %v; without: %s %s %q %v",
+					r.ID, r.Story, r.Storyline, r.Group, r.Relations, w.Story, w.Storyline, w.Group, w.Relations)
+			}
+		}
+	}
+	if differ > 0 {
+		t.Fatalf("%d of %d answers differ after a restart", differ, len(res))
+	}
+	if half.Len() != whole.Len() {
+		t.Fatalf("%d articles, want %d", half.Len(), whole.Len())
+	}
+}
+
+func TestLiveDelete(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	st, l := openLive(t, dir)
+	ans, seeds := ingestSeeds(t, l)
+	id2, id4 := ans["002"].ID, ans["004"].ID
+	s2 := ans["002"].Story
+	before, err := l.Story(s2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 002 represents the group {002, 004}; 004 relates to it.
+	if err := l.Delete(id2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Article(id2); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("deleted article still there: %v", err)
+	}
+	a4, err := l.Article(id4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a4.Group != "" || len(a4.Relations) != 0 {
+		t.Fatalf("004 after deleting 002: group %q relations %v", a4.Group, a4.Relations)
+	}
+	after, err := l.Story(s2)
+	if err != nil || after.Articles != before.Articles-1 {
+		t.Fatalf("story after delete: %+v, %v", after, err)
+	}
+	arts, _ := l.StoryArticles(s2, 0)
+	if len(arts) != 1 || arts[0].ID != id4 {
+		t.Fatalf("story articles after delete: %v", arts)
+	}
+	if err := l.Delete(id2); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("deleting twice: %v", err)
+	}
+	// Its buckets are gone: a copy of 002 under a new id finds 004 only.
+	again := seeds[2]
+	if shortID(again.ID) != "002" {
+		t.Fatal("seed order")
+	}
+	again.ID = "copy-of-002"
+	got, err := l.Ingest(again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Relations) != 1 || got.Relations[0].ID != id4 || got.Group != id4 {
+		t.Fatalf("copy of deleted 002: relations %v group %q", got.Relations, got.Group)
+	}
+	// Deleting the only article of a story removes the story.
+	s3 := ans["003"].Story
+	if err := l.Delete(ans["003"].ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Story(s3); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("emptied story still there: %v", err)
+	}
+	page, _, _ := l.Stories(StoryQuery{Limit: 10})
+	for _, s := range page {
+		if s.ID == s3 {
+			t.Fatalf("emptied story still listed")
+		}
+	}
+	// Nothing of a deleted article is found by search.
+	for _, a := range []string{id2, ans["003"].ID} {
+		found, _ := l.Search("Iran", 50)
+		for _, f := range found {
+			if f.ID == a {
+				t.Fatalf("search finds deleted %s", a)
+			}
+		}
+	}
+	// A restart replays what is left.
+	n := l.Len()
+	st.Close()
+	_, l = openLive(t, dir)
+	if l.Len() != n || n != 4 {
+		t.Fatalf("%d articles after restart, want %d (4)", l.Len(), n)
+	}
+}
