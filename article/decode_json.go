@@ -292,3 +292,15 @@ func clip(s string, n int) string {
 	}
 	return strings.ToValidUTF8(s[:runeStart(s, n)], "") + "…"
 }
+
+// DecodeJSON decodes one article object, as the JSON and JSONL readers do
+// (same fields, date formats and id rules), for callers that receive
+// articles one at a time, such as the HTTP API. ok is false when the
+// record is skipped; issues say why, and what was repaired or dropped in
+// a record that is kept (a repaired record has an "invalid_utf8_repaired"
+// issue, an unparseable date a "bad_date" one).
+func DecodeJSON(raw []byte, pos Pos) (a Article, issues []Issue, ok bool) {
+	var res result
+	a, ok = decodeJSON(raw, pos, &res)
+	return a, res.issues, ok
+}

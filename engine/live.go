@@ -499,3 +499,17 @@ func (l *Live) group(fp fingerprint, cands []candidate) (*LiveArticle, error) {
 	}
 	return nil, nil
 }
+
+// LiveCounts are the engine's sizes.
+type LiveCounts struct {
+	Articles   uint64 `json:"articles"`   // stored
+	Stories    uint64 `json:"stories"`    // opened (ids given out)
+	Storylines uint64 `json:"storylines"` // opened (ids given out)
+}
+
+// Counts returns the engine's sizes.
+func (l *Live) Counts() LiveCounts {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return LiveCounts{Articles: l.count, Stories: l.stories.next - 1, Storylines: l.lines.next - 1}
+}

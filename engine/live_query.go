@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/reprint-news/reprint/match"
 	"github.com/reprint-news/reprint/store"
 	"github.com/reprint-news/reprint/text"
 )
@@ -278,4 +279,70 @@ func (l *Live) StorylineStories(id string) ([]*LiveStory, error) {
 		return nil
 	})
 	return out, err
+}
+
+// PassageMinTokens is the shortest passage Compare reports: shorter
+// shared runs are common phrases, not evidence of copying.
+const PassageMinTokens = 8
+
+// Comparison is the evidence for two stored articles: their relation as
+// the engine sees it now, and the passages they share.
+type Comparison struct {
+	A, B *LiveArticle
+	// Relation is A's relation to B (Contains "new": A holds B), with the
+	// boilerplate of today.
+	Relation LiveRelation
+	// Passages are the runs of at least PassageMinTokens words that both
+	// hold outside boilerplate lines, with byte offsets into A.Text and
+	// B.Text, in order of A.
+	Passages []match.Passage
+	// First is the id of the one published first (by publication time,
+	// else arrival).
+	First string
+}
+
+// Compare compares stored articles a and b.
+func (l *Live) Compare(a, b string) (*Comparison, error) {
+	ra, err := l.get(a)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", a, err)
+	}
+	rb, err := l.get(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", b, err)
+	}
+	c := &Comparison{A: ra, B: rb}
+	var da, db text.Doc
+	db.Tokenize(rb.Text)
+	l.mu.Lock() // the boilerplate statistics and l.other
+	_, fp := l.fingerprint(&da, ra.Text, false)
+	c.Relation = l.relate(fp, rb)
+	ta, tb := l.content(&da), l.content(&db)
+	l.mu.Unlock()
+	c.Passages = match.Passages(ta, tb, PassageMinTokens)
+	c.First = ra.ID
+	if earlier(rb, ra) {
+		c.First = rb.ID
+	}
+	return c, nil
+}
+
+// content returns d's tokens outside boilerplate lines (l.mu held).
+func (l *Live) content(d *text.Doc) []text.Token {
+	var out []text.Token
+	for _, ln := range d.Lines {
+		if !l.bp.Has(ln.Hash) {
+			out = append(out, d.Tokens[ln.First:ln.First+ln.N]...)
+		}
+	}
+	return out
+}
+
+// earlier reports whether a came before b: by publication time when both
+// have one, else by arrival.
+func earlier(a, b *LiveArticle) bool {
+	if !a.Published.IsZero() && !b.Published.IsZero() && !a.Published.Equal(b.Published) {
+		return a.Published.Before(b.Published)
+	}
+	return a.Seq < b.Seq
 }

@@ -231,3 +231,32 @@ func TestLiveDelete(t *testing.T) {
 		t.Fatalf("%d articles after restart, want %d (4)", l.Len(), n)
 	}
 }
+
+func TestLiveCompare(t *testing.T) {
+	_, l := openLive(t, "")
+	ans, _ := ingestSeeds(t, l)
+	c, err := l.Compare(ans["004"].ID, ans["002"].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Relation.Relation != "near_duplicate" || len(c.Passages) == 0 || c.First != ans["002"].ID {
+		t.Fatalf("004 vs 002: %+v, %d passages, first %s", c.Relation, len(c.Passages), c.First)
+	}
+	covered := 0
+	for _, p := range c.Passages {
+		covered += p.Tokens
+		if c.A.Text[p.AStart:p.AEnd] == "" || c.B.Text[p.BStart:p.BEnd] == "" {
+			t.Fatalf("empty passage %+v", p)
+		}
+	}
+	if covered < 300 {
+		t.Fatalf("004 and 002 share %d tokens in passages", covered)
+	}
+	r, err := l.Compare(ans["000"].ID, ans["001"].ID)
+	if err != nil || r.Relation.Relation != "" || len(r.Passages) > 3 {
+		t.Fatalf("000 vs 001 (a rewrite, not a copy): %+v, %d passages, %v", r.Relation, len(r.Passages), err)
+	}
+	if _, err := l.Compare("nope", ans["000"].ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown id: %v", err)
+	}
+}

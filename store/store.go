@@ -19,6 +19,7 @@
 package store
 
 import (
+	"context"
 	"bytes"
 	"errors"
 	"fmt"
@@ -50,6 +51,9 @@ type Options struct {
 	ReadOnly bool
 	// CacheBytes is the block cache size (default 64 MiB).
 	CacheBytes int64
+	// MinFreeBytes is the free disk space below which writes are refused
+	// with ErrDiskFull: 0 means DefaultMinFreeBytes, < 0 never refuses.
+	MinFreeBytes int64
 }
 
 // Store is an open store. Its methods are safe for concurrent use.
@@ -59,6 +63,7 @@ type Store struct {
 	readOnly bool
 	// reason says why a store is read-only when the caller did not ask.
 	reason string
+	space  space
 }
 
 // Open opens (creating it when missing) the store in directory dir. When
@@ -88,6 +93,10 @@ func (s *Store) open(po *pebble.Options, o Options) error {
 	cacheBytes := o.CacheBytes
 	if cacheBytes <= 0 {
 		cacheBytes = 64 << 20
+	}
+	s.space.min = o.MinFreeBytes
+	if s.space.min == 0 {
+		s.space.min = DefaultMinFreeBytes
 	}
 	cache := pebble.NewCache(cacheBytes)
 	defer cache.Unref()
@@ -210,6 +219,99 @@ func (s *Store) scan(lower, upper []byte, reverse bool, fn func(key, value []byt
 	return it.Close()
 }
 
+// Iter reads several key ranges of one consistent view of the store
+// through one Pebble iterator, which is much cheaper than a Scan per
+// range: opening an iterator costs more than seeking one. The view is the
+// store as it was at NewIter; writes committed later are not seen. An Iter
+// is not safe for concurrent use, and must be closed.
+type Iter struct {
+	it *pebble.Iterator
+}
+
+// NewIter returns an iterator over the store as it is now.
+func (s *Store) NewIter() (*Iter, error) {
+	if s.db == nil {
+		return nil, ErrClosed
+	}
+	it, err := s.db.NewIter(nil)
+	if err != nil {
+		return nil, fmt.Errorf("store: iterator: %w", err)
+	}
+	return &Iter{it: it}, nil
+}
+
+// ScanReverse calls fn for every key in [lower, upper) in descending key
+// order (upper nil: to the end), as Store.ScanReverse does but on the
+// iterator's view. The slices passed to fn are valid only during the
+// call. fn's error stops the scan and is returned.
+func (i *Iter) ScanReverse(lower, upper []byte, fn func(key, value []byte) error) error {
+	it := i.it
+	if ScanMode == 0 {
+		it.SetBounds(lower, upper)
+		for ok := it.Last(); ok; ok = it.Prev() {
+			v, err := it.ValueAndErr()
+			if err != nil {
+				return fmt.Errorf("store: scan: %w", err)
+			}
+			if err := fn(it.Key(), v); err != nil {
+				return err
+			}
+		}
+	} else {
+		if ScanMode == 2 {
+			if !it.SeekGE(lower) || (upper != nil && bytes.Compare(it.Key(), upper) >= 0) {
+				return it.Error()
+			}
+		}
+		if ScanMode == 3 {
+			it.SetBounds(lower, upper)
+			if !it.First() {
+				return it.Error()
+			}
+		}
+		ok := false
+		if upper == nil {
+			ok = it.Last()
+		} else {
+			ok = it.SeekLT(upper)
+		}
+		for ; ok && bytes.Compare(it.Key(), lower) >= 0; ok = it.Prev() {
+			v, err := it.ValueAndErr()
+			if err != nil {
+				return fmt.Errorf("store: scan: %w", err)
+			}
+			if err := fn(it.Key(), v); err != nil {
+				return err
+			}
+		}
+	}
+	if err := it.Error(); err != nil {
+		return fmt.Errorf("store: scan: %w", err)
+	}
+	return nil
+}
+
+var ScanMode = 1
+
+// Compact flushes and compacts everything (temporary experiment).
+func (s *Store) Compact() error {
+	if err := s.db.Flush(); err != nil {
+		return err
+	}
+	return s.db.Compact(context.Background(), []byte{0}, []byte{0xff, 0xff}, true)
+}
+
+// L0 reports level sizes (temporary experiment).
+func (s *Store) Levels() string { return s.db.Metrics().String() }
+
+// Close releases the iterator.
+func (i *Iter) Close() error {
+	if err := i.it.Close(); err != nil {
+		return fmt.Errorf("store: iterator: %w", err)
+	}
+	return nil
+}
+
 // PrefixEnd returns the smallest key greater than every key starting with
 // prefix (nil when there is none), the upper bound of a prefix Scan.
 func PrefixEnd(prefix []byte) []byte {
@@ -247,6 +349,9 @@ func (b *Batch) Commit() error {
 	defer b.b.Close()
 	if b.s.readOnly {
 		return ErrReadOnly
+	}
+	if err := b.s.checkSpace(); err != nil {
+		return err
 	}
 	if err := b.b.Commit(pebble.Sync); err != nil {
 		return fmt.Errorf("store: commit: %w", err)

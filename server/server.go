@@ -1,0 +1,263 @@
+// Package server is reprint's HTTP service: the JSON API under /v1 over
+// the live engine (engine.Live), health and readiness probes, Prometheus
+// metrics, the OpenAPI description and the embedded web UI.
+//
+// The server holds no algorithm: every answer is the engine's. It adds
+// what a service needs around it — authentication of writes by a bearer
+// token, limits on request and article sizes with clear 400/413 answers,
+// a JSON error body for every failure, metrics per route — and reports
+// every rejected record of a batch with its line and reason.
+//
+// A Server can exist before its engine: while the store is being replayed
+// at start-up, /healthz answers, /readyz and the API answer 503, and
+// SetLive makes it ready.
+package server
+
+import (
+	"crypto/subtle"
+	"embed"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/reprint-news/reprint/engine"
+	"github.com/reprint-news/reprint/store"
+)
+
+// Options configure a Server.
+type Options struct {
+	// Token, when set, is the bearer token that writes (POST, DELETE)
+	// need; with ProtectReads, reads need it too.
+	Token        string
+	ProtectReads bool
+	// MaxBodyBytes bounds a request body (default 32 MiB); a larger one
+	// is refused with 413.
+	MaxBodyBytes int64
+	// MaxArticleBytes bounds one article's text (default 2 MiB); a larger
+	// one is refused with 413 (alone) or reported in the batch answer.
+	MaxArticleBytes int
+	// Logger receives one line per failed request (default: discard).
+	Logger *slog.Logger
+}
+
+// Defaults of Options.
+const (
+	DefaultMaxBodyBytes    = 32 << 20
+	DefaultMaxArticleBytes = 2 << 20
+)
+
+// Server is the HTTP service.
+type Server struct {
+	opts  Options
+	st    *store.Store
+	live  atomic.Pointer[engine.Live]
+	mux   *http.ServeMux
+	reg   *prometheus.Registry
+	dur   *prometheus.HistogramVec
+	arts  *prometheus.CounterVec
+	start time.Time
+}
+
+//go:embed openapi.json
+var openapi []byte
+
+//go:embed web
+var webFS embed.FS
+
+// New returns a server over store st; it answers 503 to the API until
+// SetLive gives it the engine.
+func New(st *store.Store, o Options) *Server {
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if o.MaxArticleBytes <= 0 {
+		o.MaxArticleBytes = DefaultMaxArticleBytes
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{opts: o, st: st, mux: http.NewServeMux(), reg: prometheus.NewRegistry(), start: time.Now()}
+	s.metrics()
+	s.routes()
+	return s
+}
+
+// SetLive makes the server ready with engine l.
+func (s *Server) SetLive(l *engine.Live) { s.live.Store(l) }
+
+// Handler returns the server's handler.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+func (s *Server) metrics() {
+	s.dur = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "reprint_http_request_duration_seconds",
+		Help:    "HTTP request latency by route, method and status code.",
+		Buckets: []float64{.0005, .001, .002, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
+	}, []string{"route", "method", "code"})
+	s.arts = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "reprint_articles_posted_total",
+		Help: "Articles posted, by outcome: new, existing (stored before), rejected.",
+	}, []string{"outcome"})
+	gauge := func(name, help string, f func(*engine.Live) float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, func() float64 {
+			if l := s.live.Load(); l != nil {
+				return f(l)
+			}
+			return 0
+		})
+	}
+	s.reg.MustRegister(s.dur, s.arts,
+		gauge("reprint_articles", "Articles stored.", func(l *engine.Live) float64 { return float64(l.Len()) }),
+		gauge("reprint_stories", "Stories opened.", func(l *engine.Live) float64 { return float64(l.Counts().Stories) }),
+		gauge("reprint_storylines", "Storylines opened.", func(l *engine.Live) float64 { return float64(l.Counts().Storylines) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "reprint_store_bytes", Help: "Size of the store on disk."}, func() float64 {
+			n, _ := s.st.Size()
+			return float64(n)
+		}),
+		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}),
+	)
+}
+
+// route registers handler h for pattern (a ServeMux pattern with its
+// method) under name in the metrics, with authentication.
+func (s *Server) route(pattern, name string, write bool, h func(http.ResponseWriter, *http.Request, *engine.Live)) {
+	method, _, _ := strings.Cut(pattern, " ")
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		t0 := time.Now()
+		rw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
+		defer func() {
+			s.dur.WithLabelValues(name, method, strconv.Itoa(rw.code)).Observe(time.Since(t0).Seconds())
+		}()
+		if (write || s.opts.ProtectReads) && !s.authorized(r) {
+			rw.Header().Set("WWW-Authenticate", `Bearer realm="reprint"`)
+			s.fail(rw, r, http.StatusUnauthorized, "missing or wrong bearer token")
+			return
+		}
+		if h == nil { // no engine needed
+			return
+		}
+		l := s.live.Load()
+		if l == nil {
+			rw.Header().Set("Retry-After", "5")
+			s.fail(rw, r, http.StatusServiceUnavailable, "loading the store; not ready yet")
+			return
+		}
+		h(rw, r, l)
+	})
+}
+
+func (s *Server) authorized(r *http.Request) bool {
+	if s.opts.Token == "" {
+		return true
+	}
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && subtle.ConstantTimeCompare([]byte(got), []byte(s.opts.Token)) == 1
+}
+
+func (s *Server) routes() {
+	s.route("POST /v1/articles", "articles_post", true, s.postArticles)
+	s.route("GET /v1/articles/{id}", "article", false, s.getArticle)
+	s.route("DELETE /v1/articles/{id}", "article_delete", true, s.deleteArticle)
+	s.route("GET /v1/stories", "stories", false, s.getStories)
+	s.route("GET /v1/stories/{id}", "story", false, s.getStory)
+	s.route("GET /v1/storylines/{id}", "storyline", false, s.getStoryline)
+	s.route("GET /v1/search", "search", false, s.search)
+	s.route("GET /v1/compare", "compare", false, s.compare)
+	s.mux.HandleFunc("GET /v1/openapi.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(openapi)
+	})
+	s.mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
+	})
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "uptime_s": int(time.Since(s.start).Seconds())})
+	})
+	s.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if s.live.Load() == nil {
+			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "loading"})
+			return
+		}
+		st := map[string]any{"status": "ready"}
+		if err := s.st.Writable(); err != nil {
+			st["writes"] = err.Error() // ready for reads
+		}
+		writeJSON(w, http.StatusOK, st)
+	})
+	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	web, err := fs.Sub(webFS, "web")
+	if err != nil {
+		panic(err) // the embedded tree is part of the binary
+	}
+	files := http.FileServerFS(web)
+	s.mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			s.fail(w, r, http.StatusMethodNotAllowed, "the web UI is read with GET")
+			return
+		}
+		// The UI is one page; its routes (#/story/…) live in the fragment.
+		w.Header().Set("Cache-Control", "no-cache")
+		files.ServeHTTP(w, r)
+	}))
+}
+
+// statusWriter remembers the status code written.
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.code = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// apiError is the body of every error answer.
+type apiError struct {
+	Error  string `json:"error"`
+	Status int    `json:"status"`
+}
+
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, code int, msg string) {
+	s.opts.Logger.Info("request failed", "method", r.Method, "path", r.URL.Path, "status", code, "error", msg)
+	writeJSON(w, code, apiError{Error: msg, Status: code})
+}
+
+// failErr answers err with its status (statusOf).
+func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
+	s.fail(w, r, statusOf(err), err.Error())
+}
+
+// statusOf maps engine and store errors to HTTP status codes.
+func statusOf(err error) int {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, engine.ErrConflict):
+		return http.StatusConflict
+	case errors.Is(err, engine.ErrNoText), errors.Is(err, engine.ErrNoID), errors.Is(err, engine.ErrBadCursor):
+		return http.StatusBadRequest
+	case errors.Is(err, store.ErrReadOnly):
+		return http.StatusServiceUnavailable
+	case errors.Is(err, store.ErrDiskFull):
+		return http.StatusInsufficientStorage
+	}
+	return http.StatusInternalServerError
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
