@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -136,6 +137,7 @@ const (
 	livePrefixSeq     = "q/"
 	livePrefixMember  = "m/"
 	liveKeyCounters   = "c/counters"
+	liveKeyConfig     = "c/config"
 )
 
 // liveCounters are the next numbers to give out; they are stored, so that
@@ -147,9 +149,28 @@ type liveCounters struct {
 }
 
 // OpenLive opens the live engine on store st (which it does not close) and
-// replays the stored articles.
+// replays the stored articles. A store keeps the parameters it was built
+// with (key c/config, written at the first open): they override cfg's, so
+// that every article of a store is judged by the same rules.
 func OpenLive(st *store.Store, cfg Config) (*Live, error) {
 	l := &Live{cfg: cfg, st: st}
+	switch v, err := st.Get([]byte(liveKeyConfig)); {
+	case err == nil:
+		if err := json.Unmarshal(v, &l.cfg); err != nil {
+			return nil, fmt.Errorf("stored parameters: corrupt record: %w", err)
+		}
+	case !errors.Is(err, store.ErrNotFound):
+		return nil, err
+	case st.Writable() == nil:
+		b := st.NewBatch()
+		if err := putJSON(b, []byte(liveKeyConfig), cfg); err != nil {
+			b.Discard()
+			return nil, err
+		}
+		if err := b.Commit(); err != nil {
+			return nil, err
+		}
+	}
 	if err := l.load(); err != nil {
 		return nil, err
 	}
@@ -176,22 +197,64 @@ func (l *Live) load() error {
 		return err
 	}
 	l.next, l.stories.next, l.lines.next = c.Seq, max(c.Story, 1), max(c.Storyline, 1)
-	err := l.st.Scan([]byte(livePrefixSeq), store.PrefixEnd([]byte(livePrefixSeq)), func(k, v []byte) error {
-		a, err := l.get(string(v))
-		if err != nil {
-			return fmt.Errorf("replaying article %q: %w", v, err)
+	// The stored articles are read and prepared (tokens, features) on
+	// other goroutines, a chunk at a time, ahead of the replay proper.
+	type chunk struct {
+		recs []*LiveArticle
+		ps   []*Prepared
+		err  error
+	}
+	chunks := make(chan chunk, 2)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(chunks)
+		var c chunk
+		send := func() bool {
+			arts := make([]article.Article, len(c.recs))
+			for i, r := range c.recs {
+				arts[i] = article.Article{ID: r.ID, Title: r.Title, Text: r.Text}
+			}
+			c.ps = prepareAll(arts)
+			select {
+			case chunks <- c:
+				c = chunk{}
+				return true
+			case <-stop:
+				return false
+			}
 		}
-		l.doc.Tokenize(a.Text)
-		if err := l.replayStory(a); err != nil {
-			return fmt.Errorf("replaying article %q: %w", v, err)
+		errStop := errors.New("stop")
+		err := l.st.Scan([]byte(livePrefixSeq), store.PrefixEnd([]byte(livePrefixSeq)), func(k, v []byte) error {
+			a, err := l.get(string(v))
+			if err != nil {
+				return fmt.Errorf("replaying article %q: %w", v, err)
+			}
+			c.recs = append(c.recs, a)
+			if len(c.recs) == featBatchSize && !send() {
+				return errStop
+			}
+			return nil
+		})
+		if errors.Is(err, errStop) {
+			return
 		}
-		l.bp.Add(a.Text, l.doc.Lines)
-		l.next = max(l.next, binary.BigEndian.Uint64(k[len(livePrefixSeq):])+1)
-		l.count++
-		return nil
-	})
-	if err != nil {
-		return err
+		c.err = err
+		send()
+	}()
+	for c := range chunks {
+		for i, a := range c.recs {
+			p := c.ps[i]
+			if err := l.replayStory(a, p); err != nil {
+				return fmt.Errorf("replaying article %q: %w", a.ID, err)
+			}
+			l.bp.Add(a.Text, p.doc.Lines)
+			l.next = max(l.next, a.Seq+1)
+			l.count++
+		}
+		if c.err != nil {
+			return c.err
+		}
 	}
 	l.stale = false
 	return nil
@@ -261,6 +324,11 @@ type fingerprint struct {
 // and returns the token count and the fingerprint.
 func (l *Live) fingerprint(d *text.Doc, s string, withSig bool) (int, fingerprint) {
 	d.Tokenize(s)
+	return l.fingerprintDoc(d, withSig)
+}
+
+// fingerprintDoc is fingerprint for a tokenized text.
+func (l *Live) fingerprintDoc(d *text.Doc, withSig bool) (int, fingerprint) {
 	toks := d.Hashes(nil)
 	kept := toks[:0:0]
 	for _, ln := range d.Lines {
@@ -278,11 +346,59 @@ func (l *Live) fingerprint(d *text.Doc, s string, withSig bool) (int, fingerprin
 	return len(toks), fp
 }
 
+// Prepared is an article with the part of its ingestion that depends on
+// it alone done: its tokens and story features. Preparing runs on any
+// goroutine, outside the engine's writer lock, ahead of Ingest.
+type Prepared struct {
+	a    article.Article
+	doc  text.Doc
+	feat text.Features
+}
+
+var extractors = sync.Pool{New: func() any { return new(text.FeatureExtractor) }}
+
+// Prepare prepares article a for IngestPrepared. It is safe for
+// concurrent use.
+func Prepare(a article.Article) *Prepared {
+	p := &Prepared{a: a}
+	p.doc.Tokenize(a.Text)
+	fx := extractors.Get().(*text.FeatureExtractor)
+	p.feat = fx.ExtractTokenized(a.Title, a.Text, &p.doc)
+	extractors.Put(fx)
+	return p
+}
+
+// Article returns the prepared article.
+func (p *Prepared) Article() article.Article { return p.a }
+
+// prepareAll prepares arts on up to GOMAXPROCS goroutines.
+func prepareAll(arts []article.Article) []*Prepared {
+	out := make([]*Prepared, len(arts))
+	workers := min(runtime.GOMAXPROCS(0), (len(arts)+15)/16)
+	if workers <= 1 {
+		for i, a := range arts {
+			out[i] = Prepare(a)
+		}
+		return out
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(arts); i += workers {
+				out[i] = Prepare(arts[i])
+			}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
 // Ingest stores article a and returns its relations, group, story and
 // storyline. The answer is durable when Ingest returns.
 func (l *Live) Ingest(a article.Article) (*Ingested, error) {
+	p := Prepare(a)
 	l.mu.Lock()
-	got, err := l.ingest(a, time.Now())
+	got, err := l.ingest(p, time.Now())
 	l.mu.Unlock()
 	if err != nil || !got.New {
 		return got, err
@@ -299,21 +415,28 @@ type IngestResult struct {
 
 // IngestMany ingests the articles in order, as Ingest would one by one,
 // and makes them durable with one sync at the end (an article's answer
-// may depend on the ones before it in the batch). An article's error does
-// not stop the others; the returned error is the sync's.
+// may depend on the ones before it in the batch). They are prepared in
+// parallel first. An article's error does not stop the others; the
+// returned error is the sync's.
 func (l *Live) IngestMany(arts []article.Article) ([]IngestResult, error) {
-	out := make([]IngestResult, len(arts))
+	return l.IngestPrepared(prepareAll(arts))
+}
+
+// IngestPrepared is IngestMany for prepared articles.
+func (l *Live) IngestPrepared(ps []*Prepared) ([]IngestResult, error) {
+	out := make([]IngestResult, len(ps))
 	now := time.Now()
 	l.mu.Lock()
-	for i, a := range arts {
-		out[i].Ingested, out[i].Err = l.ingest(a, now)
+	for i, p := range ps {
+		out[i].Ingested, out[i].Err = l.ingest(p, now)
 	}
 	l.mu.Unlock()
 	return out, l.st.Sync()
 }
 
 // ingest is Ingest under l.mu, without the sync.
-func (l *Live) ingest(a article.Article, now time.Time) (*Ingested, error) {
+func (l *Live) ingest(p *Prepared, now time.Time) (*Ingested, error) {
+	a := &p.a
 	if strings.TrimSpace(a.ID) == "" {
 		return nil, ErrNoID
 	}
@@ -336,7 +459,7 @@ func (l *Live) ingest(a article.Article, now time.Time) (*Ingested, error) {
 			return nil, fmt.Errorf("rebuilding the engine state after a failed write: %w", err)
 		}
 	}
-	nTok, fp := l.fingerprint(&l.doc, a.Text, true)
+	nTok, fp := l.fingerprintDoc(&p.doc, true)
 	rec := &LiveArticle{
 		Seq: l.next, ID: a.ID, Source: a.Source, URL: a.URL, Title: a.Title,
 		Published: a.Published, Received: now.UTC().Truncate(time.Millisecond), Text: a.Text, Exact: fp.exact,
@@ -389,8 +512,8 @@ func (l *Live) ingest(a article.Article, now time.Time) (*Ingested, error) {
 	}
 	// From here on the clusterers hold the article: a failed write makes
 	// the state stale.
-	f := l.fx.ExtractTokenized(a.Title, a.Text, &l.doc)
-	if err := l.placeStory(b, rec, rep, &f, now); err != nil {
+	f := &p.feat
+	if err := l.placeStory(b, rec, rep, f, now); err != nil {
 		b.Discard()
 		l.stale = true
 		return nil, err
@@ -409,7 +532,7 @@ func (l *Live) ingest(a article.Article, now time.Time) (*Ingested, error) {
 	}
 	b.Set([]byte(livePrefixArticle+rec.ID), v)
 	b.Set(seqKey(livePrefixSeq, rec.Seq), []byte(rec.ID))
-	putPostings(b, rec, &f, false)
+	putPostings(b, rec, f, false)
 	l.next++
 	if err := l.putCounters(b); err != nil {
 		b.Discard()
@@ -423,7 +546,7 @@ func (l *Live) ingest(a article.Article, now time.Time) (*Ingested, error) {
 	l.count++
 	// The article counts in the boilerplate statistics once stored (as at
 	// replay).
-	l.bp.Add(a.Text, l.doc.Lines)
+	l.bp.Add(a.Text, p.doc.Lines)
 	return &Ingested{LiveArticle: rec, New: true}, nil
 }
 
@@ -499,6 +622,9 @@ func (l *Live) group(fp fingerprint, cands []candidate) (*LiveArticle, error) {
 	}
 	return nil, nil
 }
+
+// Config returns the parameters the engine runs with (the store's).
+func (l *Live) Config() Config { return l.cfg }
 
 // LiveCounts are the engine's sizes.
 type LiveCounts struct {

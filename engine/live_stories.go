@@ -269,9 +269,9 @@ func (l *Live) placeStory(b *store.Batch, rec *LiveArticle, rep *LiveArticle, f 
 // replayStory gives the clusterers stored article a as they had it (see
 // load): a group member that joined as it was touches its story; any
 // other is weighed, observed and added to its stored story, which opens
-// (and is placed in its stored storyline) when not in memory yet. l.doc
-// holds a's tokens.
-func (l *Live) replayStory(a *LiveArticle) error {
+// (and is placed in its stored storyline) when not in memory yet. p is a
+// prepared.
+func (l *Live) replayStory(a *LiveArticle, p *Prepared) error {
 	num, ok := parseNum(a.Story, 's')
 	if !ok {
 		return fmt.Errorf("stored story id %q", a.Story)
@@ -281,8 +281,7 @@ func (l *Live) replayStory(a *LiveArticle) error {
 		sc.on.Touch(s, a.T)
 		return nil
 	}
-	f := l.fx.ExtractTokenized(a.Title, a.Text, &l.doc)
-	fr := featRecord{f: f, lang: f.Lang}
+	fr := featRecord{f: p.feat, lang: p.feat.Lang}
 	s, opened := sc.replay(sc.wr.Weigh(fr.item(a.T)), num)
 	if !opened {
 		return nil

@@ -36,6 +36,8 @@ func init() {
 	commands = []command{
 		{"dedup", "find exact, near-duplicate and contained articles and group them", runDedup},
 		{"stories", "group articles into stories (events) and storylines (subjects over time)", runStories},
+		{"index", "load articles into a store for 'reprint serve' (relations, groups, stories)", runIndex},
+		{"serve", "serve a store: HTTP API, web UI, metrics", runServe},
 		{"bench", "generate a realistic corpus and measure speed, memory and LSH recall", runBench},
 		{"eval", "score predicted clusters against gold labels (pairwise, BCubed, ARI, NMI)", runEval},
 		{"version", "print the version", func(_ []string, stdout, _ io.Writer) error {

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/reprint-news/reprint/article"
+	"github.com/reprint-news/reprint/engine"
+	"github.com/reprint-news/reprint/store"
+)
+
+const indexUsage = `Usage: reprint index --data DIR [flags] PATH...
+
+Loads every article under PATH (the formats of 'reprint dedup') into the
+store in DIR (created if missing), through the same engine as
+'reprint serve' and in input order: each article gets its relations,
+duplicate group, story and storyline exactly as if it had been posted to
+the API one at a time. Articles already in the store are skipped (same
+id and text) or reported as conflicts (same id, other text).
+
+Writes are committed per article and synced once per batch (--batch); an
+interrupted load keeps every batch it reported. Every input record that is
+rejected, by the readers or by the engine, is reported on stderr with its
+position and reason (or to --rejects FILE as JSONL).
+
+Flags:
+`
+
+// indexBatch is the default number of articles per sync.
+const indexBatch = 1024
+
+func runIndex(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("index", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, indexUsage); fs.PrintDefaults() }
+	data := fs.String("data", "", "store `DIR`")
+	batch := fs.Int("batch", indexBatch, "articles per synced batch")
+	rejects := fs.String("rejects", "", "write rejected records as JSONL to `FILE` (default: stderr)")
+	quiet := fs.Bool("q", false, "no summary or progress on stderr")
+	cacheMB := fs.Int64("cache-mb", 256, "store block cache in MiB")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to `FILE`")
+	paths, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if *data == "" || len(paths) == 0 || *batch < 1 {
+		fs.Usage()
+		return fmt.Errorf("%w: give --data DIR and at least one PATH", errUsage)
+	}
+	for _, p := range paths {
+		if _, err := os.Stat(p); err != nil && p != "-" {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	t0 := time.Now()
+	st, err := store.Open(*data, store.Options{CacheBytes: *cacheMB << 20})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Writable(); err != nil {
+		return err
+	}
+	l, err := engine.OpenLive(st, engine.DefaultConfig())
+	if err != nil {
+		return err
+	}
+	before := l.Len()
+	tOpen := time.Since(t0)
+
+	rej := newRejectWriter(stderr)
+	if *rejects != "" {
+		f, err := os.Create(*rejects)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		rej = newRejectWriter(f)
+		rej.jsonl = true
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var sum indexSummary
+	var prog *progress
+	if !*quiet {
+		prog = newProgress(stderr, inputSize(paths))
+	}
+	var readBytes int64
+	var pending []*engine.Prepared
+	var pendingPos []article.Pos
+	flush := func() error {
+		res, err := l.IngestPrepared(pending)
+		if err != nil {
+			return err
+		}
+		for i, r := range res {
+			switch {
+			case r.Err != nil:
+				sum.Rejected++
+				rej.write(article.Issue{Pos: pendingPos[i], Reason: "engine", Detail: r.Err.Error(), Skipped: true})
+			case r.New:
+				sum.New++
+			default:
+				sum.Existing++
+			}
+		}
+		pending, pendingPos = pending[:0], pendingPos[:0]
+		return nil
+	}
+	// The readers' goroutines prepare each article (tokens, features)
+	// ahead of the engine.
+	opts := article.Options{NewProcessor: func() func(*article.Record) {
+		return func(r *article.Record) { r.Derived = engine.Prepare(r.Article) }
+	}}
+	err = article.Read(ctx, paths, opts, func(r article.Record) error {
+		pending = append(pending, r.Derived.(*engine.Prepared))
+		pendingPos = append(pendingPos, r.Pos)
+		readBytes += r.Bytes
+		if len(pending) == *batch {
+			prog.update("index", readBytes, 0)
+			return flush()
+		}
+		return nil
+	}, func(is article.Issue) {
+		if is.Skipped {
+			sum.Rejected++
+		} else {
+			sum.Repaired++
+		}
+		rej.write(is)
+	})
+	if err == nil && len(pending) > 0 {
+		err = flush()
+	}
+	prog.finish()
+	if err != nil {
+		return err
+	}
+	sum.Seconds = time.Since(t0).Seconds()
+	sum.OpenSeconds = tOpen.Seconds()
+	sum.Stored = l.Len()
+	sum.Before = before
+	sum.Counts = l.Counts()
+	sum.StoreBytes, _ = st.Size()
+	if n := sum.New + sum.Existing; n > 0 {
+		sum.PerSecond = float64(n) / (sum.Seconds - sum.OpenSeconds)
+	}
+	if !*quiet {
+		fmt.Fprintf(stderr, "indexed %d new articles (%d already stored, %d rejected, %d repaired) in %.1fs: %.0f articles/s; store %d articles, %d stories, %d storylines, %.1f MB\n",
+			sum.New, sum.Existing, sum.Rejected, sum.Repaired, sum.Seconds, sum.PerSecond, sum.Stored, sum.Counts.Stories, sum.Counts.Storylines, float64(sum.StoreBytes)/1e6)
+	}
+	enc := json.NewEncoder(stdout)
+	return enc.Encode(sum)
+}
+
+// indexSummary is what 'reprint index' prints on stdout.
+type indexSummary struct {
+	New         int               `json:"new"`
+	Existing    int               `json:"existing"`
+	Rejected    int               `json:"rejected"`
+	Repaired    int               `json:"repaired"`
+	Before      uint64            `json:"stored_before"`
+	Stored      uint64            `json:"stored"`
+	Counts      engine.LiveCounts `json:"counts"`
+	StoreBytes  int64             `json:"store_bytes"`
+	Seconds     float64           `json:"seconds"`
+	OpenSeconds float64           `json:"open_seconds"`
+	PerSecond   float64           `json:"articles_per_second"`
+}
+
+// rejectWriter reports rejected records: as text lines or JSONL.
+type rejectWriter struct {
+	w     io.Writer
+	jsonl bool
+}
+
+func newRejectWriter(w io.Writer) *rejectWriter { return &rejectWriter{w: w} }
+
+func (r *rejectWriter) write(is article.Issue) {
+	if r.jsonl {
+		b, _ := json.Marshal(reject(is))
+		fmt.Fprintf(r.w, "%s\n", b)
+		return
+	}
+	what := "repaired"
+	if is.Skipped {
+		what = "rejected"
+	}
+	fmt.Fprintf(r.w, "%s: %s: %s: %s\n", is.Pos, what, is.Reason, is.Detail)
+}

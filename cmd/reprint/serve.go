@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/reprint-news/reprint/engine"
+	"github.com/reprint-news/reprint/server"
+	"github.com/reprint-news/reprint/store"
+)
+
+const serveUsage = `Usage: reprint serve --data DIR [--addr HOST:PORT] [flags]
+
+Serves the store in DIR (created if missing): the JSON API under /v1
+(POST /v1/articles, GET /v1/stories, …; described at /v1/openapi.json),
+the web UI at /, /healthz, /readyz and Prometheus /metrics.
+
+The server listens at once; while the store is replayed at start-up
+/readyz and the API answer 503. Writes need 'Authorization: Bearer TOKEN'
+when --token (or REPRINT_TOKEN) is set; reads too with --protect-reads.
+A store that cannot be written (--read-only, or a directory without write
+permission) is served for reads; writes answer 503. Writes are refused
+with 507 when the disk has less than --min-free-mb free.
+
+SIGINT or SIGTERM stops accepting requests, lets requests in flight
+(writes included) finish for up to --shutdown-timeout, and closes the
+store.
+
+Flags:
+`
+
+func runServe(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, serveUsage); fs.PrintDefaults() }
+	data := fs.String("data", "", "store `DIR`")
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	token := fs.String("token", "", "bearer token for writes (default $REPRINT_TOKEN)")
+	protectReads := fs.Bool("protect-reads", false, "reads need the token too")
+	readOnly := fs.Bool("read-only", false, "serve reads only")
+	maxBody := fs.Int64("max-body-bytes", server.DefaultMaxBodyBytes, "largest request body")
+	maxArticle := fs.Int("max-article-bytes", server.DefaultMaxArticleBytes, "largest article text")
+	minFree := fs.Int64("min-free-mb", store.DefaultMinFreeBytes>>20, "refuse writes below this much free disk space (MiB)")
+	cacheMB := fs.Int64("cache-mb", 256, "store block cache in MiB")
+	shutdown := fs.Duration("shutdown-timeout", 30*time.Second, "how long requests in flight may take to finish at shutdown")
+	quiet := fs.Bool("q", false, "log only errors")
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return err
+	}
+	if *data == "" {
+		fs.Usage()
+		return fmt.Errorf("%w: give --data DIR", errUsage)
+	}
+	if *token == "" {
+		*token = os.Getenv("REPRINT_TOKEN")
+	}
+	level := slog.LevelInfo
+	if *quiet {
+		level = slog.LevelError
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	minFreeBytes := *minFree << 20
+	if minFreeBytes == 0 {
+		minFreeBytes = -1 // 0 MiB: never refuse
+	}
+	st, err := store.Open(*data, store.Options{ReadOnly: *readOnly, CacheBytes: *cacheMB << 20, MinFreeBytes: minFreeBytes})
+	if err != nil {
+		return err
+	}
+	// The store is closed once the replay is over (a shutdown during the
+	// replay leaves it to the process exit: every write is synced).
+	replaying := true
+	defer func() {
+		if !replaying {
+			st.Close()
+		}
+	}()
+	if ro, why := st.ReadOnly(); ro {
+		log.Warn("serving reads only", "reason", why)
+	}
+	srv := server.New(st, server.Options{Token: *token, ProtectReads: *protectReads, MaxBodyBytes: *maxBody, MaxArticleBytes: *maxArticle, Logger: log})
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute, // a large batch upload
+		WriteTimeout:      5 * time.Minute, // ingesting a large batch
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "data", *data, "auth", *token != "")
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+
+	loaded := make(chan error, 1)
+	go func() {
+		t0 := time.Now()
+		l, err := engine.OpenLive(st, engine.DefaultConfig())
+		if err == nil {
+			srv.SetLive(l)
+			c := l.Counts()
+			log.Info("ready", "articles", c.Articles, "stories", c.Stories, "storylines", c.Storylines, "replay", time.Since(t0).Round(time.Millisecond).String())
+		}
+		loaded <- err
+	}()
+
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sig)
+	var runErr error
+	select {
+	case err := <-served:
+		return err
+	case s := <-sig:
+		log.Info("shutting down", "signal", s.String())
+	case err := <-loaded:
+		replaying = false
+		if err != nil {
+			runErr = fmt.Errorf("loading the store: %w", err)
+			break
+		}
+		select {
+		case err := <-served:
+			return err
+		case s := <-sig:
+			log.Info("shutting down", "signal", s.String())
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), *shutdown)
+	defer cancel()
+	if err := hs.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Error("shutdown", "error", err)
+	}
+	return runErr
+}
