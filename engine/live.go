@@ -69,8 +69,7 @@ type Live struct {
 	count uint64 // articles stored
 	// Scratch, reused under mu: the new article's tokens (its lines feed
 	// the boilerplate statistics once it is stored) and a stored article's.
-	doc, other text.Doc
-	fx         text.FeatureExtractor
+	other text.Doc
 	// The story and storyline clusterers with their stored numbers.
 	stories, lines liveClusters
 	// stale is set when a write failed after the clusterers had taken the
@@ -350,9 +349,10 @@ func (l *Live) fingerprintDoc(d *text.Doc, withSig bool) (int, fingerprint) {
 // it alone done: its tokens and story features. Preparing runs on any
 // goroutine, outside the engine's writer lock, ahead of Ingest.
 type Prepared struct {
-	a    article.Article
-	doc  text.Doc
-	feat text.Features
+	a     article.Article
+	doc   text.Doc
+	feat  text.Features
+	words []uint32 // search postings (searchWords)
 }
 
 var extractors = sync.Pool{New: func() any { return new(text.FeatureExtractor) }}
@@ -365,6 +365,7 @@ func Prepare(a article.Article) *Prepared {
 	fx := extractors.Get().(*text.FeatureExtractor)
 	p.feat = fx.ExtractTokenized(a.Title, a.Text, &p.doc)
 	extractors.Put(fx)
+	p.words = searchWords(&p.feat, a.Title)
 	return p
 }
 
@@ -532,7 +533,7 @@ func (l *Live) ingest(p *Prepared, now time.Time) (*Ingested, error) {
 	}
 	b.Set([]byte(livePrefixArticle+rec.ID), v)
 	b.Set(seqKey(livePrefixSeq, rec.Seq), []byte(rec.ID))
-	putPostings(b, rec, f, false)
+	putPostings(b, rec.Seq, p.words, false)
 	l.next++
 	if err := l.putCounters(b); err != nil {
 		b.Discard()

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/reprint-news/reprint/article"
 	"github.com/reprint-news/reprint/store"
 )
 
@@ -77,9 +78,7 @@ func (l *Live) Delete(id string) error {
 			r.Relations = slices.DeleteFunc(r.Relations, func(x LiveRelation) bool { return x.ID == a.ID })
 		}
 	}
-	l.other.Tokenize(a.Text)
-	f := l.fx.ExtractTokenized(a.Title, a.Text, &l.other)
-	putPostings(b, a, &f, true)
+	putPostings(b, a.Seq, Prepare(article.Article{Title: a.Title, Text: a.Text}).words, true)
 	if err := l.leaveGroup(b, a, load); err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ import (
 
 // searchBodyTerms is how many of an article's most frequent body terms
 // its search postings hold, besides every title word and name.
-const searchBodyTerms = 24
+const searchBodyTerms = 8
 
 // searchWords returns the folded word hashes an article is found by:
 // the words of its title, of its names and of its searchBodyTerms most
@@ -60,13 +60,14 @@ func searchKey(w uint32, seq uint64) []byte {
 	return binary.BigEndian.AppendUint64(k, seq)
 }
 
-// putPostings puts rec's search postings into b (remove: deletes them).
-func putPostings(b *store.Batch, rec *LiveArticle, f *text.Features, remove bool) {
-	for _, w := range searchWords(f, rec.Title) {
+// putPostings puts article seq's search postings (words) into b
+// (remove: deletes them).
+func putPostings(b *store.Batch, seq uint64, words []uint32, remove bool) {
+	for _, w := range words {
 		if remove {
-			b.Delete(searchKey(w, rec.Seq))
+			b.Delete(searchKey(w, seq))
 		} else {
-			b.Set(searchKey(w, rec.Seq), nil)
+			b.Set(searchKey(w, seq), nil)
 		}
 	}
 }

@@ -212,7 +212,9 @@ func (l *Live) placeStory(b *store.Batch, rec *LiveArticle, rep *LiveArticle, f 
 	first, last := sc.on.Span(s)
 	sr.FirstSeen, sr.LastSeen = unixTime(first), unixTime(last)
 	sr.Lang = sc.on.Lang(s)
-	sr.Terms = sc.on.TopTerms(s, l.cfg.Story.Terms)
+	if termsDue(sr.Articles) {
+		sr.Terms = sc.on.TopTerms(s, l.cfg.Story.Terms)
+	}
 	upd := rec.T
 	if upd == 0 {
 		upd = rec.Received.Unix()
@@ -237,7 +239,9 @@ func (l *Live) placeStory(b *store.Batch, rec *LiveArticle, rep *LiveArticle, f 
 			return err
 		}
 		lr.Stories++
-		lr.Terms = lc.on.TopTerms(li, l.cfg.Story.Terms)
+		if termsDue(lr.Stories) {
+			lr.Terms = lc.on.TopTerms(li, l.cfg.Story.Terms)
+		}
 		b.Set(seqKey(livePrefixLineMember, lc.num[li], num), nil)
 	} else {
 		lnum, _ := parseNum(sr.Storyline, 'l')
@@ -265,6 +269,12 @@ func (l *Live) placeStory(b *store.Batch, rec *LiveArticle, rep *LiveArticle, f 
 	b.Set(seqKey(livePrefixStoryMember, num, rec.Seq), nil)
 	return nil
 }
+
+// termsDue reports whether a story's or storyline's listed terms are
+// recomputed at its n-th member: at 1–8 members, then every 8th (ranking
+// a centroid's terms costs more than the rest of the record, and a large
+// story's top terms move slowly).
+func termsDue(n int) bool { return n <= 8 || n%8 == 0 }
 
 // replayStory gives the clusterers stored article a as they had it (see
 // load): a group member that joined as it was touches its story; any
