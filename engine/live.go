@@ -67,8 +67,7 @@ type Live struct {
 	sk    *sketch.Sketcher
 	next  uint64 // sequence number of the next article
 	count uint64 // articles stored
-	// Scratch, reused under mu: the new article's tokens (its lines feed
-	// the boilerplate statistics once it is stored) and a stored article's.
+	// Scratch, reused under mu: a stored article's tokens (verification).
 	other text.Doc
 	// The story and storyline clusterers with their stored numbers.
 	stories, lines liveClusters
