@@ -1,0 +1,371 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/reprint-news/reprint/engine"
+	"github.com/reprint-news/reprint/internal/testdata"
+	"github.com/reprint-news/reprint/store"
+	"github.com/reprint-news/reprint/synth"
+)
+
+// serverProc is a `reprint serve` child process (the test binary as the
+// command, see TestMain).
+type serverProc struct {
+	cmd  *exec.Cmd
+	url  string
+	done chan error
+	logs *bytes.Buffer
+}
+
+var listenLine = regexp.MustCompile(`msg=listening addr=(\S+)`)
+
+// startServer starts `reprint serve --data dir` on a free port and waits
+// until it is ready.
+func startServer(t *testing.T, dir string, extra ...string) *serverProc {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, append([]string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--min-free-mb", "0"}, extra...)...)
+	cmd.Env = append(os.Environ(), asMainEnv+"=1")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &serverProc{cmd: cmd, done: make(chan error, 1), logs: &bytes.Buffer{}}
+	addr := make(chan string, 1)
+	var mu sync.Mutex
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			mu.Lock()
+			p.logs.WriteString(sc.Text() + "\n")
+			mu.Unlock()
+			if m := listenLine.FindStringSubmatch(sc.Text()); m != nil {
+				addr <- m[1]
+			}
+		}
+		p.done <- cmd.Wait()
+	}()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		if t.Failed() {
+			mu.Lock()
+			t.Logf("server log:\n%s", p.logs)
+			mu.Unlock()
+		}
+	})
+	select {
+	case a := <-addr:
+		p.url = "http://" + a
+	case err := <-p.done:
+		t.Fatalf("server exited before listening: %v\n%s", err, p.logs)
+	case <-time.After(30 * time.Second):
+		t.Fatal("server did not listen within 30 s")
+	}
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		resp, err := http.Get(p.url + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return p
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("server not ready within 60 s")
+		}
+	}
+}
+
+// postedResult is the part of an answer the tests compare.
+type postedResult struct {
+	ID        string                `json:"id"`
+	New       bool                  `json:"new"`
+	Group     string                `json:"group"`
+	Story     string                `json:"story"`
+	Storyline string                `json:"storyline"`
+	Relations []engine.LiveRelation `json:"relations"`
+}
+
+// post posts one JSON article; it returns the status and the answer.
+func post(url string, line []byte) (int, postedResult, error) {
+	var r postedResult
+	resp, err := http.Post(url+"/v1/articles", "application/json", bytes.NewReader(line))
+	if err != nil {
+		return 0, r, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return resp.StatusCode, r, err
+	}
+	return resp.StatusCode, r, json.Unmarshal(b, &r)
+}
+
+func getJSON(t *testing.T, url string, v any) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if v != nil && resp.StatusCode == http.StatusOK {
+		if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return resp.StatusCode
+}
+
+// corpusLines generates n articles and returns the JSONL file and its
+// lines.
+func corpusLines(t *testing.T, n int, seed uint64) (string, [][]byte) {
+	t.Helper()
+	pool, err := synth.LoadPool(testdata.Require(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _, err := synth.WriteJSONL(t.TempDir(), pool, synth.Config{Articles: n, Seed: seed}, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files[0], bytes.Split(bytes.TrimSpace(b), []byte("\n"))
+}
+
+// TestServeKill9 posts articles to the real server, kills it with SIGKILL
+// mid-stream, restarts it and finds every acknowledged article with its
+// group and story; then stops it with SIGTERM during a batch and finds
+// the batch whole.
+func TestServeKill9(t *testing.T) {
+	_, lines := corpusLines(t, 900, 11)
+	dir := filepath.Join(t.TempDir(), "data")
+	srv := startServer(t, dir)
+
+	acked := map[string]postedResult{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	wg.Go(func() {
+		for _, line := range lines[:600] {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			code, r, err := post(srv.url, line)
+			if err != nil {
+				return // the server is gone
+			}
+			if code != http.StatusCreated {
+				t.Errorf("post: status %d", code)
+				return
+			}
+			mu.Lock()
+			acked[r.ID] = r
+			mu.Unlock()
+		}
+	})
+	for {
+		mu.Lock()
+		n := len(acked)
+		mu.Unlock()
+		if n >= 150 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := srv.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-srv.done
+	close(stop)
+	wg.Wait()
+	t.Logf("%d articles acknowledged before SIGKILL", len(acked))
+
+	srv = startServer(t, dir)
+	for id, want := range acked {
+		var got engine.LiveArticle
+		if code := getJSON(t, srv.url+"/v1/articles/"+id, &got); code != http.StatusOK {
+			t.Fatalf("acknowledged article %s: status %d after kill -9", id, code)
+		}
+		// A representative's group is set when a later article joins it.
+		if got.Story != want.Story || got.Storyline != want.Storyline || want.Group != "" && got.Group != want.Group {
+			t.Fatalf("%s after restart: story %s line %s group %q, acknowledged %s %s %q", id, got.Story, got.Storyline, got.Group, want.Story, want.Storyline, want.Group)
+		}
+		var st engine.LiveStory
+		if code := getJSON(t, srv.url+"/v1/stories/"+want.Story, &st); code != http.StatusOK {
+			t.Fatalf("story %s of acknowledged %s: status %d", want.Story, id, code)
+		}
+	}
+	// Posting the acknowledged articles again answers the stored answers
+	// (not new), so the client's retry after a crash is safe.
+	for _, line := range lines[:5] {
+		code, r, err := post(srv.url, line)
+		if err != nil || (code != http.StatusOK && code != http.StatusCreated) {
+			t.Fatalf("re-post: %d %v", code, err)
+		}
+		if _, was := acked[r.ID]; was && r.New {
+			t.Fatalf("re-posted %s is new again", r.ID)
+		}
+	}
+
+	// SIGTERM during a batch: the batch finishes and is answered.
+	var batch bytes.Buffer
+	for _, line := range lines[600:] {
+		batch.Write(line)
+		batch.WriteByte('\n')
+	}
+	type answer struct {
+		code int
+		body []byte
+		err  error
+	}
+	got := make(chan answer, 1)
+	go func() {
+		resp, err := http.Post(srv.url+"/v1/articles", "application/x-ndjson", &batch)
+		if err != nil {
+			got <- answer{err: err}
+			return
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		got <- answer{resp.StatusCode, b, err}
+	}()
+	time.Sleep(100 * time.Millisecond) // the request is in flight
+	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	a := <-got
+	if err := <-srv.done; err != nil {
+		t.Fatalf("server exit after SIGTERM: %v", err)
+	}
+	if a.err != nil || a.code != http.StatusOK {
+		t.Fatalf("batch in flight at SIGTERM: status %d, %v", a.code, a.err)
+	}
+	var br struct {
+		New int `json:"new"`
+	}
+	if err := json.Unmarshal(a.body, &br); err != nil || br.New != len(lines)-600 {
+		t.Fatalf("batch answer: %d new (want %d), %v", br.New, len(lines)-600, err)
+	}
+	// Every article of the answered batch is in the store.
+	st, err := store.Open(dir, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	l, err := engine.OpenLive(st, engine.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := uint64(len(acked) + len(lines) - 600); l.Len() < want {
+		t.Fatalf("%d articles stored, want at least %d", l.Len(), want)
+	}
+}
+
+// TestServeMatchesIndex ingests one corpus through the API, one article
+// at a time, and through `reprint index`, and finds the same relations,
+// duplicate groups, stories and storylines.
+func TestServeMatchesIndex(t *testing.T) {
+	file, lines := corpusLines(t, 700, 12)
+	dirIndex := filepath.Join(t.TempDir(), "index")
+	if code, out, errOut := runCLI(t, "index", "--data", dirIndex, "-q", "--batch", "100", file); code != exitOK {
+		t.Fatalf("reprint index: exit %d\n%s\n%s", code, out, errOut)
+	}
+	srv := startServer(t, filepath.Join(t.TempDir(), "api"))
+	for _, line := range lines {
+		if code, _, err := post(srv.url, line); err != nil || code != http.StatusCreated {
+			t.Fatalf("post: %d %v", code, err)
+		}
+	}
+	st, err := store.Open(dirIndex, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	l, err := engine.OpenLive(st, engine.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups, stories := map[string]bool{}, map[string]bool{}
+	for _, line := range lines {
+		var a struct {
+			ID string `json:"id"`
+		}
+		if err := json.Unmarshal(line, &a); err != nil {
+			t.Fatal(err)
+		}
+		want, err := l.Article(a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got engine.LiveArticle
+		if code := getJSON(t, srv.url+"/v1/articles/"+a.ID, &got); code != http.StatusOK {
+			t.Fatalf("GET %s: %d", a.ID, code)
+		}
+		if got.Group != want.Group || got.Story != want.Story || got.Storyline != want.Storyline || !slices.Equal(got.Relations, want.Relations) {
+			t.Fatalf("%s: API group %q story %s line %s rel %v; index %q %s %s %v", a.ID, got.Group, got.Story, got.Storyline, got.Relations, want.Group, want.Story, want.Storyline, want.Relations)
+		}
+		if want.Group != "" {
+			groups[want.Group] = true
+		}
+		stories[want.Story] = true
+	}
+	if len(groups) == 0 || len(stories) >= len(lines) {
+		t.Fatalf("a corpus without duplicates or shared stories proves little: %d groups, %d stories", len(groups), len(stories))
+	}
+	t.Logf("%d articles: %d duplicate groups, %d stories, equal", len(lines), len(groups), len(stories))
+}
+
+// TestIndexUsage covers reprint index's arguments and its report of bad
+// records.
+func TestIndexUsage(t *testing.T) {
+	code, _, errOut := runCLI(t, "index", "../../testdata/seeds")
+	if code != exitUsage || !strings.Contains(errOut, "--data") {
+		t.Fatalf("no --data: exit %d\n%s", code, errOut)
+	}
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.jsonl")
+	os.WriteFile(bad, []byte("{\"id\":\"a\",\"text\":\"one two three four five six seven eight nine ten\"}\nnot json\n{\"id\":\"b\"}\n"), 0o644)
+	code, out, errOut := runCLI(t, "index", "--data", filepath.Join(dir, "s"), bad)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	for _, want := range []string{"bad.jsonl:2: rejected: malformed_json", "bad.jsonl:3: rejected: missing_text"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	var sum indexSummary
+	if err := json.Unmarshal([]byte(out), &sum); err != nil || sum.New != 1 || sum.Rejected != 2 {
+		t.Fatalf("summary %s: %+v %v", out, sum, err)
+	}
+	// Loading it again: nothing new, the article is already stored.
+	code, out, _ = runCLI(t, "index", "--data", filepath.Join(dir, "s"), "-q", bad)
+	if err := json.Unmarshal([]byte(out), &sum); code != exitOK || err != nil || sum.New != 0 || sum.Existing != 1 {
+		t.Fatalf("second load: exit %d, %s", code, out)
+	}
+}
