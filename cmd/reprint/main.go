@@ -38,6 +38,7 @@ func init() {
 		{"stories", "group articles into stories (events) and storylines (subjects over time)", runStories},
 		{"index", "load articles into a store for 'reprint serve' (relations, groups, stories)", runIndex},
 		{"serve", "serve a store: HTTP API, web UI, metrics", runServe},
+		{"loadgen", "post a JSONL corpus to a running server and measure latency and throughput", runLoadgen},
 		{"bench", "generate a realistic corpus and measure speed, memory and LSH recall", runBench},
 		{"eval", "score predicted clusters against gold labels (pairwise, BCubed, ARI, NMI)", runEval},
 		{"version", "print the version", func(_ []string, stdout, _ io.Writer) error {

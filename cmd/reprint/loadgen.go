@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"sync"
+	"time"
+)
+
+const loadgenUsage = `Usage: reprint loadgen --url URL [flags] FILE.jsonl
+
+Posts the articles of FILE.jsonl (one JSON article per line) to a running
+'reprint serve' and measures it: one article per request (--batch 1) from
+--clients concurrent clients, or JSONL batches of --batch articles. Prints
+latency percentiles per request and the throughput in articles/s as JSON.
+Only 2xx answers count as done; other answers are counted as errors.
+
+Flags:
+`
+
+func runLoadgen(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, loadgenUsage); fs.PrintDefaults() }
+	url := fs.String("url", "http://127.0.0.1:8080", "server URL")
+	token := fs.String("token", os.Getenv("REPRINT_TOKEN"), "bearer token")
+	batch := fs.Int("batch", 1, "articles per request (1: application/json, more: application/x-ndjson)")
+	clients := fs.Int("clients", 1, "concurrent clients")
+	n := fs.Int("n", 0, "articles to post (0: all of FILE)")
+	skip := fs.Int("skip", 0, "skip the first N articles of FILE")
+	paths, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(paths) != 1 || *batch < 1 || *clients < 1 {
+		fs.Usage()
+		return fmt.Errorf("%w: give one JSONL file", errUsage)
+	}
+	f, err := os.Open(paths[0])
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	defer f.Close()
+	var lines [][]byte
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 64<<20)
+	for i := 0; sc.Scan(); i++ {
+		if i < *skip {
+			continue
+		}
+		if *n > 0 && len(lines) == *n {
+			break
+		}
+		lines = append(lines, bytes.Clone(sc.Bytes()))
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	var reqs [][]byte
+	for lo := 0; lo < len(lines); lo += *batch {
+		reqs = append(reqs, bytes.Join(lines[lo:min(lo+*batch, len(lines))], []byte("\n")))
+	}
+	ct := "application/json"
+	if *batch > 1 {
+		ct = "application/x-ndjson"
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *clients}}
+	lat := make([]time.Duration, len(reqs))
+	errs := 0
+	var mu sync.Mutex
+	next := 0
+	t0 := time.Now()
+	var wg sync.WaitGroup
+	for range *clients {
+		wg.Go(func() {
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= len(reqs) {
+					return
+				}
+				req, _ := http.NewRequest(http.MethodPost, *url+"/v1/articles", bytes.NewReader(reqs[i]))
+				req.Header.Set("Content-Type", ct)
+				if *token != "" {
+					req.Header.Set("Authorization", "Bearer "+*token)
+				}
+				ts := time.Now()
+				resp, err := client.Do(req)
+				if err == nil {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+				lat[i] = time.Since(ts)
+				if err != nil || resp.StatusCode/100 != 2 {
+					mu.Lock()
+					errs++
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(t0)
+	slices.Sort(lat)
+	pct := func(p float64) float64 {
+		if len(lat) == 0 {
+			return 0
+		}
+		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+	}
+	out := map[string]any{
+		"articles": len(lines), "requests": len(reqs), "batch": *batch, "clients": *clients, "errors": errs,
+		"seconds": elapsed.Seconds(), "articles_per_second": float64(len(lines)) / elapsed.Seconds(),
+		"p50_ms": pct(0.50), "p90_ms": pct(0.90), "p99_ms": pct(0.99), "max_ms": pct(1),
+	}
+	enc := json.NewEncoder(stdout)
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	if errs > 0 {
+		return fmt.Errorf("%d of %d requests failed", errs, len(reqs))
+	}
+	return nil
+}
