@@ -40,6 +40,9 @@ func NewBuckets(s *store.Store, bands Bands, maxBucket int) *Buckets {
 	return &Buckets{s: s, bands: bands, maxBucket: maxBucket}
 }
 
+// bucketKeyLen is the length of a bucket's key prefix.
+const bucketKeyLen = 7
+
 func bucketKey(dst []byte, band int, key uint32) []byte {
 	dst = append(dst, bucketPrefix, '/', byte(band))
 	return binary.BigEndian.AppendUint32(dst, key)
@@ -82,35 +85,80 @@ func (x *Buckets) Remove(b *store.Batch, seq uint64, keys []uint32) error {
 // Candidates returns, in ascending order, the sequence numbers of the
 // stored articles that share at least M buckets with band keys keys, and
 // how many buckets were capped at maxBucket members.
+//
+// All B buckets are read through one store iterator, each with one
+// forward seek (most buckets are empty or small); only a bucket found to
+// hold more than maxBucket members is read again, newest first. The
+// members are counted by sorting them.
 func (x *Buckets) Candidates(keys []uint32) (seqs []uint64, capped int, err error) {
 	if err := x.check(keys); err != nil {
 		return nil, 0, err
 	}
-	hits := map[uint64]int{}
-	var prefix []byte
+	it, err := x.s.NewIter()
+	if err != nil {
+		return nil, 0, fmt.Errorf("index: bucket scan: %w", err)
+	}
+	// members holds the sequence numbers found, once per bucket holding
+	// them; n counts the current bucket's.
+	var members []uint64
+	n := 0
+	add := func(k, _ []byte) error {
+		if n == x.maxBucket {
+			return errStop
+		}
+		if len(k) != bucketKeyLen+8 {
+			return fmt.Errorf("index: bucket key %x of %d bytes", k, len(k))
+		}
+		n++
+		members = append(members, binary.BigEndian.Uint64(k[bucketKeyLen:]))
+		return nil
+	}
+	var bounds [2 * bucketKeyLen]byte
+	lower, upper := bounds[:bucketKeyLen], bounds[bucketKeyLen:]
 	for band, key := range keys {
-		prefix = bucketKey(prefix[:0], band, key)
-		n := 0
-		err := x.s.ScanReverse(prefix, store.PrefixEnd(prefix), func(k, _ []byte) error {
-			if n == x.maxBucket {
-				capped++
-				return errStop
-			}
-			n++
-			hits[binary.BigEndian.Uint64(k[len(prefix):])]++
-			return nil
-		})
+		bucketKey(lower[:0], band, key)
+		copy(upper, lower)
+		prefixEnd(upper)
+		start := len(members)
+		n = 0
+		err := it.Scan(lower, upper, add)
+		if errors.Is(err, errStop) {
+			// Oversized: keep its maxBucket newest members.
+			capped++
+			members, n = members[:start], 0
+			err = it.ScanReverse(lower, upper, add)
+		}
 		if err != nil && !errors.Is(err, errStop) {
+			it.Close()
 			return nil, 0, fmt.Errorf("index: bucket scan: %w", err)
 		}
 	}
-	for seq, h := range hits {
-		if h >= x.bands.M {
-			seqs = append(seqs, seq)
+	if err := it.Close(); err != nil {
+		return nil, 0, fmt.Errorf("index: bucket scan: %w", err)
+	}
+	slices.Sort(members)
+	for i := 0; i < len(members); {
+		j := i + 1
+		for j < len(members) && members[j] == members[i] {
+			j++
+		}
+		if j-i >= x.bands.M {
+			seqs = append(seqs, members[i])
+		}
+		i = j
+	}
+	return seqs, capped, nil
+}
+
+// prefixEnd turns bucket key prefix p into the least key after every key
+// that starts with p, in place (store.PrefixEnd without allocating; p
+// starts with bucketPrefix, so it is never all 0xff).
+func prefixEnd(p []byte) {
+	for i := len(p) - 1; i >= 0; i-- {
+		if p[i]++; p[i] != 0 {
+			return
 		}
 	}
-	slices.Sort(seqs)
-	return seqs, capped, nil
 }
 
 // errStop ends a bucket scan at maxBucket members.

@@ -19,7 +19,6 @@
 package store
 
 import (
-	"context"
 	"bytes"
 	"errors"
 	"fmt"
@@ -219,20 +218,18 @@ func (s *Store) scan(lower, upper []byte, reverse bool, fn func(key, value []byt
 	return it.Close()
 }
 
-// Iter reads several key ranges of one consistent view of the store
-// through one Pebble iterator, which is much cheaper than a Scan per
-// range: opening an iterator costs more than seeking one. The view is the
-// store as it was at NewIter; writes committed later are not seen. An Iter
-// is not safe for concurrent use, and must be closed.
+// Iter reads many key ranges of one consistent view of the store through
+// one Pebble iterator: opening an iterator costs more than seeking one, so
+// a caller that scans many small ranges together (a lookup in many
+// buckets) opens one Iter rather than calling Scan for each. The view is
+// the store as it was at NewIter: later writes are not seen. An Iter is
+// not safe for concurrent use; Close it when done.
 type Iter struct {
 	it *pebble.Iterator
 }
 
 // NewIter returns an iterator over the store as it is now.
 func (s *Store) NewIter() (*Iter, error) {
-	if s.db == nil {
-		return nil, ErrClosed
-	}
 	it, err := s.db.NewIter(nil)
 	if err != nil {
 		return nil, fmt.Errorf("store: iterator: %w", err)
@@ -240,71 +237,39 @@ func (s *Store) NewIter() (*Iter, error) {
 	return &Iter{it: it}, nil
 }
 
-// ScanReverse calls fn for every key in [lower, upper) in descending key
-// order (upper nil: to the end), as Store.ScanReverse does but on the
-// iterator's view. The slices passed to fn are valid only during the
-// call. fn's error stops the scan and is returned.
+// Scan is Store.Scan on the iterator's view: it calls fn for every key in
+// [lower, upper) in key order (upper nil: to the end). The slices passed
+// to fn are valid only during the call. fn's error stops the scan and is
+// returned. An empty range costs one seek.
+func (i *Iter) Scan(lower, upper []byte, fn func(key, value []byte) error) error {
+	i.it.SetBounds(lower, upper)
+	return i.walk(i.it.First(), i.it.Next, fn)
+}
+
+// ScanReverse is Scan in descending key order.
 func (i *Iter) ScanReverse(lower, upper []byte, fn func(key, value []byte) error) error {
-	it := i.it
-	if ScanMode == 0 {
-		it.SetBounds(lower, upper)
-		for ok := it.Last(); ok; ok = it.Prev() {
-			v, err := it.ValueAndErr()
-			if err != nil {
-				return fmt.Errorf("store: scan: %w", err)
-			}
-			if err := fn(it.Key(), v); err != nil {
-				return err
-			}
+	i.it.SetBounds(lower, upper)
+	return i.walk(i.it.Last(), i.it.Prev, fn)
+}
+
+// walk calls fn on the iterator's keys from its current position on.
+func (i *Iter) walk(ok bool, next func() bool, fn func(key, value []byte) error) error {
+	for ; ok; ok = next() {
+		v, err := i.it.ValueAndErr()
+		if err != nil {
+			return fmt.Errorf("store: scan: %w", err)
 		}
-	} else {
-		if ScanMode == 2 {
-			if !it.SeekGE(lower) || (upper != nil && bytes.Compare(it.Key(), upper) >= 0) {
-				return it.Error()
-			}
-		}
-		if ScanMode == 3 {
-			it.SetBounds(lower, upper)
-			if !it.First() {
-				return it.Error()
-			}
-		}
-		ok := false
-		if upper == nil {
-			ok = it.Last()
-		} else {
-			ok = it.SeekLT(upper)
-		}
-		for ; ok && bytes.Compare(it.Key(), lower) >= 0; ok = it.Prev() {
-			v, err := it.ValueAndErr()
-			if err != nil {
-				return fmt.Errorf("store: scan: %w", err)
-			}
-			if err := fn(it.Key(), v); err != nil {
-				return err
-			}
+		if err := fn(i.it.Key(), v); err != nil {
+			return err
 		}
 	}
-	if err := it.Error(); err != nil {
+	if err := i.it.Error(); err != nil {
 		return fmt.Errorf("store: scan: %w", err)
 	}
 	return nil
 }
 
-var ScanMode = 1
-
-// Compact flushes and compacts everything (temporary experiment).
-func (s *Store) Compact() error {
-	if err := s.db.Flush(); err != nil {
-		return err
-	}
-	return s.db.Compact(context.Background(), []byte{0}, []byte{0xff, 0xff}, true)
-}
-
-// L0 reports level sizes (temporary experiment).
-func (s *Store) Levels() string { return s.db.Metrics().String() }
-
-// Close releases the iterator.
+// Close releases the iterator and its view.
 func (i *Iter) Close() error {
 	if err := i.it.Close(); err != nil {
 		return fmt.Errorf("store: iterator: %w", err)
