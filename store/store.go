@@ -100,6 +100,15 @@ func (s *Store) open(po *pebble.Options, o Options) error {
 	cache := pebble.NewCache(cacheBytes)
 	defer cache.Unref()
 	po.Cache = cache
+	if s.dir != "" {
+		// A larger memtable than Pebble's 4 MiB default: the service
+		// rewrites a few records (a story's, its storyline's, the counters)
+		// with every article, and every version that dies in the memtable
+		// is one a compaction never copies.
+		po.MemTableSize = memTableBytes
+		po.L0CompactionThreshold = 4
+		po.L0StopWritesThreshold = 24
+	}
 	po.Logger = quietLogger{}
 	if s.readOnly {
 		po.ErrorIfNotExists = true
@@ -140,6 +149,9 @@ func (s *Store) checkFormat() error {
 	}
 	return nil
 }
+
+// memTableBytes is the memtable size of an on-disk store.
+const memTableBytes = 32 << 20
 
 // probeWritable reports whether files can be created in dir.
 func probeWritable(dir string) error {
