@@ -26,6 +26,49 @@ type Buckets struct {
 	s         *store.Store
 	bands     Bands
 	maxBucket int
+	// filter, when set (UseFilter), has a bit set for every bucket that
+	// may hold an article: a lookup skips the store seek of a bucket whose
+	// bit is clear, which is most of a new article's buckets. Bits are
+	// only ever set (removal leaves them), so a clear bit is always right.
+	filter []uint64
+	shift  uint // 64 - log2 of the filter's bits
+}
+
+// UseFilter gives x an in-memory filter of 2^bits bits over its buckets
+// (see Buckets.filter). The caller must then Mark the band keys of every
+// article already stored before the next Candidates; Put marks the new
+// ones.
+func (x *Buckets) UseFilter(bits int) {
+	bits = max(bits, 6)
+	x.filter = make([]uint64, 1<<(bits-6))
+	x.shift = uint(64 - bits)
+}
+
+// filterBit returns the filter bit of bucket (band, key).
+func (x *Buckets) filterBit(band int, key uint32) (int, uint64) {
+	h := (uint64(key) | uint64(band)<<32) * 0x9e3779b97f4a7c15 >> x.shift
+	return int(h >> 6), 1 << (h & 63)
+}
+
+// Mark records in the filter that the buckets of band keys keys hold an
+// article (no-op without a filter).
+func (x *Buckets) Mark(keys []uint32) {
+	if x.filter == nil {
+		return
+	}
+	for band, key := range keys {
+		w, b := x.filterBit(band, key)
+		x.filter[w] |= b
+	}
+}
+
+// mayHold reports whether bucket (band, key) may hold an article.
+func (x *Buckets) mayHold(band int, key uint32) bool {
+	if x.filter == nil {
+		return true
+	}
+	w, b := x.filterBit(band, key)
+	return x.filter[w]&b != 0
 }
 
 // bucketPrefix is the first byte of bucket keys.
@@ -66,6 +109,7 @@ func (x *Buckets) Put(b *store.Batch, seq uint64, keys []uint32) error {
 		k = binary.BigEndian.AppendUint64(bucketKey(k[:0], band, key), seq)
 		b.Set(k, nil)
 	}
+	x.Mark(keys) // before the commit: a bit set for a batch that fails only costs a seek
 	return nil
 }
 
@@ -116,6 +160,9 @@ func (x *Buckets) Candidates(keys []uint32) (seqs []uint64, capped int, err erro
 	var bounds [2 * bucketKeyLen]byte
 	lower, upper := bounds[:bucketKeyLen], bounds[bucketKeyLen:]
 	for band, key := range keys {
+		if !x.mayHold(band, key) {
+			continue
+		}
 		bucketKey(lower[:0], band, key)
 		copy(upper, lower)
 		prefixEnd(upper)

@@ -3,6 +3,7 @@ package index
 import (
 	"cmp"
 	"encoding/binary"
+	"fmt"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -30,13 +31,24 @@ func TestBucketsAgreeWithBatchCandidates(t *testing.T) {
 		docs[d] = uint32(d)
 	}
 	want, _ := Candidates(keys, docs, b, m, maxBucket, 2)
+	// Without the filter, with a tiny one (most bits collide) and a large one.
+	for _, filterBits := range []int{0, 6, 20} {
+		t.Run(fmt.Sprintf("filter=%d", filterBits), func(t *testing.T) {
+			testBucketsAgree(t, keys, want, n, b, m, maxBucket, filterBits)
+		})
+	}
+}
 
+func testBucketsAgree(t *testing.T, keys []uint32, want []Pair, n, b, m, maxBucket, filterBits int) {
 	s, err := store.OpenMemory(store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
 	x := NewBuckets(s, Bands{B: b, R: 1, M: m}, maxBucket)
+	if filterBits > 0 {
+		x.UseFilter(filterBits)
+	}
 	var got []Pair
 	capped := 0
 	for d := range n {
@@ -173,6 +185,14 @@ func TestBucketsCapAtMaxBucket(t *testing.T) {
 // load of overlapping tables (up to ten times more, and varying with the
 // compactions running during the benchmark).
 func BenchmarkBucketsCandidates(b *testing.B) {
+	b.Run("store", func(b *testing.B) { benchmarkBucketsCandidates(b, false) })
+	b.Run("filter", func(b *testing.B) { benchmarkBucketsCandidates(b, true) })
+}
+
+// benchmarkBucketsCandidates looks up the buckets of unrelated new
+// articles among 20,000 stored ones (with the in-memory filter: most
+// lookups skip the store).
+func benchmarkBucketsCandidates(b *testing.B, filter bool) {
 	s, err := store.Open(b.TempDir(), store.Options{})
 	if err != nil {
 		b.Fatal(err)
@@ -190,6 +210,16 @@ func BenchmarkBucketsCandidates(b *testing.B) {
 	for d := range n {
 		for band := range byBand {
 			byBand[band] = append(byBand[band], member{rng.Uint32(), uint64(d)})
+		}
+	}
+	if filter {
+		x.UseFilter(24)
+		ks := make([]uint32, bands.B)
+		for d := range n {
+			for band := range ks {
+				ks[band] = byBand[band][d].key
+			}
+			x.Mark(ks)
 		}
 	}
 	batch := s.NewBatch()
