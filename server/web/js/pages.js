@@ -1,0 +1,117 @@
+// The smaller pages: a storyline's stories (#/storyline/ID), search
+// results (#/search?q=) and one article (#/article/ID).
+
+import { api } from "./api.js";
+import {
+  h, route, plural, spanText, timeEl, chips, outletName, articleTime, label, relationName, pct, safeURL,
+} from "./dom.js";
+import { storyRow } from "./list.js";
+import { fetchLeads, leadOf } from "./leads.js";
+
+export async function renderStoryline(id, ctx) {
+  const l = await api("storylines/" + encodeURIComponent(id), {}, ctx);
+  const stories = l.items || [];
+  const span = spanText(l.first_seen, l.last_seen);
+  ctx.title = `Storyline ${l.id}`;
+  return h("div", { class: "view storyline-view" },
+    h("nav", { class: "crumbs", "aria-label": "Breadcrumbs" },
+      h("a", { href: "#/" }, "Stories"), " › ", h("span", {}, "Storyline ", h("code", {}, l.id))),
+    h("h1", {}, (l.terms || []).slice(0, 3).join(" · ") || `Storyline ${l.id}`),
+    h("p", { class: "dek" },
+      "A storyline: the same subject over time. ",
+      plural(l.stories, "story", "stories"), " · ", plural(l.articles, "article"),
+      span && [" · ", span]),
+    (l.terms || []).length > 0 && chips(l.terms.map((t) => h("a", { class: "chip term", href: route("", null, { term: t }) }, t)), "terms"),
+    h("h2", {}, "Its stories, in the order they opened"),
+    stories.length === 0
+      ? h("p", { class: "empty" }, "This storyline holds no story now.")
+      : h("ol", { class: "stories numbered" }, stories.map((s, i) => storyRow(s, { index: i + 1 }))),
+  );
+}
+
+export async function renderSearch(params, ctx) {
+  const q = (params.get("q") || "").trim();
+  ctx.title = q ? `Search: ${q}` : "Search";
+  if (!q) {
+    return h("div", { class: "view search-view" }, h("h1", {}, "Search"),
+      h("p", { class: "muted" }, "Type words in the search box above: articles whose title, names or main terms hold every word are listed, newest first."));
+  }
+  const limit = 50;
+  const res = await api("search", { q, limit }, ctx);
+  const found = res.articles || [];
+  const cards = new Map();
+  const storyLinks = new Map(); // story id → its links, to put the headline on
+  const rows = found.map((a) => {
+    const t = articleTime(a);
+    const title = h("a", { class: "title" + (a.title ? "" : " untitled"), href: route("article", a.id) }, label(a));
+    cards.set(a.id, [title]);
+    const storyLink = h("a", { href: route("story", a.story) }, "story ", h("code", {}, a.story));
+    if (!storyLinks.has(a.story)) storyLinks.set(a.story, []);
+    storyLinks.get(a.story).push(storyLink);
+    return h("li", { class: "result", dataset: { id: a.id } },
+      title,
+      h("p", { class: "meta" },
+        h("span", { class: "result-outlet" }, outletName(a.source)), " · ",
+        t.received ? "received " : "", timeEl(t.iso), " · ", h("code", {}, a.id)),
+      h("p", { class: "meta" }, "In ", storyLink,
+        (a.relations || []).map((r) => [" · ", relationName(r.relation), " of ",
+          h("a", { href: route("compare", null, { a: a.id, b: r.id }) }, h("code", {}, r.id))])));
+  });
+  // The headlines of the stories found, one small request each.
+  const stories = [...storyLinks.keys()].slice(0, 20);
+  Promise.all(stories.map(async (id) => {
+    try {
+      const s = await api("stories/" + encodeURIComponent(id), { limit: 1 }, ctx);
+      for (const link of storyLinks.get(id)) {
+        link.replaceChildren("story: ", h("span", { class: "story-headline" }, s.headline || id));
+      }
+    } catch {
+      // The link keeps the story's id.
+    }
+  }));
+  fetchLeads(found, cards, ctx);
+  return h("div", { class: "view search-view" },
+    h("h1", {}, "Search: ", h("q", {}, q)),
+    h("p", { class: "muted" }, found.length === 0
+      ? "No article holds every one of these words in its title, names or main terms."
+      : found.length === limit ? `The newest ${limit} matching articles.` : `${plural(found.length, "article")}, newest first.`),
+    h("ol", { class: "results" }, rows));
+}
+
+export async function renderArticle(id, ctx) {
+  const a = await api("articles/" + encodeURIComponent(id), {}, ctx);
+  const t = articleTime(a);
+  const url = safeURL(a.url);
+  const members = a.group_members || [];
+  ctx.title = a.title || leadOf(a.text || "") || a.id;
+  return h("div", { class: "view article-view" },
+    h("nav", { class: "crumbs", "aria-label": "Breadcrumbs" },
+      h("a", { href: "#/" }, "Stories"), " › ",
+      a.story && [h("a", { href: route("story", a.story) }, "Story"), " › "],
+      h("span", {}, "Article")),
+    h("p", { class: "kicker" }, outletName(a.source)),
+    h("h1", { class: "headline" }, a.title || leadOf(a.text || "") || a.id),
+    h("p", { class: "dek" },
+      t.received ? "received " : "published ", timeEl(t.iso),
+      a.published && [" · received ", timeEl(a.received)],
+      " · ", h("code", {}, a.id),
+      url && [" · ", h("a", { href: url, rel: "noopener noreferrer", target: "_blank" }, "original ↗")]),
+    h("p", { class: "dek" },
+      a.story && h("a", { href: route("story", a.story) }, "Its story"),
+      a.storyline && [" · ", h("a", { href: route("storyline", a.storyline) }, "its storyline")],
+      a.dedup === "too_short" && [" · ", h("span", { class: "muted" }, "too short to compare")]),
+    (a.relations || []).length > 0 && h("section", { class: "facts" },
+      h("h2", {}, "Copies it was found to be"),
+      h("ul", {}, a.relations.map((r) => h("li", {},
+        relationName(r.relation), " of ", h("a", { href: route("article", r.id) }, h("code", {}, r.id)),
+        h("span", { class: "muted" }, ` · Jaccard ${pct(r.jaccard)} · containment ${pct(r.containment)} · `),
+        h("a", { href: route("compare", null, { a: a.id, b: r.id }) }, "compare"))))),
+    members.length > 1 && h("section", { class: "facts" },
+      h("h2", {}, `Duplicate group of ${members.length}`),
+      h("ul", {}, members.map((m, i) => h("li", {},
+        h("a", { href: route("article", m) }, h("code", {}, m)),
+        i === 0 && h("span", { class: "badge" }, "original"),
+        m === a.id ? h("span", { class: "muted" }, " (this one)") : [" · ", h("a", { href: route("compare", null, { a: a.id, b: m }) }, "compare")])))),
+    h("section", { class: "article-text" }, h("div", { class: "text" }, a.text || "")),
+  );
+}
