@@ -310,7 +310,9 @@ func (l *Live) Members(rep string) ([]string, error) {
 	prefix := seqKey(livePrefixMember, r.Seq)
 	err = l.st.Scan(prefix, store.PrefixEnd(prefix), func(k, _ []byte) error {
 		v, err := l.st.Get(seqKey(livePrefixSeq, binary.BigEndian.Uint64(k[len(prefix):])))
-		if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil // deleted since the scan began
+		} else if err != nil {
 			return err
 		}
 		ids = append(ids, string(v))
@@ -434,11 +436,16 @@ func (l *Live) IngestMany(arts []article.Article) ([]IngestResult, error) {
 func (l *Live) IngestPrepared(ps []*Prepared) ([]IngestResult, error) {
 	out := make([]IngestResult, len(ps))
 	now := time.Now()
+	anyNew := false
 	l.mu.Lock()
 	for i, p := range ps {
 		out[i].Ingested, out[i].Err = l.ingest(p, now)
+		anyNew = anyNew || out[i].Err == nil && out[i].New
 	}
 	l.mu.Unlock()
+	if !anyNew { // stored answers only (a read-only store takes no sync)
+		return out, nil
+	}
 	return out, l.st.Sync()
 }
 

@@ -102,7 +102,9 @@ func (l *Live) Search(q string, limit int) ([]*LiveArticle, error) {
 			}
 		}
 		a, err := l.bySeq(seq)
-		if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil // deleted since the scan began
+		} else if err != nil {
 			return err
 		}
 		out = append(out, a)
@@ -158,8 +160,6 @@ func (l *Live) Stories(q StoryQuery) ([]*LiveStory, string, error) {
 			return nil, "", ErrBadCursor
 		}
 		upper = c // exclusive: the cursor is the last key given
-	} else if prefix == livePrefixStoryTime && !q.To.IsZero() {
-		upper = seqKey(livePrefixStoryTime, uint64(max(q.To.Unix(), 0))+1)
 	}
 	if q.Limit <= 0 {
 		q.Limit = 20
@@ -179,7 +179,9 @@ func (l *Live) Stories(q StoryQuery) ([]*LiveStory, string, error) {
 			return errStop
 		}
 		s, err := l.story(num)
-		if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil // emptied by a deletion since the scan began
+		} else if err != nil {
 			return err
 		}
 		if !s.matches(q, source, term) {
@@ -248,7 +250,9 @@ func (l *Live) StoryArticles(id string, limit int) ([]*LiveArticle, error) {
 	errStop := errors.New("stop")
 	err := l.st.Scan(prefix, store.PrefixEnd(prefix), func(k, _ []byte) error {
 		a, err := l.bySeq(binary.BigEndian.Uint64(k[len(prefix):]))
-		if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil // deleted since the scan began
+		} else if err != nil {
 			return err
 		}
 		out = append(out, a)
@@ -273,7 +277,9 @@ func (l *Live) StorylineStories(id string) ([]*LiveStory, error) {
 	prefix := seqKey(livePrefixLineMember, num)
 	err := l.st.Scan(prefix, store.PrefixEnd(prefix), func(k, _ []byte) error {
 		s, err := l.story(binary.BigEndian.Uint64(k[len(prefix):]))
-		if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil // emptied by a deletion since the scan began
+		} else if err != nil {
 			return err
 		}
 		out = append(out, s)

@@ -200,7 +200,7 @@ func (l *Live) placeStory(b *store.Batch, rec *LiveArticle, rep *LiveArticle, f 
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		headline, _ := headlineOf(rec.Title, rec.Text)
-		sr = &LiveStory{ID: rec.Story, Headline: headline}
+		sr = &LiveStory{ID: rec.Story, Headline: headline, Sources: []SourceCount{}, Terms: []string{}}
 	case err != nil:
 		return err
 	default: // its ordering keys move
@@ -234,7 +234,7 @@ func (l *Live) placeStory(b *store.Batch, rec *LiveArticle, rep *LiveArticle, f 
 		}
 		sr.Storyline = storylineID(lc.num[li])
 		if lr, err = l.storyline(lc.num[li]); errors.Is(err, store.ErrNotFound) {
-			lr = &LiveStoryline{ID: sr.Storyline}
+			lr = &LiveStoryline{ID: sr.Storyline, Terms: []string{}}
 		} else if err != nil {
 			return err
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/reprint-news/reprint/article"
 	"github.com/reprint-news/reprint/engine"
 	"github.com/reprint-news/reprint/match"
+	"github.com/reprint-news/reprint/store"
 )
 
 // Result is the answer for one posted article.
@@ -137,6 +138,15 @@ func (s *Server) postArticles(w http.ResponseWriter, r *http.Request, l *engine.
 		if err != nil { // the sync failed: nothing of the chunk is acknowledged
 			s.failErr(w, r, err)
 			return
+		}
+		for _, ir := range res {
+			// A read-only store takes no writes at all: the whole batch is
+			// refused (no line was written). A full disk is answered per
+			// line (507), as it may pass.
+			if errors.Is(ir.Err, store.ErrReadOnly) {
+				s.failErr(w, r, ir.Err)
+				return
+			}
 		}
 		for k, ir := range res {
 			lr := &out.Results[lines[lo+k]]

@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/reprint-news/reprint/engine"
@@ -123,7 +124,7 @@ func (s *Server) metrics() {
 			n, _ := s.st.Size()
 			return float64(n)
 		}),
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}),
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 }
 
@@ -159,8 +160,8 @@ func (s *Server) authorized(r *http.Request) bool {
 	if s.opts.Token == "" {
 		return true
 	}
-	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && subtle.ConstantTimeCompare([]byte(got), []byte(s.opts.Token)) == 1
+	scheme, got, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	return ok && strings.EqualFold(scheme, "Bearer") && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(s.opts.Token)) == 1
 }
 
 func (s *Server) routes() {
@@ -234,7 +235,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, code int, msg stri
 
 // failErr answers err with its status (statusOf).
 func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
-	s.fail(w, r, statusOf(err), err.Error())
+	msg := err.Error()
+	if errors.Is(err, store.ErrReadOnly) {
+		msg = "writes are refused: " + msg
+	}
+	s.fail(w, r, statusOf(err), msg)
 }
 
 // statusOf maps engine and store errors to HTTP status codes.
