@@ -306,19 +306,11 @@ func (l *Live) Members(rep string) ([]string, error) {
 	if r.Group != rep {
 		return nil, store.ErrNotFound
 	}
-	ids := []string{rep}
-	prefix := seqKey(livePrefixMember, r.Seq)
-	err = l.st.Scan(prefix, store.PrefixEnd(prefix), func(k, _ []byte) error {
-		v, err := l.st.Get(seqKey(livePrefixSeq, binary.BigEndian.Uint64(k[len(prefix):])))
-		if errors.Is(err, store.ErrNotFound) {
-			return nil // deleted since the scan began
-		} else if err != nil {
-			return err
-		}
-		ids = append(ids, string(v))
-		return nil
+	ids, err := collect(l.st, seqKey(livePrefixMember, r.Seq), false, 0, func(seq uint64) (string, error) {
+		id, err := l.st.Get(seqKey(livePrefixSeq, seq))
+		return string(id), err
 	})
-	return ids, err
+	return append([]string{rep}, ids...), err
 }
 
 // fingerprint is what verification needs of an article.
@@ -592,9 +584,15 @@ func (l *Live) bySeq(seq uint64) (*LiveArticle, error) {
 // relate verifies the new article (fp) against a stored one.
 func (l *Live) relate(fp fingerprint, other *LiveArticle) LiveRelation {
 	_, ofp := l.fingerprint(&l.other, other.Text, false)
+	return l.relateFP(fp, ofp, other.ID)
+}
+
+// relateFP classifies the relation of an article (fp) to article other
+// (ofp).
+func (l *Live) relateFP(fp, ofp fingerprint, other string) LiveRelation {
 	o := match.Compare(fp.set, ofp.set)
 	rel, newContains := match.Classify(o, fp.exact == ofp.exact, l.cfg.matchConfig())
-	r := LiveRelation{ID: other.ID, Relation: rel, Jaccard: round4(o.Jaccard()), Containment: round4(o.Containment())}
+	r := LiveRelation{ID: other, Relation: rel, Jaccard: round4(o.Jaccard()), Containment: round4(o.Containment())}
 	if rel == match.Contains {
 		r.Contains = "other"
 		if newContains {

@@ -86,34 +86,50 @@ func (l *Live) Search(q string, limit int) ([]*LiveArticle, error) {
 		return nil, nil
 	}
 	prefix := binary.BigEndian.AppendUint32([]byte(livePrefixSearchPosting), words[0])
-	var out []*LiveArticle
 	scanned := 0
-	errStop := errors.New("stop")
-	err := l.st.ScanReverse(prefix, store.PrefixEnd(prefix), func(k, _ []byte) error {
+	return collect(l.st, prefix, true, limit, func(seq uint64) (*LiveArticle, error) {
 		if scanned++; scanned > searchScanCap {
-			return errStop
+			return nil, errEndScan
 		}
-		seq := binary.BigEndian.Uint64(k[len(prefix):])
 		for _, w := range words[1:] {
-			if _, err := l.st.Get(searchKey(w, seq)); errors.Is(err, store.ErrNotFound) {
-				return nil
-			} else if err != nil {
-				return err
+			if _, err := l.st.Get(searchKey(w, seq)); err != nil {
+				return nil, err // store.ErrNotFound: not a match
 			}
 		}
-		a, err := l.bySeq(seq)
+		return l.bySeq(seq)
+	})
+}
+
+// errEndScan, returned by collect's get, ends the scan.
+var errEndScan = errors.New("end of scan")
+
+// collect scans the keys under prefix (reverse: from the last), reads the
+// number that ends each key (a sequence number, a story number) and
+// returns what get makes of it, up to limit (≤ 0: all). A key whose record
+// get does not find (store.ErrNotFound: deleted since the scan began, or
+// not wanted) is passed over; errEndScan from get ends the scan.
+func collect[T any](st *store.Store, prefix []byte, reverse bool, limit int, get func(n uint64) (T, error)) ([]T, error) {
+	var out []T
+	visit := func(k, _ []byte) error {
+		v, err := get(binary.BigEndian.Uint64(k[len(k)-8:]))
 		if errors.Is(err, store.ErrNotFound) {
-			return nil // deleted since the scan began
+			return nil
 		} else if err != nil {
 			return err
 		}
-		out = append(out, a)
+		out = append(out, v)
 		if len(out) == limit {
-			return errStop
+			return errEndScan
 		}
 		return nil
-	})
-	if err != nil && !errors.Is(err, errStop) {
+	}
+	var err error
+	if reverse {
+		err = st.ScanReverse(prefix, store.PrefixEnd(prefix), visit)
+	} else {
+		err = st.Scan(prefix, store.PrefixEnd(prefix), visit)
+	}
+	if err != nil && !errors.Is(err, errEndScan) {
 		return nil, err
 	}
 	return out, nil
@@ -245,26 +261,7 @@ func (l *Live) StoryArticles(id string, limit int) ([]*LiveArticle, error) {
 	if !ok {
 		return nil, store.ErrNotFound
 	}
-	var out []*LiveArticle
-	prefix := seqKey(livePrefixStoryMember, num)
-	errStop := errors.New("stop")
-	err := l.st.Scan(prefix, store.PrefixEnd(prefix), func(k, _ []byte) error {
-		a, err := l.bySeq(binary.BigEndian.Uint64(k[len(prefix):]))
-		if errors.Is(err, store.ErrNotFound) {
-			return nil // deleted since the scan began
-		} else if err != nil {
-			return err
-		}
-		out = append(out, a)
-		if len(out) == limit {
-			return errStop
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, errStop) {
-		return nil, err
-	}
-	return out, nil
+	return collect(l.st, seqKey(livePrefixStoryMember, num), false, limit, l.bySeq)
 }
 
 // StorylineStories returns storyline id's stories in order of opening.
@@ -273,19 +270,7 @@ func (l *Live) StorylineStories(id string) ([]*LiveStory, error) {
 	if !ok {
 		return nil, store.ErrNotFound
 	}
-	var out []*LiveStory
-	prefix := seqKey(livePrefixLineMember, num)
-	err := l.st.Scan(prefix, store.PrefixEnd(prefix), func(k, _ []byte) error {
-		s, err := l.story(binary.BigEndian.Uint64(k[len(prefix):]))
-		if errors.Is(err, store.ErrNotFound) {
-			return nil // emptied by a deletion since the scan began
-		} else if err != nil {
-			return err
-		}
-		out = append(out, s)
-		return nil
-	})
-	return out, err
+	return collect(l.st, seqKey(livePrefixLineMember, num), false, 0, l.story)
 }
 
 // PassageMinTokens is the shortest passage Compare reports: shorter
@@ -320,10 +305,12 @@ func (l *Live) Compare(a, b string) (*Comparison, error) {
 	}
 	c := &Comparison{A: ra, B: rb}
 	var da, db text.Doc
+	da.Tokenize(ra.Text)
 	db.Tokenize(rb.Text)
-	l.mu.Lock() // the boilerplate statistics and l.other
-	_, fp := l.fingerprint(&da, ra.Text, false)
-	c.Relation = l.relate(fp, rb)
+	l.mu.Lock() // the boilerplate statistics
+	_, fpa := l.fingerprintDoc(&da, false)
+	_, fpb := l.fingerprintDoc(&db, false)
+	c.Relation = l.relateFP(fpa, fpb, rb.ID)
 	ta, tb := l.content(&da), l.content(&db)
 	l.mu.Unlock()
 	c.Passages = match.Passages(ta, tb, PassageMinTokens)

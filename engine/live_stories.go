@@ -113,16 +113,18 @@ func (c *liveClusters) register(i int, num uint64) uint64 {
 	return num
 }
 
-// place weighs, observes and assigns w, adding it to the cluster found or
-// to a new one; it returns the clusterer index and whether it is new.
-func (c *liveClusters) place(w *cluster.Weighted) (int, bool) {
+// place observes and assigns w, adding it to the cluster found or to a
+// new one (given the next number); it returns the clusterer index and the
+// cluster's number.
+func (c *liveClusters) place(w *cluster.Weighted) (int, uint64) {
 	c.on.Observe(w)
 	i, _ := c.on.Assign(w)
 	if i >= 0 {
 		c.on.Add(i, w)
-		return i, false
+		return i, c.num[i]
 	}
-	return c.on.New(w), true
+	i = c.on.New(w)
+	return i, c.register(i, 0)
 }
 
 // replay observes w and adds it to stored cluster num (opened when not in
@@ -187,11 +189,7 @@ func (l *Live) placeStory(b *store.Batch, rec *LiveArticle, rep *LiveArticle, f 
 		sc.on.Touch(s, rec.T)
 	} else {
 		fr := featRecord{f: *f, lang: f.Lang}
-		var opened bool
-		s, opened = sc.place(sc.wr.Weigh(fr.item(rec.T)))
-		if opened {
-			sc.register(s, 0)
-		}
+		s, _ = sc.place(sc.wr.Weigh(fr.item(rec.T)))
 		rec.Clustered = true
 	}
 	num := sc.num[s]
@@ -226,14 +224,12 @@ func (l *Live) placeStory(b *store.Batch, rec *LiveArticle, rep *LiveArticle, f 
 	// centroid as it is now.
 	lc := &l.lines
 	var lr *LiveStoryline
+	var lnum uint64
 	if sr.Storyline == "" {
-		first, _ := sc.on.Span(s)
-		li, opened := lc.place(lc.wr.Weigh(&cluster.Item{Fields: sc.on.Centroid(s), Time: first, Lang: sc.on.Lang(s)}))
-		if opened {
-			lc.register(li, 0)
-		}
-		sr.Storyline = storylineID(lc.num[li])
-		if lr, err = l.storyline(lc.num[li]); errors.Is(err, store.ErrNotFound) {
+		var li int
+		li, lnum = lc.place(lc.wr.Weigh(storyItem(sc.on, s)))
+		sr.Storyline = storylineID(lnum)
+		if lr, err = l.storyline(lnum); errors.Is(err, store.ErrNotFound) {
 			lr = &LiveStoryline{ID: sr.Storyline, Terms: []string{}}
 		} else if err != nil {
 			return err
@@ -242,9 +238,9 @@ func (l *Live) placeStory(b *store.Batch, rec *LiveArticle, rep *LiveArticle, f 
 		if termsDue(lr.Stories) {
 			lr.Terms = lc.on.TopTerms(li, l.cfg.Story.Terms)
 		}
-		b.Set(seqKey(livePrefixLineMember, lc.num[li], num), nil)
+		b.Set(seqKey(livePrefixLineMember, lnum, num), nil)
 	} else {
-		lnum, _ := parseNum(sr.Storyline, 'l')
+		lnum, _ = parseNum(sr.Storyline, 'l')
 		if lr, err = l.storyline(lnum); err != nil {
 			return fmt.Errorf("storyline of story %s: %w", sr.ID, err)
 		}
@@ -260,7 +256,6 @@ func (l *Live) placeStory(b *store.Batch, rec *LiveArticle, rep *LiveArticle, f 
 	if err := putJSON(b, []byte(livePrefixStory+key64(num)), sr); err != nil {
 		return err
 	}
-	lnum, _ := parseNum(lr.ID, 'l')
 	if err := putJSON(b, []byte(livePrefixStoryline+key64(lnum)), lr); err != nil {
 		return err
 	}
@@ -304,9 +299,8 @@ func (l *Live) replayStory(a *LiveArticle, p *Prepared) error {
 	if !ok {
 		return fmt.Errorf("story %s: stored storyline id %q", sr.ID, sr.Storyline)
 	}
-	first, _ := sc.on.Span(s)
 	lc := &l.lines
-	lc.replay(lc.wr.Weigh(&cluster.Item{Fields: sc.on.Centroid(s), Time: first, Lang: sc.on.Lang(s)}), lnum)
+	lc.replay(lc.wr.Weigh(storyItem(sc.on, s)), lnum)
 	return nil
 }
 

@@ -17,8 +17,7 @@ func storylines(stories *cluster.Online, cfg cluster.OnlineConfig) (*cluster.Onl
 		for lo := 0; lo < stories.Len(); lo += featBatchSize {
 			b := make([]*cluster.Weighted, 0, featBatchSize)
 			for s := lo; s < min(lo+featBatchSize, stories.Len()); s++ {
-				first, _ := stories.Span(s)
-				b = append(b, wr.Weigh(&cluster.Item{Fields: stories.Centroid(s), Time: first, Lang: stories.Lang(s)}))
+				b = append(b, wr.Weigh(storyItem(stories, s)))
 			}
 			batches <- b
 		}
@@ -40,4 +39,11 @@ func storylines(stories *cluster.Online, cfg cluster.OnlineConfig) (*cluster.Onl
 		}
 	}
 	return lines, lineStories
+}
+
+// storyItem returns story s of clusterer stories as an item of the
+// storyline clusterer: its centroid, its first time and its language.
+func storyItem(stories *cluster.Online, s int) *cluster.Item {
+	first, _ := stories.Span(s)
+	return &cluster.Item{Fields: stories.Centroid(s), Time: first, Lang: stories.Lang(s)}
 }

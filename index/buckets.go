@@ -101,13 +101,8 @@ func (x *Buckets) check(keys []uint32) error {
 
 // Put adds article seq, with band keys keys (Bands.Keys), to batch b.
 func (x *Buckets) Put(b *store.Batch, seq uint64, keys []uint32) error {
-	if err := x.check(keys); err != nil {
+	if err := x.eachKey(seq, keys, func(k []byte) { b.Set(k, nil) }); err != nil {
 		return err
-	}
-	var k []byte
-	for band, key := range keys {
-		k = binary.BigEndian.AppendUint64(bucketKey(k[:0], band, key), seq)
-		b.Set(k, nil)
 	}
 	x.Mark(keys) // before the commit: a bit set for a batch that fails only costs a seek
 	return nil
@@ -115,13 +110,19 @@ func (x *Buckets) Put(b *store.Batch, seq uint64, keys []uint32) error {
 
 // Remove deletes article seq, with band keys keys, from its buckets in b.
 func (x *Buckets) Remove(b *store.Batch, seq uint64, keys []uint32) error {
+	return x.eachKey(seq, keys, b.Delete)
+}
+
+// eachKey calls fn with the store key of article seq in each of its
+// buckets (the slice is reused between calls).
+func (x *Buckets) eachKey(seq uint64, keys []uint32, fn func(k []byte)) error {
 	if err := x.check(keys); err != nil {
 		return err
 	}
 	var k []byte
 	for band, key := range keys {
 		k = binary.BigEndian.AppendUint64(bucketKey(k[:0], band, key), seq)
-		b.Delete(k)
+		fn(k)
 	}
 	return nil
 }
@@ -183,7 +184,14 @@ func (x *Buckets) Candidates(keys []uint32) (seqs []uint64, capped int, err erro
 	if err := it.Close(); err != nil {
 		return nil, 0, fmt.Errorf("index: bucket scan: %w", err)
 	}
+	return x.sharingM(members), capped, nil
+}
+
+// sharingM sorts members (sequence numbers, once per bucket holding them)
+// and returns, in ascending order, those found in at least M buckets.
+func (x *Buckets) sharingM(members []uint64) []uint64 {
 	slices.Sort(members)
+	var seqs []uint64
 	for i := 0; i < len(members); {
 		j := i + 1
 		for j < len(members) && members[j] == members[i] {
@@ -194,7 +202,7 @@ func (x *Buckets) Candidates(keys []uint32) (seqs []uint64, capped int, err erro
 		}
 		i = j
 	}
-	return seqs, capped, nil
+	return seqs
 }
 
 // prefixEnd turns bucket key prefix p into the least key after every key

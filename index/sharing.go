@@ -3,7 +3,6 @@ package index
 import (
 	"encoding/binary"
 	"fmt"
-	"slices"
 
 	"github.com/reprint-news/reprint/store"
 )
@@ -30,17 +29,5 @@ func (x *Buckets) Later(keys []uint32, seq uint64) ([]uint64, error) {
 			return nil, fmt.Errorf("index: bucket scan: %w", err)
 		}
 	}
-	slices.Sort(members)
-	var out []uint64
-	for i := 0; i < len(members); {
-		j := i + 1
-		for j < len(members) && members[j] == members[i] {
-			j++
-		}
-		if j-i >= x.bands.M {
-			out = append(out, members[i])
-		}
-		i = j
-	}
-	return out, nil
+	return x.sharingM(members), nil
 }

@@ -322,15 +322,16 @@ func (b *Batch) Len() int { return int(b.b.Count()) }
 
 // Commit applies the batch atomically and returns once it is synced to
 // disk. A read-only store returns ErrReadOnly and applies nothing.
-func (b *Batch) Commit() error {
+func (b *Batch) Commit() error { return b.commit(pebble.Sync) }
+
+// commit applies the batch with write options o, unless the store takes
+// no writes now (Store.Writable).
+func (b *Batch) commit(o *pebble.WriteOptions) error {
 	defer b.b.Close()
-	if b.s.readOnly {
-		return ErrReadOnly
-	}
-	if err := b.s.checkSpace(); err != nil {
+	if err := b.s.Writable(); err != nil {
 		return err
 	}
-	if err := b.b.Commit(pebble.Sync); err != nil {
+	if err := b.b.Commit(o); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	return nil

@@ -61,19 +61,7 @@ func (s *Store) checkSpace() error {
 // before the write-ahead log reaches the disk: a crash may lose it, and
 // with it every later batch, never an earlier one alone. Store.Sync makes
 // it durable. Many batches then one Sync cost one fsync, not one each.
-func (b *Batch) CommitNoSync() error {
-	defer b.b.Close()
-	if b.s.readOnly {
-		return ErrReadOnly
-	}
-	if err := b.s.checkSpace(); err != nil {
-		return err
-	}
-	if err := b.b.Commit(pebble.NoSync); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
-	}
-	return nil
-}
+func (b *Batch) CommitNoSync() error { return b.commit(pebble.NoSync) }
 
 // Sync returns once every batch committed before it is durable. Syncs
 // from concurrent writers share fsyncs (Pebble's group commit).

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -56,9 +55,7 @@ type benchRow struct {
 }
 
 func runBench(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, benchUsage); fs.PrintDefaults() }
+	fs := newFlagSet("bench", benchUsage, stderr)
 	data := fs.String("data", testdata.Dir(), "development data `DIR` (real article text)")
 	sizes := fs.String("sizes", "10000,100000,1000000", "comma-separated corpus sizes (articles)")
 	work := fs.String("dir", "", "working `DIR` for generated corpora (default: a temp dir, removed afterwards)")

@@ -42,8 +42,8 @@ Flags:
 
 func runDedup(args []string, stdout, stderr io.Writer) error {
 	cfg := engine.DefaultConfig()
-	fs := flag.NewFlagSet("dedup", flag.ContinueOnError)
-	ef := addEngineFlags(fs, &cfg, dedupUsage, stderr)
+	fs := newFlagSet("dedup", dedupUsage, stderr)
+	ef := addEngineFlags(fs, &cfg)
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -61,9 +61,7 @@ type engineFlags struct {
 }
 
 // addEngineFlags defines the shared flags on fs, bound to cfg.
-func addEngineFlags(fs *flag.FlagSet, cfg *engine.Config, usage string, stderr io.Writer) *engineFlags {
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
+func addEngineFlags(fs *flag.FlagSet, cfg *engine.Config) *engineFlags {
 	ef := &engineFlags{fs: fs}
 	ef.out = fs.String("o", "", "output `DIR` (created if missing); default: JSONL on stdout")
 	ef.quiet = fs.Bool("q", false, "no summary or progress on stderr")

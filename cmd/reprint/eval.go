@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -44,9 +43,7 @@ type evalReport struct {
 }
 
 func runEval(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, evalUsage); fs.PrintDefaults() }
+	fs := newFlagSet("eval", evalUsage, stderr)
 	gold := fs.String("gold", "", "gold labels `FILE` (JSONL, one line per item)")
 	pred := fs.String("pred", "", "predicted clusters `FILE` (JSONL, one line per cluster)")
 	level := fs.String("level", "story", "gold field to score against: "+strings.Join(evalLevels, ", "))

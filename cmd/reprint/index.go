@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -37,9 +36,7 @@ Flags:
 const indexBatch = 1024
 
 func runIndex(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("index", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, indexUsage); fs.PrintDefaults() }
+	fs := newFlagSet("index", indexUsage, stderr)
 	data := fs.String("data", "", "store `DIR`")
 	batch := fs.Int("batch", indexBatch, "articles per synced batch")
 	rejects := fs.String("rejects", "", "write rejected records as JSONL to `FILE` (default: stderr)")

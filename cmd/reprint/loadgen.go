@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -26,9 +25,7 @@ Flags:
 `
 
 func runLoadgen(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, loadgenUsage); fs.PrintDefaults() }
+	fs := newFlagSet("loadgen", loadgenUsage, stderr)
 	url := fs.String("url", "http://127.0.0.1:8080", "server URL")
 	token := fs.String("token", os.Getenv("REPRINT_TOKEN"), "bearer token")
 	batch := fs.Int("batch", 1, "articles per request (1: application/json, more: application/x-ndjson)")

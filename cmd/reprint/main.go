@@ -102,6 +102,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return exitUsage
 }
 
+// newFlagSet returns the flag set of command name: errors, and -h with
+// usage followed by the flags, go to stderr.
+func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
+	return fs
+}
+
 // parseInterspersed parses flags that may appear before, between or after
 // positional arguments, and returns the positional arguments.
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {

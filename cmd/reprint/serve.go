@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -40,9 +39,7 @@ Flags:
 `
 
 func runServe(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, serveUsage); fs.PrintDefaults() }
+	fs := newFlagSet("serve", serveUsage, stderr)
 	data := fs.String("data", "", "store `DIR`")
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	token := fs.String("token", "", "bearer token for writes (default $REPRINT_TOKEN)")

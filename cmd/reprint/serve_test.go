@@ -155,6 +155,22 @@ func corpusLines(t *testing.T, n int, seed uint64) (string, [][]byte) {
 	return files[0], bytes.Split(bytes.TrimSpace(b), []byte("\n"))
 }
 
+// openStored opens the store in dir read-only, with its engine (closed
+// when the test ends).
+func openStored(t *testing.T, dir string) *engine.Live {
+	t.Helper()
+	st, err := store.Open(dir, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	l, err := engine.OpenLive(st, engine.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
 // TestServeKill9 posts articles to the real server, kills it with SIGKILL
 // mid-stream, restarts it and finds every acknowledged article with its
 // group and story; then stops it with SIGTERM during a batch and finds
@@ -272,15 +288,7 @@ func TestServeKill9(t *testing.T) {
 		t.Fatalf("batch answer: %d new (want %d), %v", br.New, len(lines)-600, err)
 	}
 	// Every article of the answered batch is in the store.
-	st, err := store.Open(dir, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	l, err := engine.OpenLive(st, engine.DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := openStored(t, dir)
 	if want := uint64(len(acked) + len(lines) - 600); l.Len() < want {
 		t.Fatalf("%d articles stored, want at least %d", l.Len(), want)
 	}
@@ -301,15 +309,7 @@ func TestServeMatchesIndex(t *testing.T) {
 			t.Fatalf("post: %d %v", code, err)
 		}
 	}
-	st, err := store.Open(dirIndex, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	l, err := engine.OpenLive(st, engine.DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := openStored(t, dirIndex)
 	groups, stories := map[string]bool{}, map[string]bool{}
 	for _, line := range lines {
 		var a struct {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"slices"
@@ -33,8 +32,8 @@ Flags:
 func runStories(args []string, stdout, stderr io.Writer) error {
 	cfg := engine.DefaultConfig()
 	cfg.Stories = true
-	fs := flag.NewFlagSet("stories", flag.ContinueOnError)
-	ef := addEngineFlags(fs, &cfg, storiesUsage, stderr)
+	fs := newFlagSet("stories", storiesUsage, stderr)
+	ef := addEngineFlags(fs, &cfg)
 	fs.Float64Var(&cfg.Story.Story.Threshold, "story-threshold", cfg.Story.Story.Threshold, "similarity from which an article joins a story")
 	fs.Float64Var(&cfg.Story.Story.TauDays, "story-tau", cfg.Story.Story.TauDays, "days over which a story's attraction decays (after --story-grace)")
 	fs.Float64Var(&cfg.Story.Storyline.Threshold, "storyline-threshold", cfg.Story.Storyline.Threshold, "similarity from which a story joins a storyline")

@@ -26,16 +26,23 @@ func Dir() string {
 	return d
 }
 
+// Missing stops a test that lacks something it needs (why): a failure
+// under CI, where .ci/run provides everything, a skip elsewhere.
+func Missing(t testing.TB, why string) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatal(why)
+	}
+	t.Skip(why)
+}
+
 // Require returns the data directory or stops the test: a failure under CI
 // (where the data must be present), a skip elsewhere.
 func Require(t testing.TB) string {
 	t.Helper()
 	d := Dir()
 	if d == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("development data not found: set REPRINT_DATA or place shared/data beside the repository")
-		}
-		t.Skip("development data not found (set REPRINT_DATA)")
+		Missing(t, "development data not found: set REPRINT_DATA or place shared/data beside the repository")
 	}
 	return d
 }
