@@ -14,6 +14,7 @@ import (
 	"github.com/reprint-news/reprint/article"
 	"github.com/reprint-news/reprint/index"
 	"github.com/reprint-news/reprint/match"
+	"github.com/reprint-news/reprint/postings"
 	"github.com/reprint-news/reprint/sketch"
 	"github.com/reprint-news/reprint/store"
 	"github.com/reprint-news/reprint/text"
@@ -33,7 +34,8 @@ import (
 //     An article of fewer than MinTokens tokens is not compared (as in the
 //     batch run: Dedup "too_short") but still gets a story.
 //  3. Shingles, shingle set, signature, band keys; candidates are the
-//     stored articles sharing at least M of B buckets (index.Buckets).
+//     stored articles sharing at least M of B buckets (index.Buckets, in
+//     memory; the store keeps each article's band keys in its record).
 //  4. Each candidate is verified on the real shingle sets (rebuilt from its
 //     stored text, with today's boilerplate) and classified (match).
 //  5. Duplicate group: going through its exact and near-duplicate
@@ -45,16 +47,17 @@ import (
 //     its group's story as it is; any other is clustered (cluster.Online,
 //     the batch run's story clusterer and parameters) and joins the best
 //     story or opens one. A new story is placed in a storyline at once.
-//  7. One batch holds the article record, its sequence key, its buckets,
-//     its group membership, the record of a representative whose group it
-//     founds, its story and storyline records and its search postings: a
-//     crash keeps all of an article or none. Ingest syncs it before
+//  7. One batch holds the article record (with its band keys), its
+//     sequence key, its group membership, the record of a representative
+//     whose group it founds, and its story and storyline records: a crash
+//     keeps all of an article or none. Once it is stored, the article
+//     goes into the in-memory bucket and search indexes. Ingest syncs it before
 //     returning; IngestMany syncs once for all.
 //
-// Open rebuilds the boilerplate statistics and the story and storyline
-// clusterers by replaying the stored articles in sequence order with
-// their stored assignments (weigh, observe, add; nothing is decided
-// again), so a restarted engine answers as the one before it would have.
+// Open rebuilds the bucket and search indexes, the boilerplate
+// statistics and the story and storyline clusterers by replaying the
+// stored articles in sequence order with their stored assignments (weigh,
+// observe, add; nothing is decided again), so a restarted engine answers as the one before it would have.
 //
 // Keys: docs/STORE.md.
 type Live struct {
@@ -63,6 +66,7 @@ type Live struct {
 	st    *store.Store
 	bands index.Bands
 	bkt   *index.Buckets
+	words *postings.Index // search
 	bp    *text.Boilerplate
 	sk    *sketch.Sketcher
 	next  uint64 // sequence number of the next article
@@ -138,12 +142,6 @@ const (
 	liveKeyConfig     = "c/config"
 )
 
-// liveFilterBits sizes the in-memory filter over LSH buckets
-// (index.Buckets.UseFilter): 2^28 bits, 32 MiB. At a million articles (64
-// million bucket entries) about a fifth of the bits are set, so about four
-// in five empty buckets of a new article cost no store seek.
-const liveFilterBits = 28
-
 // liveCounters are the next numbers to give out; they are stored, so that
 // a number is never given twice even when the last holder was deleted.
 type liveCounters struct {
@@ -188,8 +186,8 @@ func (l *Live) load() error {
 	l.bands = cfg.Bands()
 	l.bp = text.NewBoilerplate(cfg.Boilerplate)
 	l.sk = sketch.NewSketcher(cfg.K, cfg.Seed)
-	l.bkt = index.NewBuckets(l.st, l.bands, cfg.MaxBucket)
-	l.bkt.UseFilter(liveFilterBits)
+	l.bkt = index.NewBuckets(l.bands, cfg.MaxBucket)
+	l.words = postings.New()
 	l.stories = newLiveClusters(cfg.Story.Story)
 	l.lines = newLiveClusters(cfg.Story.Storyline)
 	l.count = 0
@@ -254,7 +252,9 @@ func (l *Live) load() error {
 				return fmt.Errorf("replaying article %q: %w", a.ID, err)
 			}
 			l.bp.Add(a.Text, p.doc.Lines)
-			l.bkt.Mark(a.Keys)
+			if err := l.addIndexes(a, p); err != nil {
+				return fmt.Errorf("replaying article %q: %w", a.ID, err)
+			}
 			l.next = max(l.next, a.Seq+1)
 			l.count++
 		}
@@ -264,6 +264,17 @@ func (l *Live) load() error {
 	}
 	l.stale = false
 	return nil
+}
+
+// addIndexes puts stored article a (prepared: p) into the in-memory
+// bucket and search indexes.
+func (l *Live) addIndexes(a *LiveArticle, p *Prepared) error {
+	if a.Keys != nil {
+		if err := l.bkt.Add(a.Seq, a.Keys); err != nil {
+			return err
+		}
+	}
+	return l.words.Add(a.Seq, p.words)
 }
 
 // Len returns the number of articles stored.
@@ -429,12 +440,14 @@ func (l *Live) IngestPrepared(ps []*Prepared) ([]IngestResult, error) {
 	out := make([]IngestResult, len(ps))
 	now := time.Now()
 	anyNew := false
-	l.mu.Lock()
 	for i, p := range ps {
+		// The lock is taken per article: reads and other writers wait
+		// for one article, not for the batch.
+		l.mu.Lock()
 		out[i].Ingested, out[i].Err = l.ingest(p, now)
+		l.mu.Unlock()
 		anyNew = anyNew || out[i].Err == nil && out[i].New
 	}
-	l.mu.Unlock()
 	if !anyNew { // stored answers only (a read-only store takes no sync)
 		return out, nil
 	}
@@ -511,12 +524,6 @@ func (l *Live) ingest(p *Prepared, now time.Time) (*Ingested, error) {
 			}
 		}
 	}
-	if rec.Keys != nil {
-		if err := l.bkt.Put(b, rec.Seq, rec.Keys); err != nil {
-			b.Discard()
-			return nil, err
-		}
-	}
 	// From here on the clusterers hold the article: a failed write makes
 	// the state stale.
 	f := &p.feat
@@ -539,7 +546,6 @@ func (l *Live) ingest(p *Prepared, now time.Time) (*Ingested, error) {
 	}
 	b.Set([]byte(livePrefixArticle+rec.ID), v)
 	b.Set(seqKey(livePrefixSeq, rec.Seq), []byte(rec.ID))
-	putPostings(b, rec.Seq, p.words, false)
 	l.next++
 	if err := l.putCounters(b); err != nil {
 		b.Discard()
@@ -548,6 +554,10 @@ func (l *Live) ingest(p *Prepared, now time.Time) (*Ingested, error) {
 	}
 	if err := b.CommitNoSync(); err != nil {
 		l.stale = true
+		return nil, err
+	}
+	if err := l.addIndexes(rec, p); err != nil {
+		l.stale = true // stored, but not in the indexes: rebuild them
 		return nil, err
 	}
 	l.count++

@@ -13,7 +13,8 @@ import (
 
 // Delete removes stored article id from every index, in one synced batch:
 //
-//   - its record, sequence key, LSH buckets and search postings;
+//   - its record and sequence key, and (in memory, once the batch is
+//     stored) its place in the LSH bucket and search indexes;
 //   - its duplicate group: a member leaves it; a representative hands the
 //     group to its earliest remaining member; a group left with one
 //     article is dissolved;
@@ -57,14 +58,7 @@ func (l *Live) Delete(id string) error {
 	b.Delete([]byte(livePrefixArticle + a.ID))
 	b.Delete(seqKey(livePrefixSeq, a.Seq))
 	if a.Keys != nil {
-		if err := l.bkt.Remove(b, a.Seq, a.Keys); err != nil {
-			return err
-		}
-		later, err := l.bkt.Later(a.Keys, a.Seq)
-		if err != nil {
-			return err
-		}
-		for _, seq := range later {
+		for _, seq := range l.bkt.Later(a.Seq) {
 			rid, err := l.st.Get(seqKey(livePrefixSeq, seq))
 			if errors.Is(err, store.ErrNotFound) {
 				continue
@@ -78,7 +72,6 @@ func (l *Live) Delete(id string) error {
 			r.Relations = slices.DeleteFunc(r.Relations, func(x LiveRelation) bool { return x.ID == a.ID })
 		}
 	}
-	putPostings(b, a.Seq, Prepare(article.Article{Title: a.Title, Text: a.Text}).words, true)
 	if err := l.leaveGroup(b, a, load); err != nil {
 		return err
 	}
@@ -96,6 +89,8 @@ func (l *Live) Delete(id string) error {
 	if err := b.Commit(); err != nil {
 		return err
 	}
+	l.bkt.Remove(a.Seq)
+	l.words.Remove(a.Seq, Prepare(article.Article{Title: a.Title, Text: a.Text}).words)
 	l.count--
 	return nil
 }

@@ -16,9 +16,11 @@ import (
 )
 
 // Reads of the live engine: search, story lists, a story's articles, a
-// storyline's stories. Reads take no lock: each record is read as it is
-// in the store (an article's records are written in one batch, so a read
-// never sees half an article).
+// storyline's stories. Reads take no lock on the store: each record is
+// read as it is in the store (an article's records are written in one
+// batch, so a read never sees half an article). Search asks the in-memory
+// search index under the engine's lock, for a moment, and then reads the
+// records without it.
 
 // searchBodyTerms is how many of an article's most frequent body terms
 // its search postings hold, besides every title word and name.
@@ -55,24 +57,8 @@ func searchWords(f *text.Features, title string) []uint32 {
 	return slices.Compact(out)
 }
 
-func searchKey(w uint32, seq uint64) []byte {
-	k := binary.BigEndian.AppendUint32([]byte(livePrefixSearchPosting), w)
-	return binary.BigEndian.AppendUint64(k, seq)
-}
-
-// putPostings puts article seq's search postings (words) into b
-// (remove: deletes them).
-func putPostings(b *store.Batch, seq uint64, words []uint32, remove bool) {
-	for _, w := range words {
-		if remove {
-			b.Delete(searchKey(w, seq))
-		} else {
-			b.Set(searchKey(w, seq), nil)
-		}
-	}
-}
-
-// searchScanCap bounds the postings a search reads for its first word.
+// searchScanCap bounds the postings a search looks at (of its rarest
+// word).
 const searchScanCap = 200_000
 
 // Search returns up to limit stored articles, newest first, found by
@@ -85,19 +71,24 @@ func (l *Live) Search(q string, limit int) ([]*LiveArticle, error) {
 	if len(words) == 0 || limit <= 0 {
 		return nil, nil
 	}
-	prefix := binary.BigEndian.AppendUint32([]byte(livePrefixSearchPosting), words[0])
-	scanned := 0
-	return collect(l.st, prefix, true, limit, func(seq uint64) (*LiveArticle, error) {
-		if scanned++; scanned > searchScanCap {
-			return nil, errEndScan
-		}
-		for _, w := range words[1:] {
-			if _, err := l.st.Get(searchKey(w, seq)); err != nil {
-				return nil, err // store.ErrNotFound: not a match
-			}
-		}
-		return l.bySeq(seq)
+	var seqs []uint64
+	l.mu.Lock()
+	l.words.Search(words, searchScanCap, func(seq uint64) bool {
+		seqs = append(seqs, seq)
+		return len(seqs) < limit
 	})
+	l.mu.Unlock()
+	out := make([]*LiveArticle, 0, len(seqs))
+	for _, seq := range seqs {
+		a, err := l.bySeq(seq)
+		if errors.Is(err, store.ErrNotFound) { // deleted since
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
 }
 
 // errEndScan, returned by collect's get, ends the scan.

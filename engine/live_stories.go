@@ -39,7 +39,6 @@ import (
 //	s/ story → LiveStory            n/ story, seq → ∅  (its articles)
 //	t/ updated (unix s), story → ∅  (newest first)  z/ articles (u32), story → ∅ (largest first)
 //	l/ storyline → LiveStoryline    k/ storyline, story → ∅ (its stories)
-//	w/ word hash (u32), seq → ∅     (search postings)
 
 // LiveStory is a stored story.
 type LiveStory struct {
@@ -75,13 +74,12 @@ type LiveStoryline struct {
 }
 
 const (
-	livePrefixStory         = "s/"
-	livePrefixStoryMember   = "n/"
-	livePrefixStoryTime     = "t/"
-	livePrefixStorySize     = "z/"
-	livePrefixStoryline     = "l/"
-	livePrefixLineMember    = "k/"
-	livePrefixSearchPosting = "w/"
+	livePrefixStory       = "s/"
+	livePrefixStoryMember = "n/"
+	livePrefixStoryTime   = "t/"
+	livePrefixStorySize   = "z/"
+	livePrefixStoryline   = "l/"
+	livePrefixLineMember  = "k/"
 )
 
 // liveClusters is a clusterer with the stored numbers of its clusters.

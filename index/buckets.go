@@ -1,190 +1,252 @@
 package index
 
 import (
-	"encoding/binary"
-	"errors"
 	"fmt"
 	"slices"
-
-	"github.com/reprint-news/reprint/store"
 )
 
-// Buckets is the LSH band index kept in a store, for articles that arrive
-// one at a time (the service): an article's B band keys go into B buckets,
+// Buckets is the LSH band index in memory, for articles that arrive one at
+// a time (the service): an article's B band keys put it into B buckets,
 // and a new article's candidates are the earlier articles sharing at least
 // M of its buckets — the rule of Candidates, asked of one article.
 //
-// Key layout (docs/STORE.md): "b/", band (1 byte), band key (4 bytes
-// big-endian), article sequence number (8 bytes big-endian), empty value.
-// A bucket is thus one key prefix whose members come in ingest order, and
-// the newest members are a reverse scan away. As in the batch run, an
-// oversized bucket (a template shared by many articles) yields only its
-// maxBucket newest members: the batch run pairs each member with the next
-// maxBucket members of its bucket, which is the same rule seen from the
-// newer article.
+// Articles are numbered by their sequence numbers, added in ascending
+// order. Each bucket is a chain through its members, newest first: for
+// every band a hash table (open addressing, linear probing) maps a band
+// key to the newest member of its bucket, and every article holds, per
+// band, the next older member of the same bucket. The band keys of every
+// article are kept too, so the tables hold nothing but member numbers
+// (4 bytes a slot). That is about 1 KB per article with 64 bands: 512
+// bytes of keys and chain links, and the tables' slots.
+//
+// As in the batch run, an oversized bucket (a template shared by many
+// articles) yields only its maxBucket newest members: the batch run pairs
+// each member with the next maxBucket members of its bucket, which is the
+// same rule seen from the newer article. A chain walk stops there.
+//
+// The index is derived state: the store keeps each article's band keys
+// in its record, and the engine rebuilds the index from them at start.
+// Buckets is not safe for concurrent use.
 type Buckets struct {
-	s         *store.Store
 	bands     Bands
 	maxBucket int
-	// filter, when set (UseFilter), has a bit set for every bucket that
-	// may hold an article: a lookup skips the store seek of a bucket whose
-	// bit is clear, which is most of a new article's buckets. Bits are
-	// only ever set (removal leaves them), so a clear bit is always right.
-	filter []uint64
-	shift  uint // 64 - log2 of the filter's bits
+	pages     []*bucketPage
+	heads     []headTable // per band
+	last      uint64      // the highest sequence number added
+	n         int         // articles held
 }
 
-// UseFilter gives x an in-memory filter of 2^bits bits over its buckets
-// (see Buckets.filter). The caller must then Mark the band keys of every
-// article already stored before the next Candidates; Put marks the new
-// ones.
-func (x *Buckets) UseFilter(bits int) {
-	bits = max(bits, 6)
-	x.filter = make([]uint64, 1<<(bits-6))
-	x.shift = uint(64 - bits)
+// pageBits sets the articles per page of keys and links (2^pageBits):
+// the arrays grow a page at a time instead of being copied whole.
+const pageBits = 13
+
+// bucketPage holds the band keys and chain links of 2^pageBits articles.
+type bucketPage struct {
+	keys    []uint32 // article i's key in band b at i*B+b
+	next    []uint32 // the next older member of the same bucket + 1; 0: none
+	present []uint64 // bit set: the article is in the index
 }
 
-// filterBit returns the filter bit of bucket (band, key).
-func (x *Buckets) filterBit(band int, key uint32) (int, uint64) {
-	h := (uint64(key) | uint64(band)<<32) * 0x9e3779b97f4a7c15 >> x.shift
-	return int(h >> 6), 1 << (h & 63)
-}
-
-// Mark records in the filter that the buckets of band keys keys hold an
-// article (no-op without a filter).
-func (x *Buckets) Mark(keys []uint32) {
-	if x.filter == nil {
-		return
-	}
-	for band, key := range keys {
-		w, b := x.filterBit(band, key)
-		x.filter[w] |= b
-	}
-}
-
-// mayHold reports whether bucket (band, key) may hold an article.
-func (x *Buckets) mayHold(band int, key uint32) bool {
-	if x.filter == nil {
-		return true
-	}
-	w, b := x.filterBit(band, key)
-	return x.filter[w]&b != 0
-}
-
-// bucketPrefix is the first byte of bucket keys.
-const bucketPrefix = 'b'
-
-// NewBuckets returns the bucket index of s for layout bands; maxBucket ≤ 0
+// NewBuckets returns an empty bucket index for layout bands; maxBucket ≤ 0
 // means DefaultMaxBucket.
-func NewBuckets(s *store.Store, bands Bands, maxBucket int) *Buckets {
+func NewBuckets(bands Bands, maxBucket int) *Buckets {
 	if maxBucket <= 0 {
 		maxBucket = DefaultMaxBucket
 	}
-	return &Buckets{s: s, bands: bands, maxBucket: maxBucket}
+	x := &Buckets{bands: bands, maxBucket: maxBucket, heads: make([]headTable, bands.B)}
+	for i := range x.heads {
+		x.heads[i].init(10)
+	}
+	return x
 }
 
-// bucketKeyLen is the length of a bucket's key prefix.
-const bucketKeyLen = 7
-
-func bucketKey(dst []byte, band int, key uint32) []byte {
-	dst = append(dst, bucketPrefix, '/', byte(band))
-	return binary.BigEndian.AppendUint32(dst, key)
-}
+// maxSeq bounds the sequence numbers the index takes (members are held
+// as uint32, plus one).
+const maxSeq = 1<<32 - 2
 
 // check reports keys that do not hold one key per band.
 func (x *Buckets) check(keys []uint32) error {
-	if len(keys) != x.bands.B || x.bands.B > 256 {
+	if len(keys) != x.bands.B {
 		return fmt.Errorf("index: %d band keys for a layout of %d bands", len(keys), x.bands.B)
 	}
 	return nil
 }
 
-// Put adds article seq, with band keys keys (Bands.Keys), to batch b.
-func (x *Buckets) Put(b *store.Batch, seq uint64, keys []uint32) error {
-	if err := x.eachKey(seq, keys, func(k []byte) { b.Set(k, nil) }); err != nil {
-		return err
+// slot returns the page and index of article seq, or nil when its page
+// was never allocated.
+func (x *Buckets) slot(seq uint64) (*bucketPage, int) {
+	p := seq >> pageBits
+	if p >= uint64(len(x.pages)) || x.pages[p] == nil {
+		return nil, 0
 	}
-	x.Mark(keys) // before the commit: a bit set for a batch that fails only costs a seek
-	return nil
+	return x.pages[p], int(seq & (1<<pageBits - 1))
 }
 
-// Remove deletes article seq, with band keys keys, from its buckets in b.
-func (x *Buckets) Remove(b *store.Batch, seq uint64, keys []uint32) error {
-	return x.eachKey(seq, keys, b.Delete)
+// has reports whether article seq is in the index.
+func (x *Buckets) has(seq uint64) bool {
+	pg, i := x.slot(seq)
+	return pg != nil && pg.present[i>>6]&(1<<(i&63)) != 0
 }
 
-// eachKey calls fn with the store key of article seq in each of its
-// buckets (the slice is reused between calls).
-func (x *Buckets) eachKey(seq uint64, keys []uint32, fn func(k []byte)) error {
+// key returns article seq's key in band.
+func (x *Buckets) key(seq uint64, band int) uint32 {
+	pg, i := x.slot(seq)
+	return pg.keys[i*x.bands.B+band]
+}
+
+// older returns the next older member after article seq in band's bucket
+// (ok false: none).
+func (x *Buckets) older(seq uint64, band int) (uint64, bool) {
+	pg, i := x.slot(seq)
+	n := pg.next[i*x.bands.B+band]
+	return uint64(n) - 1, n != 0
+}
+
+func (x *Buckets) setOlder(seq uint64, band int, older uint32) {
+	pg, i := x.slot(seq)
+	pg.next[i*x.bands.B+band] = older
+}
+
+// Add puts article seq with band keys keys (Bands.Keys) into its buckets.
+// Sequence numbers must ascend from one Add to the next.
+func (x *Buckets) Add(seq uint64, keys []uint32) error {
 	if err := x.check(keys); err != nil {
 		return err
 	}
-	var k []byte
-	for band, key := range keys {
-		k = binary.BigEndian.AppendUint64(bucketKey(k[:0], band, key), seq)
-		fn(k)
+	if seq > maxSeq {
+		return fmt.Errorf("index: sequence number %d over the index's limit %d", seq, uint64(maxSeq))
 	}
+	if x.n > 0 && seq <= x.last {
+		return fmt.Errorf("index: article %d added after article %d", seq, x.last)
+	}
+	p := seq >> pageBits
+	for uint64(len(x.pages)) <= p {
+		x.pages = append(x.pages, nil)
+	}
+	if x.pages[p] == nil {
+		B := x.bands.B
+		x.pages[p] = &bucketPage{
+			keys:    make([]uint32, B<<pageBits),
+			next:    make([]uint32, B<<pageBits),
+			present: make([]uint64, 1<<pageBits/64),
+		}
+	}
+	pg, i := x.slot(seq)
+	copy(pg.keys[i*x.bands.B:], keys)
+	pg.present[i>>6] |= 1 << (i & 63)
+	for band, key := range keys {
+		pg.next[i*x.bands.B+band] = x.heads[band].push(x, band, key, uint32(seq)+1)
+	}
+	x.last, x.n = seq, x.n+1
 	return nil
 }
 
+// Remove takes article seq out of its buckets (no-op when it is not in
+// the index).
+func (x *Buckets) Remove(seq uint64) {
+	if !x.has(seq) {
+		return
+	}
+	for band := range x.bands.B {
+		key := x.key(seq, band)
+		link := uint32(0) // seq's older member + 1, which takes its place
+		if o, ok := x.older(seq, band); ok {
+			link = uint32(o) + 1
+		}
+		h := &x.heads[band]
+		i, head := h.find(x, band, key)
+		if head == seq {
+			if link == 0 {
+				h.remove(x, band, i)
+			} else {
+				h.slots[i] = link
+			}
+			continue
+		}
+		for m := head; ; {
+			o, ok := x.older(m, band)
+			if !ok {
+				break
+			}
+			if o == seq {
+				x.setOlder(m, band, link)
+				break
+			}
+			m = o
+		}
+	}
+	pg, i := x.slot(seq)
+	pg.present[i>>6] &^= 1 << (i & 63)
+	x.n--
+}
+
+// Len returns the number of articles in the index.
+func (x *Buckets) Len() int { return x.n }
+
+// Bytes returns the memory the index holds.
+func (x *Buckets) Bytes() int64 {
+	var n int64
+	for _, pg := range x.pages {
+		if pg != nil {
+			n += int64(len(pg.keys)+len(pg.next))*4 + int64(len(pg.present))*8
+		}
+	}
+	for _, h := range x.heads {
+		n += int64(len(h.slots)) * 4
+	}
+	return n
+}
+
 // Candidates returns, in ascending order, the sequence numbers of the
-// stored articles that share at least M buckets with band keys keys, and
-// how many buckets were capped at maxBucket members.
-//
-// All B buckets are read through one store iterator, each with one
-// forward seek (most buckets are empty or small); only a bucket found to
-// hold more than maxBucket members is read again, newest first. The
-// members are counted by sorting them.
+// articles in the index that share at least M buckets with band keys
+// keys, and how many buckets were capped at maxBucket members.
 func (x *Buckets) Candidates(keys []uint32) (seqs []uint64, capped int, err error) {
 	if err := x.check(keys); err != nil {
 		return nil, 0, err
 	}
-	it, err := x.s.NewIter()
-	if err != nil {
-		return nil, 0, fmt.Errorf("index: bucket scan: %w", err)
-	}
 	// members holds the sequence numbers found, once per bucket holding
-	// them; n counts the current bucket's.
+	// them.
 	var members []uint64
-	n := 0
-	add := func(k, _ []byte) error {
-		if n == x.maxBucket {
-			return errStop
-		}
-		if len(k) != bucketKeyLen+8 {
-			return fmt.Errorf("index: bucket key %x of %d bytes", k, len(k))
-		}
-		n++
-		members = append(members, binary.BigEndian.Uint64(k[bucketKeyLen:]))
-		return nil
-	}
-	var bounds [2 * bucketKeyLen]byte
-	lower, upper := bounds[:bucketKeyLen], bounds[bucketKeyLen:]
 	for band, key := range keys {
-		if !x.mayHold(band, key) {
-			continue
+		_, m := x.heads[band].find(x, band, key)
+		for n := 0; m != noSeq; n++ {
+			if n == x.maxBucket {
+				capped++
+				break
+			}
+			members = append(members, m)
+			if o, ok := x.older(m, band); ok {
+				m = o
+			} else {
+				m = noSeq
+			}
 		}
-		bucketKey(lower[:0], band, key)
-		copy(upper, lower)
-		prefixEnd(upper)
-		start := len(members)
-		n = 0
-		err := it.Scan(lower, upper, add)
-		if errors.Is(err, errStop) {
-			// Oversized: keep its maxBucket newest members.
-			capped++
-			members, n = members[:start], 0
-			err = it.ScanReverse(lower, upper, add)
-		}
-		if err != nil && !errors.Is(err, errStop) {
-			it.Close()
-			return nil, 0, fmt.Errorf("index: bucket scan: %w", err)
-		}
-	}
-	if err := it.Close(); err != nil {
-		return nil, 0, fmt.Errorf("index: bucket scan: %w", err)
 	}
 	return x.sharingM(members), capped, nil
+}
+
+// Later returns, in ascending order, the sequence numbers after seq of the
+// articles in the index that share at least M buckets with article seq:
+// every article that could have had it as a candidate when it arrived
+// (uncapped; used when an article is removed, to find who refers to it).
+// It returns nil when seq is not in the index.
+func (x *Buckets) Later(seq uint64) []uint64 {
+	if !x.has(seq) {
+		return nil
+	}
+	var members []uint64
+	for band := range x.bands.B {
+		_, m := x.heads[band].find(x, band, x.key(seq, band))
+		for m != noSeq && m > seq {
+			members = append(members, m)
+			if o, ok := x.older(m, band); ok {
+				m = o
+			} else {
+				m = noSeq
+			}
+		}
+	}
+	return x.sharingM(members)
 }
 
 // sharingM sorts members (sequence numbers, once per bucket holding them)
@@ -205,16 +267,95 @@ func (x *Buckets) sharingM(members []uint64) []uint64 {
 	return seqs
 }
 
-// prefixEnd turns bucket key prefix p into the least key after every key
-// that starts with p, in place (store.PrefixEnd without allocating; p
-// starts with bucketPrefix, so it is never all 0xff).
-func prefixEnd(p []byte) {
-	for i := len(p) - 1; i >= 0; i-- {
-		if p[i]++; p[i] != 0 {
-			return
+// noSeq stands for "no member".
+const noSeq = ^uint64(0)
+
+// headTable maps one band's keys to the newest member of their bucket: an
+// open-addressing table of member numbers + 1 (0: empty); a slot's key is
+// its member's key in the band.
+type headTable struct {
+	slots []uint32
+	shift uint // 32 - log2(len(slots))
+	n     int
+}
+
+func (h *headTable) init(bits uint) {
+	h.slots = make([]uint32, 1<<bits)
+	h.shift = 32 - bits
+	h.n = 0
+}
+
+// home returns key's first slot.
+func (h *headTable) home(key uint32) int { return int((key * 0x9e3779b1) >> h.shift) }
+
+// find returns the slot of key and its bucket's newest member, or noSeq
+// and the empty slot where key would go.
+func (h *headTable) find(x *Buckets, band int, key uint32) (int, uint64) {
+	mask := len(h.slots) - 1
+	for i := h.home(key); ; i = (i + 1) & mask {
+		s := h.slots[i]
+		if s == 0 {
+			return i, noSeq
+		}
+		if x.key(uint64(s-1), band) == key {
+			return i, uint64(s - 1)
 		}
 	}
 }
 
-// errStop ends a bucket scan at maxBucket members.
-var errStop = errors.New("index: stop")
+// push makes member (number + 1) the newest of key's bucket and returns
+// the previous newest (number + 1; 0: none).
+func (h *headTable) push(x *Buckets, band int, key, member uint32) uint32 {
+	i, head := h.find(x, band, key)
+	if head != noSeq {
+		h.slots[i] = member
+		return uint32(head) + 1
+	}
+	if (h.n+1)*4 > len(h.slots)*3 {
+		h.grow(x, band)
+		i, _ = h.find(x, band, key)
+	}
+	h.slots[i] = member
+	h.n++
+	return 0
+}
+
+// grow doubles the table.
+func (h *headTable) grow(x *Buckets, band int) {
+	old := h.slots
+	h.init(uint(32-h.shift) + 1)
+	mask := len(h.slots) - 1
+	for _, s := range old {
+		if s == 0 {
+			continue
+		}
+		i := h.home(x.key(uint64(s-1), band))
+		for h.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		h.slots[i] = s
+		h.n++
+	}
+}
+
+// remove empties slot i, moving later slots of its probe run back so that
+// every key stays reachable from its home slot.
+func (h *headTable) remove(x *Buckets, band, i int) {
+	mask := len(h.slots) - 1
+	for j := i; ; {
+		j = (j + 1) & mask
+		s := h.slots[j]
+		if s == 0 {
+			break
+		}
+		k := h.home(x.key(uint64(s-1), band))
+		// s stays when its home lies cyclically in (i, j].
+		if (i <= j && i < k && k <= j) || (i > j && (i < k || k <= j)) {
+			continue
+		}
+		h.slots[i] = s
+		i = j
+	}
+	h.slots[i] = 0
+	h.n--
+}

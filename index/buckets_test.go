@@ -1,15 +1,10 @@
 package index
 
 import (
-	"cmp"
-	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"slices"
 	"testing"
-
-	"github.com/reprint-news/reprint/store"
 )
 
 // TestBucketsAgreeWithBatchCandidates adds documents one at a time to a
@@ -31,24 +26,11 @@ func TestBucketsAgreeWithBatchCandidates(t *testing.T) {
 		docs[d] = uint32(d)
 	}
 	want, _ := Candidates(keys, docs, b, m, maxBucket, 2)
-	// Without the filter, with a tiny one (most bits collide) and a large one.
-	for _, filterBits := range []int{0, 6, 20} {
-		t.Run(fmt.Sprintf("filter=%d", filterBits), func(t *testing.T) {
-			testBucketsAgree(t, keys, want, n, b, m, maxBucket, filterBits)
-		})
-	}
+	testBucketsAgree(t, keys, want, n, b, m, maxBucket)
 }
 
-func testBucketsAgree(t *testing.T, keys []uint32, want []Pair, n, b, m, maxBucket, filterBits int) {
-	s, err := store.OpenMemory(store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	x := NewBuckets(s, Bands{B: b, R: 1, M: m}, maxBucket)
-	if filterBits > 0 {
-		x.UseFilter(filterBits)
-	}
+func testBucketsAgree(t *testing.T, keys []uint32, want []Pair, n, b, m, maxBucket int) {
+	x := NewBuckets(Bands{B: b, R: 1, M: m}, maxBucket)
 	var got []Pair
 	capped := 0
 	for d := range n {
@@ -61,11 +43,7 @@ func testBucketsAgree(t *testing.T, keys []uint32, want []Pair, n, b, m, maxBuck
 		for _, seq := range seqs {
 			got = append(got, MakePair(uint32(seq), uint32(d)))
 		}
-		batch := s.NewBatch()
-		if err := x.Put(batch, uint64(d), ks); err != nil {
-			t.Fatal(err)
-		}
-		if err := batch.Commit(); err != nil {
+		if err := x.Add(uint64(d), ks); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -74,55 +52,108 @@ func testBucketsAgree(t *testing.T, keys []uint32, want []Pair, n, b, m, maxBuck
 		t.Fatal("no bucket was capped: the test does not exercise maxBucket")
 	}
 	if len(want) == 0 || !slices.Equal(got, want) {
-		t.Fatalf("stored buckets: %d pairs; batch Candidates: %d pairs", len(got), len(want))
+		t.Fatalf("bucket index: %d pairs; batch Candidates: %d pairs", len(got), len(want))
 	}
 }
 
-func TestBucketsRemoveAndReopen(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "data")
-	s, err := store.Open(dir, store.Options{})
-	if err != nil {
-		t.Fatal(err)
+// TestBucketsAgreeWithModel adds and removes articles at random (small key
+// spaces: buckets of every size, head table slots that collide and are
+// moved back on removal) and checks every lookup against a plain model:
+// per bucket, the list of its members.
+func TestBucketsAgreeWithModel(t *testing.T) {
+	const b, m, maxBucket = 6, 2, 7
+	rng := rand.New(rand.NewPCG(71, 72))
+	x := NewBuckets(Bands{B: b, R: 1, M: m}, maxBucket)
+	type bucket struct {
+		band int
+		key  uint32
 	}
-	bands := Bands{B: 4, R: 1, M: 2}
-	x := NewBuckets(s, bands, 0)
-	put := func(seq uint64, ks ...uint32) {
-		b := s.NewBatch()
-		if err := x.Put(b, seq, ks); err != nil {
-			t.Fatal(err)
+	model := map[bucket][]uint64{} // members, oldest first
+	keysOf := map[uint64][]uint32{}
+	lookup := func(ks []uint32, after uint64, capAt int) (want []uint64, capped int) {
+		var members []uint64
+		for band, k := range ks {
+			ms := model[bucket{band, k}]
+			var mine []uint64
+			for _, s := range ms {
+				if s > after || after == noSeq {
+					mine = append(mine, s)
+				}
+			}
+			if capAt > 0 && len(mine) > capAt {
+				mine, capped = mine[len(mine)-capAt:], capped+1
+			}
+			members = append(members, mine...)
 		}
-		if err := b.Commit(); err != nil {
-			t.Fatal(err)
-		}
+		return x.sharingM(members), capped
 	}
-	put(1, 10, 20, 30, 40)
-	put(2, 10, 20, 99, 99) // two shared buckets with 1
-	put(3, 10, 98, 97, 96) // one shared bucket: not a candidate of 1
-	cands := func(ks ...uint32) []uint64 {
-		seqs, _, err := x.Candidates(ks)
+	var seq uint64
+	for step := range 6000 {
+		ks := make([]uint32, b)
+		for band := range ks {
+			// Key spaces from 3 to 3000: tiny buckets and crowded ones.
+			ks[band] = rng.Uint32N(3 + uint32(band*band*band*15))
+		}
+		want, wantCapped := lookup(ks, noSeq, maxBucket)
+		got, capped, err := x.Candidates(ks)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return seqs
+		if !slices.Equal(got, want) || capped != wantCapped {
+			t.Fatalf("step %d: candidates %v capped %d; want %v capped %d", step, got, capped, want, wantCapped)
+		}
+		seq += 1 + uint64(rng.IntN(3)) // gaps, as deleted or too-short articles leave
+		if err := x.Add(seq, ks); err != nil {
+			t.Fatal(err)
+		}
+		keysOf[seq] = ks
+		for band, k := range ks {
+			model[bucket{band, k}] = append(model[bucket{band, k}], seq)
+		}
+		if rng.IntN(4) == 0 { // remove an article still held, at random
+			var victim uint64
+			for s := range keysOf {
+				victim = s
+				break
+			}
+			vks := keysOf[victim]
+			wantLater, _ := lookup(vks, victim, 0)
+			if got := x.Later(victim); !slices.Equal(got, wantLater) {
+				t.Fatalf("step %d: later than %d: %v, want %v", step, victim, got, wantLater)
+			}
+			x.Remove(victim)
+			x.Remove(victim) // a second time: no-op
+			delete(keysOf, victim)
+			for band, k := range vks {
+				bk := bucket{band, k}
+				model[bk] = slices.DeleteFunc(model[bk], func(s uint64) bool { return s == victim })
+			}
+		}
+		if x.Len() != len(keysOf) {
+			t.Fatalf("step %d: Len %d, want %d", step, x.Len(), len(keysOf))
+		}
 	}
-	if got := cands(10, 20, 30, 40); !slices.Equal(got, []uint64{1, 2}) {
-		t.Fatalf("candidates %v, want [1 2]", got)
+	if x.Later(seq+1) != nil {
+		t.Fatal("Later of an article not in the index")
 	}
-	b := s.NewBatch()
-	if err := x.Remove(b, 2, []uint32{10, 20, 99, 99}); err != nil {
+}
+
+func TestBucketsRejects(t *testing.T) {
+	x := NewBuckets(Bands{B: 2, R: 1, M: 1}, 0)
+	if err := x.Add(5, []uint32{1}); err == nil {
+		t.Error("Add with one key for two bands: no error")
+	}
+	if _, _, err := x.Candidates([]uint32{1, 2, 3}); err == nil {
+		t.Error("Candidates with three keys for two bands: no error")
+	}
+	if err := x.Add(5, []uint32{1, 2}); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Commit(); err != nil {
-		t.Fatal(err)
+	if err := x.Add(5, []uint32{1, 2}); err == nil {
+		t.Error("Add of an article number not above the last: no error")
 	}
-	s.Close()
-	if s, err = store.Open(dir, store.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	x = NewBuckets(s, bands, 0)
-	if got := cands(10, 20, 30, 40); !slices.Equal(got, []uint64{1}) {
-		t.Fatalf("after removing 2 and reopening: candidates %v, want [1]", got)
+	if err := x.Add(maxSeq+1, []uint32{1, 2}); err == nil {
+		t.Error("Add over the sequence limit: no error")
 	}
 }
 
@@ -131,36 +162,24 @@ func TestBucketsRemoveAndReopen(t *testing.T) {
 // newest members of each and reports the oversized ones as capped.
 func TestBucketsCapAtMaxBucket(t *testing.T) {
 	const maxBucket = 4
-	s, err := store.OpenMemory(store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	x := NewBuckets(s, Bands{B: 2, R: 1, M: 2}, maxBucket)
+	x := NewBuckets(Bands{B: 2, R: 1, M: 2}, maxBucket)
 	// Band key k's bucket gets sizes[k] members in both bands; in the
 	// last, every third one is removed again.
 	sizes := []int{0, 1, maxBucket - 1, maxBucket, maxBucket + 1, 3 * maxBucket}
-	b := s.NewBatch()
 	seq := uint64(0)
 	live := make([][]uint64, len(sizes))
 	for k, size := range sizes {
 		for i := range size {
 			seq++
-			ks := []uint32{uint32(k), uint32(k)}
-			if err := x.Put(b, seq, ks); err != nil {
+			if err := x.Add(seq, []uint32{uint32(k), uint32(k)}); err != nil {
 				t.Fatal(err)
 			}
 			if k == len(sizes)-1 && i%3 == 2 {
-				if err := x.Remove(b, seq, ks); err != nil {
-					t.Fatal(err)
-				}
+				x.Remove(seq)
 				continue
 			}
 			live[k] = append(live[k], seq)
 		}
-	}
-	if err := b.Commit(); err != nil {
-		t.Fatal(err)
 	}
 	for k := range sizes {
 		want, wantCapped := live[k], 0
@@ -178,81 +197,42 @@ func TestBucketsCapAtMaxBucket(t *testing.T) {
 }
 
 // BenchmarkBucketsCandidates measures one article's candidate lookup (64
-// bucket scans, M = 2) in a store holding 20,000 articles. The bucket keys
-// are written in key order, as Put would write them, so that the store's
-// flushed tables do not overlap: a lookup then costs what it costs in a
-// service whose compactions keep up, not what it costs right after a bulk
-// load of overlapping tables (up to ten times more, and varying with the
-// compactions running during the benchmark).
+// bands, M = 2) among n articles held, for unrelated new articles (most
+// buckets empty) and for near-copies of held ones (every bucket hit).
 func BenchmarkBucketsCandidates(b *testing.B) {
-	b.Run("store", func(b *testing.B) { benchmarkBucketsCandidates(b, false) })
-	b.Run("filter", func(b *testing.B) { benchmarkBucketsCandidates(b, true) })
-}
-
-// benchmarkBucketsCandidates looks up the buckets of unrelated new
-// articles among 20,000 stored ones (with the in-memory filter: most
-// lookups skip the store).
-func benchmarkBucketsCandidates(b *testing.B, filter bool) {
-	s, err := store.Open(b.TempDir(), store.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	bands := Bands{B: 64, R: 4, M: 2}
-	x := NewBuckets(s, bands, 0)
-	rng := rand.New(rand.NewPCG(63, 64))
-	type member struct {
-		key uint32
-		seq uint64
-	}
-	const n = 20000
-	byBand := make([][]member, bands.B)
-	for d := range n {
-		for band := range byBand {
-			byBand[band] = append(byBand[band], member{rng.Uint32(), uint64(d)})
-		}
-	}
-	if filter {
-		x.UseFilter(24)
-		ks := make([]uint32, bands.B)
+	for _, n := range []int{20_000, 1_000_000} {
+		bands := Bands{B: 64, R: 4, M: 2}
+		x := NewBuckets(bands, 0)
+		rng := rand.New(rand.NewPCG(63, 64))
+		held := make([]uint32, n*bands.B)
 		for d := range n {
+			ks := held[d*bands.B : (d+1)*bands.B]
 			for band := range ks {
-				ks[band] = byBand[band][d].key
+				ks[band] = rng.Uint32()
 			}
-			x.Mark(ks)
+			if err := x.Add(uint64(d), ks); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
-	batch := s.NewBatch()
-	var k []byte
-	for band, ms := range byBand {
-		slices.SortFunc(ms, func(a, b member) int {
-			if c := cmp.Compare(a.key, b.key); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.seq, b.seq)
-		})
-		for _, m := range ms {
-			k = binary.BigEndian.AppendUint64(bucketKey(k[:0], band, m.key), m.seq)
-			batch.Set(k, nil)
-			if batch.Len() > 50000 {
-				if err := batch.Commit(); err != nil {
+		b.Run(fmt.Sprintf("n=%d/unrelated", n), func(b *testing.B) {
+			ks := make([]uint32, bands.B)
+			for b.Loop() {
+				for i := range ks {
+					ks[i] = rng.Uint32()
+				}
+				if _, _, err := x.Candidates(ks); err != nil {
 					b.Fatal(err)
 				}
-				batch = s.NewBatch()
 			}
-		}
-	}
-	if err := batch.Commit(); err != nil {
-		b.Fatal(err)
-	}
-	ks := make([]uint32, bands.B)
-	b.ResetTimer()
-	for b.Loop() {
-		for i := range ks {
-			ks[i] = rng.Uint32()
-		}
-		if _, _, err := x.Candidates(ks); err != nil {
-			b.Fatal(err)
-		}
+		})
+		b.Run(fmt.Sprintf("n=%d/copy", n), func(b *testing.B) {
+			for b.Loop() {
+				d := rng.IntN(n)
+				if _, _, err := x.Candidates(held[d*bands.B : (d+1)*bands.B]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(x.Bytes())/float64(n), "index-B/article")
+		})
 	}
 }
