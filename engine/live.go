@@ -6,9 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"slices"
-	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/reprint-news/reprint/article"
@@ -57,28 +56,39 @@ import (
 // Open rebuilds the bucket and search indexes, the boilerplate
 // statistics and the story and storyline clusterers by replaying the
 // stored articles in sequence order with their stored assignments (weigh,
-// observe, add; nothing is decided again), so a restarted engine answers as the one before it would have.
+// observe, add; nothing is decided again), so a restarted engine answers
+// as the one before it would have.
 //
 // Keys: docs/STORE.md.
+//
+// Locks: mu is held by every writer (Ingest, IngestPrepared, Delete) and
+// by a rebuild; rmu guards what reads share with writers in memory (the
+// search index and the boilerplate statistics: writers change them under
+// rmu, reads take it shared). Reads of the store take no lock.
 type Live struct {
 	mu    sync.Mutex
+	rmu   sync.RWMutex
 	cfg   Config
 	st    *store.Store
 	bands index.Bands
 	bkt   *index.Buckets
-	words *postings.Index // search
-	bp    *text.Boilerplate
+	words *postings.Index // search (rmu)
+	bp    *text.Boilerplate // rmu
 	sk    *sketch.Sketcher
 	next  uint64 // sequence number of the next article
-	count uint64 // articles stored
 	// Scratch, reused under mu: a stored article's tokens (verification).
 	other text.Doc
 	// The story and storyline clusterers with their stored numbers.
 	stories, lines liveClusters
-	// stale is set when a write failed after the clusterers had taken the
-	// article in: memory is ahead of the store, and the next write
-	// rebuilds it from the store first.
-	stale bool
+	// The sizes for Len and Counts, published as writes land.
+	count, nStories, nLines atomic.Uint64
+	// stale is set when a write failed after the engine's memory had
+	// taken the article in: memory is ahead of the store, and the next
+	// write rebuilds it from the store first.
+	stale atomic.Bool
+	// writeFault, set by tests only, makes a write fail before its
+	// commit when it returns an error.
+	writeFault func(*LiveArticle) error
 }
 
 // LiveRelation is one relation found for an article.
@@ -182,6 +192,8 @@ func OpenLive(st *store.Store, cfg Config) (*Live, error) {
 // load (re)builds the in-memory state from the store: boilerplate
 // statistics, story and storyline clusterers, counters.
 func (l *Live) load() error {
+	l.rmu.Lock()
+	defer l.rmu.Unlock()
 	cfg := l.cfg
 	l.bands = cfg.Bands()
 	l.bp = text.NewBoilerplate(cfg.Boilerplate)
@@ -190,7 +202,7 @@ func (l *Live) load() error {
 	l.words = postings.New()
 	l.stories = newLiveClusters(cfg.Story.Story)
 	l.lines = newLiveClusters(cfg.Story.Storyline)
-	l.count = 0
+	l.count.Store(0)
 	var c liveCounters
 	if v, err := l.st.Get([]byte(liveKeyCounters)); err == nil {
 		if err := json.Unmarshal(v, &c); err != nil {
@@ -256,13 +268,14 @@ func (l *Live) load() error {
 				return fmt.Errorf("replaying article %q: %w", a.ID, err)
 			}
 			l.next = max(l.next, a.Seq+1)
-			l.count++
+			l.count.Add(1)
 		}
 		if c.err != nil {
 			return c.err
 		}
 	}
-	l.stale = false
+	l.stale.Store(false)
+	l.publishCounts()
 	return nil
 }
 
@@ -278,10 +291,12 @@ func (l *Live) addIndexes(a *LiveArticle, p *Prepared) error {
 }
 
 // Len returns the number of articles stored.
-func (l *Live) Len() uint64 {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.count
+func (l *Live) Len() uint64 { return l.count.Load() }
+
+// publishCounts publishes the story and storyline counts for Counts.
+func (l *Live) publishCounts() {
+	l.nStories.Store(l.stories.next - 1)
+	l.nLines.Store(l.lines.next - 1)
 }
 
 func seqKey(prefix string, seqs ...uint64) []byte {
@@ -406,246 +421,6 @@ func prepareAll(arts []article.Article) []*Prepared {
 	return out
 }
 
-// Ingest stores article a and returns its relations, group, story and
-// storyline. The answer is durable when Ingest returns.
-func (l *Live) Ingest(a article.Article) (*Ingested, error) {
-	p := Prepare(a)
-	l.mu.Lock()
-	got, err := l.ingest(p, time.Now())
-	l.mu.Unlock()
-	if err != nil || !got.New {
-		return got, err
-	}
-	// Outside the lock: concurrent writers' syncs share one fsync.
-	return got, l.st.Sync()
-}
-
-// IngestResult is one article's outcome in IngestMany.
-type IngestResult struct {
-	*Ingested
-	Err error
-}
-
-// IngestMany ingests the articles in order, as Ingest would one by one,
-// and makes them durable with one sync at the end (an article's answer
-// may depend on the ones before it in the batch). They are prepared in
-// parallel first. An article's error does not stop the others; the
-// returned error is the sync's.
-func (l *Live) IngestMany(arts []article.Article) ([]IngestResult, error) {
-	return l.IngestPrepared(prepareAll(arts))
-}
-
-// IngestPrepared is IngestMany for prepared articles.
-func (l *Live) IngestPrepared(ps []*Prepared) ([]IngestResult, error) {
-	out := make([]IngestResult, len(ps))
-	now := time.Now()
-	anyNew := false
-	for i, p := range ps {
-		// The lock is taken per article: reads and other writers wait
-		// for one article, not for the batch.
-		l.mu.Lock()
-		out[i].Ingested, out[i].Err = l.ingest(p, now)
-		l.mu.Unlock()
-		anyNew = anyNew || out[i].Err == nil && out[i].New
-	}
-	if !anyNew { // stored answers only (a read-only store takes no sync)
-		return out, nil
-	}
-	return out, l.st.Sync()
-}
-
-// ingest is Ingest under l.mu, without the sync.
-func (l *Live) ingest(p *Prepared, now time.Time) (*Ingested, error) {
-	a := &p.a
-	if strings.TrimSpace(a.ID) == "" {
-		return nil, ErrNoID
-	}
-	if strings.TrimSpace(a.Text) == "" {
-		return nil, ErrNoText
-	}
-	if old, err := l.get(a.ID); err == nil {
-		if old.Text != a.Text {
-			return nil, ErrConflict
-		}
-		return &Ingested{LiveArticle: old}, nil
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return nil, err
-	}
-	if err := l.st.Writable(); err != nil {
-		return nil, err
-	}
-	if l.stale {
-		if err := l.load(); err != nil {
-			return nil, fmt.Errorf("rebuilding the engine state after a failed write: %w", err)
-		}
-	}
-	nTok, fp := l.fingerprintDoc(&p.doc, true)
-	rec := &LiveArticle{
-		Seq: l.next, ID: a.ID, Source: a.Source, URL: a.URL, Title: a.Title,
-		Published: a.Published, Received: now.UTC().Truncate(time.Millisecond), Text: a.Text, Exact: fp.exact,
-	}
-	var cands []candidate // every verified candidate, earliest first
-	if nTok < l.cfg.MinTokens {
-		rec.Dedup, rec.Exact, fp.sig = "too_short", 0, nil
-	}
-	if fp.sig != nil {
-		rec.Keys = l.bands.Keys(nil, fp.sig)
-		seqs, _, err := l.bkt.Candidates(rec.Keys)
-		if err != nil {
-			return nil, err
-		}
-		for _, seq := range seqs {
-			other, err := l.bySeq(seq)
-			if err != nil {
-				return nil, err
-			}
-			c := candidate{other, l.relate(fp, other)}
-			cands = append(cands, c)
-			if c.rel.Relation != match.None {
-				rec.Relations = append(rec.Relations, c.rel)
-			}
-		}
-	}
-	rep, err := l.group(fp, cands)
-	if err != nil {
-		return nil, err
-	}
-	// Everything the store says is decided; the story is decided in
-	// memory, then one batch writes it all.
-	b := l.st.NewBatch()
-	var repRec []byte
-	if rep != nil {
-		rec.Group = rep.ID
-		if rep.Group == "" { // rep founds the group
-			rep.Group = rep.ID
-			if repRec, err = json.Marshal(rep); err != nil {
-				b.Discard()
-				return nil, err
-			}
-		}
-	}
-	// From here on the clusterers hold the article: a failed write makes
-	// the state stale.
-	f := &p.feat
-	if err := l.placeStory(b, rec, rep, f, now); err != nil {
-		b.Discard()
-		l.stale = true
-		return nil, err
-	}
-	v, err := json.Marshal(rec)
-	if err != nil {
-		b.Discard()
-		l.stale = true
-		return nil, err
-	}
-	if rep != nil {
-		b.Set(seqKey(livePrefixMember, rep.Seq, rec.Seq), nil)
-	}
-	if repRec != nil {
-		b.Set([]byte(livePrefixArticle+rep.ID), repRec)
-	}
-	b.Set([]byte(livePrefixArticle+rec.ID), v)
-	b.Set(seqKey(livePrefixSeq, rec.Seq), []byte(rec.ID))
-	l.next++
-	if err := l.putCounters(b); err != nil {
-		b.Discard()
-		l.stale = true
-		return nil, err
-	}
-	if err := b.CommitNoSync(); err != nil {
-		l.stale = true
-		return nil, err
-	}
-	if err := l.addIndexes(rec, p); err != nil {
-		l.stale = true // stored, but not in the indexes: rebuild them
-		return nil, err
-	}
-	l.count++
-	// The article counts in the boilerplate statistics once stored (as at
-	// replay).
-	l.bp.Add(a.Text, p.doc.Lines)
-	return &Ingested{LiveArticle: rec, New: true}, nil
-}
-
-// putCounters writes the counters into b.
-func (l *Live) putCounters(b *store.Batch) error {
-	v, err := json.Marshal(liveCounters{Seq: l.next, Story: l.stories.next, Storyline: l.lines.next})
-	if err != nil {
-		return err
-	}
-	b.Set([]byte(liveKeyCounters), v)
-	return nil
-}
-
-// candidate is a stored article verified against the new one.
-type candidate struct {
-	a   *LiveArticle
-	rel LiveRelation
-}
-
-func (l *Live) bySeq(seq uint64) (*LiveArticle, error) {
-	id, err := l.st.Get(seqKey(livePrefixSeq, seq))
-	if err != nil {
-		return nil, fmt.Errorf("article #%d: %w", seq, err)
-	}
-	return l.get(string(id))
-}
-
-// relate verifies the new article (fp) against a stored one.
-func (l *Live) relate(fp fingerprint, other *LiveArticle) LiveRelation {
-	_, ofp := l.fingerprint(&l.other, other.Text, false)
-	return l.relateFP(fp, ofp, other.ID)
-}
-
-// relateFP classifies the relation of an article (fp) to article other
-// (ofp).
-func (l *Live) relateFP(fp, ofp fingerprint, other string) LiveRelation {
-	o := match.Compare(fp.set, ofp.set)
-	rel, newContains := match.Classify(o, fp.exact == ofp.exact, l.cfg.matchConfig())
-	r := LiveRelation{ID: other, Relation: rel, Jaccard: round4(o.Jaccard()), Containment: round4(o.Containment())}
-	if rel == match.Contains {
-		r.Contains = "other"
-		if newContains {
-			r.Contains = "new"
-		}
-	}
-	return r
-}
-
-// group returns the representative of the duplicate group the new
-// article (fp) joins, or nil (step 5 of Live): the first exact or
-// near-duplicate candidate whose representative the article is within the
-// threshold of. A candidate in no group is the representative of the
-// group it founds. Relations to representatives among the candidates are
-// not computed again.
-func (l *Live) group(fp fingerprint, cands []candidate) (*LiveArticle, error) {
-	isDup := func(r LiveRelation) bool { return r.Relation == match.Exact || r.Relation == match.NearDuplicate }
-	for _, c := range cands {
-		if !isDup(c.rel) {
-			continue
-		}
-		if c.a.Group == "" || c.a.Group == c.a.ID {
-			return c.a, nil
-		}
-		i := slices.IndexFunc(cands, func(r candidate) bool { return r.a.ID == c.a.Group })
-		if i >= 0 {
-			if isDup(cands[i].rel) {
-				return cands[i].a, nil
-			}
-			continue
-		}
-		rep, err := l.get(c.a.Group)
-		if err != nil {
-			return nil, fmt.Errorf("group %q: %w", c.a.Group, err)
-		}
-		if isDup(l.relate(fp, rep)) {
-			return rep, nil
-		}
-		// Within the threshold of the duplicate, not of its representative.
-	}
-	return nil, nil
-}
-
 // Config returns the parameters the engine runs with (the store's).
 func (l *Live) Config() Config { return l.cfg }
 
@@ -658,7 +433,5 @@ type LiveCounts struct {
 
 // Counts returns the engine's sizes.
 func (l *Live) Counts() LiveCounts {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return LiveCounts{Articles: l.count, Stories: l.stories.next - 1, Storylines: l.lines.next - 1}
+	return LiveCounts{Articles: l.count.Load(), Stories: l.nStories.Load(), Storylines: l.nLines.Load()}
 }

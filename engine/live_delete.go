@@ -90,8 +90,11 @@ func (l *Live) Delete(id string) error {
 		return err
 	}
 	l.bkt.Remove(a.Seq)
-	l.words.Remove(a.Seq, Prepare(article.Article{Title: a.Title, Text: a.Text}).words)
-	l.count--
+	words := Prepare(article.Article{Title: a.Title, Text: a.Text}).words
+	l.rmu.Lock()
+	l.words.Remove(a.Seq, words)
+	l.rmu.Unlock()
+	l.count.Add(^uint64(0))
 	return nil
 }
 

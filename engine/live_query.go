@@ -40,21 +40,40 @@ func searchWords(f *text.Features, title string) []uint32 {
 	for _, t := range f.Ent {
 		addWords(t.Text)
 	}
-	body := slices.Clone(f.Body)
-	slices.SortStableFunc(body, func(a, b text.Term) int {
-		switch {
-		case a.TF > b.TF:
-			return -1
-		case a.TF < b.TF:
-			return 1
-		}
-		return strings.Compare(a.Text, b.Text)
-	})
-	for _, t := range body[:min(len(body), searchBodyTerms)] {
+	for _, t := range topBodyTerms(f.Body, searchBodyTerms) {
 		addWords(t.Text)
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// topBodyTerms returns the k most frequent of terms (ties: the first text
+// in byte order), in no particular order: one pass keeping the k best.
+func topBodyTerms(terms []text.Term, k int) []text.Term {
+	before := func(a, b text.Term) bool { return a.TF > b.TF || a.TF == b.TF && a.Text < b.Text }
+	top := make([]text.Term, 0, k)
+	w := 0 // the worst kept term, once top is full
+	worst := func() {
+		w = 0
+		for i := 1; i < len(top); i++ {
+			if before(top[w], top[i]) {
+				w = i
+			}
+		}
+	}
+	for _, t := range terms {
+		if len(top) < k {
+			if top = append(top, t); len(top) == k {
+				worst()
+			}
+			continue
+		}
+		if before(t, top[w]) {
+			top[w] = t
+			worst()
+		}
+	}
+	return top
 }
 
 // searchScanCap bounds the postings a search looks at (of its rarest
@@ -72,12 +91,12 @@ func (l *Live) Search(q string, limit int) ([]*LiveArticle, error) {
 		return nil, nil
 	}
 	var seqs []uint64
-	l.mu.Lock()
+	l.rmu.RLock()
 	l.words.Search(words, searchScanCap, func(seq uint64) bool {
 		seqs = append(seqs, seq)
 		return len(seqs) < limit
 	})
-	l.mu.Unlock()
+	l.rmu.RUnlock()
 	out := make([]*LiveArticle, 0, len(seqs))
 	for _, seq := range seqs {
 		a, err := l.bySeq(seq)
@@ -298,12 +317,12 @@ func (l *Live) Compare(a, b string) (*Comparison, error) {
 	var da, db text.Doc
 	da.Tokenize(ra.Text)
 	db.Tokenize(rb.Text)
-	l.mu.Lock() // the boilerplate statistics
+	l.rmu.RLock() // the boilerplate statistics
 	_, fpa := l.fingerprintDoc(&da, false)
 	_, fpb := l.fingerprintDoc(&db, false)
 	c.Relation = l.relateFP(fpa, fpb, rb.ID)
 	ta, tb := l.content(&da), l.content(&db)
-	l.mu.Unlock()
+	l.rmu.RUnlock()
 	c.Passages = match.Passages(ta, tb, PassageMinTokens)
 	c.First = ra.ID
 	if earlier(rb, ra) {
@@ -312,7 +331,7 @@ func (l *Live) Compare(a, b string) (*Comparison, error) {
 	return c, nil
 }
 
-// content returns d's tokens outside boilerplate lines (l.mu held).
+// content returns d's tokens outside boilerplate lines (l.rmu held).
 func (l *Live) content(d *text.Doc) []text.Token {
 	var out []text.Token
 	for _, ln := range d.Lines {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/reprint-news/reprint/cluster"
 	"github.com/reprint-news/reprint/store"
-	"github.com/reprint-news/reprint/text"
 )
 
 // Stories and storylines in the live engine.
@@ -173,21 +172,21 @@ func unixTime(t int64) time.Time {
 
 // placeStory decides rec's story and storyline (step 6 of Live) and puts
 // the story and storyline records into b. rep is the representative of
-// the duplicate group rec joins (nil: none); f are rec's features.
-func (l *Live) placeStory(b *store.Batch, rec *LiveArticle, rep *LiveArticle, f *text.Features, now time.Time) error {
-	rec.T = l.plausibleTime(rec.Published, now)
+// the duplicate group rec joins (nil: none), whose story it joins as it
+// is; w is rec weighed for the story clusterer (when rep is nil).
+func (l *Live) placeStory(b *store.Batch, rec *LiveArticle, rep *LiveArticle, w *cluster.Weighted) error {
 	sc := &l.stories
-	s, ok := -1, false
+	var s int
 	if rep != nil {
-		if num, valid := parseNum(rep.Story, 's'); valid {
-			s, ok = sc.idx[num]
+		num, valid := parseNum(rep.Story, 's')
+		i, ok := sc.idx[num]
+		if !valid || !ok {
+			return fmt.Errorf("story %q of group %q not in memory", rep.Story, rep.ID)
 		}
-	}
-	if ok { // joins its group's story as it is
+		s = i
 		sc.on.Touch(s, rec.T)
 	} else {
-		fr := featRecord{f: *f, lang: f.Lang}
-		s, _ = sc.place(sc.wr.Weigh(fr.item(rec.T)))
+		s, _ = sc.place(w)
 		rec.Clustered = true
 	}
 	num := sc.num[s]

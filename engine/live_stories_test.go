@@ -1,13 +1,18 @@
 package engine
 
 import (
+	"cmp"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/reprint-news/reprint/article"
 	"github.com/reprint-news/reprint/store"
+	"github.com/reprint-news/reprint/text"
 )
 
 // ingestSeeds ingests the five seeds in order and returns the answers by
@@ -258,5 +263,38 @@ func TestLiveCompare(t *testing.T) {
 	}
 	if _, err := l.Compare("nope", ans["000"].ID); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("unknown id: %v", err)
+	}
+}
+
+// TestTopBodyTerms checks the one-pass selection of search terms against
+// sorting the whole list (frequency, then text), on lists with many ties.
+func TestTopBodyTerms(t *testing.T) {
+	rng := rand.New(rand.NewPCG(91, 92))
+	for range 500 {
+		terms := make([]text.Term, rng.IntN(30))
+		for i := range terms {
+			terms[i] = text.Term{TF: float32(rng.IntN(4)), Text: fmt.Sprintf("w%03d", i*7%31+rng.IntN(1000)*31)}
+		}
+		k := 1 + rng.IntN(10)
+		sorted := slices.Clone(terms)
+		slices.SortFunc(sorted, func(a, b text.Term) int {
+			if c := cmp.Compare(b.TF, a.TF); c != 0 {
+				return c
+			}
+			return strings.Compare(a.Text, b.Text)
+		})
+		want := sorted[:min(k, len(sorted))]
+		got := topBodyTerms(terms, k)
+		key := func(ts []text.Term) []string {
+			var out []string
+			for _, t := range ts {
+				out = append(out, fmt.Sprint(t.TF, t.Text))
+			}
+			slices.Sort(out)
+			return out
+		}
+		if !slices.Equal(key(got), key(want)) {
+			t.Fatalf("top %d of %v: %v, want %v", k, terms, key(got), key(want))
+		}
 	}
 }

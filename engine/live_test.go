@@ -165,3 +165,169 @@ func BenchmarkLiveIngest(b *testing.B) {
 		i++
 	}
 }
+
+// pipelineArticles returns a synthetic corpus with what the pipelined
+// batch must get right when an article's candidates are still in the
+// pipeline: exact copies and near-copies right after their originals, a
+// copy of a copy, an id repeated with its text (the stored answer) and
+// with another text (a conflict), and an article without text.
+func pipelineArticles(t *testing.T) []article.Article {
+	arts := readArticles(t, synthCorpus(t, 400, 21))
+	var out []article.Article
+	for i, a := range arts {
+		out = append(out, a)
+		switch i % 40 {
+		case 3: // an exact copy, and a copy of it with a line more
+			c := a
+			c.ID += "-copy"
+			out = append(out, c)
+			c2 := c
+			c2.ID += "-more"
+			c2.Text += "\n\nA line the copy added at its end, of its own words entirely."
+			out = append(out, c2)
+		case 7: // the same id again, same text and another text
+			out = append(out, a)
+			c := a
+			c.Text = "Another text under a known id."
+			out = append(out, c)
+		case 11:
+			out = append(out, article.Article{ID: a.ID + "-empty"})
+		}
+	}
+	return out
+}
+
+// sameAnswers fails unless got answers like want, article by article.
+func sameAnswers(t *testing.T, arts []article.Article, got, want []IngestResult) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%d answers, want %d", len(got), len(want))
+	}
+	for i := range got {
+		g, w := got[i], want[i]
+		if (g.Err == nil) != (w.Err == nil) || g.Err != nil && g.Err.Error() != w.Err.Error() {
+			t.Fatalf("%s: error %v, want %v", arts[i].ID, g.Err, w.Err)
+		}
+		if g.Err != nil {
+			continue
+		}
+		if g.New != w.New || g.Story != w.Story || g.Storyline != w.Storyline || g.Group != w.Group ||
+			g.Seq != w.Seq || !slices.Equal(g.Relations, w.Relations) {
+			t.Fatalf("%s: new %v story %s line %s group %q seq %d rel %v; want %v %s %s %q %d %v", arts[i].ID,
+				g.New, g.Story, g.Storyline, g.Group, g.Seq, g.Relations, w.New, w.Story, w.Storyline, w.Group, w.Seq, w.Relations)
+		}
+	}
+}
+
+// ingestOneByOne ingests arts with Ingest, one call each.
+func ingestOneByOne(t *testing.T, l *Live, arts []article.Article) []IngestResult {
+	t.Helper()
+	out := make([]IngestResult, len(arts))
+	for i, a := range arts {
+		out[i].Ingested, out[i].Err = l.Ingest(a)
+	}
+	return out
+}
+
+// TestLivePipeline checks that a pipelined batch (IngestMany: the dedup of
+// one article beside the write of the one before) answers exactly as
+// Ingest one article at a time, on a corpus whose copies arrive while
+// their originals are still in the pipeline.
+func TestLivePipeline(t *testing.T) {
+	arts := pipelineArticles(t)
+	_, one := openLive(t, "")
+	want := ingestOneByOne(t, one, arts)
+	groups, conflicts := 0, 0
+	for _, r := range want {
+		if r.Err == nil && r.Group != "" {
+			groups++
+		}
+		if errors.Is(r.Err, ErrConflict) {
+			conflicts++
+		}
+	}
+	if groups == 0 || conflicts == 0 {
+		t.Fatalf("the corpus has %d grouped articles and %d conflicts: it does not test the pipeline", groups, conflicts)
+	}
+	_, many := openLive(t, "")
+	got, err := many.IngestMany(arts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameAnswers(t, arts, got, want)
+	if many.Counts() != one.Counts() {
+		t.Fatalf("counts %+v, want %+v", many.Counts(), one.Counts())
+	}
+}
+
+// TestLivePipelineWriteFails makes one write in the middle of a pipelined
+// batch fail: that article gets the error, and every other one the answer
+// it gets from an engine that never saw it (the articles after it are
+// ingested again, after the engine's memory is rebuilt from the store).
+func TestLivePipelineWriteFails(t *testing.T) {
+	arts := pipelineArticles(t)
+	const bad = 150
+	_, one := openLive(t, "")
+	want := ingestOneByOne(t, one, slices.Delete(slices.Clone(arts), bad, bad+1))
+	want = slices.Insert(want, bad, IngestResult{Err: errors.New("injected")})
+
+	_, many := openLive(t, "")
+	many.writeFault = func(a *LiveArticle) error {
+		if a.ID == arts[bad].ID {
+			return errors.New("injected")
+		}
+		return nil
+	}
+	got, err := many.IngestMany(arts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameAnswers(t, arts, got, want)
+	if many.stale.Load() {
+		t.Fatal("still stale after the batch")
+	}
+}
+
+// TestLiveReadsDuringBatch reads (search, compare, counts, articles) while
+// a pipelined batch is written: with -race, it checks the engine's locks.
+func TestLiveReadsDuringBatch(t *testing.T) {
+	arts := pipelineArticles(t)
+	_, l := openLive(t, "")
+	first, err := l.IngestMany(arts[:20])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stored []string
+	for _, r := range first {
+		if r.Err == nil {
+			stored = append(stored, r.ID)
+		}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if _, err := l.IngestMany(arts[20:]); err != nil {
+			t.Error(err)
+		}
+	}()
+	for reads := 0; ; reads++ {
+		select {
+		case <-done:
+			if l.Len() == 0 || reads == 0 {
+				t.Fatalf("%d articles, %d reads", l.Len(), reads)
+			}
+			return
+		default:
+		}
+		if _, err := l.Search("the", 5); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := l.Compare(stored[0], stored[1]); err != nil {
+			t.Fatal(err)
+		}
+		_ = l.Counts()
+		if _, err := l.Article(stored[reads%len(stored)]); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

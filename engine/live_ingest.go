@@ -1,0 +1,405 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/reprint-news/reprint/article"
+	"github.com/reprint-news/reprint/cluster"
+	"github.com/reprint-news/reprint/match"
+	"github.com/reprint-news/reprint/store"
+)
+
+// Ingestion in two stages (see Live for the steps):
+//
+//   - dedup (steps 1–5): the stored answer of a known id, or the
+//     article's fingerprint, candidates, relations and duplicate group;
+//     then, when it will be clustered, its weights for the story
+//     clusterer. It ends by putting the article into the in-memory
+//     bucket and search indexes and the boilerplate statistics, so that
+//     the next article's dedup sees it.
+//   - write (steps 6–7): its story and storyline, and the batch that
+//     stores it.
+//
+// Ingest runs the two one after the other. IngestPrepared runs them as a
+// pipeline: the dedup of article i+1 beside the write of article i. The
+// stages share no mutable state: dedup owns the bucket and search
+// indexes, the boilerplate statistics, the story Weigher and the sequence
+// counter; write owns the clusterers and the story records. Dedup finds
+// the articles still in the pipeline (in neither the store nor written
+// yet) in an overlay (inflight); a representative founding its group is
+// recorded by write from the stored record, so dedup never changes a
+// record that write may be reading.
+
+// staged is an article between the two stages.
+type staged struct {
+	p   *Prepared
+	rec *LiveArticle
+	// rep is the id of the representative of the duplicate group rec
+	// joins ("": none), repSeq its sequence number.
+	rep    string
+	repSeq uint64
+	// w is rec weighed for the story clusterer; nil when it joins its
+	// group's story as it is.
+	w *cluster.Weighted
+}
+
+// inflight holds the articles of a pipelined batch that dedup has
+// decided, by id and by sequence number. Dedup alone reads and writes it.
+type inflight struct {
+	byID  map[string]*LiveArticle
+	bySeq map[uint64]*LiveArticle
+}
+
+func newInflight() *inflight {
+	return &inflight{byID: map[string]*LiveArticle{}, bySeq: map[uint64]*LiveArticle{}}
+}
+
+func (fl *inflight) add(a *LiveArticle) {
+	if fl != nil {
+		fl.byID[a.ID], fl.bySeq[a.Seq] = a, a
+	}
+}
+
+// lookup returns article id, from the pipeline (fl, may be nil) or the
+// store.
+func (l *Live) lookup(fl *inflight, id string) (*LiveArticle, error) {
+	if fl != nil {
+		if a, ok := fl.byID[id]; ok {
+			return a, nil
+		}
+	}
+	return l.get(id)
+}
+
+// lookupSeq returns article seq, from the pipeline (fl, may be nil) or
+// the store.
+func (l *Live) lookupSeq(fl *inflight, seq uint64) (*LiveArticle, error) {
+	if fl != nil {
+		if a, ok := fl.bySeq[seq]; ok {
+			return a, nil
+		}
+	}
+	return l.bySeq(seq)
+}
+
+// Ingest stores article a and returns its relations, group, story and
+// storyline. The answer is durable when Ingest returns.
+func (l *Live) Ingest(a article.Article) (*Ingested, error) {
+	p := Prepare(a)
+	l.mu.Lock()
+	got, err := l.ingest(p, time.Now())
+	l.mu.Unlock()
+	if err != nil || !got.New {
+		return got, err
+	}
+	// Outside the lock: concurrent writers' syncs share one fsync.
+	return got, l.st.Sync()
+}
+
+// IngestResult is one article's outcome in IngestMany.
+type IngestResult struct {
+	*Ingested
+	Err error
+}
+
+// IngestMany ingests the articles in order, as Ingest would one by one,
+// and makes them durable with one sync at the end (an article's answer
+// may depend on the ones before it in the batch). They are prepared in
+// parallel first. An article's error does not stop the others; the
+// returned error is the sync's.
+func (l *Live) IngestMany(arts []article.Article) ([]IngestResult, error) {
+	return l.IngestPrepared(prepareAll(arts))
+}
+
+// IngestPrepared is IngestMany for prepared articles. Other writers wait
+// for the batch; reads do not.
+func (l *Live) IngestPrepared(ps []*Prepared) ([]IngestResult, error) {
+	out := make([]IngestResult, len(ps))
+	l.mu.Lock()
+	l.pipeline(ps, out, time.Now())
+	l.mu.Unlock()
+	anyNew := slices.ContainsFunc(out, func(r IngestResult) bool { return r.Err == nil && r.New })
+	if !anyNew { // stored answers only (a read-only store takes no sync)
+		return out, nil
+	}
+	return out, l.st.Sync()
+}
+
+// pipelineDepth bounds the articles between the two stages.
+const pipelineDepth = 64
+
+// pipeline ingests ps into out: dedup on this goroutine, write on
+// another (l.mu held). When a write fails, the memory is ahead of the
+// store (l.stale): the pipeline stops, and every article after the failed
+// one is ingested again one at a time, after the rebuild.
+func (l *Live) pipeline(ps []*Prepared, out []IngestResult, now time.Time) {
+	if len(ps) < 2 || l.stale.Load() {
+		for i, p := range ps {
+			out[i].Ingested, out[i].Err = l.ingest(p, now)
+		}
+		return
+	}
+	type job struct {
+		i  int
+		st *staged
+	}
+	jobs := make(chan job, pipelineDepth)
+	var failed atomic.Bool
+	redo := len(ps) // the first article to ingest again (set on a failed write)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for j := range jobs {
+			if failed.Load() {
+				continue
+			}
+			out[j.i].Ingested, out[j.i].Err = l.write(j.st)
+			if out[j.i].Err != nil {
+				failed.Store(true)
+				redo = j.i + 1
+			}
+		}
+	}()
+	fl := newInflight()
+	i := 0
+	for ; i < len(ps) && !failed.Load(); i++ {
+		st, ans, err := l.dedup(ps[i], now, fl)
+		if l.stale.Load() { // dedup left its state half-updated: again, after the rebuild
+			break
+		}
+		if st == nil {
+			out[i].Ingested, out[i].Err = ans, err
+			continue
+		}
+		jobs <- job{i, st}
+	}
+	close(jobs)
+	<-done
+	if failed.Load() {
+		i = min(i, redo)
+	}
+	for ; i < len(ps); i++ {
+		out[i].Ingested, out[i].Err = l.ingest(ps[i], now)
+	}
+}
+
+// ingest is Ingest under l.mu, without the sync: the two stages, one
+// after the other.
+func (l *Live) ingest(p *Prepared, now time.Time) (*Ingested, error) {
+	st, ans, err := l.dedup(p, now, nil)
+	if st == nil {
+		return ans, err
+	}
+	return l.write(st)
+}
+
+// dedup is the first stage of ingestion (steps 1–5 of Live). It returns
+// the staged article, or the answer of an article that is not new (the
+// stored one), or an error; fl holds the articles still in the pipeline
+// (nil: none). An error leaves the engine as it was, except one that sets
+// l.stale.
+func (l *Live) dedup(p *Prepared, now time.Time, fl *inflight) (*staged, *Ingested, error) {
+	a := &p.a
+	if strings.TrimSpace(a.ID) == "" {
+		return nil, nil, ErrNoID
+	}
+	if strings.TrimSpace(a.Text) == "" {
+		return nil, nil, ErrNoText
+	}
+	if old, err := l.lookup(fl, a.ID); err == nil {
+		if old.Text != a.Text {
+			return nil, nil, ErrConflict
+		}
+		return nil, &Ingested{LiveArticle: old}, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, nil, err
+	}
+	if err := l.st.Writable(); err != nil {
+		return nil, nil, err
+	}
+	if l.stale.Load() {
+		if err := l.load(); err != nil {
+			return nil, nil, fmt.Errorf("rebuilding the engine state after a failed write: %w", err)
+		}
+	}
+	nTok, fp := l.fingerprintDoc(&p.doc, true)
+	rec := &LiveArticle{
+		Seq: l.next, ID: a.ID, Source: a.Source, URL: a.URL, Title: a.Title,
+		Published: a.Published, Received: now.UTC().Truncate(time.Millisecond), Text: a.Text, Exact: fp.exact,
+	}
+	var cands []candidate // every verified candidate, earliest first
+	if nTok < l.cfg.MinTokens {
+		rec.Dedup, rec.Exact, fp.sig = "too_short", 0, nil
+	}
+	if fp.sig != nil {
+		rec.Keys = l.bands.Keys(nil, fp.sig)
+		seqs, _, err := l.bkt.Candidates(rec.Keys)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, seq := range seqs {
+			other, err := l.lookupSeq(fl, seq)
+			if err != nil {
+				return nil, nil, err
+			}
+			c := candidate{other, l.relate(fp, other)}
+			cands = append(cands, c)
+			if c.rel.Relation != match.None {
+				rec.Relations = append(rec.Relations, c.rel)
+			}
+		}
+	}
+	rep, err := l.group(fp, cands, fl)
+	if err != nil {
+		return nil, nil, err
+	}
+	st := &staged{p: p, rec: rec}
+	rec.T = l.plausibleTime(rec.Published, now)
+	if rep != nil {
+		rec.Group, st.rep, st.repSeq = rep.ID, rep.ID, rep.Seq
+	} else { // clustered: weighed now, in the order the clusterer will see it
+		fr := featRecord{f: p.feat, lang: p.feat.Lang}
+		st.w = l.stories.wr.Weigh(fr.item(rec.T))
+	}
+	// The next article's dedup sees this one.
+	l.next++
+	l.rmu.Lock()
+	err = l.addIndexes(rec, p)
+	l.bp.Add(a.Text, p.doc.Lines)
+	l.rmu.Unlock()
+	if err != nil {
+		l.stale.Store(true)
+		return nil, nil, err
+	}
+	fl.add(rec)
+	return st, nil, nil
+}
+
+// write is the second stage of ingestion (steps 6–7 of Live): the story
+// and storyline of a staged article, and the batch that stores it. An
+// error sets l.stale: the first stage has moved on.
+func (l *Live) write(st *staged) (*Ingested, error) {
+	got, err := l.writeBatch(st)
+	if err != nil {
+		l.stale.Store(true)
+	}
+	return got, err
+}
+
+func (l *Live) writeBatch(st *staged) (*Ingested, error) {
+	rec := st.rec
+	b := l.st.NewBatch()
+	defer b.Discard()
+	var rep *LiveArticle
+	if st.rep != "" {
+		// Stored by now (its write came first); read again, as the record
+		// dedup saw may be older.
+		var err error
+		if rep, err = l.get(st.rep); err != nil {
+			return nil, fmt.Errorf("group %q: %w", st.rep, err)
+		}
+		if rep.Group == "" { // rep founds the group
+			rep.Group = rep.ID
+			if err := putJSON(b, []byte(livePrefixArticle+rep.ID), rep); err != nil {
+				return nil, err
+			}
+		}
+		b.Set(seqKey(livePrefixMember, st.repSeq, rec.Seq), nil)
+	}
+	if err := l.placeStory(b, rec, rep, st.w); err != nil {
+		return nil, err
+	}
+	if err := putJSON(b, []byte(livePrefixArticle+rec.ID), rec); err != nil {
+		return nil, err
+	}
+	b.Set(seqKey(livePrefixSeq, rec.Seq), []byte(rec.ID))
+	c := liveCounters{Seq: rec.Seq + 1, Story: l.stories.next, Storyline: l.lines.next}
+	if err := putJSON(b, []byte(liveKeyCounters), c); err != nil {
+		return nil, err
+	}
+	if l.writeFault != nil {
+		if err := l.writeFault(rec); err != nil {
+			return nil, err
+		}
+	}
+	if err := b.CommitNoSync(); err != nil {
+		return nil, err
+	}
+	l.count.Add(1)
+	l.publishCounts()
+	return &Ingested{LiveArticle: rec, New: true}, nil
+}
+
+// candidate is a stored article verified against the new one.
+type candidate struct {
+	a   *LiveArticle
+	rel LiveRelation
+}
+
+func (l *Live) bySeq(seq uint64) (*LiveArticle, error) {
+	id, err := l.st.Get(seqKey(livePrefixSeq, seq))
+	if err != nil {
+		return nil, fmt.Errorf("article #%d: %w", seq, err)
+	}
+	return l.get(string(id))
+}
+
+// relate verifies the new article (fp) against a stored one.
+func (l *Live) relate(fp fingerprint, other *LiveArticle) LiveRelation {
+	_, ofp := l.fingerprint(&l.other, other.Text, false)
+	return l.relateFP(fp, ofp, other.ID)
+}
+
+// relateFP classifies the relation of an article (fp) to article other
+// (ofp).
+func (l *Live) relateFP(fp, ofp fingerprint, other string) LiveRelation {
+	o := match.Compare(fp.set, ofp.set)
+	rel, newContains := match.Classify(o, fp.exact == ofp.exact, l.cfg.matchConfig())
+	r := LiveRelation{ID: other, Relation: rel, Jaccard: round4(o.Jaccard()), Containment: round4(o.Containment())}
+	if rel == match.Contains {
+		r.Contains = "other"
+		if newContains {
+			r.Contains = "new"
+		}
+	}
+	return r
+}
+
+// group returns the representative of the duplicate group the new
+// article (fp) joins, or nil (step 5 of Live): the first exact or
+// near-duplicate candidate whose representative the article is within the
+// threshold of. A candidate in no group is the representative of the
+// group it founds. Relations to representatives among the candidates are
+// not computed again. fl: as for dedup.
+func (l *Live) group(fp fingerprint, cands []candidate, fl *inflight) (*LiveArticle, error) {
+	isDup := func(r LiveRelation) bool { return r.Relation == match.Exact || r.Relation == match.NearDuplicate }
+	for _, c := range cands {
+		if !isDup(c.rel) {
+			continue
+		}
+		if c.a.Group == "" || c.a.Group == c.a.ID {
+			return c.a, nil
+		}
+		i := slices.IndexFunc(cands, func(r candidate) bool { return r.a.ID == c.a.Group })
+		if i >= 0 {
+			if isDup(cands[i].rel) {
+				return cands[i].a, nil
+			}
+			continue
+		}
+		rep, err := l.lookup(fl, c.a.Group)
+		if err != nil {
+			return nil, fmt.Errorf("group %q: %w", c.a.Group, err)
+		}
+		if isDup(l.relate(fp, rep)) {
+			return rep, nil
+		}
+		// Within the threshold of the duplicate, not of its representative.
+	}
+	return nil, nil
+}
