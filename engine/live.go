@@ -72,7 +72,7 @@ type Live struct {
 	st    *store.Store
 	bands index.Bands
 	bkt   *index.Buckets
-	words *postings.Index // search (rmu)
+	words *postings.Index   // search (rmu)
 	bp    *text.Boilerplate // rmu
 	sk    *sketch.Sketcher
 	next  uint64 // sequence number of the next article
