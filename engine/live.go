@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	gojson "github.com/goccy/go-json"
 
 	"github.com/reprint-news/reprint/article"
 	"github.com/reprint-news/reprint/index"
@@ -46,8 +47,8 @@ import (
 //     its group's story as it is; any other is clustered (cluster.Online,
 //     the batch run's story clusterer and parameters) and joins the best
 //     story or opens one. A new story is placed in a storyline at once.
-//  7. One batch holds the article record (with its band keys), its
-//     sequence key, its group membership, the record of a representative
+//  7. One batch holds the article record (under its sequence number,
+//     with its band keys), its id key, its group membership, the record of a representative
 //     whose group it founds, and its story and storyline records: a crash
 //     keeps all of an article or none. Once it is stored, the article
 //     goes into the in-memory bucket and search indexes. Ingest syncs it before
@@ -80,8 +81,9 @@ type Live struct {
 	other text.Doc
 	// The story and storyline clusterers with their stored numbers.
 	stories, lines liveClusters
-	// The sizes for Len and Counts, published as writes land.
-	count, nStories, nLines atomic.Uint64
+	// The sizes for Len, Counts and IndexBytes, published as writes land.
+	count, nStories, nLines  atomic.Uint64
+	bucketBytes, searchBytes atomic.Int64
 	// stale is set when a write failed after the engine's memory had
 	// taken the article in: memory is ahead of the store, and the next
 	// write rebuilds it from the store first.
@@ -241,9 +243,9 @@ func (l *Live) load() error {
 		}
 		errStop := errors.New("stop")
 		err := l.st.Scan([]byte(livePrefixSeq), store.PrefixEnd([]byte(livePrefixSeq)), func(k, v []byte) error {
-			a, err := l.get(string(v))
+			a, err := decodeArticle(v)
 			if err != nil {
-				return fmt.Errorf("replaying article %q: %w", v, err)
+				return fmt.Errorf("replaying article #%x: %w", k[len(livePrefixSeq):], err)
 			}
 			c.recs = append(c.recs, a)
 			if len(c.recs) == featBatchSize && !send() {
@@ -276,6 +278,7 @@ func (l *Live) load() error {
 	}
 	l.stale.Store(false)
 	l.publishCounts()
+	l.publishIndexBytes()
 	return nil
 }
 
@@ -299,6 +302,19 @@ func (l *Live) publishCounts() {
 	l.nLines.Store(l.lines.next - 1)
 }
 
+// publishIndexBytes publishes the in-memory indexes' sizes for
+// IndexBytes.
+func (l *Live) publishIndexBytes() {
+	l.bucketBytes.Store(l.bkt.Bytes())
+	l.searchBytes.Store(l.words.Bytes())
+}
+
+// IndexBytes returns the memory held by the in-memory LSH bucket index
+// and search index.
+func (l *Live) IndexBytes() (buckets, search int64) {
+	return l.bucketBytes.Load(), l.searchBytes.Load()
+}
+
 func seqKey(prefix string, seqs ...uint64) []byte {
 	k := []byte(prefix)
 	for _, s := range seqs {
@@ -307,19 +323,58 @@ func seqKey(prefix string, seqs ...uint64) []byte {
 	return k
 }
 
+// decodeRecord decodes a stored JSON record (an article, a story, a
+// storyline) into v. It uses goccy/go-json: records are decoded on every
+// candidate verification and story update, and it takes 5 µs for an
+// article record where encoding/json takes 40. Records are encoded with
+// encoding/json; TestDecodeRecord checks that both decode them alike.
+func decodeRecord(data []byte, v any) error { return gojson.Unmarshal(data, v) }
+
 // Article returns the stored article id, or store.ErrNotFound.
 func (l *Live) Article(id string) (*LiveArticle, error) { return l.get(id) }
 
+// get returns stored article id: its sequence number (a/), then its
+// record (q/).
 func (l *Live) get(id string) (*LiveArticle, error) {
 	v, err := l.st.Get([]byte(livePrefixArticle + id))
 	if err != nil {
 		return nil, err
 	}
+	if len(v) != 8 {
+		return nil, fmt.Errorf("article %q: corrupt sequence number %x", id, v)
+	}
+	// ErrNotFound here: deleted between the two reads.
+	return l.bySeq(binary.BigEndian.Uint64(v))
+}
+
+// bySeq returns stored article seq, or store.ErrNotFound.
+func (l *Live) bySeq(seq uint64) (*LiveArticle, error) {
+	v, err := l.st.Get(seqKey(livePrefixSeq, seq))
+	if err != nil {
+		return nil, err
+	}
+	a, err := decodeArticle(v)
+	if err != nil {
+		return nil, fmt.Errorf("article #%d: %w", seq, err)
+	}
+	return a, nil
+}
+
+func decodeArticle(v []byte) (*LiveArticle, error) {
 	var a LiveArticle
-	if err := json.Unmarshal(v, &a); err != nil {
-		return nil, fmt.Errorf("article %q: corrupt record: %w", id, err)
+	if err := decodeRecord(v, &a); err != nil {
+		return nil, fmt.Errorf("corrupt record: %w", err)
 	}
 	return &a, nil
+}
+
+// putArticle puts article a's record and id into b.
+func putArticle(b *store.Batch, a *LiveArticle) error {
+	if err := putJSON(b, seqKey(livePrefixSeq, a.Seq), a); err != nil {
+		return err
+	}
+	b.Set([]byte(livePrefixArticle+a.ID), binary.BigEndian.AppendUint64(nil, a.Seq))
+	return nil
 }
 
 // Members returns the ids of group rep's members, the representative
@@ -333,8 +388,11 @@ func (l *Live) Members(rep string) ([]string, error) {
 		return nil, store.ErrNotFound
 	}
 	ids, err := collect(l.st, seqKey(livePrefixMember, r.Seq), false, 0, func(seq uint64) (string, error) {
-		id, err := l.st.Get(seqKey(livePrefixSeq, seq))
-		return string(id), err
+		m, err := l.bySeq(seq)
+		if err != nil {
+			return "", err
+		}
+		return m.ID, nil
 	})
 	return append([]string{rep}, ids...), err
 }
@@ -401,23 +459,11 @@ func (p *Prepared) Article() article.Article { return p.a }
 
 // prepareAll prepares arts on up to GOMAXPROCS goroutines.
 func prepareAll(arts []article.Article) []*Prepared {
+	get := prepareAhead(arts)
 	out := make([]*Prepared, len(arts))
-	workers := min(runtime.GOMAXPROCS(0), (len(arts)+15)/16)
-	if workers <= 1 {
-		for i, a := range arts {
-			out[i] = Prepare(a)
-		}
-		return out
+	for i := range out {
+		out[i] = get(i)
 	}
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < len(arts); i += workers {
-				out[i] = Prepare(arts[i])
-			}
-		})
-	}
-	wg.Wait()
 	return out
 }
 

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -59,13 +58,13 @@ func (l *Live) Delete(id string) error {
 	b.Delete(seqKey(livePrefixSeq, a.Seq))
 	if a.Keys != nil {
 		for _, seq := range l.bkt.Later(a.Seq) {
-			rid, err := l.st.Get(seqKey(livePrefixSeq, seq))
+			later, err := l.bySeq(seq)
 			if errors.Is(err, store.ErrNotFound) {
 				continue
 			} else if err != nil {
 				return err
 			}
-			r, err := load(string(rid))
+			r, err := load(later.ID)
 			if err != nil {
 				return err
 			}
@@ -80,11 +79,9 @@ func (l *Live) Delete(id string) error {
 	}
 	delete(dirty, a.ID)
 	for _, r := range dirty {
-		v, err := json.Marshal(r)
-		if err != nil {
+		if err := putJSON(b, seqKey(livePrefixSeq, r.Seq), r); err != nil {
 			return err
 		}
-		b.Set([]byte(livePrefixArticle+r.ID), v)
 	}
 	if err := b.Commit(); err != nil {
 		return err
@@ -94,6 +91,7 @@ func (l *Live) Delete(id string) error {
 	l.rmu.Lock()
 	l.words.Remove(a.Seq, words)
 	l.rmu.Unlock()
+	l.publishIndexBytes()
 	l.count.Add(^uint64(0))
 	return nil
 }
@@ -116,11 +114,11 @@ func (l *Live) leaveGroup(b *store.Batch, a *LiveArticle, load func(string) (*Li
 		if seq == a.Seq {
 			return nil
 		}
-		id, err := l.st.Get(seqKey(livePrefixSeq, seq))
+		m, err := l.bySeq(seq)
 		if err != nil {
 			return err
 		}
-		m, err := load(string(id))
+		m, err = load(m.ID)
 		if err != nil {
 			return err
 		}

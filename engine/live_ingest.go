@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -109,19 +110,50 @@ type IngestResult struct {
 
 // IngestMany ingests the articles in order, as Ingest would one by one,
 // and makes them durable with one sync at the end (an article's answer
-// may depend on the ones before it in the batch). They are prepared in
-// parallel first. An article's error does not stop the others; the
-// returned error is the sync's.
+// may depend on the ones before it in the batch). They are prepared on
+// other goroutines, in order, while the ones before them are ingested.
+// An article's error does not stop the others; the returned error is the
+// sync's.
 func (l *Live) IngestMany(arts []article.Article) ([]IngestResult, error) {
-	return l.IngestPrepared(prepareAll(arts))
+	return l.ingestAll(len(arts), prepareAhead(arts))
 }
 
 // IngestPrepared is IngestMany for prepared articles. Other writers wait
 // for the batch; reads do not.
 func (l *Live) IngestPrepared(ps []*Prepared) ([]IngestResult, error) {
-	out := make([]IngestResult, len(ps))
+	return l.ingestAll(len(ps), func(i int) *Prepared { return ps[i] })
+}
+
+// prepareAhead starts preparing arts on up to GOMAXPROCS goroutines and
+// returns a function that waits for article i's preparation and returns
+// it.
+func prepareAhead(arts []article.Article) func(i int) *Prepared {
+	ps := make([]*Prepared, len(arts))
+	ready := make([]chan struct{}, len(arts))
+	for i := range ready {
+		ready[i] = make(chan struct{})
+	}
+	workers := min(runtime.GOMAXPROCS(0), (len(arts)+15)/16)
+	for w := range max(workers, 1) {
+		go func() {
+			for i := w; i < len(arts); i += max(workers, 1) {
+				ps[i] = Prepare(arts[i])
+				close(ready[i])
+			}
+		}()
+	}
+	return func(i int) *Prepared {
+		<-ready[i]
+		return ps[i]
+	}
+}
+
+// ingestAll ingests n articles (get returns article i, prepared) and
+// syncs once if any is new.
+func (l *Live) ingestAll(n int, get func(i int) *Prepared) ([]IngestResult, error) {
+	out := make([]IngestResult, n)
 	l.mu.Lock()
-	l.pipeline(ps, out, time.Now())
+	l.pipeline(n, get, out, time.Now())
 	l.mu.Unlock()
 	anyNew := slices.ContainsFunc(out, func(r IngestResult) bool { return r.Err == nil && r.New })
 	if !anyNew { // stored answers only (a read-only store takes no sync)
@@ -133,14 +165,14 @@ func (l *Live) IngestPrepared(ps []*Prepared) ([]IngestResult, error) {
 // pipelineDepth bounds the articles between the two stages.
 const pipelineDepth = 64
 
-// pipeline ingests ps into out: dedup on this goroutine, write on
+// pipeline ingests n articles (get returns article i) into out: dedup on this goroutine, write on
 // another (l.mu held). When a write fails, the memory is ahead of the
 // store (l.stale): the pipeline stops, and every article after the failed
 // one is ingested again one at a time, after the rebuild.
-func (l *Live) pipeline(ps []*Prepared, out []IngestResult, now time.Time) {
-	if len(ps) < 2 || l.stale.Load() {
-		for i, p := range ps {
-			out[i].Ingested, out[i].Err = l.ingest(p, now)
+func (l *Live) pipeline(n int, get func(i int) *Prepared, out []IngestResult, now time.Time) {
+	if n < 2 || l.stale.Load() {
+		for i := range n {
+			out[i].Ingested, out[i].Err = l.ingest(get(i), now)
 		}
 		return
 	}
@@ -150,7 +182,7 @@ func (l *Live) pipeline(ps []*Prepared, out []IngestResult, now time.Time) {
 	}
 	jobs := make(chan job, pipelineDepth)
 	var failed atomic.Bool
-	redo := len(ps) // the first article to ingest again (set on a failed write)
+	redo := n // the first article to ingest again (set on a failed write)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -167,8 +199,8 @@ func (l *Live) pipeline(ps []*Prepared, out []IngestResult, now time.Time) {
 	}()
 	fl := newInflight()
 	i := 0
-	for ; i < len(ps) && !failed.Load(); i++ {
-		st, ans, err := l.dedup(ps[i], now, fl)
+	for ; i < n && !failed.Load(); i++ {
+		st, ans, err := l.dedup(get(i), now, fl)
 		if l.stale.Load() { // dedup left its state half-updated: again, after the rebuild
 			break
 		}
@@ -183,8 +215,8 @@ func (l *Live) pipeline(ps []*Prepared, out []IngestResult, now time.Time) {
 	if failed.Load() {
 		i = min(i, redo)
 	}
-	for ; i < len(ps); i++ {
-		out[i].Ingested, out[i].Err = l.ingest(ps[i], now)
+	for ; i < n; i++ {
+		out[i].Ingested, out[i].Err = l.ingest(get(i), now)
 	}
 }
 
@@ -272,6 +304,7 @@ func (l *Live) dedup(p *Prepared, now time.Time, fl *inflight) (*staged, *Ingest
 	err = l.addIndexes(rec, p)
 	l.bp.Add(a.Text, p.doc.Lines)
 	l.rmu.Unlock()
+	l.publishIndexBytes()
 	if err != nil {
 		l.stale.Store(true)
 		return nil, nil, err
@@ -305,7 +338,7 @@ func (l *Live) writeBatch(st *staged) (*Ingested, error) {
 		}
 		if rep.Group == "" { // rep founds the group
 			rep.Group = rep.ID
-			if err := putJSON(b, []byte(livePrefixArticle+rep.ID), rep); err != nil {
+			if err := putJSON(b, seqKey(livePrefixSeq, rep.Seq), rep); err != nil {
 				return nil, err
 			}
 		}
@@ -314,10 +347,9 @@ func (l *Live) writeBatch(st *staged) (*Ingested, error) {
 	if err := l.placeStory(b, rec, rep, st.w); err != nil {
 		return nil, err
 	}
-	if err := putJSON(b, []byte(livePrefixArticle+rec.ID), rec); err != nil {
+	if err := putArticle(b, rec); err != nil {
 		return nil, err
 	}
-	b.Set(seqKey(livePrefixSeq, rec.Seq), []byte(rec.ID))
 	c := liveCounters{Seq: rec.Seq + 1, Story: l.stories.next, Storyline: l.lines.next}
 	if err := putJSON(b, []byte(liveKeyCounters), c); err != nil {
 		return nil, err
@@ -339,14 +371,6 @@ func (l *Live) writeBatch(st *staged) (*Ingested, error) {
 type candidate struct {
 	a   *LiveArticle
 	rel LiveRelation
-}
-
-func (l *Live) bySeq(seq uint64) (*LiveArticle, error) {
-	id, err := l.st.Get(seqKey(livePrefixSeq, seq))
-	if err != nil {
-		return nil, fmt.Errorf("article #%d: %w", seq, err)
-	}
-	return l.get(string(id))
 }
 
 // relate verifies the new article (fp) against a stored one.

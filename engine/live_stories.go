@@ -346,7 +346,7 @@ func (l *Live) getJSON(key []byte, what string, v any) error {
 	if err != nil {
 		return err
 	}
-	if err := json.Unmarshal(j, v); err != nil {
+	if err := decodeRecord(j, v); err != nil {
 		return fmt.Errorf("%s: corrupt record: %w", what, err)
 	}
 	return nil

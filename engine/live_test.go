@@ -2,8 +2,11 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -329,5 +332,47 @@ func TestLiveReadsDuringBatch(t *testing.T) {
 		if _, err := l.Article(stored[reads%len(stored)]); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestDecodeRecord checks that decodeRecord (goccy/go-json) reads every
+// record the engine writes (articles, stories, storylines) exactly as
+// encoding/json does.
+func TestDecodeRecord(t *testing.T) {
+	arts := pipelineArticles(t)
+	arts = append(arts, article.Article{
+		ID: "escapes", Title: `"Quoted" <b>&amp;</b> \ back\slash`,
+		Text: "Line one with \"quotes\", a tab\tand <html> & ampersands.\n\nÜnïcödé, emoji 🚀, " +
+			"line separator \u2028 and paragraph separator \u2029, CJK 新闻, RTL خبر, a NUL-free control \u0001 char.",
+	})
+	st, l := openLive(t, "")
+	if _, err := l.IngestMany(arts); err != nil {
+		t.Fatal(err)
+	}
+	n := map[string]int{}
+	check := func(prefix string, fresh func() any) {
+		err := st.Scan([]byte(prefix), store.PrefixEnd([]byte(prefix)), func(k, v []byte) error {
+			a, b := fresh(), fresh()
+			if err := json.Unmarshal(v, a); err != nil {
+				return err
+			}
+			if err := decodeRecord(v, b); err != nil {
+				return fmt.Errorf("%s: %w", k, err)
+			}
+			if !reflect.DeepEqual(a, b) {
+				return fmt.Errorf("%s: decodeRecord gives %+v, encoding/json %+v", k, b, a)
+			}
+			n[prefix]++
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	check(livePrefixSeq, func() any { return new(LiveArticle) })
+	check(livePrefixStory, func() any { return new(LiveStory) })
+	check(livePrefixStoryline, func() any { return new(LiveStoryline) })
+	if n[livePrefixSeq] < 400 || n[livePrefixStory] == 0 || n[livePrefixStoryline] == 0 {
+		t.Fatalf("records checked: %v", n)
 	}
 }

@@ -34,6 +34,7 @@ type Buckets struct {
 	heads     []headTable // per band
 	last      uint64      // the highest sequence number added
 	n         int         // articles held
+	bytes     int64       // memory held by pages and tables
 }
 
 // pageBits sets the articles per page of keys and links (2^pageBits):
@@ -56,6 +57,7 @@ func NewBuckets(bands Bands, maxBucket int) *Buckets {
 	x := &Buckets{bands: bands, maxBucket: maxBucket, heads: make([]headTable, bands.B)}
 	for i := range x.heads {
 		x.heads[i].init(10)
+		x.bytes += int64(len(x.heads[i].slots)) * 4
 	}
 	return x
 }
@@ -130,6 +132,7 @@ func (x *Buckets) Add(seq uint64, keys []uint32) error {
 			next:    make([]uint32, B<<pageBits),
 			present: make([]uint64, 1<<pageBits/64),
 		}
+		x.bytes += int64(2*B<<pageBits)*4 + 1<<pageBits/8
 	}
 	pg, i := x.slot(seq)
 	copy(pg.keys[i*x.bands.B:], keys)
@@ -184,18 +187,7 @@ func (x *Buckets) Remove(seq uint64) {
 func (x *Buckets) Len() int { return x.n }
 
 // Bytes returns the memory the index holds.
-func (x *Buckets) Bytes() int64 {
-	var n int64
-	for _, pg := range x.pages {
-		if pg != nil {
-			n += int64(len(pg.keys)+len(pg.next))*4 + int64(len(pg.present))*8
-		}
-	}
-	for _, h := range x.heads {
-		n += int64(len(h.slots)) * 4
-	}
-	return n
-}
+func (x *Buckets) Bytes() int64 { return x.bytes }
 
 // Candidates returns, in ascending order, the sequence numbers of the
 // articles in the index that share at least M buckets with band keys
@@ -312,6 +304,7 @@ func (h *headTable) push(x *Buckets, band int, key, member uint32) uint32 {
 		return uint32(head) + 1
 	}
 	if (h.n+1)*4 > len(h.slots)*3 {
+		x.bytes += int64(len(h.slots)) * 4 // the table doubles
 		h.grow(x, band)
 		i, _ = h.find(x, band, key)
 	}

@@ -136,6 +136,11 @@ func TestBucketsAgreeWithModel(t *testing.T) {
 	if x.Later(seq+1) != nil {
 		t.Fatal("Later of an article not in the index")
 	}
+	// Keys and links: 8 bytes per article and band, for every number up
+	// to the last (pages), and a table slot per bucket.
+	if min := int64(seq) * b * 8; x.Bytes() < min {
+		t.Fatalf("Bytes %d, want at least %d", x.Bytes(), min)
+	}
 }
 
 func TestBucketsRejects(t *testing.T) {

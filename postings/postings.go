@@ -16,8 +16,13 @@ import (
 // Index maps words to article numbers. It is not safe for concurrent use.
 type Index struct {
 	lists map[uint32][]uint32
-	n     int // postings held
+	n     int   // postings held
+	bytes int64 // the lists' capacity in bytes, and their headers
 }
+
+// listHeader is the memory of a list beside its postings: the slice
+// header and the map's key and control byte, about.
+const listHeader = 24 + 4 + 4
 
 // New returns an empty index.
 func New() *Index { return &Index{lists: map[uint32][]uint32{}} }
@@ -37,7 +42,13 @@ func (x *Index) Add(seq uint64, words []uint32) error {
 		l := x.lists[w]
 		switch {
 		case len(l) == 0 || l[len(l)-1] < s:
-			x.lists[w] = append(l, s)
+			if len(l) == 0 {
+				x.bytes += listHeader
+			}
+			c := cap(l)
+			l = append(l, s)
+			x.lists[w] = l
+			x.bytes += int64(cap(l)-c) * 4
 			x.n++
 		case l[len(l)-1] == s: // a repeated word
 		default:
@@ -61,6 +72,7 @@ func (x *Index) Remove(seq uint64, words []uint32) {
 		x.n--
 		if len(l) == 1 {
 			delete(x.lists, w)
+			x.bytes -= listHeader + int64(cap(l))*4
 			continue
 		}
 		x.lists[w] = slices.Delete(l, i, i+1)
@@ -69,6 +81,9 @@ func (x *Index) Remove(seq uint64, words []uint32) {
 
 // Len returns the number of postings held.
 func (x *Index) Len() int { return x.n }
+
+// Bytes returns about the memory the index holds.
+func (x *Index) Bytes() int64 { return x.bytes }
 
 // Words returns the number of distinct words held.
 func (x *Index) Words() int { return len(x.lists) }

@@ -100,8 +100,11 @@ func TestAddRejects(t *testing.T) {
 	if x.Len() != 1 || x.Words() != 1 {
 		t.Fatalf("Len %d Words %d, want 1 1", x.Len(), x.Words())
 	}
+	if x.Bytes() < 4 {
+		t.Fatalf("Bytes %d with a posting held", x.Bytes())
+	}
 	x.Remove(5, []uint32{1, 9})
-	if x.Len() != 0 || x.Words() != 0 {
-		t.Fatalf("after Remove: Len %d Words %d, want 0 0", x.Len(), x.Words())
+	if x.Len() != 0 || x.Words() != 0 || x.Bytes() != 0 {
+		t.Fatalf("after Remove: Len %d Words %d Bytes %d, want 0 0 0", x.Len(), x.Words(), x.Bytes())
 	}
 }

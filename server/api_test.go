@@ -1144,6 +1144,8 @@ func TestAPIMetrics(t *testing.T) {
 		"\nreprint_stories 3\n",
 		"\nreprint_storylines ",
 		"\nreprint_store_bytes ",
+		"\nreprint_bucket_index_bytes ",
+		"\nreprint_search_index_bytes ",
 		"# TYPE reprint_http_request_duration_seconds histogram",
 	} {
 		if !strings.Contains(m, want) {

@@ -124,6 +124,14 @@ func (s *Server) metrics() {
 			n, _ := s.st.Size()
 			return float64(n)
 		}),
+		gauge("reprint_bucket_index_bytes", "Memory held by the LSH bucket index.", func(l *engine.Live) float64 {
+			b, _ := l.IndexBytes()
+			return float64(b)
+		}),
+		gauge("reprint_search_index_bytes", "Memory held by the search index.", func(l *engine.Live) float64 {
+			_, w := l.IndexBytes()
+			return float64(w)
+		}),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 }

@@ -31,7 +31,7 @@ import (
 
 // FormatVersion is the version of the key layout this build reads and
 // writes (docs/STORE.md). Bump it with every incompatible layout change.
-const FormatVersion = "reprint-store/1"
+const FormatVersion = "reprint-store/2"
 
 // FormatKey holds FormatVersion. Keys of higher layers never start with
 // 0x00.
