@@ -51,6 +51,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	cacheMB := fs.Int64("cache-mb", 256, "store block cache in MiB")
 	shutdown := fs.Duration("shutdown-timeout", 30*time.Second, "how long requests in flight may take to finish at shutdown")
 	quiet := fs.Bool("q", false, "log only errors")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to `FILE` (written at shutdown)")
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return err
 	}
@@ -60,6 +61,13 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	if *token == "" {
 		*token = os.Getenv("REPRINT_TOKEN")
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	level := slog.LevelInfo
 	if *quiet {
