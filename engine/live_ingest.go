@@ -162,6 +162,11 @@ func (l *Live) ingestAll(n int, get func(i int) *Prepared) ([]IngestResult, erro
 	return out, l.st.Sync()
 }
 
+// errStale is dedup's answer, in a pipeline, when the engine's memory is
+// stale: the pipeline stops, and the article is ingested again after the
+// rebuild.
+var errStale = errors.New("engine memory stale")
+
 // pipelineDepth bounds the articles between the two stages.
 const pipelineDepth = 64
 
@@ -201,7 +206,9 @@ func (l *Live) pipeline(n int, get func(i int) *Prepared, out []IngestResult, no
 	i := 0
 	for ; i < n && !failed.Load(); i++ {
 		st, ans, err := l.dedup(get(i), now, fl)
-		if l.stale.Load() { // dedup left its state half-updated: again, after the rebuild
+		if l.stale.Load() {
+			// A write failed, or dedup left its state half-updated: this
+			// article and the rest again, after the rebuild.
 			break
 		}
 		if st == nil {
@@ -255,6 +262,11 @@ func (l *Live) dedup(p *Prepared, now time.Time, fl *inflight) (*staged, *Ingest
 		return nil, nil, err
 	}
 	if l.stale.Load() {
+		if fl != nil {
+			// In a pipeline the write stage may still be running: the
+			// pipeline stops and ingests the rest after the rebuild.
+			return nil, nil, errStale
+		}
 		if err := l.load(); err != nil {
 			return nil, nil, fmt.Errorf("rebuilding the engine state after a failed write: %w", err)
 		}

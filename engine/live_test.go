@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/reprint-news/reprint/article"
 	"github.com/reprint-news/reprint/match"
@@ -269,25 +270,38 @@ func TestLivePipeline(t *testing.T) {
 // ingested again, after the engine's memory is rebuilt from the store).
 func TestLivePipelineWriteFails(t *testing.T) {
 	arts := pipelineArticles(t)
-	const bad = 150
-	_, one := openLive(t, "")
-	want := ingestOneByOne(t, one, slices.Delete(slices.Clone(arts), bad, bad+1))
-	want = slices.Insert(want, bad, IngestResult{Err: errors.New("injected")})
-
-	_, many := openLive(t, "")
-	many.writeFault = func(a *LiveArticle) error {
-		if a.ID == arts[bad].ID {
-			return errors.New("injected")
-		}
-		return nil
-	}
-	got, err := many.IngestMany(arts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sameAnswers(t, arts, got, want)
-	if many.stale.Load() {
-		t.Fatal("still stale after the batch")
+	// slow: the memory is marked stale while the write stage is still
+	// busy with the failing article, early in the batch, while dedup runs
+	// on (the pipeline is not full yet): dedup must neither rebuild the
+	// memory under the write stage nor go on.
+	for _, c := range []struct {
+		bad  int
+		slow bool
+	}{{150, false}, {2, true}} {
+		t.Run(fmt.Sprintf("bad=%d,slow=%v", c.bad, c.slow), func(t *testing.T) {
+			_, one := openLive(t, "")
+			want := ingestOneByOne(t, one, slices.Delete(slices.Clone(arts), c.bad, c.bad+1))
+			want = slices.Insert(want, c.bad, IngestResult{Err: errors.New("injected")})
+			_, many := openLive(t, "")
+			many.writeFault = func(a *LiveArticle) error {
+				if a.ID != arts[c.bad].ID {
+					return nil
+				}
+				if c.slow {
+					many.stale.Store(true)
+					time.Sleep(100 * time.Millisecond)
+				}
+				return errors.New("injected")
+			}
+			got, err := many.IngestMany(arts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameAnswers(t, arts, got, want)
+			if many.stale.Load() {
+				t.Fatal("still stale after the batch")
+			}
+		})
 	}
 }
 
