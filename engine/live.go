@@ -88,6 +88,7 @@ type Live struct {
 	// taken the article in: memory is ahead of the store, and the next
 	// write rebuilds it from the store first.
 	stale atomic.Bool
+	loads int // rebuilds from the store so far (under mu)
 	// writeFault, set by tests only, makes a write fail before its
 	// commit when it returns an error.
 	writeFault func(*LiveArticle) error
@@ -196,6 +197,7 @@ func OpenLive(st *store.Store, cfg Config) (*Live, error) {
 func (l *Live) load() error {
 	l.rmu.Lock()
 	defer l.rmu.Unlock()
+	l.loads++
 	cfg := l.cfg
 	l.bands = cfg.Bands()
 	l.bp = text.NewBoilerplate(cfg.Boilerplate)

@@ -170,10 +170,13 @@ var errStale = errors.New("engine memory stale")
 // pipelineDepth bounds the articles between the two stages.
 const pipelineDepth = 64
 
-// pipeline ingests n articles (get returns article i) into out: dedup on this goroutine, write on
-// another (l.mu held). When a write fails, the memory is ahead of the
-// store (l.stale): the pipeline stops, and every article after the failed
-// one is ingested again one at a time, after the rebuild.
+// pipeline ingests n articles (get returns article i) into out: dedup on
+// this goroutine, write on another (l.mu held). When a write fails, the
+// memory is ahead of the store (l.stale): the pipeline stops, and every
+// article after the failed one is ingested again one at a time, after the
+// rebuild. Should a write fail again, the rest of the batch is refused
+// with that error rather than rebuilt for once more (a rebuild replays
+// the whole store).
 func (l *Live) pipeline(n int, get func(i int) *Prepared, out []IngestResult, now time.Time) {
 	if n < 2 || l.stale.Load() {
 		for i := range n {
@@ -222,8 +225,17 @@ func (l *Live) pipeline(n int, get func(i int) *Prepared, out []IngestResult, no
 	if failed.Load() {
 		i = min(i, redo)
 	}
+	var refused error
+	loads := l.loads
 	for ; i < n; i++ {
+		if refused != nil {
+			out[i].Ingested, out[i].Err = nil, refused
+			continue
+		}
 		out[i].Ingested, out[i].Err = l.ingest(get(i), now)
+		if l.stale.Load() && l.loads != loads { // rebuilt, and failed again
+			refused = fmt.Errorf("not ingested: a write before it in the batch failed: %w", out[i].Err)
+		}
 	}
 }
 

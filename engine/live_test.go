@@ -278,6 +278,9 @@ func TestLivePipelineWriteFails(t *testing.T) {
 		bad  int
 		slow bool
 	}{{150, false}, {2, true}} {
+		for slices.ContainsFunc(arts[:c.bad], func(a article.Article) bool { return a.ID == arts[c.bad].ID }) {
+			c.bad++ // the fault must hit the article itself, not an earlier one of its id
+		}
 		t.Run(fmt.Sprintf("bad=%d,slow=%v", c.bad, c.slow), func(t *testing.T) {
 			_, one := openLive(t, "")
 			want := ingestOneByOne(t, one, slices.Delete(slices.Clone(arts), c.bad, c.bad+1))
@@ -302,6 +305,46 @@ func TestLivePipelineWriteFails(t *testing.T) {
 				t.Fatal("still stale after the batch")
 			}
 		})
+	}
+}
+
+// TestLivePipelineWritesKeepFailing makes every write fail from one
+// article on (a store that has gone bad): the articles before it are
+// stored, it and every one after it get an error, and the engine rebuilds
+// its memory once for the batch, not once per article.
+func TestLivePipelineWritesKeepFailing(t *testing.T) {
+	arts := pipelineArticles(t)
+	bad := 100
+	for slices.ContainsFunc(arts[:bad], func(a article.Article) bool { return a.ID == arts[bad].ID }) {
+		bad++
+	}
+	_, one := openLive(t, "")
+	want := ingestOneByOne(t, one, arts[:bad])
+	_, many := openLive(t, "")
+	badSeq := uint64(0)
+	faults := 0
+	many.writeFault = func(a *LiveArticle) error {
+		if a.ID == arts[bad].ID {
+			badSeq = a.Seq
+		}
+		if badSeq > 0 && a.Seq >= badSeq {
+			faults++
+			return errors.New("injected")
+		}
+		return nil
+	}
+	got, err := many.IngestMany(arts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameAnswers(t, arts[:bad], got[:bad], want)
+	for i := bad; i < len(arts); i++ {
+		if got[i].Err == nil {
+			t.Fatalf("%s, after the failing write: stored", arts[i].ID)
+		}
+	}
+	if faults > 2 {
+		t.Fatalf("%d writes tried after the store went bad, want at most 2 (one rebuild)", faults)
 	}
 }
 
