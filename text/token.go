@@ -117,8 +117,16 @@ func isApostrophe(r rune) bool {
 	return false
 }
 
+// firstSingleRuneWord is below every rune of the scripts of
+// isSingleRuneWord (Thai starts at U+0E01; Han, Hiragana and Katakana
+// above U+2E80): TestSingleRuneWordFastPath checks it over every rune.
+const firstSingleRuneWord = 0x0E01
+
 // isSingleRuneWord reports scripts written without spaces.
 func isSingleRuneWord(r rune) bool {
+	if r < firstSingleRuneWord { // Latin, Greek, Cyrillic, Arabic, …: no table lookups
+		return false
+	}
 	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) ||
 		unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Thai, r)
 }
@@ -262,6 +270,14 @@ func (d *Doc) appendFolded(s string, start, end int) {
 // foldWord calls emit with each folded piece of the word w, using buf as
 // scratch, and returns buf for reuse.
 func foldWord(buf []byte, w string, emit func(piece []byte)) []byte {
+	if isASCII(w) {
+		return foldASCII(buf, w, emit)
+	}
+	return foldUnicode(buf, w, emit)
+}
+
+// foldUnicode is foldWord for any word.
+func foldUnicode(buf []byte, w string, emit func(piece []byte)) []byte {
 	if !norm.NFKC.IsNormalString(w) {
 		w = norm.NFKC.String(w)
 	}
@@ -286,6 +302,40 @@ func foldWord(buf []byte, w string, emit func(piece []byte)) []byte {
 		}
 	}
 	flush()
+	return b
+}
+
+func isASCII(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// foldASCII is foldWord for a word of ASCII bytes, without its Unicode
+// work: ASCII is its own NFKC form, its word runes are letters and
+// digits, its apostrophes ' and ` (left out), and it has no single-rune
+// words. TestFoldASCII checks it against foldWord's general path.
+func foldASCII(buf []byte, w string, emit func(piece []byte)) []byte {
+	b := buf[:0]
+	for i := 0; i < len(w); i++ {
+		switch c := w[i]; {
+		case c == '\'' || c == '`':
+		case 'A' <= c && c <= 'Z':
+			b = append(b, c+'a'-'A')
+		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+			b = append(b, c)
+		case len(b) > 0:
+			emit(b)
+			b = b[:0]
+		}
+	}
+	if len(b) > 0 {
+		emit(b)
+		b = b[:0]
+	}
 	return b
 }
 

@@ -1,8 +1,11 @@
 package text
 
 import (
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -155,4 +158,43 @@ func FuzzTokenize(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestFoldASCII checks foldWord's ASCII path against its general path on
+// random words of every ASCII byte.
+func TestFoldASCII(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	collect := func(f func([]byte, string, func([]byte)) []byte, w string) []string {
+		var out []string
+		f(nil, w, func(p []byte) { out = append(out, string(p)) })
+		return out
+	}
+	for range 20000 {
+		b := make([]byte, rng.IntN(12))
+		for i := range b {
+			if rng.IntN(3) == 0 {
+				b[i] = byte(rng.IntN(128))
+			} else {
+				b[i] = "AZaz09'`-._ Ab"[rng.IntN(14)]
+			}
+		}
+		w := string(b)
+		got, want := collect(foldASCII, w), collect(foldUnicode, w)
+		if !slices.Equal(got, want) {
+			t.Fatalf("%q: ASCII path %q, general path %q", w, got, want)
+		}
+	}
+}
+
+// TestSingleRuneWordFastPath checks that no rune below
+// firstSingleRuneWord belongs to a script of isSingleRuneWord.
+func TestSingleRuneWordFastPath(t *testing.T) {
+	for r := rune(0); r < firstSingleRuneWord; r++ {
+		if unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Thai, r) {
+			t.Fatalf("%U is below firstSingleRuneWord but single-rune", r)
+		}
+	}
+	if !isSingleRuneWord(0x0E01) || !isSingleRuneWord('新') || !isSingleRuneWord('の') {
+		t.Fatal("Thai, Han or Hiragana not single-rune")
+	}
 }
