@@ -145,6 +145,9 @@ var (
 	ErrConflict = errors.New("an article with this id but another text is stored")
 	ErrNoText   = errors.New("no text")
 	ErrNoID     = errors.New("no id")
+	// ErrBadID: the ids "." and ".." cannot be addressed in a URL path
+	// (/v1/articles/{id}): an HTTP router cleans them away.
+	ErrBadID = errors.New(`an id may not be "." or ".."`)
 )
 
 const (

@@ -259,6 +259,9 @@ func (l *Live) dedup(p *Prepared, now time.Time, fl *inflight) (*staged, *Ingest
 	if strings.TrimSpace(a.ID) == "" {
 		return nil, nil, ErrNoID
 	}
+	if a.ID == "." || a.ID == ".." {
+		return nil, nil, ErrBadID
+	}
 	if strings.TrimSpace(a.Text) == "" {
 		return nil, nil, ErrNoText
 	}

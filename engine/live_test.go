@@ -130,6 +130,8 @@ func TestLiveBadInput(t *testing.T) {
 	}{
 		{article.Article{Text: "some text"}, ErrNoID},
 		{article.Article{ID: "x", Text: " \n "}, ErrNoText},
+		{article.Article{ID: ".", Text: "some text"}, ErrBadID},
+		{article.Article{ID: "..", Text: "some text"}, ErrBadID},
 	} {
 		if _, err := l.Ingest(c.a); !errors.Is(err, c.want) {
 			t.Errorf("%+v: %v, want %v", c.a, err, c.want)

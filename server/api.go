@@ -198,6 +198,9 @@ func (s *Server) decode(raw []byte, n int) (article.Article, int, error) {
 	if strings.TrimSpace(a.ID) == "" {
 		return a, http.StatusBadRequest, errors.New("missing_id: an article needs an \"id\"")
 	}
+	if a.ID == "." || a.ID == ".." {
+		return a, http.StatusBadRequest, fmt.Errorf("bad_id: the id %q cannot be addressed in a URL path", a.ID)
+	}
 	if strings.TrimSpace(a.Text) == "" {
 		return a, http.StatusBadRequest, errors.New("missing_text: an article needs a non-empty \"text\"")
 	}

@@ -307,6 +307,8 @@ func TestAPIBadInput(t *testing.T) {
 		{"missing id", js, `{"text":"some words here"}`, 400, []string{"missing_id"}},
 		{"blank id", js, `{"id":"  ","text":"some words here"}`, 400, []string{"missing_id"}},
 		{"bad id", js, `{"id":{"a":1},"text":"some words here"}`, 400, []string{"bad_id"}},
+		{"dot id", js, `{"id":".","text":"some words here"}`, 400, []string{"bad_id", `"."`}},
+		{"dot-dot id", js, `{"id":"..","text":"some words here"}`, 400, []string{"bad_id", `".."`}},
 		{"bad date", js, `{"id":"x","text":"some words here","published":"yesterday-ish"}`, 400, []string{"bad_date"}},
 		{"invalid UTF-8 in the text", js, "{\"id\":\"x\",\"text\":\"caf\xe9 au lait\"}", 400, []string{"invalid_utf8"}},
 		{"invalid UTF-8 in the id", js, "{\"id\":\"x\xff\",\"text\":\"some words here\"}", 400, []string{"invalid_utf8"}},

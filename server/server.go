@@ -257,7 +257,7 @@ func statusOf(err error) int {
 		return http.StatusNotFound
 	case errors.Is(err, engine.ErrConflict):
 		return http.StatusConflict
-	case errors.Is(err, engine.ErrNoText), errors.Is(err, engine.ErrNoID), errors.Is(err, engine.ErrBadCursor):
+	case errors.Is(err, engine.ErrNoText), errors.Is(err, engine.ErrNoID), errors.Is(err, engine.ErrBadID), errors.Is(err, engine.ErrBadCursor):
 		return http.StatusBadRequest
 	case errors.Is(err, store.ErrReadOnly):
 		return http.StatusServiceUnavailable
