@@ -48,11 +48,12 @@ import (
 //     the batch run's story clusterer and parameters) and joins the best
 //     story or opens one. A new story is placed in a storyline at once.
 //  7. One batch holds the article record (under its sequence number,
-//     with its band keys), its id key, its group membership, the record of a representative
-//     whose group it founds, and its story and storyline records: a crash
-//     keeps all of an article or none. Once it is stored, the article
-//     goes into the in-memory bucket and search indexes. Ingest syncs it before
-//     returning; IngestMany syncs once for all.
+//     with its band keys), its id key, its group membership, the record
+//     of a representative whose group it founds, and its story and
+//     storyline records: a crash keeps all of an article or none. The
+//     in-memory bucket and search indexes take it at the end of step 5
+//     (live_ingest.go). Ingest syncs the batch before returning;
+//     IngestMany syncs once for all.
 //
 // Open rebuilds the bucket and search indexes, the boilerplate
 // statistics and the story and storyline clusterers by replaying the

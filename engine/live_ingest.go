@@ -38,7 +38,6 @@ import (
 
 // staged is an article between the two stages.
 type staged struct {
-	p   *Prepared
 	rec *LiveArticle
 	// rep is the id of the representative of the duplicate group rec
 	// joins ("": none), repSeq its sequence number.
@@ -133,10 +132,10 @@ func prepareAhead(arts []article.Article) func(i int) *Prepared {
 	for i := range ready {
 		ready[i] = make(chan struct{})
 	}
-	workers := min(runtime.GOMAXPROCS(0), (len(arts)+15)/16)
-	for w := range max(workers, 1) {
+	workers := max(1, min(runtime.GOMAXPROCS(0), (len(arts)+15)/16))
+	for w := range workers {
 		go func() {
-			for i := w; i < len(arts); i += max(workers, 1) {
+			for i := w; i < len(arts); i += workers {
 				ps[i] = Prepare(arts[i])
 				close(ready[i])
 			}
@@ -317,7 +316,7 @@ func (l *Live) dedup(p *Prepared, now time.Time, fl *inflight) (*staged, *Ingest
 	if err != nil {
 		return nil, nil, err
 	}
-	st := &staged{p: p, rec: rec}
+	st := &staged{rec: rec}
 	rec.T = l.plausibleTime(rec.Published, now)
 	if rep != nil {
 		rec.Group, st.rep, st.repSeq = rep.ID, rep.ID, rep.Seq
@@ -360,7 +359,7 @@ func (l *Live) writeBatch(st *staged) (*Ingested, error) {
 		// Stored by now (its write came first); read again, as the record
 		// dedup saw may be older.
 		var err error
-		if rep, err = l.get(st.rep); err != nil {
+		if rep, err = l.bySeq(st.repSeq); err != nil {
 			return nil, fmt.Errorf("group %q: %w", st.rep, err)
 		}
 		if rep.Group == "" { // rep founds the group

@@ -179,11 +179,10 @@ func (l *Live) placeStory(b *store.Batch, rec *LiveArticle, rep *LiveArticle, w 
 	var s int
 	if rep != nil {
 		num, valid := parseNum(rep.Story, 's')
-		i, ok := sc.idx[num]
-		if !valid || !ok {
+		var ok bool
+		if s, ok = sc.idx[num]; !valid || !ok {
 			return fmt.Errorf("story %q of group %q not in memory", rep.Story, rep.ID)
 		}
-		s = i
 		sc.on.Touch(s, rec.T)
 	} else {
 		s, _ = sc.place(w)

@@ -266,6 +266,16 @@ func TestLivePipeline(t *testing.T) {
 	}
 }
 
+// firstNewID returns the first index from i on whose article's id no
+// earlier article has: a fault injected by id then hits that article
+// itself.
+func firstNewID(arts []article.Article, i int) int {
+	for slices.ContainsFunc(arts[:i], func(a article.Article) bool { return a.ID == arts[i].ID }) {
+		i++
+	}
+	return i
+}
+
 // TestLivePipelineWriteFails makes one write in the middle of a pipelined
 // batch fail: that article gets the error, and every other one the answer
 // it gets from an engine that never saw it (the articles after it are
@@ -280,9 +290,7 @@ func TestLivePipelineWriteFails(t *testing.T) {
 		bad  int
 		slow bool
 	}{{150, false}, {2, true}} {
-		for slices.ContainsFunc(arts[:c.bad], func(a article.Article) bool { return a.ID == arts[c.bad].ID }) {
-			c.bad++ // the fault must hit the article itself, not an earlier one of its id
-		}
+		c.bad = firstNewID(arts, c.bad)
 		t.Run(fmt.Sprintf("bad=%d,slow=%v", c.bad, c.slow), func(t *testing.T) {
 			_, one := openLive(t, "")
 			want := ingestOneByOne(t, one, slices.Delete(slices.Clone(arts), c.bad, c.bad+1))
@@ -316,10 +324,7 @@ func TestLivePipelineWriteFails(t *testing.T) {
 // its memory once for the batch, not once per article.
 func TestLivePipelineWritesKeepFailing(t *testing.T) {
 	arts := pipelineArticles(t)
-	bad := 100
-	for slices.ContainsFunc(arts[:bad], func(a article.Article) bool { return a.ID == arts[bad].ID }) {
-		bad++
-	}
+	bad := firstNewID(arts, 100)
 	_, one := openLive(t, "")
 	want := ingestOneByOne(t, one, arts[:bad])
 	_, many := openLive(t, "")

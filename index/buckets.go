@@ -96,17 +96,18 @@ func (x *Buckets) key(seq uint64, band int) uint32 {
 	return pg.keys[i*x.bands.B+band]
 }
 
-// older returns the next older member after article seq in band's bucket
-// (ok false: none).
-func (x *Buckets) older(seq uint64, band int) (uint64, bool) {
+// older returns the next older member after article seq in band's bucket,
+// or noSeq (links hold a member + 1, and 0 - 1 is noSeq).
+func (x *Buckets) older(seq uint64, band int) uint64 {
 	pg, i := x.slot(seq)
-	n := pg.next[i*x.bands.B+band]
-	return uint64(n) - 1, n != 0
+	return uint64(pg.next[i*x.bands.B+band]) - 1
 }
 
-func (x *Buckets) setOlder(seq uint64, band int, older uint32) {
+// setOlder links article seq to older (a member, or noSeq) in band's
+// bucket.
+func (x *Buckets) setOlder(seq uint64, band int, older uint64) {
 	pg, i := x.slot(seq)
-	pg.next[i*x.bands.B+band] = older
+	pg.next[i*x.bands.B+band] = uint32(older + 1)
 }
 
 // Add puts article seq with band keys keys (Bands.Keys) into its buckets.
@@ -151,31 +152,22 @@ func (x *Buckets) Remove(seq uint64) {
 		return
 	}
 	for band := range x.bands.B {
-		key := x.key(seq, band)
-		link := uint32(0) // seq's older member + 1, which takes its place
-		if o, ok := x.older(seq, band); ok {
-			link = uint32(o) + 1
-		}
+		older := x.older(seq, band) // takes seq's place in the chain
 		h := &x.heads[band]
-		i, head := h.find(x, band, key)
-		if head == seq {
-			if link == 0 {
-				h.remove(x, band, i)
-			} else {
-				h.slots[i] = link
+		i, head := h.find(x, band, x.key(seq, band))
+		switch {
+		case head != seq:
+			m := head
+			for m != noSeq && x.older(m, band) != seq {
+				m = x.older(m, band)
 			}
-			continue
-		}
-		for m := head; ; {
-			o, ok := x.older(m, band)
-			if !ok {
-				break
+			if m != noSeq {
+				x.setOlder(m, band, older)
 			}
-			if o == seq {
-				x.setOlder(m, band, link)
-				break
-			}
-			m = o
+		case older == noSeq:
+			h.remove(x, band, i)
+		default:
+			h.slots[i] = uint32(older + 1)
 		}
 	}
 	pg, i := x.slot(seq)
@@ -207,11 +199,7 @@ func (x *Buckets) Candidates(keys []uint32) (seqs []uint64, capped int, err erro
 				break
 			}
 			members = append(members, m)
-			if o, ok := x.older(m, band); ok {
-				m = o
-			} else {
-				m = noSeq
-			}
+			m = x.older(m, band)
 		}
 	}
 	return x.sharingM(members), capped, nil
@@ -231,11 +219,7 @@ func (x *Buckets) Later(seq uint64) []uint64 {
 		_, m := x.heads[band].find(x, band, x.key(seq, band))
 		for m != noSeq && m > seq {
 			members = append(members, m)
-			if o, ok := x.older(m, band); ok {
-				m = o
-			} else {
-				m = noSeq
-			}
+			m = x.older(m, band)
 		}
 	}
 	return x.sharingM(members)

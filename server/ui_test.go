@@ -3,21 +3,17 @@ package server
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/reprint-news/reprint/article"
 	"github.com/reprint-news/reprint/engine"
 	"github.com/reprint-news/reprint/internal/testdata"
-	"github.com/reprint-news/reprint/store"
 )
 
 // The web UI is tested as a person uses it: a real store and engine with
@@ -38,44 +34,20 @@ var uiSeedOutlets = map[string]string{
 // URL and the engine's answer for each seed by number ("000"…"004").
 func uiServer(t *testing.T) (string, map[string]*engine.Ingested) {
 	t.Helper()
-	st, err := store.Open(filepath.Join(t.TempDir(), "data"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	l, err := engine.OpenLive(st, engine.DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var seeds []article.Article
-	dir := filepath.Join(testdata.Repo(), "testdata", "seeds")
-	err = article.Read(context.Background(), []string{dir}, article.Options{}, func(r article.Record) error {
-		seeds = append(seeds, r.Article)
-		return nil
-	}, func(is article.Issue) { t.Logf("input issue: %+v", is) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(seeds) != 5 {
-		t.Fatalf("read %d seeds from %s, want 5", len(seeds), dir)
-	}
+	e := newAPIEnv(t, nil, Options{}, true)
 	answers := map[string]*engine.Ingested{}
-	for _, a := range seeds {
-		n, _, _ := strings.Cut(filepath.Base(a.ID), "_")
+	for _, a := range apiSeeds(t) {
+		n := apiSeedNum(a.ID)
 		if a.Source == "" {
 			a.Source = uiSeedOutlets[n]
 		}
-		in, err := l.Ingest(a)
+		in, err := e.live.Ingest(a)
 		if err != nil {
 			t.Fatalf("ingesting %s: %v", a.ID, err)
 		}
 		answers[n] = in
 	}
-	s := New(st, Options{})
-	s.SetLive(l)
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(ts.Close)
-	return ts.URL, answers
+	return e.url, answers
 }
 
 // uiChromePath returns the Chromium or Chrome binary, or "" when none is

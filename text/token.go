@@ -315,22 +315,23 @@ func isASCII(w string) bool {
 }
 
 // foldASCII is foldWord for a word of ASCII bytes, without its Unicode
-// work: ASCII is its own NFKC form, its word runes are letters and
-// digits, its apostrophes ' and ` (left out), and it has no single-rune
-// words. TestFoldASCII checks it against foldWord's general path.
+// work: ASCII is its own NFKC form, asciiClass tells its word runes
+// (letters and digits) and apostrophes (left out), and it has no
+// single-rune words. TestFoldASCII checks it against foldWord's general path.
 func foldASCII(buf []byte, w string, emit func(piece []byte)) []byte {
 	b := buf[:0]
 	for i := 0; i < len(w); i++ {
-		switch c := w[i]; {
-		case c == '\'' || c == '`':
-		case 'A' <= c && c <= 'Z':
-			b = append(b, c+'a'-'A')
-		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+		switch c := w[i]; asciiClass[c] {
+		case 1:
 			b = append(b, c)
-		case len(b) > 0:
-			emit(b)
-			b = b[:0]
-		}
+		case 2:
+			b = append(b, c+'a'-'A')
+		case 0:
+			if len(b) > 0 {
+				emit(b)
+				b = b[:0]
+			}
+		} // 3, an apostrophe: left out
 	}
 	if len(b) > 0 {
 		emit(b)
