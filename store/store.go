@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/bloom"
@@ -110,6 +111,20 @@ func (s *Store) open(po *pebble.Options, o Options) error {
 		po.L0CompactionThreshold = 4
 		po.L0StopWritesThreshold = 24
 	}
+	// Value separation: records of at least valueSeparationBytes (the
+	// article records, whose text is most of the store) go to blob files
+	// when a memtable is flushed, and compactions move references to
+	// them instead of rewriting the text at every level.
+	po.FormatMajorVersion = pebble.FormatValueSeparation
+	po.Experimental.ValueSeparationPolicy = func() pebble.ValueSeparationPolicy {
+		return pebble.ValueSeparationPolicy{
+			Enabled:               true,
+			MinimumSize:           valueSeparationBytes,
+			MaxBlobReferenceDepth: 10,
+			RewriteMinimumAge:     5 * time.Minute,
+			TargetGarbageRatio:    0.2,
+		}
+	}
 	// Bloom filters in every table (Pebble has none by default): a point
 	// read skips the tables that cannot hold its key, which is all of
 	// them for a new article's id, and all but one for a stored record.
@@ -159,6 +174,9 @@ func (s *Store) checkFormat() error {
 
 // memTableBytes is the memtable size of an on-disk store.
 const memTableBytes = 32 << 20
+
+// valueSeparationBytes is the smallest value kept in a blob file.
+const valueSeparationBytes = 1024
 
 // probeWritable reports whether files can be created in dir.
 func probeWritable(dir string) error {
