@@ -80,6 +80,8 @@ type Live struct {
 	next  uint64 // sequence number of the next article
 	// Scratch, reused under mu: a stored article's tokens (verification).
 	other text.Doc
+	// The latest articles with their fingerprints (dedup's, under mu).
+	recent recent
 	// The story and storyline clusterers with their stored numbers.
 	stories, lines liveClusters
 	// The sizes for Len, Counts and IndexBytes, published as writes land.
@@ -208,6 +210,7 @@ func (l *Live) load() error {
 	l.sk = sketch.NewSketcher(cfg.K, cfg.Seed)
 	l.bkt = index.NewBuckets(l.bands, cfg.MaxBucket)
 	l.words = postings.New()
+	l.recent.reset()
 	l.stories = newLiveClusters(cfg.Story.Story)
 	l.lines = newLiveClusters(cfg.Story.Storyline)
 	l.count.Store(0)
@@ -408,6 +411,20 @@ type fingerprint struct {
 	exact uint64
 	set   []uint32
 	sig   []uint32
+	// The boilerplate decisions it was made with: the article's line
+	// hashes, and bit i of boiler set when line i was left out.
+	lines, boiler []uint64
+}
+
+// current reports whether fp's boilerplate decisions still hold in bp:
+// then fp is what fingerprint would make of its text now.
+func (fp *fingerprint) current(bp *text.Boilerplate) bool {
+	for i, h := range fp.lines {
+		if bp.Has(h) != (fp.boiler[i/64]&(1<<(i%64)) != 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // fingerprint tokenizes s into d, leaves out today's boilerplate lines
@@ -421,12 +438,17 @@ func (l *Live) fingerprint(d *text.Doc, s string, withSig bool) (int, fingerprin
 func (l *Live) fingerprintDoc(d *text.Doc, withSig bool) (int, fingerprint) {
 	toks := d.Hashes(nil)
 	kept := toks[:0:0]
-	for _, ln := range d.Lines {
-		if !l.bp.Has(ln.Hash) {
+	var fp fingerprint
+	fp.lines = make([]uint64, len(d.Lines))
+	fp.boiler = make([]uint64, (len(d.Lines)+63)/64)
+	for i, ln := range d.Lines {
+		fp.lines[i] = ln.Hash
+		if l.bp.Has(ln.Hash) {
+			fp.boiler[i/64] |= 1 << (i % 64)
+		} else {
 			kept = append(kept, toks[ln.First:ln.First+ln.N]...)
 		}
 	}
-	var fp fingerprint
 	fp.exact = sketch.Exact(kept)
 	shingles := sketch.Shingles(nil, kept, l.cfg.W)
 	fp.set, _ = sketch.SetOf(nil, nil, shingles)

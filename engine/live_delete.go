@@ -87,6 +87,7 @@ func (l *Live) Delete(id string) error {
 		return err
 	}
 	l.bkt.Remove(a.Seq)
+	l.recent.reset() // groups may have new representatives
 	words := Prepare(article.Article{Title: a.Title, Text: a.Text}).words
 	l.rmu.Lock()
 	l.words.Remove(a.Seq, words)

@@ -49,19 +49,19 @@ type staged struct {
 }
 
 // inflight holds the articles of a pipelined batch that dedup has
-// decided, by id and by sequence number. Dedup alone reads and writes it.
+// decided, by id (by sequence number, they are in Live.recent). Dedup
+// alone reads and writes it.
 type inflight struct {
-	byID  map[string]*LiveArticle
-	bySeq map[uint64]*LiveArticle
+	byID map[string]*LiveArticle
 }
 
 func newInflight() *inflight {
-	return &inflight{byID: map[string]*LiveArticle{}, bySeq: map[uint64]*LiveArticle{}}
+	return &inflight{byID: map[string]*LiveArticle{}}
 }
 
 func (fl *inflight) add(a *LiveArticle) {
 	if fl != nil {
-		fl.byID[a.ID], fl.bySeq[a.Seq] = a, a
+		fl.byID[a.ID] = a
 	}
 }
 
@@ -74,17 +74,6 @@ func (l *Live) lookup(fl *inflight, id string) (*LiveArticle, error) {
 		}
 	}
 	return l.get(id)
-}
-
-// lookupSeq returns article seq, from the pipeline (fl, may be nil) or
-// the store.
-func (l *Live) lookupSeq(fl *inflight, seq uint64) (*LiveArticle, error) {
-	if fl != nil {
-		if a, ok := fl.bySeq[seq]; ok {
-			return a, nil
-		}
-	}
-	return l.bySeq(seq)
 }
 
 // Ingest stores article a and returns its relations, group, story and
@@ -301,11 +290,11 @@ func (l *Live) dedup(p *Prepared, now time.Time, fl *inflight) (*staged, *Ingest
 			return nil, nil, err
 		}
 		for _, seq := range seqs {
-			other, err := l.lookupSeq(fl, seq)
+			other, ofp, err := l.candidate(seq)
 			if err != nil {
 				return nil, nil, err
 			}
-			c := candidate{other, l.relate(fp, other)}
+			c := candidate{other, l.relateFP(fp, ofp, other.ID)}
 			cands = append(cands, c)
 			if c.rel.Relation != match.None {
 				rec.Relations = append(rec.Relations, c.rel)
@@ -336,6 +325,9 @@ func (l *Live) dedup(p *Prepared, now time.Time, fl *inflight) (*staged, *Ingest
 		return nil, nil, err
 	}
 	fl.add(rec)
+	if rec.Keys != nil {
+		l.recent.put(rec, fp)
+	}
 	return st, nil, nil
 }
 

@@ -1,0 +1,69 @@
+package engine
+
+import (
+	"testing"
+
+	"github.com/reprint-news/reprint/text"
+)
+
+// TestLiveRecent checks that verifying against the kept recent articles
+// answers exactly as reading every candidate from the store: an engine
+// with a small ring, fed in pipelined batches, against one that empties
+// its ring before every article. The corpus must take all three ways:
+// kept fingerprints still current, kept ones made again because outlets'
+// lines became boilerplate since, and candidates older than the ring.
+func TestLiveRecent(t *testing.T) {
+	arts := readArticles(t, synthCorpus(t, 1500, 23))
+	_, ring := openLive(t, "")
+	ring.recent = recent{size: 128}
+	var got []IngestResult
+	for i := 0; i < len(arts); i += 100 {
+		res, err := ring.IngestMany(arts[i:min(i+100, len(arts))])
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, res...)
+	}
+	_, reads := openLive(t, "")
+	want := make([]IngestResult, len(arts))
+	for i, a := range arts {
+		reads.recent.reset()
+		want[i].Ingested, want[i].Err = reads.Ingest(a)
+	}
+	sameAnswers(t, arts, got, want)
+	r := ring.recent
+	t.Logf("candidates: %d kept, %d kept and made again, %d read", r.hits, r.remade, r.misses)
+	if r.hits == 0 || r.remade == 0 || r.misses == 0 {
+		t.Fatalf("candidates: %d kept, %d made again, %d read: the corpus does not take every way", r.hits, r.remade, r.misses)
+	}
+	if reads.recent.hits+reads.recent.remade != 0 {
+		t.Fatalf("the engine that empties its ring found %d candidates in it", reads.recent.hits+reads.recent.remade)
+	}
+}
+
+// TestFingerprintCurrent checks that a fingerprint is current exactly
+// while its lines' boilerplate decisions hold.
+func TestFingerprintCurrent(t *testing.T) {
+	_, l := openLive(t, "")
+	const header = "Breaking news from the wire service desk today"
+	body := "The council approved the new budget after a long debate on Tuesday evening."
+	var d text.Doc
+	_, fp := l.fingerprint(&d, header+"\n"+body, false)
+	if !fp.current(l.bp) {
+		t.Fatal("a fresh fingerprint is not current")
+	}
+	// The header becomes boilerplate: many articles carry it.
+	for i := 0; i < 200 && fp.current(l.bp); i++ {
+		s := header + "\nStory number " + string(rune('a'+i%26)) + " of a long series of unrelated reports."
+		var o text.Doc
+		o.Tokenize(s)
+		l.bp.Add(s, o.Lines)
+	}
+	if fp.current(l.bp) {
+		t.Fatal("still current after its first line became boilerplate")
+	}
+	_, now := l.fingerprint(&d, header+"\n"+body, false)
+	if !now.current(l.bp) || len(now.set) >= len(fp.set) {
+		t.Fatalf("made again: current %v, %d shingles (before %d)", now.current(l.bp), len(now.set), len(fp.set))
+	}
+}
