@@ -87,6 +87,29 @@ func TestBucketsAgreeWithModel(t *testing.T) {
 		}
 		return x.sharingM(members), capped
 	}
+	// removeOne removes an article still held, at random.
+	removeOne := func(step int) {
+		if len(keysOf) == 0 {
+			return
+		}
+		var victim uint64
+		for s := range keysOf {
+			victim = s
+			break
+		}
+		vks := keysOf[victim]
+		wantLater, _ := lookup(vks, victim, 0)
+		if got := x.Later(victim); !slices.Equal(got, wantLater) {
+			t.Fatalf("step %d: later than %d: %v, want %v", step, victim, got, wantLater)
+		}
+		x.Remove(victim)
+		x.Remove(victim) // a second time: no-op
+		delete(keysOf, victim)
+		for band, k := range vks {
+			bk := bucket{band, k}
+			model[bk] = slices.DeleteFunc(model[bk], func(s uint64) bool { return s == victim })
+		}
+	}
 	var seq uint64
 	for step := range 6000 {
 		ks := make([]uint32, b)
@@ -103,6 +126,18 @@ func TestBucketsAgreeWithModel(t *testing.T) {
 			t.Fatalf("step %d: candidates %v capped %d; want %v capped %d", step, got, capped, want, wantCapped)
 		}
 		seq += 1 + uint64(rng.IntN(3)) // gaps, as deleted or too-short articles leave
+		// Add after Candidates of the same keys (the slots found are
+		// reused), of other keys, or after a removal (they are not).
+		switch rng.IntN(6) {
+		case 0:
+			other := slices.Clone(ks)
+			other[rng.IntN(b)]++
+			if _, _, err := x.Candidates(other); err != nil {
+				t.Fatal(err)
+			}
+		case 1:
+			removeOne(step)
+		}
 		if err := x.Add(seq, ks); err != nil {
 			t.Fatal(err)
 		}
@@ -110,24 +145,8 @@ func TestBucketsAgreeWithModel(t *testing.T) {
 		for band, k := range ks {
 			model[bucket{band, k}] = append(model[bucket{band, k}], seq)
 		}
-		if rng.IntN(4) == 0 { // remove an article still held, at random
-			var victim uint64
-			for s := range keysOf {
-				victim = s
-				break
-			}
-			vks := keysOf[victim]
-			wantLater, _ := lookup(vks, victim, 0)
-			if got := x.Later(victim); !slices.Equal(got, wantLater) {
-				t.Fatalf("step %d: later than %d: %v, want %v", step, victim, got, wantLater)
-			}
-			x.Remove(victim)
-			x.Remove(victim) // a second time: no-op
-			delete(keysOf, victim)
-			for band, k := range vks {
-				bk := bucket{band, k}
-				model[bk] = slices.DeleteFunc(model[bk], func(s uint64) bool { return s == victim })
-			}
+		if rng.IntN(4) == 0 {
+			removeOne(step)
 		}
 		if x.Len() != len(keysOf) {
 			t.Fatalf("step %d: Len %d, want %d", step, x.Len(), len(keysOf))
