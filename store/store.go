@@ -120,7 +120,7 @@ func (s *Store) open(po *pebble.Options, o Options) error {
 		return pebble.ValueSeparationPolicy{
 			Enabled:               true,
 			MinimumSize:           valueSeparationBytes,
-			MaxBlobReferenceDepth: 10,
+			MaxBlobReferenceDepth: maxBlobReferenceDepth,
 			RewriteMinimumAge:     5 * time.Minute,
 			TargetGarbageRatio:    0.2,
 		}
@@ -177,6 +177,10 @@ const memTableBytes = 32 << 20
 
 // valueSeparationBytes is the smallest value kept in a blob file.
 const valueSeparationBytes = 1024
+
+// maxBlobReferenceDepth bounds the blob files a table may refer to before
+// a compaction rewrites its values into new ones.
+const maxBlobReferenceDepth = 50
 
 // probeWritable reports whether files can be created in dir.
 func probeWritable(dir string) error {

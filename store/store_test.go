@@ -266,3 +266,37 @@ func killChild(dir string) {
 		w.Flush()
 	}
 }
+
+// TestValueSeparation checks that large values (article records) are kept
+// in blob files once flushed, small ones in the tables, and that both read
+// back after a reopen.
+func TestValueSeparation(t *testing.T) {
+	dir := t.TempDir()
+	s := mustOpen(t, dir, Options{})
+	big := strings.Repeat("A paragraph of an article, long enough to be separated. ", 40)
+	for i := range 50 {
+		set(t, s, fmt.Sprintf("q/%03d", i), fmt.Sprintf("%s%d", big, i), fmt.Sprintf("s/%03d", i), "small")
+	}
+	if err := s.db.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	m := s.db.Metrics()
+	if m.BlobFiles.LiveCount == 0 || m.BlobFiles.ValueSize < 50*uint64(len(big)) {
+		t.Fatalf("blob files: %d holding %d bytes of values; want the 50 large values (%d bytes each)",
+			m.BlobFiles.LiveCount, m.BlobFiles.ValueSize, len(big))
+	}
+	if m.BlobFiles.ValueSize > 51*uint64(len(big)+3) {
+		t.Fatalf("blob files hold %d bytes of values: more than the large values", m.BlobFiles.ValueSize)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = mustOpen(t, dir, Options{})
+	defer s.Close()
+	if got, want := get(t, s, "q/007"), big+"7"; got != want {
+		t.Fatalf("q/007: %d bytes, want %d", len(got), len(want))
+	}
+	if got := get(t, s, "s/007"); got != "small" {
+		t.Fatalf("s/007 = %q", got)
+	}
+}
