@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -82,6 +83,11 @@ type Live struct {
 	other text.Doc
 	// The latest articles with their fingerprints (dedup's, under mu).
 	recent recent
+	// ids counts the stored and in-pipeline articles by id hash (under
+	// mu): dedup asks the store about a new article's id only when its
+	// hash is here, and almost every new id's is not.
+	ids    map[uint64]uint32
+	idSeed maphash.Seed
 	// The story and storyline clusterers with their stored numbers.
 	stories, lines liveClusters
 	// The sizes for Len, Counts and IndexBytes, published as writes land.
@@ -211,6 +217,7 @@ func (l *Live) load() error {
 	l.bkt = index.NewBuckets(l.bands, cfg.MaxBucket)
 	l.words = postings.New()
 	l.recent.reset()
+	l.ids, l.idSeed = map[uint64]uint32{}, maphash.MakeSeed()
 	l.stories = newLiveClusters(cfg.Story.Story)
 	l.lines = newLiveClusters(cfg.Story.Storyline)
 	l.count.Store(0)
@@ -279,6 +286,7 @@ func (l *Live) load() error {
 				return fmt.Errorf("replaying article %q: %w", a.ID, err)
 			}
 			l.next = max(l.next, a.Seq+1)
+			l.ids[l.idHash(a.ID)]++
 			l.count.Add(1)
 		}
 		if c.err != nil {
@@ -355,6 +363,9 @@ func (l *Live) get(id string) (*LiveArticle, error) {
 	// ErrNotFound here: deleted between the two reads.
 	return l.bySeq(binary.BigEndian.Uint64(v))
 }
+
+// idHash is id's key in l.ids.
+func (l *Live) idHash(id string) uint64 { return maphash.String(l.idSeed, id) }
 
 // bySeq returns stored article seq, or store.ErrNotFound.
 func (l *Live) bySeq(seq uint64) (*LiveArticle, error) {

@@ -88,6 +88,11 @@ func (l *Live) Delete(id string) error {
 	}
 	l.bkt.Remove(a.Seq)
 	l.recent.reset() // groups may have new representatives
+	if h := l.idHash(a.ID); l.ids[h] > 1 {
+		l.ids[h]--
+	} else {
+		delete(l.ids, h)
+	}
 	words := Prepare(article.Article{Title: a.Title, Text: a.Text}).words
 	l.rmu.Lock()
 	l.words.Remove(a.Seq, words)

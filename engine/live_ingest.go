@@ -66,12 +66,16 @@ func (fl *inflight) add(a *LiveArticle) {
 }
 
 // lookup returns article id, from the pipeline (fl, may be nil) or the
-// store.
+// store; store.ErrNotFound without a read when no article has its id's
+// hash.
 func (l *Live) lookup(fl *inflight, id string) (*LiveArticle, error) {
 	if fl != nil {
 		if a, ok := fl.byID[id]; ok {
 			return a, nil
 		}
+	}
+	if l.ids[l.idHash(id)] == 0 {
+		return nil, store.ErrNotFound
 	}
 	return l.get(id)
 }
@@ -325,6 +329,7 @@ func (l *Live) dedup(p *Prepared, now time.Time, fl *inflight) (*staged, *Ingest
 		return nil, nil, err
 	}
 	fl.add(rec)
+	l.ids[l.idHash(rec.ID)]++
 	if rec.Keys != nil {
 		l.recent.put(rec, fp)
 	}

@@ -155,6 +155,22 @@ func TestLiveReplay(t *testing.T) {
 	if half.Len() != whole.Len() {
 		t.Fatalf("%d articles, want %d", half.Len(), whole.Len())
 	}
+	// Ids stored before the restart: the stored answers, or a conflict
+	// for another text.
+	again, err := half.IngestMany(arts[:50])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range again {
+		if r.Err != nil || r.New || r.Seq != uint64(i) {
+			t.Fatalf("%s again after the restart: %+v", arts[i].ID, r)
+		}
+	}
+	changed := arts[0]
+	changed.Text += "\n\nA paragraph more."
+	if _, err := half.Ingest(changed); !errors.Is(err, ErrConflict) {
+		t.Fatalf("a stored id with another text after the restart: %v", err)
+	}
 }
 
 func TestLiveDelete(t *testing.T) {
@@ -234,6 +250,16 @@ func TestLiveDelete(t *testing.T) {
 	_, l = openLive(t, dir)
 	if l.Len() != n || n != 4 {
 		t.Fatalf("%d articles after restart, want %d (4)", l.Len(), n)
+	}
+	// A deleted id is free again; a kept one still answers as stored.
+	for _, a := range seeds {
+		got, err := l.Ingest(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if deleted := a.ID == id2 || a.ID == ans["003"].ID; got.New != deleted {
+			t.Fatalf("%s again: new %v, want %v", shortID(a.ID), got.New, deleted)
+		}
 	}
 }
 
