@@ -15,17 +15,27 @@ import (
 
 // Index maps words to article numbers. It is not safe for concurrent use.
 type Index struct {
-	lists map[uint32][]uint32
-	n     int   // postings held
-	bytes int64 // the lists' capacity in bytes, and their headers
+	slot  map[uint32]int32 // word → its list in lists
+	lists [][]uint32
+	free  []int32 // lists emptied by Remove, for new words
+	n     int     // postings held
+	bytes int64   // the lists' capacity in bytes, and their headers
 }
 
 // listHeader is the memory of a list beside its postings: the slice
-// header and the map's key and control byte, about.
-const listHeader = 24 + 4 + 4
+// header and the map's key, slot and control byte, about.
+const listHeader = 24 + 4 + 4 + 1
 
 // New returns an empty index.
-func New() *Index { return &Index{lists: map[uint32][]uint32{}} }
+func New() *Index { return &Index{slot: map[uint32]int32{}} }
+
+// list returns word w's list (nil: none).
+func (x *Index) list(w uint32) []uint32 {
+	if i, ok := x.slot[w]; ok {
+		return x.lists[i]
+	}
+	return nil
+}
 
 // MaxSeq is the largest article number an index takes.
 const MaxSeq = 1<<32 - 1
@@ -39,20 +49,27 @@ func (x *Index) Add(seq uint64, words []uint32) error {
 	}
 	s := uint32(seq)
 	for _, w := range words {
-		l := x.lists[w]
-		switch {
-		case len(l) == 0 || l[len(l)-1] < s:
-			if len(l) == 0 {
-				x.bytes += listHeader
+		i, ok := x.slot[w]
+		if !ok { // a new word: a free list, or one more
+			if n := len(x.free); n > 0 {
+				i, x.free = x.free[n-1], x.free[:n-1]
+			} else {
+				i = int32(len(x.lists))
+				x.lists = append(x.lists, nil)
 			}
-			c := cap(l)
-			l = append(l, s)
-			x.lists[w] = l
-			x.bytes += int64(cap(l)-c) * 4
+			x.slot[w] = i
+			x.bytes += listHeader
+		}
+		l := &x.lists[i]
+		switch last := len(*l) - 1; {
+		case last < 0 || (*l)[last] < s:
+			c := cap(*l)
+			*l = append(*l, s)
+			x.bytes += int64(cap(*l)-c) * 4
 			x.n++
-		case l[len(l)-1] == s: // a repeated word
+		case (*l)[last] == s: // a repeated word
 		default:
-			return fmt.Errorf("postings: article %d added after article %d", seq, l[len(l)-1])
+			return fmt.Errorf("postings: article %d added after article %d", seq, (*l)[last])
 		}
 	}
 	return nil
@@ -64,18 +81,24 @@ func (x *Index) Remove(seq uint64, words []uint32) {
 		return
 	}
 	for _, w := range words {
-		l := x.lists[w]
+		li, ok := x.slot[w]
+		if !ok {
+			continue
+		}
+		l := x.lists[li]
 		i, found := slices.BinarySearch(l, uint32(seq))
 		if !found {
 			continue
 		}
 		x.n--
 		if len(l) == 1 {
-			delete(x.lists, w)
+			delete(x.slot, w)
+			x.lists[li] = nil
+			x.free = append(x.free, li)
 			x.bytes -= listHeader + int64(cap(l))*4
 			continue
 		}
-		x.lists[w] = slices.Delete(l, i, i+1)
+		x.lists[li] = slices.Delete(l, i, i+1)
 	}
 }
 
@@ -86,7 +109,7 @@ func (x *Index) Len() int { return x.n }
 func (x *Index) Bytes() int64 { return x.bytes }
 
 // Words returns the number of distinct words held.
-func (x *Index) Words() int { return len(x.lists) }
+func (x *Index) Words() int { return len(x.slot) }
 
 // Search calls yield with the numbers of the articles holding every one
 // of words, highest (newest) first, until yield returns false or scan
@@ -98,7 +121,7 @@ func (x *Index) Search(words []uint32, scan int, yield func(seq uint64) bool) {
 	}
 	lists := make([][]uint32, len(words))
 	for i, w := range words {
-		if lists[i] = x.lists[w]; len(lists[i]) == 0 {
+		if lists[i] = x.list(w); len(lists[i]) == 0 {
 			return
 		}
 	}
