@@ -90,6 +90,9 @@ type Live struct {
 	idSeed maphash.Seed
 	// The story and storyline clusterers with their stored numbers.
 	stories, lines liveClusters
+	// Their records, as the write stage last wrote them (live_stories.go).
+	storyRecs records[LiveStory]
+	lineRecs  records[LiveStoryline]
 	// The sizes for Len, Counts and IndexBytes, published as writes land.
 	count, nStories, nLines  atomic.Uint64
 	bucketBytes, searchBytes atomic.Int64
@@ -217,6 +220,8 @@ func (l *Live) load() error {
 	l.bkt = index.NewBuckets(l.bands, cfg.MaxBucket)
 	l.words = postings.New()
 	l.recent.reset()
+	l.storyRecs.reset()
+	l.lineRecs.reset()
 	l.ids, l.idSeed = map[uint64]uint32{}, maphash.MakeSeed()
 	l.stories = newLiveClusters(cfg.Story.Story)
 	l.lines = newLiveClusters(cfg.Story.Storyline)

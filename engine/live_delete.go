@@ -38,6 +38,9 @@ func (l *Live) Delete(id string) error {
 	if err := l.st.Writable(); err != nil {
 		return err
 	}
+	// Delete rewrites story and storyline records itself.
+	l.storyRecs.reset()
+	l.lineRecs.reset()
 	b := l.st.NewBatch()
 	defer b.Discard()
 	// Rewritten records, by id: an article may be touched twice (a group

@@ -190,11 +190,12 @@ func (l *Live) placeStory(b *store.Batch, rec *LiveArticle, rep *LiveArticle, w 
 	}
 	num := sc.num[s]
 	rec.Story = storyID(num)
-	sr, err := l.story(num)
+	sr, err := l.storyRecs.get(num, l.story)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		headline, _ := headlineOf(rec.Title, rec.Text)
 		sr = &LiveStory{ID: rec.Story, Headline: headline, Sources: []SourceCount{}, Terms: []string{}}
+		l.storyRecs.put(num, sr)
 	case err != nil:
 		return err
 	default: // its ordering keys move
@@ -225,8 +226,9 @@ func (l *Live) placeStory(b *store.Batch, rec *LiveArticle, rep *LiveArticle, w 
 		var li int
 		li, lnum = lc.place(lc.wr.Weigh(storyItem(sc.on, s)))
 		sr.Storyline = storylineID(lnum)
-		if lr, err = l.storyline(lnum); errors.Is(err, store.ErrNotFound) {
+		if lr, err = l.lineRecs.get(lnum, l.storyline); errors.Is(err, store.ErrNotFound) {
 			lr = &LiveStoryline{ID: sr.Storyline, Terms: []string{}}
+			l.lineRecs.put(lnum, lr)
 		} else if err != nil {
 			return err
 		}
@@ -237,7 +239,7 @@ func (l *Live) placeStory(b *store.Batch, rec *LiveArticle, rep *LiveArticle, w 
 		b.Set(seqKey(livePrefixLineMember, lnum, num), nil)
 	} else {
 		lnum, _ = parseNum(sr.Storyline, 'l')
-		if lr, err = l.storyline(lnum); err != nil {
+		if lr, err = l.lineRecs.get(lnum, l.storyline); err != nil {
 			return fmt.Errorf("storyline of story %s: %w", sr.ID, err)
 		}
 	}
@@ -260,6 +262,48 @@ func (l *Live) placeStory(b *store.Batch, rec *LiveArticle, rep *LiveArticle, w 
 	b.Set(seqKey(livePrefixStoryMember, num, rec.Seq), nil)
 	return nil
 }
+
+// records keeps the story or storyline records the write stage rewrites
+// with every article, the most recently used ones, so that an article's
+// story and storyline are read from the store only when they were not
+// touched for a while: two generations of at most recordsKept each (a
+// full one becomes the old one, and the old one is dropped). The write
+// stage owns them, and changes a record here before its batch commits: a
+// failed commit makes the engine stale, and the rebuild empties them;
+// Delete, which rewrites records itself, empties them too.
+type records[T any] struct {
+	cur, old map[uint64]*T
+}
+
+// recordsKept bounds a generation of records.
+const recordsKept = 1 << 14
+
+// get returns record num: kept, or read with load (and kept).
+func (r *records[T]) get(num uint64, load func(uint64) (*T, error)) (*T, error) {
+	if v, ok := r.cur[num]; ok {
+		return v, nil
+	}
+	v, ok := r.old[num]
+	if !ok {
+		var err error
+		if v, err = load(num); err != nil {
+			return nil, err
+		}
+	}
+	r.put(num, v)
+	return v, nil
+}
+
+// put keeps record num.
+func (r *records[T]) put(num uint64, v *T) {
+	if len(r.cur) >= recordsKept || r.cur == nil {
+		r.old, r.cur = r.cur, make(map[uint64]*T, recordsKept)
+	}
+	r.cur[num] = v
+}
+
+// reset empties it.
+func (r *records[T]) reset() { r.cur, r.old = nil, nil }
 
 // termsDue reports whether a story's or storyline's listed terms are
 // recomputed at its n-th member: at 1–8 members, then every 8th (ranking

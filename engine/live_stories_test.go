@@ -173,6 +173,36 @@ func TestLiveReplay(t *testing.T) {
 	}
 }
 
+// checkStoryCounts fails unless every story's and storyline's stored
+// counts are those of its stored members.
+func checkStoryCounts(t *testing.T, l *Live) {
+	t.Helper()
+	stories, _, err := l.Stories(StoryQuery{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := map[string]int{}
+	for _, s := range stories {
+		arts, err := l.StoryArticles(s.ID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Articles != len(arts) {
+			t.Fatalf("story %s counts %d articles and holds %d", s.ID, s.Articles, len(arts))
+		}
+		lines[s.Storyline] += len(arts)
+	}
+	for id, n := range lines {
+		ln, err := l.Storyline(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ln.Articles != n {
+			t.Fatalf("storyline %s counts %d articles and its stories hold %d", id, ln.Articles, n)
+		}
+	}
+}
+
 func TestLiveDelete(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
 	st, l := openLive(t, dir)
@@ -221,6 +251,7 @@ func TestLiveDelete(t *testing.T) {
 	if len(got.Relations) != 1 || got.Relations[0].ID != id4 || got.Group != id4 {
 		t.Fatalf("copy of deleted 002: relations %v group %q", got.Relations, got.Group)
 	}
+	checkStoryCounts(t, l)
 	// Deleting the only article of a story removes the story.
 	s3 := ans["003"].Story
 	if err := l.Delete(ans["003"].ID); err != nil {
@@ -261,6 +292,7 @@ func TestLiveDelete(t *testing.T) {
 			t.Fatalf("%s again: new %v, want %v", shortID(a.ID), got.New, deleted)
 		}
 	}
+	checkStoryCounts(t, l)
 }
 
 func TestLiveCompare(t *testing.T) {
