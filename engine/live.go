@@ -38,7 +38,9 @@ import (
 //     stored articles sharing at least M of B buckets (index.Buckets, in
 //     memory; the store keeps each article's band keys in its record).
 //  4. Each candidate is verified on the real shingle sets (rebuilt from its
-//     stored text, with today's boilerplate) and classified (match).
+//     stored text, with today's boilerplate; or kept from when a recent
+//     article came in, while its lines' boilerplate decisions hold:
+//     live_recent.go) and classified (match).
 //  5. Duplicate group: going through its exact and near-duplicate
 //     relations from the earliest, the article joins the first one's group
 //     whose representative it is itself within the threshold of (the
