@@ -294,11 +294,11 @@ func (l *Live) dedup(p *Prepared, now time.Time, fl *inflight) (*staged, *Ingest
 			return nil, nil, err
 		}
 		for _, seq := range seqs {
-			other, ofp, err := l.candidate(seq)
+			other, err := l.lookupSeq(seq)
 			if err != nil {
 				return nil, nil, err
 			}
-			c := candidate{other, l.relateFP(fp, ofp, other.ID)}
+			c := candidate{other, l.relate(fp, other)}
 			cands = append(cands, c)
 			if c.rel.Relation != match.None {
 				rec.Relations = append(rec.Relations, c.rel)
@@ -398,8 +398,7 @@ type candidate struct {
 
 // relate verifies the new article (fp) against a stored one.
 func (l *Live) relate(fp fingerprint, other *LiveArticle) LiveRelation {
-	_, ofp := l.fingerprint(&l.other, other.Text, false)
-	return l.relateFP(fp, ofp, other.ID)
+	return l.relateFP(fp, l.storedFP(other), other.ID)
 }
 
 // relateFP classifies the relation of an article (fp) to article other

@@ -27,8 +27,8 @@ const _ = uint(recentSize - pipelineDepth - 3)
 type recent struct {
 	size int           // entries (0: recentSize; tests make it smaller)
 	ring []recentEntry // by sequence number modulo size
-	// How candidates were found: kept with a current fingerprint, kept
-	// with one made again, or read from the store.
+	// How stored articles' fingerprints were found (storedFP): kept and
+	// current, kept and made again, or made from the text.
 	hits, remade, misses int
 }
 
@@ -64,25 +64,31 @@ func (r *recent) get(seq uint64) *recentEntry {
 // reset empties it.
 func (r *recent) reset() { r.ring = nil }
 
-// candidate returns stored (or in-pipeline) article seq and its
-// fingerprint with today's boilerplate: from recent when kept there, else
-// from the store.
-func (l *Live) candidate(seq uint64) (*LiveArticle, fingerprint, error) {
+// lookupSeq returns article seq: kept in recent (which holds the
+// articles still in the pipeline), or from the store.
+func (l *Live) lookupSeq(seq uint64) (*LiveArticle, error) {
+	if e := l.recent.get(seq); e != nil {
+		return e.a, nil
+	}
+	return l.bySeq(seq)
+}
+
+// storedFP returns the fingerprint of article a (stored or in the
+// pipeline) with today's boilerplate: kept in recent while its
+// boilerplate decisions hold, else made from its text.
+func (l *Live) storedFP(a *LiveArticle) fingerprint {
 	r := &l.recent
-	if e := r.get(seq); e != nil {
-		if e.fp.current(l.bp) {
-			r.hits++
-		} else {
-			r.remade++
-			_, e.fp = l.fingerprint(&l.other, e.a.Text, false)
-		}
-		return e.a, e.fp, nil
+	e := r.get(a.Seq)
+	switch {
+	case e == nil:
+		r.misses++
+		_, fp := l.fingerprint(&l.other, a.Text, false)
+		return fp
+	case e.fp.current(l.bp):
+		r.hits++
+	default:
+		r.remade++
+		_, e.fp = l.fingerprint(&l.other, e.a.Text, false)
 	}
-	r.misses++
-	a, err := l.bySeq(seq)
-	if err != nil {
-		return nil, fingerprint{}, err
-	}
-	_, fp := l.fingerprint(&l.other, a.Text, false)
-	return a, fp, nil
+	return e.fp
 }

@@ -35,16 +35,6 @@ type Buckets struct {
 	last      uint64      // the highest sequence number added
 	n         int         // articles held
 	bytes     int64       // memory held by pages and tables
-	// found keeps the slots Candidates found for its keys, for an Add of
-	// the same keys before any other change (gen counts the changes): an
-	// engine asks for an article's candidates, then adds it, and the
-	// probes are the cost of both.
-	found struct {
-		keys  []uint32
-		slots []int
-		gen   uint64
-	}
-	gen uint64
 }
 
 // pageBits sets the articles per page of keys and links (2^pageBits):
@@ -148,17 +138,8 @@ func (x *Buckets) Add(seq uint64, keys []uint32) error {
 	pg, i := x.slot(seq)
 	copy(pg.keys[i*x.bands.B:], keys)
 	pg.present[i>>6] |= 1 << (i & 63)
-	found := x.found.gen == x.gen && slices.Equal(x.found.keys, keys)
-	x.gen++
 	for band, key := range keys {
-		h := &x.heads[band]
-		var at int
-		if found {
-			at = x.found.slots[band]
-		} else {
-			at, _ = h.find(x, band, key)
-		}
-		pg.next[i*x.bands.B+band] = h.push(x, band, key, uint32(seq)+1, at)
+		pg.next[i*x.bands.B+band] = x.heads[band].push(x, band, key, uint32(seq)+1)
 	}
 	x.last, x.n = seq, x.n+1
 	return nil
@@ -170,7 +151,6 @@ func (x *Buckets) Remove(seq uint64) {
 	if !x.has(seq) {
 		return
 	}
-	x.gen++
 	for band := range x.bands.B {
 		older := x.older(seq, band) // takes seq's place in the chain
 		h := &x.heads[band]
@@ -211,12 +191,8 @@ func (x *Buckets) Candidates(keys []uint32) (seqs []uint64, capped int, err erro
 	// members holds the sequence numbers found, once per bucket holding
 	// them.
 	var members []uint64
-	x.found.keys = append(x.found.keys[:0], keys...)
-	x.found.slots = slices.Grow(x.found.slots[:0], len(keys))
-	x.found.gen = x.gen
 	for band, key := range keys {
-		at, m := x.heads[band].find(x, band, key)
-		x.found.slots = append(x.found.slots, at)
+		_, m := x.heads[band].find(x, band, key)
 		for n := 0; m != noSeq; n++ {
 			if n == x.maxBucket {
 				capped++
@@ -304,12 +280,12 @@ func (h *headTable) find(x *Buckets, band int, key uint32) (int, uint64) {
 }
 
 // push makes member (number + 1) the newest of key's bucket and returns
-// the previous newest (number + 1; 0: none); i is key's slot as find
-// returns it.
-func (h *headTable) push(x *Buckets, band int, key, member uint32, i int) uint32 {
-	if head := h.slots[i]; head != 0 {
+// the previous newest (number + 1; 0: none).
+func (h *headTable) push(x *Buckets, band int, key, member uint32) uint32 {
+	i, head := h.find(x, band, key)
+	if head != noSeq {
 		h.slots[i] = member
-		return head
+		return uint32(head) + 1
 	}
 	if (h.n+1)*4 > len(h.slots)*3 {
 		x.bytes += int64(len(h.slots)) * 4 // the table doubles

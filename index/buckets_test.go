@@ -126,8 +126,8 @@ func TestBucketsAgreeWithModel(t *testing.T) {
 			t.Fatalf("step %d: candidates %v capped %d; want %v capped %d", step, got, capped, want, wantCapped)
 		}
 		seq += 1 + uint64(rng.IntN(3)) // gaps, as deleted or too-short articles leave
-		// Add after Candidates of the same keys (the slots found are
-		// reused), of other keys, or after a removal (they are not).
+		// Add right after Candidates of the same keys, or after
+		// Candidates of other keys, or after a removal.
 		switch rng.IntN(6) {
 		case 0:
 			other := slices.Clone(ks)
