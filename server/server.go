@@ -132,6 +132,7 @@ func (s *Server) metrics() {
 			_, w := l.IndexBytes()
 			return float64(w)
 		}),
+		storeCollector{s.st},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 }
@@ -273,4 +274,46 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.Encode(v)
+}
+
+// storeCollector exports the store's statistics (store.Stats), read once
+// per scrape.
+type storeCollector struct{ st *store.Store }
+
+var storeDescs = struct {
+	flushes, compactions, flushed, compacted, debt, l0, hits, misses *prometheus.Desc
+}{
+	flushes:     prometheus.NewDesc("reprint_store_flushes_total", "Memtable flushes completed since start.", nil, nil),
+	compactions: prometheus.NewDesc("reprint_store_compactions_total", "Compactions completed since start.", nil, nil),
+	flushed:     prometheus.NewDesc("reprint_store_flushed_bytes_total", "Bytes written by flushes since start (tables and blob files).", nil, nil),
+	compacted:   prometheus.NewDesc("reprint_store_compacted_bytes_total", "Bytes written by compactions since start (tables and blob files).", nil, nil),
+	debt:        prometheus.NewDesc("reprint_store_compaction_debt_bytes", "Estimated bytes still to compact for the store to settle.", nil, nil),
+	l0:          prometheus.NewDesc("reprint_store_l0_tables", "Tables in level 0 (writes stall when they pile up).", nil, nil),
+	hits:        prometheus.NewDesc("reprint_store_block_cache_hits_total", "Block cache lookups that found their block.", nil, nil),
+	misses:      prometheus.NewDesc("reprint_store_block_cache_misses_total", "Block cache lookups that read their block from disk.", nil, nil),
+}
+
+func (c storeCollector) Describe(ch chan<- *prometheus.Desc) {
+	d := storeDescs
+	for _, x := range []*prometheus.Desc{d.flushes, d.compactions, d.flushed, d.compacted, d.debt, d.l0, d.hits, d.misses} {
+		ch <- x
+	}
+}
+
+func (c storeCollector) Collect(ch chan<- prometheus.Metric) {
+	st, d := c.st.Stats(), storeDescs
+	counter := func(desc *prometheus.Desc, v float64) {
+		ch <- prometheus.MustNewConstMetric(desc, prometheus.CounterValue, v)
+	}
+	gauge := func(desc *prometheus.Desc, v float64) {
+		ch <- prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, v)
+	}
+	counter(d.flushes, float64(st.Flushes))
+	counter(d.compactions, float64(st.Compactions))
+	counter(d.flushed, float64(st.FlushedBytes))
+	counter(d.compacted, float64(st.CompactedBytes))
+	gauge(d.debt, float64(st.CompactionDebt))
+	gauge(d.l0, float64(st.L0Files))
+	counter(d.hits, float64(st.CacheHits))
+	counter(d.misses, float64(st.CacheMisses))
 }

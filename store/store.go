@@ -389,6 +389,44 @@ func (s *Store) Size() (int64, error) {
 	return n, err
 }
 
+// Stats is what the store's engine reports of its own work, for
+// monitoring: flushes and compactions run in the background and compete
+// with requests for the CPU and the disk.
+type Stats struct {
+	// Flushes and Compactions completed since the store was opened, and
+	// the bytes they wrote (tables and blob files).
+	Flushes, Compactions         int64
+	FlushedBytes, CompactedBytes uint64
+	// CompactionDebt estimates the bytes still to compact for the store
+	// to settle; L0Files is the tables in level 0 (writes stall at
+	// L0StopWritesThreshold).
+	CompactionDebt uint64
+	L0Files        int64
+	// Block cache lookups that found their block, and that read it.
+	CacheHits, CacheMisses int64
+}
+
+// Stats returns the store's statistics (zero values once closed).
+func (s *Store) Stats() Stats {
+	if s.db == nil {
+		return Stats{}
+	}
+	m := s.db.Metrics()
+	st := Stats{
+		Flushes:        m.Flush.Count,
+		Compactions:    m.Compact.Count,
+		CompactionDebt: m.Compact.EstimatedDebt,
+		L0Files:        m.Levels[0].TablesCount,
+		CacheHits:      m.BlockCache.Hits,
+		CacheMisses:    m.BlockCache.Misses,
+	}
+	for _, lv := range m.Levels {
+		st.FlushedBytes += lv.TableBytesFlushed + lv.BlobBytesFlushed
+		st.CompactedBytes += lv.TableBytesCompacted + lv.BlobBytesCompacted
+	}
+	return st
+}
+
 // quietLogger drops Pebble's informational messages and keeps its errors
 // on stderr.
 type quietLogger struct{}

@@ -300,3 +300,36 @@ func TestValueSeparation(t *testing.T) {
 		t.Fatalf("s/007 = %q", got)
 	}
 }
+
+// TestStats checks that the statistics follow the store's work: a flush
+// and the bytes it wrote, and block reads through the cache.
+func TestStats(t *testing.T) {
+	s := mustOpen(t, t.TempDir(), Options{})
+	defer s.Close()
+	if st := s.Stats(); st.Flushes != 0 || st.FlushedBytes != 0 {
+		t.Fatalf("a new store: %+v", st)
+	}
+	big := strings.Repeat("A paragraph of an article, long enough to be separated. ", 40)
+	for i := range 50 {
+		set(t, s, fmt.Sprintf("q/%03d", i), big, fmt.Sprintf("s/%03d", i), "small")
+	}
+	if err := s.db.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	st := s.Stats()
+	if st.Flushes != 1 || st.FlushedBytes == 0 || st.L0Files != 1 {
+		t.Fatalf("after one flush: %+v", st)
+	}
+	for range 2 {
+		get(t, s, "q/007")
+		get(t, s, "s/007")
+	}
+	after := s.Stats()
+	if after.CacheMisses == 0 || after.CacheHits <= st.CacheHits {
+		t.Fatalf("reading twice: %d cache hits (%d before), %d misses", after.CacheHits, st.CacheHits, after.CacheMisses)
+	}
+	s.Close()
+	if got := s.Stats(); got != (Stats{}) {
+		t.Fatalf("closed: %+v", got)
+	}
+}
