@@ -313,7 +313,7 @@ func (c storeCollector) Collect(ch chan<- prometheus.Metric) {
 	counter(d.flushed, float64(st.FlushedBytes))
 	counter(d.compacted, float64(st.CompactedBytes))
 	gauge(d.debt, float64(st.CompactionDebt))
-	gauge(d.l0, float64(st.L0Files))
+	gauge(d.l0, float64(st.L0Tables))
 	counter(d.hits, float64(st.CacheHits))
 	counter(d.misses, float64(st.CacheMisses))
 }

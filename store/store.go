@@ -398,10 +398,10 @@ type Stats struct {
 	Flushes, Compactions         int64
 	FlushedBytes, CompactedBytes uint64
 	// CompactionDebt estimates the bytes still to compact for the store
-	// to settle; L0Files is the tables in level 0 (writes stall at
+	// to settle; L0Tables is the tables in level 0 (writes stall at
 	// L0StopWritesThreshold).
 	CompactionDebt uint64
-	L0Files        int64
+	L0Tables       int64
 	// Block cache lookups that found their block, and that read it.
 	CacheHits, CacheMisses int64
 }
@@ -416,7 +416,7 @@ func (s *Store) Stats() Stats {
 		Flushes:        m.Flush.Count,
 		Compactions:    m.Compact.Count,
 		CompactionDebt: m.Compact.EstimatedDebt,
-		L0Files:        m.Levels[0].TablesCount,
+		L0Tables:       m.Levels[0].TablesCount,
 		CacheHits:      m.BlockCache.Hits,
 		CacheMisses:    m.BlockCache.Misses,
 	}

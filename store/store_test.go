@@ -317,7 +317,7 @@ func TestStats(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := s.Stats()
-	if st.Flushes != 1 || st.FlushedBytes == 0 || st.L0Files != 1 {
+	if st.Flushes != 1 || st.FlushedBytes == 0 || st.L0Tables != 1 {
 		t.Fatalf("after one flush: %+v", st)
 	}
 	for range 2 {
