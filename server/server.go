@@ -293,12 +293,7 @@ var storeDescs = struct {
 	misses:      prometheus.NewDesc("reprint_store_block_cache_misses_total", "Block cache lookups that read their block from disk.", nil, nil),
 }
 
-func (c storeCollector) Describe(ch chan<- *prometheus.Desc) {
-	d := storeDescs
-	for _, x := range []*prometheus.Desc{d.flushes, d.compactions, d.flushed, d.compacted, d.debt, d.l0, d.hits, d.misses} {
-		ch <- x
-	}
-}
+func (c storeCollector) Describe(ch chan<- *prometheus.Desc) { prometheus.DescribeByCollect(c, ch) }
 
 func (c storeCollector) Collect(ch chan<- prometheus.Metric) {
 	st, d := c.st.Stats(), storeDescs
