@@ -81,8 +81,10 @@ type Live struct {
 	bp    *text.Boilerplate // rmu
 	sk    *sketch.Sketcher
 	next  uint64 // sequence number of the next article
-	// Scratch, reused under mu: a stored article's tokens (verification).
+	// Scratch, reused under mu: a stored article's tokens (verification)
+	// and the slices fingerprints are made with.
 	other text.Doc
+	fps   fpScratch
 	// The latest articles with their fingerprints (dedup's, under mu).
 	recent recent
 	// ids counts the stored and in-pipeline articles by id hash (under
@@ -446,16 +448,29 @@ func (fp *fingerprint) current(bp *text.Boilerplate) bool {
 }
 
 // fingerprint tokenizes s into d, leaves out today's boilerplate lines
-// and returns the token count and the fingerprint.
-func (l *Live) fingerprint(d *text.Doc, s string, withSig bool) (int, fingerprint) {
+// and returns the token count and the fingerprint. sc: as for
+// fingerprintDoc.
+func (l *Live) fingerprint(d *text.Doc, s string, withSig bool, sc *fpScratch) (int, fingerprint) {
 	d.Tokenize(s)
-	return l.fingerprintDoc(d, withSig)
+	return l.fingerprintDoc(d, withSig, sc)
 }
 
-// fingerprintDoc is fingerprint for a tokenized text.
-func (l *Live) fingerprintDoc(d *text.Doc, withSig bool) (int, fingerprint) {
-	toks := d.Hashes(nil)
-	kept := toks[:0:0]
+// fpScratch holds fingerprintDoc's temporary slices, reused from one call
+// to the next by one goroutine at a time: verifying a candidate then
+// allocates only what its fingerprint keeps.
+type fpScratch struct {
+	toks, kept, setBuf []uint32
+	shingles           []uint64
+}
+
+// fingerprintDoc is fingerprint for a tokenized text. sc (nil: none) is
+// scratch space owned by the caller.
+func (l *Live) fingerprintDoc(d *text.Doc, withSig bool, sc *fpScratch) (int, fingerprint) {
+	if sc == nil {
+		sc = new(fpScratch)
+	}
+	toks := d.Hashes(sc.toks[:0])
+	kept := sc.kept[:0]
 	var fp fingerprint
 	fp.lines = make([]uint64, len(d.Lines))
 	fp.boiler = make([]uint64, (len(d.Lines)+63)/64)
@@ -468,11 +483,12 @@ func (l *Live) fingerprintDoc(d *text.Doc, withSig bool) (int, fingerprint) {
 		}
 	}
 	fp.exact = sketch.Exact(kept)
-	shingles := sketch.Shingles(nil, kept, l.cfg.W)
-	fp.set, _ = sketch.SetOf(nil, nil, shingles)
+	shingles := sketch.Shingles(sc.shingles[:0], kept, l.cfg.W)
+	fp.set, sc.setBuf = sketch.SetOf(make([]uint32, len(shingles)), sc.setBuf, shingles)
 	if withSig && len(shingles) > 0 {
 		fp.sig = l.sk.Sketch(shingles, nil)
 	}
+	sc.toks, sc.kept, sc.shingles = toks, kept, shingles
 	return len(toks), fp
 }
 

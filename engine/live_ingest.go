@@ -278,7 +278,7 @@ func (l *Live) dedup(p *Prepared, now time.Time, fl *inflight) (*staged, *Ingest
 			return nil, nil, fmt.Errorf("rebuilding the engine state after a failed write: %w", err)
 		}
 	}
-	nTok, fp := l.fingerprintDoc(&p.doc, true)
+	nTok, fp := l.fingerprintDoc(&p.doc, true, &l.fps)
 	rec := &LiveArticle{
 		Seq: l.next, ID: a.ID, Source: a.Source, URL: a.URL, Title: a.Title,
 		Published: a.Published, Received: now.UTC().Truncate(time.Millisecond), Text: a.Text, Exact: fp.exact,

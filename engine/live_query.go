@@ -318,8 +318,8 @@ func (l *Live) Compare(a, b string) (*Comparison, error) {
 	da.Tokenize(ra.Text)
 	db.Tokenize(rb.Text)
 	l.rmu.RLock() // the boilerplate statistics
-	_, fpa := l.fingerprintDoc(&da, false)
-	_, fpb := l.fingerprintDoc(&db, false)
+	_, fpa := l.fingerprintDoc(&da, false, nil)
+	_, fpb := l.fingerprintDoc(&db, false, nil)
 	c.Relation = l.relateFP(fpa, fpb, rb.ID)
 	ta, tb := l.content(&da), l.content(&db)
 	l.rmu.RUnlock()

@@ -48,7 +48,7 @@ func TestFingerprintCurrent(t *testing.T) {
 	const header = "Breaking news from the wire service desk today"
 	body := "The council approved the new budget after a long debate on Tuesday evening."
 	var d text.Doc
-	_, fp := l.fingerprint(&d, header+"\n"+body, false)
+	_, fp := l.fingerprint(&d, header+"\n"+body, false, nil)
 	if !fp.current(l.bp) {
 		t.Fatal("a fresh fingerprint is not current")
 	}
@@ -62,7 +62,7 @@ func TestFingerprintCurrent(t *testing.T) {
 	if fp.current(l.bp) {
 		t.Fatal("still current after its first line became boilerplate")
 	}
-	_, now := l.fingerprint(&d, header+"\n"+body, false)
+	_, now := l.fingerprint(&d, header+"\n"+body, false, nil)
 	if !now.current(l.bp) || len(now.set) >= len(fp.set) {
 		t.Fatalf("made again: current %v, %d shingles (before %d)", now.current(l.bp), len(now.set), len(fp.set))
 	}
