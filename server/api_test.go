@@ -1151,6 +1151,7 @@ func TestAPIMetrics(t *testing.T) {
 		"\nreprint_store_flushes_total ",
 		"\nreprint_store_compaction_debt_bytes ",
 		"\nreprint_store_block_cache_misses_total ",
+		"\nreprint_store_file_cache_misses_total ",
 		"# TYPE reprint_store_compactions_total counter",
 		"# TYPE reprint_http_request_duration_seconds histogram",
 	} {

@@ -281,7 +281,7 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 type storeCollector struct{ st *store.Store }
 
 var storeDescs = struct {
-	flushes, compactions, flushed, compacted, debt, l0, hits, misses *prometheus.Desc
+	flushes, compactions, flushed, compacted, debt, l0, hits, misses, fileHits, fileMisses *prometheus.Desc
 }{
 	flushes:     prometheus.NewDesc("reprint_store_flushes_total", "Memtable flushes completed since start.", nil, nil),
 	compactions: prometheus.NewDesc("reprint_store_compactions_total", "Compactions completed since start.", nil, nil),
@@ -291,6 +291,8 @@ var storeDescs = struct {
 	l0:          prometheus.NewDesc("reprint_store_l0_tables", "Tables in level 0 (writes stall when they pile up).", nil, nil),
 	hits:        prometheus.NewDesc("reprint_store_block_cache_hits_total", "Block cache lookups that found their block.", nil, nil),
 	misses:      prometheus.NewDesc("reprint_store_block_cache_misses_total", "Block cache lookups that read their block from disk.", nil, nil),
+	fileHits:    prometheus.NewDesc("reprint_store_file_cache_hits_total", "Reads that found their table or blob file open.", nil, nil),
+	fileMisses:  prometheus.NewDesc("reprint_store_file_cache_misses_total", "Reads that had to open their table or blob file (more than --max-open-files files are read).", nil, nil),
 }
 
 func (c storeCollector) Describe(ch chan<- *prometheus.Desc) { prometheus.DescribeByCollect(c, ch) }
@@ -311,4 +313,6 @@ func (c storeCollector) Collect(ch chan<- prometheus.Metric) {
 	gauge(d.l0, float64(st.L0Tables))
 	counter(d.hits, float64(st.CacheHits))
 	counter(d.misses, float64(st.CacheMisses))
+	counter(d.fileHits, float64(st.FileCacheHits))
+	counter(d.fileMisses, float64(st.FileCacheMisses))
 }

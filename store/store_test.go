@@ -333,3 +333,64 @@ func TestStats(t *testing.T) {
 		t.Fatalf("closed: %+v", got)
 	}
 }
+
+// TestMaxOpenFiles checks that a store keeps the files it reads open, up
+// to Options.MaxOpenFiles: read twice, a store with room for its files
+// opens each once; one with too little room opens them again.
+func TestMaxOpenFiles(t *testing.T) {
+	dir := t.TempDir()
+	s := mustOpen(t, dir, Options{})
+	big := strings.Repeat("A paragraph of an article, long enough to be separated. ", 40)
+	const files = 80 // flushes, each writing a blob file
+	for i := range files {
+		set(t, s, fmt.Sprintf("q/%03d", i), big)
+		if err := s.db.Flush(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	readAll := func(s *Store) {
+		for i := range files {
+			get(t, s, fmt.Sprintf("q/%03d", i))
+		}
+	}
+	for _, c := range []struct {
+		max      int
+		reopened bool
+	}{{0, false}, {40, true}} { // 40: below Pebble's least, a file cache of 64
+		s := mustOpen(t, dir, Options{MaxOpenFiles: c.max})
+		readAll(s)
+		first := s.Stats()
+		readAll(s)
+		second := s.Stats()
+		s.Close()
+		if first.FileCacheMisses < files {
+			t.Fatalf("MaxOpenFiles %d: %d files opened reading %d blob files", c.max, first.FileCacheMisses, files)
+		}
+		if again := second.FileCacheMisses - first.FileCacheMisses; (again > 0) != c.reopened {
+			t.Errorf("MaxOpenFiles %d: %d files opened again reading the same %d values a second time", c.max, again, files)
+		}
+	}
+}
+
+// TestDefaultMaxOpenFiles checks that the default follows the process's
+// limit on open files, within its bounds.
+func TestDefaultMaxOpenFiles(t *testing.T) {
+	var old syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &old); err != nil {
+		t.Skip(err)
+	}
+	defer syscall.Setrlimit(syscall.RLIMIT_NOFILE, &old)
+	for _, c := range []struct{ limit, want uint64 }{{1200, 1000}, {4000, 2000}, {100000, 16384}} {
+		if c.limit > old.Max {
+			continue
+		}
+		lim := syscall.Rlimit{Cur: c.limit, Max: old.Max}
+		if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+			t.Fatal(err)
+		}
+		if got := DefaultMaxOpenFiles(); uint64(got) != c.want {
+			t.Errorf("open-file limit %d: DefaultMaxOpenFiles() = %d, want %d", c.limit, got, c.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -41,7 +42,7 @@ func runIndex(args []string, stdout, stderr io.Writer) error {
 	batch := fs.Int("batch", indexBatch, "articles per synced batch")
 	rejects := fs.String("rejects", "", "write rejected records as JSONL to `FILE` (default: stderr)")
 	quiet := fs.Bool("q", false, "no summary or progress on stderr")
-	cacheMB := fs.Int64("cache-mb", 256, "store block cache in MiB")
+	so := addStoreFlags(fs)
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to `FILE`")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -64,7 +65,7 @@ func runIndex(args []string, stdout, stderr io.Writer) error {
 		defer stop()
 	}
 	t0 := time.Now()
-	st, err := store.Open(*data, store.Options{CacheBytes: *cacheMB << 20})
+	st, err := store.Open(*data, so.options())
 	if err != nil {
 		return err
 	}
@@ -198,4 +199,21 @@ func (r *rejectWriter) write(is article.Issue) {
 		what = "rejected"
 	}
 	fmt.Fprintf(r.w, "%s: %s: %s: %s\n", is.Pos, what, is.Reason, is.Detail)
+}
+
+// storeFlags are the store's tuning flags, shared by index and serve.
+type storeFlags struct {
+	cacheMB      *int64
+	maxOpenFiles *int
+}
+
+func addStoreFlags(fs *flag.FlagSet) storeFlags {
+	return storeFlags{
+		cacheMB:      fs.Int64("cache-mb", 256, "store block cache in MiB"),
+		maxOpenFiles: fs.Int("max-open-files", 0, "store files kept open (0: half the process's open-file limit, 1,000 to 16,384)"),
+	}
+}
+
+func (f storeFlags) options() store.Options {
+	return store.Options{CacheBytes: *f.cacheMB << 20, MaxOpenFiles: *f.maxOpenFiles}
 }

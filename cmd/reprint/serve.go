@@ -48,7 +48,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	maxBody := fs.Int64("max-body-bytes", server.DefaultMaxBodyBytes, "largest request body")
 	maxArticle := fs.Int("max-article-bytes", server.DefaultMaxArticleBytes, "largest article text")
 	minFree := fs.Int64("min-free-mb", store.DefaultMinFreeBytes>>20, "refuse writes below this much free disk space (MiB)")
-	cacheMB := fs.Int64("cache-mb", 256, "store block cache in MiB")
+	so := addStoreFlags(fs)
 	shutdown := fs.Duration("shutdown-timeout", 30*time.Second, "how long requests in flight may take to finish at shutdown")
 	quiet := fs.Bool("q", false, "log only errors")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to `FILE` (written at shutdown)")
@@ -78,7 +78,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if minFreeBytes == 0 {
 		minFreeBytes = -1 // 0 MiB: never refuse
 	}
-	st, err := store.Open(*data, store.Options{ReadOnly: *readOnly, CacheBytes: *cacheMB << 20, MinFreeBytes: minFreeBytes})
+	o := so.options()
+	o.ReadOnly, o.MinFreeBytes = *readOnly, minFreeBytes
+	st, err := store.Open(*data, o)
 	if err != nil {
 		return err
 	}
