@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -367,5 +369,63 @@ func TestIndexUsage(t *testing.T) {
 	code, out, _ = runCLI(t, "index", "--data", filepath.Join(dir, "s"), "-q", bad)
 	if err := json.Unmarshal([]byte(out), &sum); code != exitOK || err != nil || sum.New != 0 || sum.Existing != 1 {
 		t.Fatalf("second load: exit %d, %s", code, out)
+	}
+}
+
+// TestLoadgen posts a corpus with reprint loadgen to a real server, once
+// article by article and once in batches, and checks its report against
+// the server's count and the latencies it writes.
+func TestLoadgen(t *testing.T) {
+	file, lines := corpusLines(t, 60, 21)
+	srv := startServer(t, filepath.Join(t.TempDir(), "api"))
+	latFile := filepath.Join(t.TempDir(), "lat.txt")
+	type report struct {
+		Articles, Requests, Errors int
+		P50                        float64 `json:"p50_ms"`
+		Max                        float64 `json:"max_ms"`
+	}
+	for _, c := range []struct {
+		args     []string
+		articles int
+		requests int
+	}{
+		{[]string{"-n", "40", "--latencies", latFile}, 40, 40},
+		{[]string{"--skip", "40", "--batch", "8", "--clients", "2"}, len(lines) - 40, 3},
+	} {
+		code, out, errOut := runCLI(t, append(append([]string{"loadgen", "--url", srv.url}, c.args...), file)...)
+		if code != exitOK {
+			t.Fatalf("loadgen %v: exit %d\n%s\n%s", c.args, code, out, errOut)
+		}
+		var r report
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("loadgen %v: %v\n%s", c.args, err, out)
+		}
+		if r.Articles != c.articles || r.Requests != c.requests || r.Errors != 0 || r.P50 <= 0 || r.Max < r.P50 {
+			t.Fatalf("loadgen %v: %+v", c.args, r)
+		}
+	}
+	resp, err := http.Get(srv.url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if want := fmt.Sprintf("\nreprint_articles %d\n", len(lines)); !strings.Contains(string(m), want) {
+		t.Fatalf("the server's metrics lack %q", want)
+	}
+	b, err := os.ReadFile(latFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ms []float64
+	for _, f := range strings.Fields(string(b)) {
+		v, err := strconv.ParseFloat(f, 64)
+		if err != nil || v <= 0 {
+			t.Fatalf("latency %q: %v", f, err)
+		}
+		ms = append(ms, v)
+	}
+	if len(ms) != 40 {
+		t.Fatalf("%d latencies written, want 40", len(ms))
 	}
 }
