@@ -292,7 +292,7 @@ var storeDescs = struct {
 	hits:        prometheus.NewDesc("reprint_store_block_cache_hits_total", "Block cache lookups that found their block.", nil, nil),
 	misses:      prometheus.NewDesc("reprint_store_block_cache_misses_total", "Block cache lookups that read their block from disk.", nil, nil),
 	fileHits:    prometheus.NewDesc("reprint_store_file_cache_hits_total", "Reads that found their table or blob file open.", nil, nil),
-	fileMisses:  prometheus.NewDesc("reprint_store_file_cache_misses_total", "Reads that had to open their table or blob file (more than --max-open-files files are read).", nil, nil),
+	fileMisses:  prometheus.NewDesc("reprint_store_file_cache_misses_total", "Reads that had to open their table or blob file (the store reads more files than it keeps open).", nil, nil),
 }
 
 func (c storeCollector) Describe(ch chan<- *prometheus.Desc) { prometheus.DescribeByCollect(c, ch) }

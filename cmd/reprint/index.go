@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -64,8 +63,12 @@ func runIndex(args []string, stdout, stderr io.Writer) error {
 		}
 		defer stop()
 	}
+	o, err := so.options()
+	if err != nil {
+		return err
+	}
 	t0 := time.Now()
-	st, err := store.Open(*data, so.options())
+	st, err := store.Open(*data, o)
 	if err != nil {
 		return err
 	}
@@ -199,21 +202,4 @@ func (r *rejectWriter) write(is article.Issue) {
 		what = "rejected"
 	}
 	fmt.Fprintf(r.w, "%s: %s: %s: %s\n", is.Pos, what, is.Reason, is.Detail)
-}
-
-// storeFlags are the store's tuning flags, shared by index and serve.
-type storeFlags struct {
-	cacheMB      *int64
-	maxOpenFiles *int
-}
-
-func addStoreFlags(fs *flag.FlagSet) storeFlags {
-	return storeFlags{
-		cacheMB:      fs.Int64("cache-mb", 256, "store block cache in MiB"),
-		maxOpenFiles: fs.Int("max-open-files", 0, "store files kept open (0: half the process's open-file limit, 1,000 to 16,384)"),
-	}
-}
-
-func (f storeFlags) options() store.Options {
-	return store.Options{CacheBytes: *f.cacheMB << 20, MaxOpenFiles: *f.maxOpenFiles}
 }

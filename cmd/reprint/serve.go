@@ -78,7 +78,10 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if minFreeBytes == 0 {
 		minFreeBytes = -1 // 0 MiB: never refuse
 	}
-	o := so.options()
+	o, err := so.options()
+	if err != nil {
+		return err
+	}
 	o.ReadOnly, o.MinFreeBytes = *readOnly, minFreeBytes
 	st, err := store.Open(*data, o)
 	if err != nil {

@@ -350,6 +350,15 @@ func TestIndexUsage(t *testing.T) {
 		t.Fatalf("no --data: exit %d\n%s", code, errOut)
 	}
 	dir := t.TempDir()
+	for _, cmd := range []string{"index", "serve"} {
+		code, _, errOut := runCLI(t, cmd, "--data", filepath.Join(dir, "neg"), "--max-open-files", "-1", "../../testdata/seeds")
+		if code != exitUsage || !strings.Contains(errOut, "cannot be negative") {
+			t.Fatalf("%s --max-open-files -1: exit %d\n%s", cmd, code, errOut)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "neg")); err == nil {
+		t.Fatal("a refused command created its store")
+	}
 	bad := filepath.Join(dir, "bad.jsonl")
 	os.WriteFile(bad, []byte("{\"id\":\"a\",\"text\":\"one two three four five six seven eight nine ten\"}\nnot json\n{\"id\":\"b\"}\n"), 0o644)
 	code, out, errOut := runCLI(t, "index", "--data", filepath.Join(dir, "s"), bad)

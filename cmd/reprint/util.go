@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/reprint-news/reprint/article"
+	"github.com/reprint-news/reprint/store"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 )
@@ -98,4 +100,26 @@ func writeHeapProfile(path string, stderr io.Writer) {
 	if err != nil {
 		fmt.Fprintln(stderr, "reprint: heap profile:", err)
 	}
+}
+
+// storeFlags are the store's tuning flags, shared by index and serve.
+type storeFlags struct {
+	cacheMB      *int64
+	maxOpenFiles *int
+}
+
+func addStoreFlags(fs *flag.FlagSet) storeFlags {
+	return storeFlags{
+		cacheMB:      fs.Int64("cache-mb", 256, "store block cache in MiB"),
+		maxOpenFiles: fs.Int("max-open-files", 0, "store files kept open (0: half the process's open-file limit, 1,000 to 16,384)"),
+	}
+}
+
+// options returns the store options the flags give, or a usage error
+// for a negative size.
+func (f storeFlags) options() (store.Options, error) {
+	if *f.cacheMB < 0 || *f.maxOpenFiles < 0 {
+		return store.Options{}, fmt.Errorf("%w: --cache-mb and --max-open-files cannot be negative", errUsage)
+	}
+	return store.Options{CacheBytes: *f.cacheMB << 20, MaxOpenFiles: *f.maxOpenFiles}, nil
 }
