@@ -81,10 +81,8 @@ type Live struct {
 	bp    *text.Boilerplate // rmu
 	sk    *sketch.Sketcher
 	next  uint64 // sequence number of the next article
-	// Scratch, reused under mu: a stored article's tokens (verification)
-	// and the slices fingerprints are made with.
-	other text.Doc
-	fps   fpScratch
+	// Scratch for fingerprints, reused under mu (dedup and verification).
+	fps fpScratch
 	// The latest articles with their fingerprints (dedup's, under mu).
 	recent recent
 	// ids counts the stored and in-pipeline articles by id hash (under
@@ -447,28 +445,26 @@ func (fp *fingerprint) current(bp *text.Boilerplate) bool {
 	return true
 }
 
-// fingerprint tokenizes s into d, leaves out today's boilerplate lines
-// and returns the token count and the fingerprint. sc: as for
-// fingerprintDoc.
-func (l *Live) fingerprint(d *text.Doc, s string, withSig bool, sc *fpScratch) (int, fingerprint) {
-	d.Tokenize(s)
-	return l.fingerprintDoc(d, withSig, sc)
+// fingerprint tokenizes s (into sc.doc), leaves out today's boilerplate
+// lines and returns the token count and the fingerprint.
+func (l *Live) fingerprint(s string, withSig bool, sc *fpScratch) (int, fingerprint) {
+	sc.doc.Tokenize(s)
+	return l.fingerprintDoc(&sc.doc, withSig, sc)
 }
 
-// fpScratch holds fingerprintDoc's temporary slices, reused from one call
-// to the next by one goroutine at a time: verifying a candidate then
-// allocates only what its fingerprint keeps.
+// fpScratch holds what making a fingerprint needs only while it is made
+// (a text's tokens, the kept tokens, shingles, the set's sort buffer),
+// reused from one call to the next by one goroutine at a time: verifying
+// a candidate then allocates only what its fingerprint keeps.
 type fpScratch struct {
+	doc                text.Doc
 	toks, kept, setBuf []uint32
 	shingles           []uint64
 }
 
-// fingerprintDoc is fingerprint for a tokenized text. sc (nil: none) is
-// scratch space owned by the caller.
+// fingerprintDoc is fingerprint for a tokenized text; sc is scratch
+// space owned by the caller.
 func (l *Live) fingerprintDoc(d *text.Doc, withSig bool, sc *fpScratch) (int, fingerprint) {
-	if sc == nil {
-		sc = new(fpScratch)
-	}
 	toks := d.Hashes(sc.toks[:0])
 	kept := sc.kept[:0]
 	var fp fingerprint

@@ -318,8 +318,9 @@ func (l *Live) Compare(a, b string) (*Comparison, error) {
 	da.Tokenize(ra.Text)
 	db.Tokenize(rb.Text)
 	l.rmu.RLock() // the boilerplate statistics
-	_, fpa := l.fingerprintDoc(&da, false, nil)
-	_, fpb := l.fingerprintDoc(&db, false, nil)
+	var sc fpScratch
+	_, fpa := l.fingerprintDoc(&da, false, &sc)
+	_, fpb := l.fingerprintDoc(&db, false, &sc)
 	c.Relation = l.relateFP(fpa, fpb, rb.ID)
 	ta, tb := l.content(&da), l.content(&db)
 	l.rmu.RUnlock()

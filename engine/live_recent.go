@@ -82,13 +82,13 @@ func (l *Live) storedFP(a *LiveArticle) fingerprint {
 	switch {
 	case e == nil:
 		r.misses++
-		_, fp := l.fingerprint(&l.other, a.Text, false, &l.fps)
+		_, fp := l.fingerprint(a.Text, false, &l.fps)
 		return fp
 	case e.fp.current(l.bp):
 		r.hits++
 	default:
 		r.remade++
-		_, e.fp = l.fingerprint(&l.other, e.a.Text, false, &l.fps)
+		_, e.fp = l.fingerprint(e.a.Text, false, &l.fps)
 	}
 	return e.fp
 }

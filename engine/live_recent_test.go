@@ -47,8 +47,8 @@ func TestFingerprintCurrent(t *testing.T) {
 	_, l := openLive(t, "")
 	const header = "Breaking news from the wire service desk today"
 	body := "The council approved the new budget after a long debate on Tuesday evening."
-	var d text.Doc
-	_, fp := l.fingerprint(&d, header+"\n"+body, false, nil)
+	var sc fpScratch
+	_, fp := l.fingerprint(header+"\n"+body, false, &sc)
 	if !fp.current(l.bp) {
 		t.Fatal("a fresh fingerprint is not current")
 	}
@@ -62,7 +62,7 @@ func TestFingerprintCurrent(t *testing.T) {
 	if fp.current(l.bp) {
 		t.Fatal("still current after its first line became boilerplate")
 	}
-	_, now := l.fingerprint(&d, header+"\n"+body, false, nil)
+	_, now := l.fingerprint(header+"\n"+body, false, &sc)
 	if !now.current(l.bp) || len(now.set) >= len(fp.set) {
 		t.Fatalf("made again: current %v, %d shingles (before %d)", now.current(l.bp), len(now.set), len(fp.set))
 	}

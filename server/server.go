@@ -280,39 +280,48 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 // per scrape.
 type storeCollector struct{ st *store.Store }
 
-var storeDescs = struct {
-	flushes, compactions, flushed, compacted, debt, l0, hits, misses, fileHits, fileMisses *prometheus.Desc
+// storeMetrics are the metrics storeCollector exports, each with the
+// statistic it reads.
+var storeMetrics = []struct {
+	desc  *prometheus.Desc
+	kind  prometheus.ValueType
+	value func(store.Stats) float64
 }{
-	flushes:     prometheus.NewDesc("reprint_store_flushes_total", "Memtable flushes completed since start.", nil, nil),
-	compactions: prometheus.NewDesc("reprint_store_compactions_total", "Compactions completed since start.", nil, nil),
-	flushed:     prometheus.NewDesc("reprint_store_flushed_bytes_total", "Bytes written by flushes since start (tables and blob files).", nil, nil),
-	compacted:   prometheus.NewDesc("reprint_store_compacted_bytes_total", "Bytes written by compactions since start (tables and blob files).", nil, nil),
-	debt:        prometheus.NewDesc("reprint_store_compaction_debt_bytes", "Estimated bytes still to compact for the store to settle.", nil, nil),
-	l0:          prometheus.NewDesc("reprint_store_l0_tables", "Tables in level 0 (writes stall when they pile up).", nil, nil),
-	hits:        prometheus.NewDesc("reprint_store_block_cache_hits_total", "Block cache lookups that found their block.", nil, nil),
-	misses:      prometheus.NewDesc("reprint_store_block_cache_misses_total", "Block cache lookups that read their block from disk.", nil, nil),
-	fileHits:    prometheus.NewDesc("reprint_store_file_cache_hits_total", "Reads that found their table or blob file open.", nil, nil),
-	fileMisses:  prometheus.NewDesc("reprint_store_file_cache_misses_total", "Reads that had to open their table or blob file (the store reads more files than it keeps open).", nil, nil),
+	{storeDesc("flushes_total", "Memtable flushes completed since start."), prometheus.CounterValue,
+		func(s store.Stats) float64 { return float64(s.Flushes) }},
+	{storeDesc("compactions_total", "Compactions completed since start."), prometheus.CounterValue,
+		func(s store.Stats) float64 { return float64(s.Compactions) }},
+	{storeDesc("flushed_bytes_total", "Bytes written by flushes since start (tables and blob files)."), prometheus.CounterValue,
+		func(s store.Stats) float64 { return float64(s.FlushedBytes) }},
+	{storeDesc("compacted_bytes_total", "Bytes written by compactions since start (tables and blob files)."), prometheus.CounterValue,
+		func(s store.Stats) float64 { return float64(s.CompactedBytes) }},
+	{storeDesc("compaction_debt_bytes", "Estimated bytes still to compact for the store to settle."), prometheus.GaugeValue,
+		func(s store.Stats) float64 { return float64(s.CompactionDebt) }},
+	{storeDesc("l0_tables", "Tables in level 0 (writes stall when they pile up)."), prometheus.GaugeValue,
+		func(s store.Stats) float64 { return float64(s.L0Tables) }},
+	{storeDesc("block_cache_hits_total", "Block cache lookups that found their block."), prometheus.CounterValue,
+		func(s store.Stats) float64 { return float64(s.CacheHits) }},
+	{storeDesc("block_cache_misses_total", "Block cache lookups that read their block from disk."), prometheus.CounterValue,
+		func(s store.Stats) float64 { return float64(s.CacheMisses) }},
+	{storeDesc("file_cache_hits_total", "Reads that found their table or blob file open."), prometheus.CounterValue,
+		func(s store.Stats) float64 { return float64(s.FileCacheHits) }},
+	{storeDesc("file_cache_misses_total", "Reads that had to open their table or blob file (the store reads more files than it keeps open)."), prometheus.CounterValue,
+		func(s store.Stats) float64 { return float64(s.FileCacheMisses) }},
 }
 
-func (c storeCollector) Describe(ch chan<- *prometheus.Desc) { prometheus.DescribeByCollect(c, ch) }
+func storeDesc(name, help string) *prometheus.Desc {
+	return prometheus.NewDesc("reprint_store_"+name, help, nil, nil)
+}
+
+func (c storeCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, m := range storeMetrics {
+		ch <- m.desc
+	}
+}
 
 func (c storeCollector) Collect(ch chan<- prometheus.Metric) {
-	st, d := c.st.Stats(), storeDescs
-	counter := func(desc *prometheus.Desc, v float64) {
-		ch <- prometheus.MustNewConstMetric(desc, prometheus.CounterValue, v)
+	st := c.st.Stats()
+	for _, m := range storeMetrics {
+		ch <- prometheus.MustNewConstMetric(m.desc, m.kind, m.value(st))
 	}
-	gauge := func(desc *prometheus.Desc, v float64) {
-		ch <- prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, v)
-	}
-	counter(d.flushes, float64(st.Flushes))
-	counter(d.compactions, float64(st.Compactions))
-	counter(d.flushed, float64(st.FlushedBytes))
-	counter(d.compacted, float64(st.CompactedBytes))
-	gauge(d.debt, float64(st.CompactionDebt))
-	gauge(d.l0, float64(st.L0Tables))
-	counter(d.hits, float64(st.CacheHits))
-	counter(d.misses, float64(st.CacheMisses))
-	counter(d.fileHits, float64(st.FileCacheHits))
-	counter(d.fileMisses, float64(st.FileCacheMisses))
 }

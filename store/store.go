@@ -54,7 +54,8 @@ type Options struct {
 	// CacheBytes is the block cache size (default 64 MiB).
 	CacheBytes int64
 	// MaxOpenFiles is how many of the store's files Pebble keeps open at
-	// once (0: DefaultMaxOpenFiles()).
+	// once (0: half the process's open-file limit, at least 1,000 and at
+	// most 16,384).
 	MaxOpenFiles int
 	// MinFreeBytes is the free disk space below which writes are refused
 	// with ErrDiskFull: 0 means DefaultMinFreeBytes, < 0 never refuses.
@@ -105,7 +106,7 @@ func (s *Store) open(po *pebble.Options, o Options) error {
 	}
 	po.MaxOpenFiles = o.MaxOpenFiles
 	if po.MaxOpenFiles <= 0 {
-		po.MaxOpenFiles = DefaultMaxOpenFiles()
+		po.MaxOpenFiles = defaultMaxOpenFiles()
 	}
 	cache := pebble.NewCache(cacheBytes)
 	defer cache.Unref()
@@ -160,13 +161,13 @@ func (s *Store) open(po *pebble.Options, o Options) error {
 	return nil
 }
 
-// DefaultMaxOpenFiles returns how many files a store keeps open unless
+// defaultMaxOpenFiles returns how many files a store keeps open unless
 // told otherwise: half the process's limit on open files, at least 1,000
 // (Pebble's default) and at most 16,384. A store of a million articles
 // has about 1,600 tables and blob files, and random point reads (the
 // candidates of a new article) touch them all: when they do not fit,
 // reads keep closing and reopening files.
-func DefaultMaxOpenFiles() int {
+func defaultMaxOpenFiles() int {
 	var lim syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
 		return 1000
@@ -438,13 +439,12 @@ func (s *Store) Stats() Stats {
 	}
 	m := s.db.Metrics()
 	st := Stats{
-		Flushes:        m.Flush.Count,
-		Compactions:    m.Compact.Count,
-		CompactionDebt: m.Compact.EstimatedDebt,
-		L0Tables:       m.Levels[0].TablesCount,
-		CacheHits:      m.BlockCache.Hits,
-		CacheMisses:    m.BlockCache.Misses,
-
+		Flushes:         m.Flush.Count,
+		Compactions:     m.Compact.Count,
+		CompactionDebt:  m.Compact.EstimatedDebt,
+		L0Tables:        m.Levels[0].TablesCount,
+		CacheHits:       m.BlockCache.Hits,
+		CacheMisses:     m.BlockCache.Misses,
 		FileCacheHits:   m.FileCache.Hits,
 		FileCacheMisses: m.FileCache.Misses,
 	}

@@ -389,8 +389,8 @@ func TestDefaultMaxOpenFiles(t *testing.T) {
 		if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
 			t.Fatal(err)
 		}
-		if got := DefaultMaxOpenFiles(); uint64(got) != c.want {
-			t.Errorf("open-file limit %d: DefaultMaxOpenFiles() = %d, want %d", c.limit, got, c.want)
+		if got := defaultMaxOpenFiles(); uint64(got) != c.want {
+			t.Errorf("open-file limit %d: defaultMaxOpenFiles() = %d, want %d", c.limit, got, c.want)
 		}
 	}
 }

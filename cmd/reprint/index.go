@@ -56,16 +56,16 @@ func runIndex(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("%w: %v", errUsage, err)
 		}
 	}
+	o, err := so.options()
+	if err != nil {
+		return err
+	}
 	if *cpuProfile != "" {
 		stop, err := startCPUProfile(*cpuProfile)
 		if err != nil {
 			return err
 		}
 		defer stop()
-	}
-	o, err := so.options()
-	if err != nil {
-		return err
 	}
 	t0 := time.Now()
 	st, err := store.Open(*data, o)

@@ -120,7 +120,7 @@ func runLoadgen(args []string, stdout, stderr io.Writer) error {
 		if len(lat) == 0 {
 			return 0
 		}
-		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+		return millis(lat[min(len(lat)-1, int(p*float64(len(lat))))])
 	}
 	out := map[string]any{
 		"articles": len(lines), "requests": len(reqs), "batch": *batch, "clients": *clients, "errors": errs,
@@ -137,11 +137,14 @@ func runLoadgen(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// millis is d in milliseconds, to the microsecond.
+func millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
 // writeLatencies writes lat in milliseconds, one per line, to path.
 func writeLatencies(path string, lat []time.Duration) error {
 	var b bytes.Buffer
 	for _, d := range lat {
-		fmt.Fprintf(&b, "%.3f\n", float64(d.Microseconds())/1000)
+		fmt.Fprintf(&b, "%.3f\n", millis(d))
 	}
 	return os.WriteFile(path, b.Bytes(), 0o644)
 }

@@ -59,6 +59,10 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return fmt.Errorf("%w: give --data DIR", errUsage)
 	}
+	o, err := so.options()
+	if err != nil {
+		return err
+	}
 	if *token == "" {
 		*token = os.Getenv("REPRINT_TOKEN")
 	}
@@ -77,10 +81,6 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	minFreeBytes := *minFree << 20
 	if minFreeBytes == 0 {
 		minFreeBytes = -1 // 0 MiB: never refuse
-	}
-	o, err := so.options()
-	if err != nil {
-		return err
 	}
 	o.ReadOnly, o.MinFreeBytes = *readOnly, minFreeBytes
 	st, err := store.Open(*data, o)
