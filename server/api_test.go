@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -1157,6 +1158,33 @@ func TestAPIMetrics(t *testing.T) {
 	} {
 		if !strings.Contains(m, want) {
 			t.Errorf("metrics lack %q", want)
+		}
+	}
+}
+
+// TestAPIServerTiming checks that the answers of the API's routes,
+// errors included, tell the server's own time in a Server-Timing header.
+func TestAPIServerTiming(t *testing.T) {
+	e := newAPIEnv(t, nil, Options{}, true)
+	seeds := apiSeeds(t)
+	timing := regexp.MustCompile(`^app;dur=[0-9]+\.[0-9]{3}$`)
+	for _, r := range []struct {
+		what  string
+		reply apiReply
+		code  int
+	}{
+		{"POST new", e.post(seeds[0]), http.StatusCreated},
+		{"POST again", e.post(seeds[0]), http.StatusOK},
+		{"POST without text", e.post(articleJSON{ID: "x"}), http.StatusBadRequest},
+		{"GET article", e.get("/v1/articles/" + url.PathEscape(seeds[0].ID)), http.StatusOK},
+		{"GET unknown", e.get("/v1/articles/nope"), http.StatusNotFound},
+		{"GET stories", e.get("/v1/stories"), http.StatusOK},
+		{"search", e.get("/v1/search?q=drones"), http.StatusOK},
+		{"DELETE unknown", e.do(http.MethodDelete, "/v1/articles/nope", "", nil), http.StatusNotFound},
+	} {
+		r.reply.want(t, r.code, r.what)
+		if h := r.reply.Header.Get("Server-Timing"); !timing.MatchString(h) {
+			t.Errorf("%s: Server-Timing %q, want app;dur=MS", r.what, h)
 		}
 	}
 }

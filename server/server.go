@@ -143,7 +143,7 @@ func (s *Server) route(pattern, name string, write bool, h func(http.ResponseWri
 	method, _, _ := strings.Cut(pattern, " ")
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		t0 := time.Now()
-		rw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
+		rw := &statusWriter{ResponseWriter: w, t0: t0, code: http.StatusOK}
 		defer func() {
 			s.dur.WithLabelValues(name, method, strconv.Itoa(rw.code)).Observe(time.Since(t0).Seconds())
 		}()
@@ -220,15 +220,37 @@ func (s *Server) routes() {
 	}))
 }
 
-// statusWriter remembers the status code written.
+// statusWriter remembers the status code written, and puts the time the
+// server took until then into the answer's Server-Timing header (metric
+// "app", in milliseconds): a client can tell the server's own time from
+// the network's and its own scheduling.
 type statusWriter struct {
 	http.ResponseWriter
-	code int
+	t0    time.Time
+	code  int
+	wrote bool
 }
 
 func (w *statusWriter) WriteHeader(code int) {
-	w.code = code
+	if w.wrote {
+		return
+	}
+	w.code, w.wrote = code, true
+	w.Header().Set("Server-Timing", serverTiming(time.Since(w.t0)))
 	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// serverTiming is the Server-Timing header value for d.
+func serverTiming(d time.Duration) string {
+	return "app;dur=" + strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 3, 64)
 }
 
 // apiError is the body of every error answer.

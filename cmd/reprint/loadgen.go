@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -20,8 +22,12 @@ Posts the articles of FILE.jsonl (one JSON article per line) to a running
 --clients concurrent clients, or JSONL batches of --batch articles. Prints
 latency percentiles per request and the throughput in articles/s as JSON.
 Only 2xx answers count as done; other answers are counted as errors.
---latencies OUT keeps every request's latency, so that runs can be pooled:
-the 99th percentile of one run of 2,000 requests is its 20th slowest.
+The server's own time per request (its Server-Timing header) is reported
+beside the latency seen here: server_p99_ms well under p99_ms means the
+slow requests lost their time outside the server's handler (the network,
+the scheduler, this process). --latencies OUT keeps every request's
+latency and server time, so that runs can be pooled: the 99th percentile
+of one run of 2,000 requests is its 20th slowest.
 
 Flags:
 `
@@ -34,7 +40,7 @@ func runLoadgen(args []string, stdout, stderr io.Writer) error {
 	clients := fs.Int("clients", 1, "concurrent clients")
 	n := fs.Int("n", 0, "articles to post (0: all of FILE)")
 	skip := fs.Int("skip", 0, "skip the first N articles of FILE")
-	latFile := fs.String("latencies", "", "also write every request's latency in ms, one per line in request order, to `OUT` (to pool runs or plot them)")
+	latFile := fs.String("latencies", "", "also write every request's latency and the server's time in ms, one request per line in request order, to `OUT` (to pool runs or plot them)")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -73,6 +79,7 @@ func runLoadgen(args []string, stdout, stderr io.Writer) error {
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *clients}}
 	lat := make([]time.Duration, len(reqs))
+	srv := make([]time.Duration, len(reqs)) // the server's time; -1: not told
 	errs := 0
 	var mu sync.Mutex
 	next := 0
@@ -95,9 +102,11 @@ func runLoadgen(args []string, stdout, stderr io.Writer) error {
 				}
 				ts := time.Now()
 				resp, err := client.Do(req)
+				srv[i] = -1
 				if err == nil {
 					io.Copy(io.Discard, resp.Body)
 					resp.Body.Close()
+					srv[i] = appTiming(resp.Header.Get("Server-Timing"))
 				}
 				lat[i] = time.Since(ts)
 				if err != nil || resp.StatusCode/100 != 2 {
@@ -111,21 +120,17 @@ func runLoadgen(args []string, stdout, stderr io.Writer) error {
 	wg.Wait()
 	elapsed := time.Since(t0)
 	if *latFile != "" {
-		if err := writeLatencies(*latFile, lat); err != nil {
+		if err := writeLatencies(*latFile, lat, srv); err != nil {
 			return err
 		}
-	}
-	slices.Sort(lat)
-	pct := func(p float64) float64 {
-		if len(lat) == 0 {
-			return 0
-		}
-		return millis(lat[min(len(lat)-1, int(p*float64(len(lat))))])
 	}
 	out := map[string]any{
 		"articles": len(lines), "requests": len(reqs), "batch": *batch, "clients": *clients, "errors": errs,
 		"seconds": elapsed.Seconds(), "articles_per_second": float64(len(lines)) / elapsed.Seconds(),
-		"p50_ms": pct(0.50), "p90_ms": pct(0.90), "p99_ms": pct(0.99), "max_ms": pct(1),
+	}
+	percentiles(out, "", lat)
+	if !slices.Contains(srv, -1) {
+		percentiles(out, "server_", srv)
 	}
 	enc := json.NewEncoder(stdout)
 	if err := enc.Encode(out); err != nil {
@@ -140,11 +145,55 @@ func runLoadgen(args []string, stdout, stderr io.Writer) error {
 // millis is d in milliseconds, to the microsecond.
 func millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-// writeLatencies writes lat in milliseconds, one per line, to path.
-func writeLatencies(path string, lat []time.Duration) error {
+// percentiles puts the 50th, 90th and 99th percentiles and the maximum
+// of d, in milliseconds, into out as PREFIXp50_ms and so on. It sorts d.
+func percentiles(out map[string]any, prefix string, d []time.Duration) {
+	slices.Sort(d)
+	for _, q := range []struct {
+		name string
+		p    float64
+	}{{"p50", 0.50}, {"p90", 0.90}, {"p99", 0.99}, {"max", 1}} {
+		v := 0.0
+		if len(d) > 0 {
+			v = millis(d[min(len(d)-1, int(q.p*float64(len(d))))])
+		}
+		out[prefix+q.name+"_ms"] = v
+	}
+}
+
+// appTiming returns the "app" duration of a Server-Timing header value
+// (the server's own time), or -1 when it has none.
+func appTiming(h string) time.Duration {
+	for metric := range strings.SplitSeq(h, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(metric), ";")
+		if name != "app" {
+			continue
+		}
+		for p := range strings.SplitSeq(params, ";") {
+			k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+			if k != "dur" {
+				continue
+			}
+			if ms, err := strconv.ParseFloat(v, 64); err == nil && ms >= 0 {
+				return time.Duration(ms * float64(time.Millisecond))
+			}
+		}
+	}
+	return -1
+}
+
+// writeLatencies writes, one request per line, its latency lat[i] and
+// the server's time srv[i] in milliseconds (a dash when the server did
+// not tell), to path.
+func writeLatencies(path string, lat, srv []time.Duration) error {
 	var b bytes.Buffer
-	for _, d := range lat {
-		fmt.Fprintf(&b, "%.3f\n", millis(d))
+	for i, d := range lat {
+		fmt.Fprintf(&b, "%.3f\t", millis(d))
+		if srv[i] < 0 {
+			b.WriteString("-\n")
+		} else {
+			fmt.Fprintf(&b, "%.3f\n", millis(srv[i]))
+		}
 	}
 	return os.WriteFile(path, b.Bytes(), 0o644)
 }

@@ -392,6 +392,8 @@ func TestLoadgen(t *testing.T) {
 		Articles, Requests, Errors int
 		P50                        float64 `json:"p50_ms"`
 		Max                        float64 `json:"max_ms"`
+		ServerP50                  float64 `json:"server_p50_ms"`
+		ServerMax                  float64 `json:"server_max_ms"`
 	}
 	for _, c := range []struct {
 		args     []string
@@ -412,6 +414,10 @@ func TestLoadgen(t *testing.T) {
 		if r.Articles != c.articles || r.Requests != c.requests || r.Errors != 0 || r.P50 <= 0 || r.Max < r.P50 {
 			t.Fatalf("loadgen %v: %+v", c.args, r)
 		}
+		// The server's own time is part of each request's latency.
+		if r.ServerP50 <= 0 || r.ServerP50 > r.P50 || r.ServerMax < r.ServerP50 || r.ServerMax > r.Max {
+			t.Fatalf("loadgen %v: server times out of line: %+v\n%s", c.args, r, out)
+		}
 	}
 	resp, err := http.Get(srv.url + "/metrics")
 	if err != nil {
@@ -426,15 +432,33 @@ func TestLoadgen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ms []float64
-	for _, f := range strings.Fields(string(b)) {
-		v, err := strconv.ParseFloat(f, 64)
-		if err != nil || v <= 0 {
-			t.Fatalf("latency %q: %v", f, err)
-		}
-		ms = append(ms, v)
+	lat := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	if len(lat) != 40 {
+		t.Fatalf("%d latencies written, want 40", len(lat))
 	}
-	if len(ms) != 40 {
-		t.Fatalf("%d latencies written, want 40", len(ms))
+	for _, line := range lat {
+		client, server, ok := strings.Cut(line, "\t")
+		c, err1 := strconv.ParseFloat(client, 64)
+		s, err2 := strconv.ParseFloat(server, 64)
+		if !ok || err1 != nil || err2 != nil || c <= 0 || s <= 0 || s > c {
+			t.Fatalf("latency line %q: want the latency, a tab and the server's time (at most the latency)", line)
+		}
+	}
+}
+
+func TestAppTiming(t *testing.T) {
+	for h, want := range map[string]time.Duration{
+		"app;dur=1.250":                         1250 * time.Microsecond,
+		`db;dur=53, app;desc="handler";dur=0.5`: 500 * time.Microsecond,
+		"app;dur=0":                             0,
+		"":                                      -1,
+		"app":                                   -1,
+		"app;dur=fast":                          -1,
+		"app;dur=-1":                            -1,
+		"cache;dur=2":                           -1,
+	} {
+		if got := appTiming(h); got != want {
+			t.Errorf("appTiming(%q) = %v, want %v", h, got, want)
+		}
 	}
 }
