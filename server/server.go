@@ -232,7 +232,8 @@ type statusWriter struct {
 }
 
 func (w *statusWriter) WriteHeader(code int) {
-	if w.wrote {
+	if w.wrote { // superfluous: net/http reports it
+		w.ResponseWriter.WriteHeader(code)
 		return
 	}
 	w.code, w.wrote = code, true
