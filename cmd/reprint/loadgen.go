@@ -23,10 +23,10 @@ Posts the articles of FILE.jsonl (one JSON article per line) to a running
 latency percentiles per request and the throughput in articles/s as JSON.
 Only 2xx answers count as done; other answers are counted as errors.
 The server's own time per request (its Server-Timing header) is reported
-beside the latency seen here when every request was answered:
-server_p99_ms well under p99_ms means the
-slow requests lost their time outside the server's handler (the network,
-the scheduler, this process). --latencies OUT keeps every request's
+beside the latency seen here when every request was answered: a
+server_p99_ms well under p99_ms means that the slow requests lost their
+time outside the server's handler (the network, the scheduler, this
+process). --latencies OUT keeps every request's
 latency and server time, so that runs can be pooled: the 99th percentile
 of one run of 2,000 requests is its 20th slowest.
 
