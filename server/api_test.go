@@ -18,6 +18,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/reprint-news/reprint/article"
 	"github.com/reprint-news/reprint/engine"
@@ -1186,5 +1187,36 @@ func TestAPIServerTiming(t *testing.T) {
 		if h := r.reply.Header.Get("Server-Timing"); !timing.MatchString(h) {
 			t.Errorf("%s: Server-Timing %q, want app;dur=MS", r.what, h)
 		}
+	}
+}
+
+// headerCounter counts the WriteHeader calls that reach it.
+type headerCounter struct {
+	*httptest.ResponseRecorder
+	calls int
+}
+
+func (h *headerCounter) WriteHeader(code int) {
+	h.calls++
+	h.ResponseRecorder.WriteHeader(code)
+}
+
+// TestStatusWriter checks that an answer written in several pieces gets
+// one status line with its Server-Timing, and that a later WriteHeader
+// changes nothing that was sent.
+func TestStatusWriter(t *testing.T) {
+	rec := &headerCounter{ResponseRecorder: httptest.NewRecorder()}
+	w := &statusWriter{ResponseWriter: rec, t0: time.Now(), code: http.StatusOK}
+	w.Write([]byte("a"))
+	w.Write([]byte("b"))
+	if rec.calls != 1 || w.code != http.StatusOK || rec.Body.String() != "ab" {
+		t.Fatalf("two writes: %d WriteHeader calls, code %d, body %q", rec.calls, w.code, rec.Body)
+	}
+	if h := rec.Header().Get("Server-Timing"); !strings.HasPrefix(h, "app;dur=") {
+		t.Fatalf("Server-Timing %q", h)
+	}
+	w.WriteHeader(http.StatusTeapot) // superfluous: passed on for net/http to report
+	if w.code != http.StatusOK || rec.Code != http.StatusOK {
+		t.Fatalf("after a superfluous WriteHeader: code %d, sent %d", w.code, rec.Code)
 	}
 }

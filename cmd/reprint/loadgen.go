@@ -26,9 +26,9 @@ The server's own time per request (its Server-Timing header) is reported
 beside the latency seen here when every request was answered: a
 server_p99_ms well under p99_ms means that the slow requests lost their
 time outside the server's handler (the network, the scheduler, this
-process). --latencies OUT keeps every request's
-latency and server time, so that runs can be pooled: the 99th percentile
-of one run of 2,000 requests is its 20th slowest.
+process). --latencies OUT keeps every request's latency and server time,
+so that runs can be pooled: the 99th percentile of one run of 2,000
+requests is its 20th slowest.
 
 Flags:
 `
