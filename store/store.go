@@ -354,10 +354,15 @@ func PrefixEnd(prefix []byte) []byte {
 	return nil
 }
 
-// Batch collects writes that Commit applies atomically.
+// Batch collects writes that Commit applies atomically. A batch is used
+// by one goroutine.
 type Batch struct {
 	s *Store
 	b *pebble.Batch
+	// closed is set once b went back to Pebble's pool (by a commit or
+	// Discard): closing it again could release a batch another writer
+	// has taken from the pool since.
+	closed bool
 }
 
 // NewBatch returns an empty batch.
@@ -379,7 +384,7 @@ func (b *Batch) Commit() error { return b.commit(pebble.Sync) }
 // commit applies the batch with write options o, unless the store takes
 // no writes now (Store.Writable).
 func (b *Batch) commit(o *pebble.WriteOptions) error {
-	defer b.b.Close()
+	defer b.close()
 	if err := b.s.Writable(); err != nil {
 		return err
 	}
@@ -389,8 +394,17 @@ func (b *Batch) commit(o *pebble.WriteOptions) error {
 	return nil
 }
 
-// Discard drops an uncommitted batch.
-func (b *Batch) Discard() { b.b.Close() }
+// Discard drops an uncommitted batch; it does nothing to one that was
+// committed.
+func (b *Batch) Discard() { b.close() }
+
+// close returns the batch to Pebble once.
+func (b *Batch) close() {
+	if !b.closed {
+		b.closed = true
+		b.b.Close()
+	}
+}
 
 // Size returns the bytes the store's files take on disk (0 in memory).
 func (s *Store) Size() (int64, error) {

@@ -472,3 +472,28 @@ func TestDefaultMaxOpenFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestDiscardAfterCommit checks that discarding a committed batch (the
+// engine defers Discard on every batch) leaves alone the pooled batch its
+// commit released, which another writer may hold by then.
+func TestDiscardAfterCommit(t *testing.T) {
+	s := mustOpen(t, t.TempDir(), Options{})
+	defer s.Close()
+	for i := range 100 {
+		b := s.NewBatch()
+		b.Set(fmt.Appendf(nil, "a/%03d", i), []byte("1"))
+		if err := b.CommitNoSync(); err != nil {
+			t.Fatal(err)
+		}
+		next := s.NewBatch() // often the same pooled batch
+		b.Discard()
+		next.Set(fmt.Appendf(nil, "b/%03d", i), []byte("2"))
+		if err := next.Commit(); err != nil {
+			t.Fatalf("a batch taken after another's commit, then that one discarded: %v", err)
+		}
+		next.Discard()
+	}
+	if got := get(t, s, "b/099"); got != "2" {
+		t.Fatalf("b/099 = %q", got)
+	}
+}
