@@ -45,6 +45,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	token := fs.String("token", "", "bearer token for writes (default $REPRINT_TOKEN)")
 	protectReads := fs.Bool("protect-reads", false, "reads need the token too")
 	readOnly := fs.Bool("read-only", false, "serve reads only")
+	primeLog := fs.Bool("prime-log", true, "before /readyz, prime the write-ahead log (about 80 MB of writes) so that single writes sync into a reused log file")
 	maxBody := fs.Int64("max-body-bytes", server.DefaultMaxBodyBytes, "largest request body")
 	maxArticle := fs.Int("max-article-bytes", server.DefaultMaxArticleBytes, "largest article text")
 	minFree := fs.Int64("min-free-mb", store.DefaultMinFreeBytes>>20, "refuse writes below this much free disk space (MiB)")
@@ -122,11 +123,13 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		if err == nil {
 			// Before the first write: a sync then overwrites log blocks
 			// instead of growing a new file (store.PrimeLog).
-			p0 := time.Now()
-			if perr := st.PrimeLog(); perr != nil {
-				log.Warn("write-ahead log not primed; single writes sync slower until two memtables are written", "error", perr)
-			} else if ro, _ := st.ReadOnly(); !ro {
-				log.Info("write-ahead log primed", "took", time.Since(p0).Round(time.Millisecond).String())
+			if *primeLog {
+				p0 := time.Now()
+				if perr := st.PrimeLog(); perr != nil {
+					log.Warn("write-ahead log not primed; single writes sync slower until two memtables are written", "error", perr)
+				} else if ro, _ := st.ReadOnly(); !ro {
+					log.Info("write-ahead log primed", "took", time.Since(p0).Round(time.Millisecond).String())
+				}
 			}
 			srv.SetLive(l)
 			c := l.Counts()

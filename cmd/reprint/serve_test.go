@@ -222,8 +222,13 @@ func TestServeKill9(t *testing.T) {
 	close(stop)
 	wg.Wait()
 	t.Logf("%d articles acknowledged before SIGKILL", len(acked))
+	// They went into a primed write-ahead log (store.PrimeLog), whose
+	// replay must stop at the last acknowledged write.
+	if !strings.Contains(srv.logs.String(), "write-ahead log primed") {
+		t.Fatalf("the server did not prime its write-ahead log:\n%s", srv.logs)
+	}
 
-	srv = startServer(t, dir)
+	srv = startServer(t, dir, "--prime-log=false")
 	for id, want := range acked {
 		var got engine.LiveArticle
 		if code := getJSON(t, srv.url+"/v1/articles/"+id, &got); code != http.StatusOK {
@@ -279,6 +284,9 @@ func TestServeKill9(t *testing.T) {
 	a := <-got
 	if err := <-srv.done; err != nil {
 		t.Fatalf("server exit after SIGTERM: %v", err)
+	}
+	if strings.Contains(srv.logs.String(), "primed") { // its whole log, now it has exited
+		t.Fatalf("--prime-log=false primed the log:\n%s", srv.logs)
 	}
 	if a.err != nil || a.code != http.StatusOK {
 		t.Fatalf("batch in flight at SIGTERM: status %d, %v", a.code, a.err)
