@@ -97,8 +97,8 @@ const primeChunk = 1 << 20
 // fdatasync that extends a file must also commit the file's new size to
 // the file system's journal (as it must for blocks that were only
 // preallocated); one that overwrites blocks within the file does not, and
-// was measured at about three quarters of the time on this project's
-// development machine (docs/PERFORMANCE.md). Pebble reuses the log files
+// took 10–30% less time on this project's development machine
+// (docs/PERFORMANCE.md, tenth session). Pebble reuses the log files
 // of the running process once their memtable is flushed, but never those
 // of an earlier one, so after Open every sync extends a new file until
 // two memtables have been written.
