@@ -303,8 +303,9 @@ func currentLogSize(t *testing.T, dir string) int64 {
 
 // TestPrimeLog checks that after PrimeLog the store writes into a reused
 // log file already as long as a memtable (so a sync overwrites written
-// blocks), that writes around it read back after a reopen, and that it
-// leaves stores in memory and read-only ones alone.
+// blocks), that writes around it read back after a reopen, that it
+// leaves stores in memory and read-only ones alone, and that it is
+// refused short of disk space.
 func TestPrimeLog(t *testing.T) {
 	dir := t.TempDir()
 	s := mustOpen(t, dir, Options{})
@@ -339,9 +340,14 @@ func TestPrimeLog(t *testing.T) {
 		t.Errorf("PrimeLog in memory: %v", err)
 	}
 	ro := mustOpen(t, dir, Options{ReadOnly: true})
-	defer ro.Close()
 	if err := ro.PrimeLog(); err != nil {
 		t.Errorf("PrimeLog on a read-only store: %v", err)
+	}
+	ro.Close()
+	full := mustOpen(t, dir, Options{MinFreeBytes: 1 << 60})
+	defer full.Close()
+	if err := full.PrimeLog(); !errors.Is(err, ErrDiskFull) {
+		t.Errorf("PrimeLog short of disk space: %v, want ErrDiskFull", err)
 	}
 }
 
