@@ -96,7 +96,8 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 			st.Close()
 		}
 	}()
-	if ro, why := st.ReadOnly(); ro {
+	ro, why := st.ReadOnly()
+	if ro {
 		log.Warn("serving reads only", "reason", why)
 	}
 	srv := server.New(st, server.Options{Token: *token, ProtectReads: *protectReads, MaxBodyBytes: *maxBody, MaxArticleBytes: *maxArticle, Logger: log})
@@ -123,11 +124,11 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		if err == nil {
 			// Before the first write: a sync then overwrites log blocks
 			// instead of growing a new file (store.PrimeLog).
-			if *primeLog {
+			if *primeLog && !ro {
 				p0 := time.Now()
 				if perr := st.PrimeLog(); perr != nil {
 					log.Warn("write-ahead log not primed; single writes sync slower until two memtables are written", "error", perr)
-				} else if ro, _ := st.ReadOnly(); !ro {
+				} else {
 					log.Info("write-ahead log primed", "took", time.Since(p0).Round(time.Millisecond).String())
 				}
 			}
