@@ -26,6 +26,13 @@ type Article struct {
 	URL string `json:"url,omitempty"`
 	// Published is the publication time; the zero Time when unknown.
 	Published time.Time `json:"published,omitzero"`
+	// PublishedFrom says where Published came from: PublishedFromRecord
+	// (the record's own "published" field), PublishedFromHTML (the page's
+	// metadata), PublishedFromText (read from the text: a .txt "date
+	// YYYY-MM-DD" token or a date line found by TextTime), "" when
+	// Published is zero. A record's or page's date is never overridden by
+	// the text's.
+	PublishedFrom string `json:"published_from,omitempty"`
 	// Title is the headline, "" when unknown.
 	Title string `json:"title,omitempty"`
 	// Dateline is a "CITY -" dateline found at the start of the text, "" when none.
@@ -33,6 +40,13 @@ type Article struct {
 	// Text is the article body.
 	Text string `json:"text"`
 }
+
+// Values of Article.PublishedFrom.
+const (
+	PublishedFromRecord = "record"
+	PublishedFromHTML   = "html"
+	PublishedFromText   = "text"
+)
 
 // Pos says where a record came from: a file and, for line-oriented formats,
 // a 1-based line (or CSV record) number. Line is 0 for whole-file records.

@@ -52,6 +52,9 @@ func decodeHTML(raw []byte, pos Pos, res *result) (Article, bool) {
 	if a.Source == "" {
 		a.Source = strings.TrimSpace(md.Hostname)
 	}
+	if !a.Published.IsZero() {
+		a.PublishedFrom = PublishedFromHTML
+	}
 	return a, true
 }
 

@@ -66,6 +66,9 @@ func decodeJSON(raw []byte, pos Pos, res *result) (Article, bool) {
 			res.keep(pos, "bad_date", "unparseable \"published\": "+clip(string(ja.Published), 40))
 		}
 		a.Published = t
+		if !t.IsZero() {
+			a.PublishedFrom = PublishedFromRecord
+		}
 	}
 	return a, true
 }
@@ -298,9 +301,14 @@ func clip(s string, n int) string {
 // articles one at a time, such as the HTTP API. ok is false when the
 // record is skipped; issues say why, and what was repaired or dropped in
 // a record that is kept (a repaired record has an "invalid_utf8_repaired"
-// issue, an unparseable date a "bad_date" one).
+// issue, an unparseable date a "bad_date" one). As with the readers, an
+// article without a "published" date gets the date stated at the start of
+// its text, if any (see TextTime and Article.PublishedFrom).
 func DecodeJSON(raw []byte, pos Pos) (a Article, issues []Issue, ok bool) {
 	var res result
 	a, ok = decodeJSON(raw, pos, &res)
+	if ok {
+		applyTextTime(&a, time.Now())
+	}
 	return a, res.issues, ok
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -157,6 +158,41 @@ func FuzzCSV(f *testing.F) {
 		for _, i := range issues {
 			if i.Pos.File != "f.csv" {
 				t.Fatalf("issue %v", i)
+			}
+		}
+	})
+}
+
+func FuzzTextTime(f *testing.F) {
+	f.Add("Headline\nFirst Published: June 13, 2013 4:59 PM EDT\nBody.")
+	f.Add(" date 2023-02-24 TEHRAN - text")
+	f.Add("WASHINGTON, March 8, 2013 12:46 EST (Reuters) - text")
+	f.Add("Updated 10:34 AM ET, Mon March 11, 2013")
+	f.Add("4 October 2013, 18:07 (GMT+05:00")
+	f.Add("2013-03-08T12:46:00+99:99\n11/30/09 05:40 PM ET\n\xff")
+	f.Fuzz(func(t *testing.T, text string) {
+		got, ok := TextTime(text)
+		again, ok2 := TextTime(text)
+		if ok != ok2 || !got.Equal(again) {
+			t.Fatalf("not deterministic: %v %v / %v %v", got, ok, again, ok2)
+		}
+		if !ok {
+			if !got.IsZero() {
+				t.Fatalf("not ok but %v", got)
+			}
+			return
+		}
+		if got.Location() != time.UTC {
+			t.Fatalf("location %v", got.Location())
+		}
+		// 1900-01-01 00:00 at +14:00 is 1899-12-31 in UTC.
+		if y := got.Year(); y < textTimeMinYear-1 || y > textTimeMaxYear+1 {
+			t.Fatalf("year %d", y)
+		}
+		// Only the head counts.
+		if len(text) > TextTimeMaxBytes {
+			if h, ok := TextTime(text[:TextTimeMaxBytes+1] + "\nMarch 8, 2013"); !ok || !h.Equal(got) {
+				t.Fatalf("depends on more than the head: %v, %v", h, got)
 			}
 		}
 	})

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 )
 
@@ -48,6 +49,16 @@ type Options struct {
 	// Stdin is read for the path "-" (JSONL, optionally gzip or zstd
 	// compressed, detected by magic bytes); nil means os.Stdin.
 	Stdin io.Reader
+	// Now returns the current time, against which dates read from a text
+	// are judged (TextTimeFutureSlack); nil means time.Now.
+	Now func() time.Time
+}
+
+func (o *Options) now() time.Time {
+	if o.Now != nil {
+		return o.Now()
+	}
+	return time.Now()
 }
 
 func (o Options) withDefaults() Options {
@@ -313,6 +324,9 @@ func decodeUnit(u *unit, raw []byte, opts *Options, res *result) {
 				res.keep(u.pos, "bad_date", "unparseable published: "+clip(u.published, 40))
 			}
 			a.Published = t
+			if !t.IsZero() {
+				a.PublishedFrom = PublishedFromRecord
+			}
 		}
 		repaired := false
 		for _, f := range []*string{&a.ID, &a.Source, &a.URL, &a.Title, &a.Text} {
@@ -338,6 +352,9 @@ func decodeUnit(u *unit, raw []byte, opts *Options, res *result) {
 			res.keep(u.pos, "truncated", fmt.Sprintf("file longer than %d bytes; text cut", opts.MaxArticleBytes))
 		}
 		a.Title, a.Published, a.Dateline = txtMeta(a.Text)
+		if !a.Published.IsZero() {
+			a.PublishedFrom = PublishedFromText
+		}
 	case kindHTML:
 		if u.truncated {
 			res.keep(u.pos, "truncated", fmt.Sprintf("file longer than %d bytes; only its start parsed", opts.MaxRecordBytes))
@@ -363,6 +380,8 @@ func decodeUnit(u *unit, raw []byte, opts *Options, res *result) {
 	if u.kind != kindTxt {
 		a.Dateline = textDateline(a.Text, a.Title)
 	}
+	// Every reader's record passes here (and DecodeJSON's does the same).
+	applyTextTime(&a, opts.now())
 	if a.ID == "" {
 		if u.idBase != "" {
 			a.ID = u.idBase + ":" + strconv.Itoa(u.pos.Line)

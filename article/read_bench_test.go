@@ -52,3 +52,44 @@ func BenchmarkReadJSONL(b *testing.B) {
 		}
 	}
 }
+
+// benchArticle returns a ~3 KB article text of the benchCorpus kind: a
+// headline, optionally a date line, then paragraphs with numbers in them.
+func benchArticle(dateLine string) string {
+	rng := rand.New(rand.NewPCG(3, 4))
+	words := strings.Fields(`the said Tehran Moscow ministry spokesman “defense” cooperation
+		war Ukraine Russia Iran drones claims Western talks on Friday, with and of to in a
+		Kanaani’s peace négociations über 2023 12:30 1,000 "quoted" officials—statement country`)
+	var b strings.Builder
+	b.WriteString("Iran disavows supply of drone to Russia, says backs peace to Ukraine war\n")
+	if dateLine != "" {
+		b.WriteString(dateLine + "\n")
+	}
+	for b.Len() < 3000 {
+		b.WriteString(words[rng.IntN(len(words))])
+		if rng.IntN(30) == 0 {
+			b.WriteString(".\n")
+		} else {
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}
+
+func BenchmarkTextTime(b *testing.B) {
+	for _, bc := range []struct{ name, line string }{
+		{"dated", "First Published: June 13, 2013 4:59 PM EDT"},
+		{"undated", ""},
+	} {
+		text := benchArticle(bc.line)
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			for b.Loop() {
+				_, ok := TextTime(text)
+				if ok != (bc.line != "") {
+					b.Fatal(ok)
+				}
+			}
+		})
+	}
+}

@@ -128,8 +128,11 @@ type LiveArticle struct {
 	URL       string    `json:"url,omitempty"`
 	Title     string    `json:"title,omitempty"`
 	Published time.Time `json:"published,omitzero"`
-	Received  time.Time `json:"received"` // when the engine took it in
-	Text      string    `json:"text"`
+	// PublishedFrom says where Published came from (article.PublishedFrom:
+	// "record", "html", "text").
+	PublishedFrom string    `json:"published_from,omitempty"`
+	Received      time.Time `json:"received"` // when the engine took it in
+	Text          string    `json:"text"`
 	// Dedup is "too_short" for an article that was not compared (fewer
 	// than Config.MinTokens tokens); "" otherwise.
 	Dedup     string         `json:"dedup,omitempty"`

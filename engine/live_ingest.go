@@ -281,7 +281,7 @@ func (l *Live) dedup(p *Prepared, now time.Time, fl *inflight) (*staged, *Ingest
 	nTok, fp := l.fingerprintDoc(&p.doc, true, &l.fps)
 	rec := &LiveArticle{
 		Seq: l.next, ID: a.ID, Source: a.Source, URL: a.URL, Title: a.Title,
-		Published: a.Published, Received: now.UTC().Truncate(time.Millisecond), Text: a.Text, Exact: fp.exact,
+		Published: a.Published, PublishedFrom: a.PublishedFrom, Received: now.UTC().Truncate(time.Millisecond), Text: a.Text, Exact: fp.exact,
 	}
 	var cands []candidate // every verified candidate, earliest first
 	if nTok < l.cfg.MinTokens {
@@ -310,7 +310,7 @@ func (l *Live) dedup(p *Prepared, now time.Time, fl *inflight) (*staged, *Ingest
 		return nil, nil, err
 	}
 	st := &staged{rec: rec}
-	rec.T = l.plausibleTime(rec.Published, now)
+	rec.T = l.plausibleTime(rec, now)
 	if rep != nil {
 		rec.Group, st.rep, st.repSeq = rep.ID, rep.ID, rep.Seq
 	} else { // clustered: weighed now, in the order the clusterer will see it

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/reprint-news/reprint/article"
 	"github.com/reprint-news/reprint/cluster"
 	"github.com/reprint-news/reprint/store"
 )
@@ -151,9 +152,11 @@ func parseNum(id string, p byte) (uint64, bool) {
 }
 
 // plausibleTime returns a's publication time for the story clusterer
-// (unix s), or 0 when unknown or implausible as of now.
-func (l *Live) plausibleTime(published, now time.Time) int64 {
-	if published.IsZero() {
+// (unix s), or 0 when unknown, read from the text (as in the batch run's
+// story pass) or implausible as of now.
+func (l *Live) plausibleTime(a *LiveArticle, now time.Time) int64 {
+	published := a.Published
+	if published.IsZero() || a.PublishedFrom == article.PublishedFromText {
 		return 0
 	}
 	minT, maxT := l.cfg.Story.timeBounds(now)

@@ -29,6 +29,7 @@ const (
 type doc struct {
 	id        string
 	published int64  // unix nanoseconds, 0 when unknown
+	textDate  bool   // published was read from the text (article.PublishedFromText)
 	spillOff  int64  // offset of the token record in the token spill
 	spillLen  uint32 // its length in bytes
 	exact     uint64
@@ -249,6 +250,7 @@ func (r *run) collect(rec *article.Record, t *tokenized) error {
 	}
 	if !a.Published.IsZero() {
 		d.published = a.Published.UnixNano()
+		d.textDate = a.PublishedFrom == article.PublishedFromText
 	}
 	if len(t.toks) < r.cfg.MinTokens {
 		d.status = statusTooShort
@@ -457,18 +459,18 @@ func (r *run) less(a, b uint32) bool {
 // group builds duplicate groups, the keep list and the result.
 func (r *run) group(pairs []Pair) (*Result, error) {
 	var edges []cluster.Edge
-	sim := make(map[index.Pair]float64)
+	dup := make(map[index.Pair]bool)
 	for _, p := range pairs {
 		if p.Relation == match.Exact || p.Relation == match.NearDuplicate {
 			edges = append(edges, cluster.Edge{A: p.ai, B: p.bi})
-			sim[index.MakePair(p.ai, p.bi)] = p.Jaccard
+			dup[index.MakePair(p.ai, p.bi)] = true
 		}
 	}
 	var sbA, sbB setBuilder
 	var readErr error
 	within := func(rep, m uint32) bool {
-		if j, ok := sim[index.MakePair(rep, m)]; ok {
-			return j >= r.cfg.Threshold
+		if dup[index.MakePair(rep, m)] {
+			return true
 		}
 		a, err := sbA.readSet(r, rep)
 		if err != nil {
@@ -480,7 +482,7 @@ func (r *run) group(pairs []Pair) (*Result, error) {
 			readErr = err
 			return false
 		}
-		return match.Compare(a, b).Jaccard() >= r.cfg.Threshold
+		return match.Duplicate(match.Compare(a, b), r.cfg.matchConfig())
 	}
 	groups := cluster.DupGroups(edges, r.less, within)
 	if readErr != nil {

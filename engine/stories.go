@@ -363,7 +363,7 @@ func (r *run) stories(res *Result) error {
 		}
 		var t int64
 		switch {
-		case d.published == 0:
+		case d.published == 0 || d.textDate:
 			st.NoDate++
 		default:
 			t = d.published / 1e9

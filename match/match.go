@@ -10,14 +10,44 @@ type Relation string
 const (
 	// Exact: identical folded token sequences after boilerplate removal.
 	Exact Relation = "exact"
-	// NearDuplicate: Jaccard similarity of shingle sets ≥ Config.Threshold.
+	// NearDuplicate: the same article both ways, with small edits:
+	// Jaccard similarity of shingle sets ≥ Config.Threshold, or each set
+	// holding ≥ Config.Containment of the other (one changed sentence in
+	// eight leaves a Jaccard near 0.75 but is still the same article).
 	NearDuplicate Relation = "near_duplicate"
 	// Contains: one article holds ≥ Config.Containment of the other's
-	// shingles (a reprint with additions); reported with the container first.
+	// shingles (a reprint with additions) but not the other way round;
+	// reported with the container first.
 	Contains Relation = "contains"
-	// None: no relation.
+	// Rewrite: most of the derived article is retold from the other, in
+	// other words, in the same order (sentence alignment, Relate).
+	Rewrite Relation = "rewrite"
+	// Partial: some passages of the derived article are taken from the
+	// other, the rest is its own or from elsewhere.
+	Partial Relation = "partial"
+	// SameStory: independent reports of one event.
+	SameStory Relation = "same_story"
+	// None: no relation ("none" where relations are written out).
 	None Relation = ""
 )
+
+// String returns the relation's name, "none" for None.
+func (r Relation) String() string {
+	if r == None {
+		return "none"
+	}
+	return string(r)
+}
+
+// Copy reports whether r says one text is a copy of the other (exact,
+// near_duplicate, contains, rewrite or partial): a reuse with a source.
+func (r Relation) Copy() bool {
+	switch r {
+	case Exact, NearDuplicate, Contains, Rewrite, Partial:
+		return true
+	}
+	return false
+}
 
 // Config holds the decision thresholds.
 type Config struct {
@@ -73,17 +103,26 @@ func Compare(a, b []uint32) Overlap {
 	return o
 }
 
+// Duplicate reports whether an overlap makes two articles duplicates
+// (exact or near_duplicate): Jaccard ≥ Threshold, or each holding ≥
+// Containment of the other.
+func Duplicate(o Overlap, cfg Config) bool {
+	if o.Inter == 0 {
+		return false
+	}
+	return o.Jaccard() >= cfg.Threshold || float64(o.Inter) >= cfg.Containment*float64(max(o.SizeA, o.SizeB))
+}
+
 // Classify returns the relation implied by an overlap. sameExact reports
 // that the two articles have the same exact content hash; it is honoured
 // only when the sets agree too (Jaccard 1), so a hash collision cannot
 // produce an exact relation. aContainsB is meaningful for Contains: true
 // when A is the container (the larger set).
 func Classify(o Overlap, sameExact bool, cfg Config) (rel Relation, aContainsB bool) {
-	j := o.Jaccard()
 	switch {
 	case sameExact && o.Inter == o.SizeA && o.Inter == o.SizeB && o.Inter > 0:
 		return Exact, false
-	case j >= cfg.Threshold:
+	case Duplicate(o, cfg):
 		return NearDuplicate, false
 	case o.Containment() >= cfg.Containment:
 		return Contains, o.SizeA >= o.SizeB

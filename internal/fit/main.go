@@ -1,0 +1,106 @@
+// Command fit derives the few numbers reprint ships from the development
+// data in ../shared/data (or $REPRINT_DATA), reproducibly:
+//
+//	go run ./internal/fit background   # match/background_en.bin: background document frequencies
+//	go run ./internal/fit sentence     # match/model_sentence.go: the sentence pair model, from MSRP
+//
+// Each output names the data it came from in the comment of the file that
+// embeds it.
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/reprint-news/reprint/internal/testdata"
+	"github.com/reprint-news/reprint/match"
+	"github.com/reprint-news/reprint/text"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: go run ./internal/fit background")
+		os.Exit(2)
+	}
+	dir := testdata.Dir()
+	if dir == "" {
+		fmt.Fprintln(os.Stderr, "fit: development data not found (../shared/data or $REPRINT_DATA)")
+		os.Exit(1)
+	}
+	var err error
+	switch os.Args[1] {
+	case "background":
+		err = fitBackground(dir, "match/background_en.bin")
+	case "sentence":
+		err = fitSentence(dir, "match/model_sentence.go")
+	default:
+		err = fmt.Errorf("unknown target %q", os.Args[1])
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "fit:", err)
+		os.Exit(1)
+	}
+}
+
+// backgroundCorpora are the article files the background frequencies
+// are counted over: news text that no reuse evaluation scores.
+var backgroundCorpora = []string{"ecbplus-dev.jsonl", "uci-headlines.jsonl"}
+
+func fitBackground(dir, out string) error {
+	df := map[uint32]uint32{}
+	n := 0
+	var d text.Doc
+	var words []text.Word
+	var scratch []uint32
+	for _, name := range backgroundCorpora {
+		err := eachArticle(filepath.Join(dir, name), func(title, body string) {
+			d.Tokenize(title + "\n" + body)
+			words = text.Words(words[:0], title+"\n"+body, d.Tokens, "en")
+			scratch = scratch[:0]
+			seen := map[uint32]bool{}
+			for _, w := range words {
+				if w.Kind != text.Stop && !seen[w.Stem] {
+					seen[w.Stem] = true
+					df[w.Stem]++
+				}
+			}
+			n++
+		})
+		if err != nil {
+			return err
+		}
+	}
+	b := match.EncodeBackground(n, df, 2)
+	if err := os.WriteFile(out, b, 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("%s: %d documents, %d stems (df ≥ 2 of %d), %d bytes\n", out, n, (len(b)-8)/8, len(df), len(b))
+	return nil
+}
+
+// eachArticle calls f with the title and text of every article of a JSONL
+// file (the title is empty when it repeats the text, as in headline
+// corpora).
+func eachArticle(path string, f func(title, body string)) error {
+	fh, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	sc := bufio.NewScanner(fh)
+	sc.Buffer(nil, 64<<20)
+	for sc.Scan() {
+		var a struct{ Title, Text string }
+		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if a.Title == a.Text {
+			a.Title = ""
+		}
+		f(a.Title, a.Text)
+	}
+	return sc.Err()
+}

@@ -1,0 +1,456 @@
+package match
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/reprint-news/reprint/text"
+)
+
+// Sentence alignment.
+//
+// Align pairs the sentences of two texts the way passim aligns passages and
+// Smith–Waterman aligns sequences, at sentence level: a dynamic program
+// over the matrix of sentence similarities finds the order-preserving
+// alignment with gaps that maximises Σ (score − MinScore) over its pairs,
+// where a pair is one sentence of each text, or two adjacent sentences of
+// one text against one of the other (a sentence split in two, or two merged
+// into one). Unaligned sentences cost nothing: additions, cuts and
+// reordered material are gaps. Sentences left out of the ordered alignment
+// that still find a counterpart elsewhere in the other text (a paragraph
+// moved up) are then paired too, marked not Ordered.
+//
+// A pair's score is the mean of the two bags' weighted Dice coefficient and
+// the larger of their containments: a short sentence wholly inside a long
+// one scores high, as a condensed sentence should, while two long
+// sentences sharing a third of their words do not. Names weigh more, stop
+// words nothing, and differing numbers lower the score (sentences.go).
+//
+// A pair whose shared words stand inside quotation marks on both sides
+// (at least QuoteShare of the shared weight) is a shared quotation: two
+// outlets quoting one speaker. It is reported (Kind "quote") but does not
+// count as reuse in the coverages.
+//
+// Cost: the score of every sentence pair, O(n·m) merge joins of short
+// sorted lists, and the program over the same n·m cells. Two 3 KB articles
+// (about 20 sentences each) align in well under 200 µs; MaxSentences bounds
+// the worst case.
+
+// AlignConfig holds the alignment parameters.
+type AlignConfig struct {
+	// MinScore is the score from which two sentences (or a sentence and
+	// two merged ones) align.
+	MinScore float64 `json:"min_score"`
+	// QuoteShare is the share of a pair's shared weight inside quotation
+	// marks on both sides from which the pair is a shared quotation.
+	QuoteShare float64 `json:"quote_share"`
+	// PassageMinTokens is the shortest verbatim passage reported.
+	PassageMinTokens int `json:"passage_min_tokens"`
+	// VerbatimShare is the share of both sentences' bytes inside verbatim
+	// passages from which a pair is verbatim rather than paraphrased.
+	VerbatimShare float64 `json:"verbatim_share"`
+}
+
+// DefaultAlignConfig returns the defaults (docs/QUALITY.md).
+func DefaultAlignConfig() AlignConfig {
+	return AlignConfig{MinScore: 0.5, QuoteShare: 0.7, PassageMinTokens: 8, VerbatimShare: 0.8}
+}
+
+// Kinds of sentence pairs.
+const (
+	KindVerbatim   = "verbatim"
+	KindParaphrase = "paraphrase"
+	KindQuote      = "quote"
+)
+
+// SentencePair is one aligned pair: sentences A[0]..A[1]-1 of the first
+// text and B[0]..B[1]-1 of the second (one sentence on at least one side),
+// with byte ranges into the original texts.
+type SentencePair struct {
+	A      [2]int  `json:"a"`
+	B      [2]int  `json:"b"`
+	AStart int     `json:"a_start"`
+	AEnd   int     `json:"a_end"`
+	BStart int     `json:"b_start"`
+	BEnd   int     `json:"b_end"`
+	Score  float64 `json:"score"`
+	// Kind is "verbatim" (the words are the same), "paraphrase" (retold)
+	// or "quote" (a quotation both carry).
+	Kind string `json:"kind"`
+	// Ordered is set for pairs of the order-preserving alignment; a pair
+	// found out of order (moved material) has it unset.
+	Ordered bool `json:"ordered"`
+}
+
+// Alignment is the result of Align.
+type Alignment struct {
+	Pairs []SentencePair
+	// Passages are the verbatim passages of at least PassageMinTokens
+	// tokens, in order of the first text.
+	Passages []Passage
+	// CoverageA is the share of the first text's content (its sentences'
+	// weight) in sentences paired with the second, quotations left out;
+	// CoverageB the same for the second.
+	CoverageA, CoverageB float64
+	// OrderedA and OrderedB are the coverages from ordered pairs only.
+	OrderedA, OrderedB float64
+	// VerbatimA and VerbatimB are the shares of each text's content tokens
+	// inside verbatim passages.
+	VerbatimA, VerbatimB float64
+	// QuoteA and QuoteB are the shares of each text's weight in shared
+	// quotations.
+	QuoteA, QuoteB float64
+	// Cosine is the cosine of the two texts' weighted stem vectors.
+	Cosine float64
+	// Truncated is set when a text had more than MaxSentences sentences.
+	Truncated bool
+}
+
+// cell is a scored sentence pair of the similarity matrix.
+type cell struct {
+	score, inA, inB, quoted float32
+}
+
+// PrefilterDice is the weighted Dice coefficient below which a sentence
+// pair is not scored by the sentence model (its score is 0): pairs that
+// share that little are never paraphrases, and most pairs of two articles
+// are such pairs.
+const PrefilterDice = 0.1
+
+// pairScore scores sentences x and y: the sentence model's probability
+// that they say the same thing, 0 below the prefilter.
+func pairScore(x, y *sentence) cell {
+	d, ia, ib, q := sim(x, y)
+	if d < PrefilterDice {
+		return cell{}
+	}
+	var f [numPairFeatures]float64
+	pairFeatures(x, y, &f)
+	return cell{float32(SentenceModel.Prob(f[:])), float32(ia), float32(ib), float32(q)}
+}
+
+// Back-pointers of the dynamic program.
+const (
+	backNone uint8 = iota // start
+	backSkipA             // sentence i left unaligned
+	backSkipB             // sentence j left unaligned
+	back11                // i with j
+	back21                // i-1, i with j
+	back12                // i with j-1, j
+)
+
+// Align aligns texts a and b.
+func Align(a, b *Doc, cfg AlignConfig) Alignment {
+	al := Alignment{Truncated: a.Truncated || b.Truncated}
+	n, m := len(a.sents), len(b.sents)
+	al.Passages = Passages(a.content, b.content, cfg.PassageMinTokens)
+	al.VerbatimA, al.VerbatimB = passageShares(al.Passages, a.content, b.content)
+	al.Cosine = cosine(a, b)
+	if n == 0 || m == 0 {
+		return al
+	}
+	S := make([]cell, n*m)
+	for i := range n {
+		for j := range m {
+			S[i*m+j] = pairScore(&a.sents[i], &b.sents[j])
+		}
+	}
+	th := cfg.MinScore
+	gain := func(s float64) float64 {
+		if s < th {
+			return math.Inf(-1)
+		}
+		return s - th + 1e-9 // a pair at the threshold still beats a gap
+	}
+	// best[(i)*(m+1)+j]: the best alignment of a[:i] and b[:j].
+	W := m + 1
+	best := make([]float64, (n+1)*W)
+	back := make([]uint8, (n+1)*W)
+	mergedA := make(map[int]cell) // i*m+j → score of a[i-1..i] with b[j]
+	mergedB := make(map[int]cell) // i*m+j → score of a[i] with b[j-1..j]
+	for i := 0; i <= n; i++ {
+		for j := 0; j <= m; j++ {
+			if i == 0 && j == 0 {
+				continue
+			}
+			v, bk := math.Inf(-1), backNone
+			if i > 0 && best[(i-1)*W+j] > v {
+				v, bk = best[(i-1)*W+j], backSkipA
+			}
+			if j > 0 && best[i*W+j-1] > v {
+				v, bk = best[i*W+j-1], backSkipB
+			}
+			if i > 0 && j > 0 {
+				c := S[(i-1)*m+j-1]
+				if g := best[(i-1)*W+j-1] + gain(float64(c.score)); g > v {
+					v, bk = g, back11
+				}
+				// Two sentences of a with one of b: both must share words
+				// with it.
+				if i > 1 && c.score > 0 && S[(i-2)*m+j-1].score > 0 {
+					mc := mergedCell(&a.sents[i-2], &a.sents[i-1], &b.sents[j-1], false)
+					mergedA[(i-1)*m+j-1] = mc
+					if g := best[(i-2)*W+j-1] + gain(float64(mc.score)); g > v {
+						v, bk = g, back21
+					}
+				}
+				if j > 1 && c.score > 0 && S[(i-1)*m+j-2].score > 0 {
+					mc := mergedCell(&b.sents[j-2], &b.sents[j-1], &a.sents[i-1], true)
+					mergedB[(i-1)*m+j-1] = mc
+					if g := best[(i-1)*W+j-2] + gain(float64(mc.score)); g > v {
+						v, bk = g, back12
+					}
+				}
+			}
+			best[i*W+j], back[i*W+j] = v, bk
+		}
+	}
+	// Trace back.
+	alignedA := make([]bool, n)
+	alignedB := make([]bool, m)
+	var pairs []SentencePair
+	for i, j := n, m; i > 0 || j > 0; {
+		switch back[i*W+j] {
+		case backSkipA:
+			i--
+		case backSkipB:
+			j--
+		case back11:
+			pairs = append(pairs, a.pair(b, i-1, i, j-1, j, S[(i-1)*m+j-1], true))
+			i, j = i-1, j-1
+		case back21:
+			pairs = append(pairs, a.pair(b, i-2, i, j-1, j, mergedA[(i-1)*m+j-1], true))
+			i, j = i-2, j-1
+		case back12:
+			pairs = append(pairs, a.pair(b, i-1, i, j-2, j, mergedB[(i-1)*m+j-1], true))
+			i, j = i-1, j-2
+		default:
+			i, j = 0, 0
+		}
+	}
+	slices.Reverse(pairs)
+	for _, p := range pairs {
+		for k := p.A[0]; k < p.A[1]; k++ {
+			alignedA[k] = true
+		}
+		for k := p.B[0]; k < p.B[1]; k++ {
+			alignedB[k] = true
+		}
+	}
+	// Moved material: an unaligned sentence's best counterpart anywhere.
+	for i := range n {
+		if alignedA[i] {
+			continue
+		}
+		bj, bs := -1, float32(th)
+		for j := range m {
+			if s := S[i*m+j].score; s >= bs {
+				bj, bs = j, s
+			}
+		}
+		if bj >= 0 {
+			pairs = append(pairs, a.pair(b, i, i+1, bj, bj+1, S[i*m+bj], false))
+		}
+	}
+	for j := range m {
+		if alignedB[j] {
+			continue
+		}
+		bi, bs := -1, float32(th)
+		for i := range n {
+			if s := S[i*m+j].score; s >= bs {
+				bi, bs = i, s
+			}
+		}
+		if bi >= 0 && !slices.ContainsFunc(pairs, func(p SentencePair) bool { return p.A[0] == bi && p.B[0] == j && !p.Ordered }) {
+			pairs = append(pairs, a.pair(b, bi, bi+1, j, j+1, S[bi*m+j], false))
+		}
+	}
+	slices.SortStableFunc(pairs, func(x, y SentencePair) int {
+		if x.A[0] != y.A[0] {
+			return x.A[0] - y.A[0]
+		}
+		return x.B[0] - y.B[0]
+	})
+	markVerbatim(pairs, al.Passages, cfg.VerbatimShare)
+	for k := range pairs {
+		if pairs[k].Kind != KindVerbatim && float64(cellQuoted(pairs[k], S, m)) >= cfg.QuoteShare {
+			pairs[k].Kind = KindQuote
+		}
+	}
+	al.Pairs = pairs
+	al.CoverageA, al.OrderedA, al.QuoteA = sideCoverage(a, pairs, func(p SentencePair) [2]int { return p.A })
+	al.CoverageB, al.OrderedB, al.QuoteB = sideCoverage(b, pairs, func(p SentencePair) [2]int { return p.B })
+	return al
+}
+
+// cellQuoted returns the quoted share of a pair: the mean over its
+// sentence cells.
+func cellQuoted(p SentencePair, S []cell, m int) float32 {
+	var q float32
+	k := 0
+	for i := p.A[0]; i < p.A[1]; i++ {
+		for j := p.B[0]; j < p.B[1]; j++ {
+			q += S[i*m+j].quoted
+			k++
+		}
+	}
+	return q / float32(k)
+}
+
+// mergedCell scores sentences x and y merged against z (swap: z is of the
+// first text).
+func mergedCell(x, y, z *sentence, swap bool) cell {
+	mg := merge(x, y)
+	if swap {
+		return pairScore(z, &mg)
+	}
+	return pairScore(&mg, z)
+}
+
+// pair builds the SentencePair of a's sentences [i0,i1) and b's [j0,j1).
+func (a *Doc) pair(b *Doc, i0, i1, j0, j1 int, c cell, ordered bool) SentencePair {
+	return SentencePair{
+		A: [2]int{i0, i1}, B: [2]int{j0, j1},
+		AStart: a.Sentences[i0].Start, AEnd: a.Sentences[i1-1].End,
+		BStart: b.Sentences[j0].Start, BEnd: b.Sentences[j1-1].End,
+		Score: round4(float64(c.score)), Kind: KindParaphrase, Ordered: ordered,
+	}
+}
+
+func round4(x float64) float64 { return math.Round(x*10000) / 10000 }
+
+// markVerbatim marks the pairs whose bytes on both sides lie at least
+// share inside verbatim passages.
+func markVerbatim(pairs []SentencePair, ps []Passage, share float64) {
+	for k := range pairs {
+		p := &pairs[k]
+		var inA, inB int
+		for _, q := range ps {
+			inA += overlap(p.AStart, p.AEnd, q.AStart, q.AEnd)
+			inB += overlap(p.BStart, p.BEnd, q.BStart, q.BEnd)
+		}
+		if float64(inA) >= share*float64(p.AEnd-p.AStart) && float64(inB) >= share*float64(p.BEnd-p.BStart) {
+			p.Kind = KindVerbatim
+		}
+	}
+}
+
+func overlap(s0, e0, s1, e1 int) int { return max(0, min(e0, e1)-max(s0, s1)) }
+
+// sideCoverage returns the share of d's weight found in the other text
+// (each sentence counts with its weight times the best score of the pairs
+// it is in: the probability that it is retold there; quotations left
+// out), the same from ordered pairs only, and the share in shared
+// quotations. side picks d's sentence range of a pair.
+func sideCoverage(d *Doc, pairs []SentencePair, side func(SentencePair) [2]int) (all, ordered, quoted float64) {
+	if d.mass == 0 {
+		return 0, 0, 0
+	}
+	credit := make([]float64, len(d.sents))
+	ordCredit := make([]float64, len(d.sents))
+	inQuote := make([]bool, len(d.sents))
+	for _, p := range pairs {
+		r := side(p)
+		for k := r[0]; k < r[1]; k++ {
+			if p.Kind == KindQuote {
+				inQuote[k] = true
+				continue
+			}
+			credit[k] = max(credit[k], p.Score)
+			if p.Ordered {
+				ordCredit[k] = max(ordCredit[k], p.Score)
+			}
+		}
+	}
+	for k := range d.sents {
+		w := d.sents[k].mass
+		all += w * credit[k]
+		ordered += w * ordCredit[k]
+		if inQuote[k] && credit[k] == 0 {
+			quoted += w
+		}
+	}
+	return round4(all / d.mass), round4(ordered / d.mass), round4(quoted / d.mass)
+}
+
+// passageShares returns the shares of a's and b's tokens inside passages.
+func passageShares(ps []Passage, ta, tb []text.Token) (float64, float64) {
+	if len(ta) == 0 || len(tb) == 0 {
+		return 0, 0
+	}
+	var na, nb int
+	for _, p := range ps {
+		na += p.Tokens
+	}
+	// In b, passages may overlap (a repeats what b holds once): count b's
+	// tokens by position.
+	covered := 0
+	k := 0
+	byB := slices.Clone(ps)
+	slices.SortFunc(byB, func(x, y Passage) int { return x.BStart - y.BStart })
+	for _, t := range tb {
+		for k < len(byB) && byB[k].BEnd <= t.Start {
+			k++
+		}
+		for q := k; q < len(byB) && byB[q].BStart <= t.Start; q++ {
+			if t.Start < byB[q].BEnd {
+				covered++
+				break
+			}
+		}
+	}
+	nb = covered
+	return round4(min(1, float64(na)/float64(len(ta)))), round4(min(1, float64(nb)/float64(len(tb))))
+}
+
+// cosine is the cosine of the two texts' stem vectors (each stem's summed
+// sentence weights).
+func cosine(a, b *Doc) float64 {
+	va, vb := a.vector(), b.vector()
+	var dot, na, nb float64
+	for s, x := range va {
+		na += x * x
+		if y, ok := vb[s]; ok {
+			dot += x * y
+		}
+	}
+	for _, y := range vb {
+		nb += y * y
+	}
+	if na == 0 || nb == 0 {
+		return 0
+	}
+	return round4(dot / math.Sqrt(na*nb))
+}
+
+// vector returns the text's stem vector: per stem, its weight times the
+// sublinear count of the sentences holding it.
+func (d *Doc) vector() map[uint32]float64 {
+	cnt := map[uint32]int{}
+	w := map[uint32]float64{}
+	for k := range d.sents {
+		for _, t := range d.sents[k].terms {
+			cnt[t.stem]++
+			w[t.stem] = max(w[t.stem], float64(t.w))
+		}
+	}
+	out := make(map[uint32]float64, len(cnt))
+	for s, c := range cnt {
+		out[s] = w[s] * (1 + math.Log(float64(c)))
+	}
+	return out
+}
+
+// DebugMatrix formats the score matrix (scratch).
+func DebugMatrix(a, b *Doc) string {
+	out := ""
+	for i := range a.sents {
+		for j := range b.sents {
+			out += fmt.Sprintf("%4.0f", 100*pairScore(&a.sents[i], &b.sents[j]).score)
+		}
+		out += "\n"
+	}
+	return out
+}

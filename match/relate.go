@@ -1,0 +1,215 @@
+package match
+
+import "math"
+
+// The relation of two texts.
+//
+// Relate decides one relation per pair, from the derived article's side:
+// what share of its content comes from the other. The decision runs in
+// order, the first that holds wins:
+//
+//  1. exact, near_duplicate, contains: from the two texts' shingle sets
+//     (Classify, the dedup decision), given by the caller as an Overlap.
+//  2. rewrite or partial: the reuse model (ReuseModel, a logistic
+//     regression over the alignment's coverages, verbatim shares and
+//     passages, fitted on METER's journalist labels) gives the
+//     probability that the derived text was written from the other; at
+//     ReuseConfig.Derived or more it is reuse, and it is a rewrite when
+//     the rewrite model (RewriteModel) gives ReuseConfig.Rewrite or more
+//     for "wholly derived", else partial.
+//  3. same_story: the similarity of the two as reports of one event
+//     (SimilarityModel: cosine of the texts, coverages, shared names and
+//     numbers) is ReuseConfig.SameStory or more.
+//  4. none.
+//
+// Which text is derived: the later published, when the caller knows
+// (Direction). When it does not, both are tried as the derived one and
+// the stronger answer is kept; the pair then has no source.
+
+// ReuseConfig holds the relation thresholds.
+type ReuseConfig struct {
+	Align AlignConfig `json:"align"`
+	// Dup holds the shingle-set thresholds of exact, near_duplicate and
+	// contains.
+	Dup Config `json:"dup"`
+	// Derived is the reuse model's probability from which the derived
+	// text is taken to be written from the other (partial or rewrite).
+	Derived float64 `json:"derived"`
+	// Rewrite is the rewrite model's probability from which reuse is a
+	// rewrite (wholly derived) rather than partial.
+	Rewrite float64 `json:"rewrite"`
+	// SameStory is the similarity from which two texts not derived from
+	// each other report the same story.
+	SameStory float64 `json:"same_story"`
+}
+
+// DefaultReuseConfig returns the defaults (docs/QUALITY.md).
+func DefaultReuseConfig() ReuseConfig {
+	return ReuseConfig{
+		Align:     DefaultAlignConfig(),
+		Dup:       Config{Threshold: 0.8, Containment: 0.8},
+		Derived:   DefaultDerived,
+		Rewrite:   DefaultRewrite,
+		SameStory: DefaultSameStory,
+	}
+}
+
+// Direction says which of two texts is the derived one.
+type Direction int
+
+// Directions.
+const (
+	// Unknown: no publication order (times missing or equal).
+	Unknown Direction = iota
+	// ADerived: a was published after b.
+	ADerived
+	// BDerived: b was published after a.
+	BDerived
+)
+
+// Reuse is the relation of two texts with its evidence.
+type Reuse struct {
+	// Relation is the relation; for contains, ContainerA says which text
+	// holds the other.
+	Relation   Relation
+	ContainerA bool
+	// Derived is the side the relation was decided from: ADerived or
+	// BDerived (the later text, or with Unknown direction the one more of
+	// whose content the other holds), Unknown for none.
+	Derived Direction
+	// PDerived and PRewrite are the models' probabilities for the derived
+	// side.
+	PDerived, PRewrite float64
+	// Similarity is how close the two are as reports of one event, 0–1.
+	Similarity float64
+	Alignment
+}
+
+// reuseFeatureNames name the features of the reuse and rewrite models,
+// from the derived text's side (d) against the other (o).
+var reuseFeatureNames = []string{
+	"coverage_d", "ordered_d", "verbatim_d", "cosine", "coverage_o", "length_ratio", "longest_passage_d", "passages_log",
+}
+
+// reuseFeatures returns the features of al with a (first=true) or b as
+// the derived text.
+func reuseFeatures(al *Alignment, a, b *Doc, first bool) []float64 {
+	covD, ordD, verbD, covO := al.CoverageA, al.OrderedA, al.VerbatimA, al.CoverageB
+	nd, no := len(a.content), len(b.content)
+	if !first {
+		covD, ordD, verbD, covO = al.CoverageB, al.OrderedB, al.VerbatimB, al.CoverageA
+		nd, no = no, nd
+	}
+	longest := 0
+	for _, p := range al.Passages {
+		longest = max(longest, p.Tokens)
+	}
+	lr := 3.0
+	if no > 0 {
+		lr = min(3, float64(nd)/float64(no))
+	}
+	lp := 0.0
+	if nd > 0 {
+		lp = float64(longest) / float64(nd)
+	}
+	return []float64{covD, ordD, verbD, al.Cosine, covO, lr, lp, math.Log1p(float64(len(al.Passages)))}
+}
+
+// ReuseFeatureNames returns the names of the reuse model's features.
+func ReuseFeatureNames() []string { return append([]string(nil), reuseFeatureNames...) }
+
+// ReuseFeatures returns the reuse model's features of an alignment of a
+// and b with a (aDerived) or b as the derived text (for fitting).
+func ReuseFeatures(al *Alignment, a, b *Doc, aDerived bool) []float64 {
+	return reuseFeatures(al, a, b, aDerived)
+}
+
+// Relate decides the relation of texts a and b. o is the overlap of
+// their shingle sets and sameExact whether their exact hashes agree (as
+// dedup computes them); dir says which is derived, when known.
+func Relate(a, b *Doc, o Overlap, sameExact bool, dir Direction, cfg ReuseConfig) Reuse {
+	r := Reuse{Alignment: Align(a, b, cfg.Align)}
+	r.Similarity = similarity(&r.Alignment, a, b)
+	rel, aContains := Classify(o, sameExact, cfg.Dup)
+	if rel != None {
+		r.Relation, r.ContainerA = rel, aContains
+		r.Derived = dir
+		if rel == Contains && dir == Unknown {
+			// The contained text is the one taken whole.
+			r.Derived = BDerived
+			if !aContains {
+				r.Derived = ADerived
+			}
+		}
+		r.PDerived, r.PRewrite = 1, 1
+		return r
+	}
+	try := func(first bool) (float64, float64) {
+		f := reuseFeatures(&r.Alignment, a, b, first)
+		return ReuseModel.Prob(f), RewriteModel.Prob(f)
+	}
+	switch dir {
+	case ADerived:
+		r.PDerived, r.PRewrite = try(true)
+	case BDerived:
+		r.PDerived, r.PRewrite = try(false)
+	default:
+		pa, wa := try(true)
+		pb, wb := try(false)
+		r.PDerived, r.PRewrite, dir = pa, wa, ADerived
+		if pb > pa {
+			r.PDerived, r.PRewrite, dir = pb, wb, BDerived
+		}
+	}
+	r.PDerived, r.PRewrite = round4(r.PDerived), round4(r.PRewrite)
+	switch {
+	case r.PDerived >= cfg.Derived:
+		r.Relation, r.Derived = Partial, dir
+		if r.PRewrite >= cfg.Rewrite {
+			r.Relation = Rewrite
+		}
+	case r.Similarity >= cfg.SameStory:
+		r.Relation = SameStory
+	}
+	return r
+}
+
+// similarityFeatureNames name the features of the similarity model.
+var similarityFeatureNames = []string{"cosine", "coverage_max", "coverage_min", "names", "numbers"}
+
+// SimilarityFeatureNames returns the names of the similarity model's
+// features.
+func SimilarityFeatureNames() []string { return append([]string(nil), similarityFeatureNames...) }
+
+// SimilarityFeatures returns the similarity model's features of an
+// alignment of a and b (for fitting).
+func SimilarityFeatures(al *Alignment, a, b *Doc) []float64 {
+	na, ua := a.anchors()
+	nb, ub := b.anchors()
+	return []float64{
+		al.Cosine, max(al.CoverageA, al.CoverageB), min(al.CoverageA, al.CoverageB),
+		jaccard32(na, nb), jaccard32(ua, ub),
+	}
+}
+
+// similarity scores a and b as reports of one event.
+func similarity(al *Alignment, a, b *Doc) float64 {
+	return round4(SimilarityModel.Prob(SimilarityFeatures(al, a, b)))
+}
+
+// anchors returns the text's names and numbers, sorted and unique.
+func (d *Doc) anchors() (names, nums []uint32) {
+	for k := range d.sents {
+		names = append(names, d.sents[k].names...)
+		nums = append(nums, d.sents[k].nums...)
+	}
+	return union32(names, nil), union32(nums, nil)
+}
+
+func jaccard32(a, b []uint32) float64 {
+	if len(a)+len(b) == 0 {
+		return 0
+	}
+	k := inter(a, b)
+	return float64(k) / float64(len(a)+len(b)-k)
+}

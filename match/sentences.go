@@ -1,0 +1,380 @@
+package match
+
+import (
+	"math"
+	"slices"
+	"unicode/utf8"
+
+	"github.com/reprint-news/reprint/text"
+)
+
+// Texts prepared for sentence alignment.
+//
+// A Doc is an article split into sentences (text.Sentences), each sentence
+// reduced to a bag of weighted stems: every content word's stem
+// (text.Words) weighs its IDF in the corpus (Weights), names (capitalised
+// words that do not start their sentence) weigh NameBoost times more,
+// numbers are kept apart as anchors, stop words weigh nothing. Words
+// inside quotation marks are marked, so that a match made only of a quote
+// both articles carry can be told from copied reporting.
+
+// Weights gives the weight of a stem: its inverse document frequency in
+// the corpus the texts come from.
+type Weights interface {
+	IDF(stem uint32) float64
+}
+
+// NameBoost multiplies the weight of a name (a capitalised word inside a
+// sentence): names anchor a sentence to its event the way numbers do.
+const NameBoost = 1.5
+
+// Doc is a text prepared for Align.
+type Doc struct {
+	// Text is the original text; every byte range refers to it.
+	Text string
+	// Lang is the language the words were stemmed in.
+	Lang string
+	// Tokens are the text's tokens (text.Doc.Tokens).
+	Tokens []text.Token
+	// Sentences are its sentences outside boilerplate lines, at most
+	// MaxSentences of them (Truncated says when more were left out).
+	Sentences []text.Sentence
+	Truncated bool
+	sents     []sentence
+	mass      float64 // Σ sentence mass
+	content   []text.Token
+}
+
+// sentence is a sentence's bag of stems.
+type sentence struct {
+	terms   []term   // sorted by stem, one entry per stem
+	nums    []uint32 // number tokens, sorted, unique
+	names   []uint32 // stems of names (capitalised words not first in the sentence), sorted, unique
+	bigrams []uint64 // stem bigrams of all its words (stop words too), sorted, unique
+	tris    []uint64 // stem trigrams, the same
+	uni     []uint32 // stems of all its words (stop words too), sorted, unique
+	mass    float64  // Σ weights
+	words   int      // tokens
+}
+
+type term struct {
+	stem  uint32
+	w     float32
+	quote bool     // every occurrence in the sentence is inside quotation marks
+	syn   []uint32 // its word senses (Env.Senses), shared, not to be changed
+}
+
+// MaxSentences bounds the sentences of one text that alignment looks at:
+// the alignment's work grows with the product of the two texts' sentence
+// counts. 1,500 sentences is a 40,000-word text, far beyond any article;
+// a longer one is aligned on its first 1,500 sentences and marked
+// Truncated.
+const MaxSentences = 1500
+
+// Env is what Prepare draws on besides the text: all of it optional.
+type Env struct {
+	// Weights weighs the stems (nil: every content word weighs 1).
+	Weights Weights
+	// Boiler says which lines to leave out (by text.Line.Hash; nil: none).
+	Boiler func(line uint64) bool
+	// Senses returns a stem's word senses (sorted synset ids; nil: none
+	// known), so that synonyms can meet: wordnet.Synonyms.Senses.
+	Senses func(stem uint32) []uint32
+}
+
+// Prepare prepares text s for Align: d holds its tokens and lines
+// (text.Doc.Tokenize(s)), lang its language (text.Language; it chooses the
+// stemmer).
+func Prepare(s string, d *text.Doc, lang string, env Env) *Doc {
+	boiler, w := env.Boiler, env.Weights
+	doc := &Doc{Text: s, Lang: lang, Tokens: d.Tokens}
+	all := text.Sentences(nil, s, d.Tokens)
+	if boiler != nil {
+		// Sentences never cross lines: drop those on boilerplate lines.
+		kept := all[:0]
+		ln := 0
+		for _, st := range all {
+			for ln < len(d.Lines) && d.Lines[ln].First+d.Lines[ln].N <= st.First {
+				ln++
+			}
+			if ln < len(d.Lines) && boiler(d.Lines[ln].Hash) {
+				continue
+			}
+			kept = append(kept, st)
+		}
+		all = kept
+	}
+	for _, ln := range d.Lines {
+		if boiler == nil || !boiler(ln.Hash) {
+			doc.content = append(doc.content, d.Tokens[ln.First:ln.First+ln.N]...)
+		}
+	}
+	if len(all) > MaxSentences {
+		all, doc.Truncated = all[:MaxSentences], true
+	}
+	doc.Sentences = all
+	words := text.Words(nil, s, d.Tokens, lang)
+	quoted := quoteMask(s, d.Tokens)
+	doc.sents = make([]sentence, len(all))
+	for i, st := range all {
+		doc.sents[i] = bag(words[st.First:st.First+st.N], quoted[st.First:st.First+st.N], w, env.Senses)
+		doc.mass += doc.sents[i].mass
+	}
+	return doc
+}
+
+// bag builds a sentence's bag of stems.
+func bag(words []text.Word, quoted []bool, w Weights, senses func(uint32) []uint32) sentence {
+	s := sentence{words: len(words)}
+	for i := 1; i < len(words); i++ {
+		s.bigrams = append(s.bigrams, uint64(words[i-1].Stem)<<32|uint64(words[i].Stem))
+	}
+	slices.Sort(s.bigrams)
+	s.bigrams = slices.Compact(s.bigrams)
+	for i := 2; i < len(words); i++ {
+		s.tris = append(s.tris, (uint64(words[i-2].Stem)*0x9e3779b97f4a7c15)^uint64(words[i-1].Stem)<<32^uint64(words[i].Stem))
+	}
+	slices.Sort(s.tris)
+	s.tris = slices.Compact(s.tris)
+	for _, wd := range words {
+		s.uni = append(s.uni, wd.Stem)
+	}
+	slices.Sort(s.uni)
+	s.uni = slices.Compact(s.uni)
+	for i, wd := range words {
+		switch wd.Kind {
+		case text.Stop:
+			continue
+		case text.Number:
+			s.nums = append(s.nums, wd.Stem)
+		}
+		x := 1.0
+		if w != nil {
+			x = w.IDF(wd.Stem)
+		}
+		if wd.Cap && i > 0 && wd.Kind == text.Content {
+			x *= NameBoost
+			s.names = append(s.names, wd.Stem)
+		}
+		t := term{stem: wd.Stem, w: float32(x), quote: quoted[i]}
+		if senses != nil && wd.Kind == text.Content && !wd.Cap {
+			t.syn = senses(wd.Stem)
+		}
+		s.terms = append(s.terms, t)
+	}
+	slices.SortFunc(s.terms, func(a, b term) int {
+		switch {
+		case a.stem < b.stem:
+			return -1
+		case a.stem > b.stem:
+			return 1
+		case a.w > b.w:
+			return -1
+		case a.w < b.w:
+			return 1
+		}
+		return 0
+	})
+	// One entry per stem: its largest weight; quoted only when every
+	// occurrence is.
+	out := s.terms[:0]
+	for _, t := range s.terms {
+		if n := len(out); n > 0 && out[n-1].stem == t.stem {
+			out[n-1].quote = out[n-1].quote && t.quote
+			continue
+		}
+		out = append(out, t)
+	}
+	s.terms = out
+	for _, t := range s.terms {
+		s.mass += float64(t.w)
+	}
+	slices.Sort(s.nums)
+	s.nums = slices.Compact(s.nums)
+	slices.Sort(s.names)
+	s.names = slices.Compact(s.names)
+	return s
+}
+
+// quoteMask reports for every token whether it stands inside quotation
+// marks (“…”, «…», "…", and ‘…’ only as an outer pair): marks are
+// paired within a line; an unclosed quote at the end of a line (a
+// paragraph continued in the next) closes with the line.
+func quoteMask(s string, toks []text.Token) []bool {
+	out := make([]bool, len(toks))
+	open := false
+	t := 0
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == '\n':
+			open = false
+		case r == '“' || r == '«' || r == '„':
+			open = true
+		case r == '”' || r == '»':
+			open = false
+		case r == '"':
+			// A straight quote opens when a word follows it and closes
+			// otherwise.
+			if open {
+				open = false
+			} else if i+n < len(s) && s[i+n] != ' ' && s[i+n] != '\n' {
+				open = true
+			}
+		}
+		i += n
+		for t < len(toks) && toks[t].Start < i {
+			if toks[t].Start >= i-n {
+				out[t] = open
+			}
+			t++
+		}
+	}
+	// Tokens after the last mark (or in a text without marks).
+	for ; t < len(toks); t++ {
+		out[t] = false
+	}
+	return out
+}
+
+// sim returns the similarity of two bags: the weighted Dice coefficient
+// of their stems, 2·Σ shared weight / (mass a + mass b), lowered when
+// both hold numbers and the numbers differ (a changed number is evidence
+// against a match), and how much of each side's mass is shared (its
+// containment in the other), and the share of the shared weight that
+// stands inside quotation marks on both sides.
+func sim(a, b *sentence) (dice, inA, inB, quoted float64) {
+	if a.mass == 0 || b.mass == 0 {
+		return 0, 0, 0, 0
+	}
+	var shared, sharedA, sharedB, q float64
+	i, j := 0, 0
+	for i < len(a.terms) && j < len(b.terms) {
+		x, y := &a.terms[i], &b.terms[j]
+		switch {
+		case x.stem < y.stem:
+			i++
+		case x.stem > y.stem:
+			j++
+		default:
+			m := float64(min(x.w, y.w))
+			shared += m
+			sharedA += float64(x.w)
+			sharedB += float64(y.w)
+			if x.quote && y.quote {
+				q += m
+			}
+			i++
+			j++
+		}
+	}
+	if shared == 0 {
+		return 0, 0, 0, 0
+	}
+	f := numberAgreement(a.nums, b.nums)
+	dice = f * (sharedA + sharedB) / (a.mass + b.mass)
+	inA, inB = f*sharedA/a.mass, f*sharedB/b.mass
+	return dice, inA, inB, q / shared
+}
+
+// NumberPenalty is how much a full disagreement of two sentences' numbers
+// lowers their similarity: the factor is 1 − NumberPenalty·(share of the
+// numbers that only one side holds), applied when both hold numbers.
+const NumberPenalty = 0.5
+
+// numberAgreement returns the factor by which the numbers of two
+// sentences scale their similarity.
+func numberAgreement(a, b []uint32) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 1
+	}
+	inter := 0
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			inter++
+			i++
+			j++
+		}
+	}
+	union := len(a) + len(b) - inter
+	return 1 - NumberPenalty*float64(union-inter)/float64(union)
+}
+
+// merge returns the bag of two adjacent sentences together.
+func merge(a, b *sentence) sentence {
+	out := sentence{terms: make([]term, 0, len(a.terms)+len(b.terms))}
+	i, j := 0, 0
+	for i < len(a.terms) || j < len(b.terms) {
+		switch {
+		case j == len(b.terms) || i < len(a.terms) && a.terms[i].stem < b.terms[j].stem:
+			out.terms = append(out.terms, a.terms[i])
+			i++
+		case i == len(a.terms) || b.terms[j].stem < a.terms[i].stem:
+			out.terms = append(out.terms, b.terms[j])
+			j++
+		default:
+			t := a.terms[i]
+			t.w = max(t.w, b.terms[j].w)
+			t.quote = t.quote && b.terms[j].quote
+			out.terms = append(out.terms, t)
+			i++
+			j++
+		}
+	}
+	for _, t := range out.terms {
+		out.mass += float64(t.w)
+	}
+	out.nums = union32(a.nums, b.nums)
+	out.names = union32(a.names, b.names)
+	out.bigrams = append(append([]uint64(nil), a.bigrams...), b.bigrams...)
+	slices.Sort(out.bigrams)
+	out.bigrams = slices.Compact(out.bigrams)
+	out.words = a.words + b.words
+	out.tris = append(append([]uint64(nil), a.tris...), b.tris...)
+	slices.Sort(out.tris)
+	out.tris = slices.Compact(out.tris)
+	out.uni = union32(a.uni, b.uni)
+	return out
+}
+
+// UniformWeights weighs every stem 1 (no corpus statistics).
+type UniformWeights struct{}
+
+// IDF returns 1.
+func (UniformWeights) IDF(uint32) float64 { return 1 }
+
+// idf is the smoothed inverse document frequency of a stem seen in df of n
+// documents.
+func idf(df, n float64) float64 { return math.Log((n + 1) / (df + 0.5)) }
+
+// union32 returns the sorted union of two sorted, duplicate-free lists.
+func union32(a, b []uint32) []uint32 {
+	out := append(append([]uint32(nil), a...), b...)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// inter returns the size of the intersection of two sorted,
+// duplicate-free lists.
+func inter[T uint32 | uint64](a, b []T) int {
+	n, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			n++
+			i++
+			j++
+		}
+	}
+	return n
+}

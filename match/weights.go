@@ -1,0 +1,89 @@
+package match
+
+import (
+	"slices"
+	"sync"
+
+	"github.com/reprint-news/reprint/text"
+)
+
+// DocFreq counts in how many documents each stem occurs, and weighs stems
+// by their smoothed inverse document frequency, ln((N+1)/(df+0.5)), over
+// the documents counted here and a background table (Background) that
+// stands in for the corpus until it is large: a comparison of two texts
+// alone still knows that "the" and "said" are common and "Kanaani" is
+// not. It is safe for concurrent use.
+type DocFreq struct {
+	mu sync.RWMutex
+	n  int
+	df map[uint32]uint32
+	bg *background
+}
+
+// NewDocFreq returns an empty table over the background of language lang
+// (nil background for languages without one).
+func NewDocFreq(lang string) *DocFreq {
+	return &DocFreq{df: map[uint32]uint32{}, bg: backgroundOf(lang)}
+}
+
+// Add counts one document: its distinct stems (scratch may be nil; it is
+// returned for reuse).
+func (d *DocFreq) Add(words []text.Word, scratch []uint32) []uint32 {
+	s := scratch[:0]
+	for _, w := range words {
+		if w.Kind != text.Stop {
+			s = append(s, w.Stem)
+		}
+	}
+	slices.Sort(s)
+	s = slices.Compact(s)
+	d.mu.Lock()
+	d.n++
+	for _, x := range s {
+		d.df[x]++
+	}
+	d.mu.Unlock()
+	return s
+}
+
+// Remove uncounts a document counted by Add with the same words.
+func (d *DocFreq) Remove(words []text.Word, scratch []uint32) []uint32 {
+	s := scratch[:0]
+	for _, w := range words {
+		if w.Kind != text.Stop {
+			s = append(s, w.Stem)
+		}
+	}
+	slices.Sort(s)
+	s = slices.Compact(s)
+	d.mu.Lock()
+	d.n--
+	for _, x := range s {
+		if c := d.df[x]; c > 1 {
+			d.df[x] = c - 1
+		} else {
+			delete(d.df, x)
+		}
+	}
+	d.mu.Unlock()
+	return s
+}
+
+// Docs returns the number of documents counted.
+func (d *DocFreq) Docs() int {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return d.n
+}
+
+// IDF returns the weight of a stem.
+func (d *DocFreq) IDF(stem uint32) float64 {
+	d.mu.RLock()
+	df, n := float64(d.df[stem]), float64(d.n)
+	d.mu.RUnlock()
+	if d.bg != nil {
+		df += float64(d.bg.df(stem))
+		n += float64(d.bg.n)
+	}
+	return idf(df, n)
+}

@@ -1,0 +1,151 @@
+package text
+
+import (
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/kljensen/snowball/english"
+	"github.com/kljensen/snowball/french"
+	"github.com/kljensen/snowball/hungarian"
+	"github.com/kljensen/snowball/norwegian"
+	"github.com/kljensen/snowball/russian"
+	"github.com/kljensen/snowball/spanish"
+	"github.com/kljensen/snowball/swedish"
+)
+
+// Words for sentence comparison.
+//
+// Sentence alignment (package match) compares words by their stems, so
+// that "denied" meets "denies" and "supplying" meets "supplies". Stems come
+// from the Snowball stemmers (github.com/kljensen/snowball) of the
+// article's language: English, French, Spanish, Russian, Swedish,
+// Norwegian and Hungarian. Words of other languages are compared folded
+// (case, accents as NFKC leaves them, apostrophes), unstemmed. An article
+// whose language is undetermined (short texts) is stemmed as English,
+// its ASCII words only.
+//
+// Stemming costs about a microsecond a word, so stems are memoised by
+// token hash and language in a process-wide table: an article's words are
+// then looked up, not stemmed, once the vocabulary has been seen. The
+// table holds at most stemCacheMax entries per shard and is emptied shard
+// by shard when full.
+
+// WordKind classifies a word for sentence comparison.
+type WordKind uint8
+
+// Kinds of words.
+const (
+	// Content is an ordinary content word.
+	Content WordKind = iota
+	// Stop is a function word (English stop words; other languages have
+	// none and rely on IDF weights).
+	Stop
+	// Number is a run of digits: an anchor (a changed number is evidence
+	// against a match).
+	Number
+)
+
+// Word is one token as sentence comparison sees it.
+type Word struct {
+	// Stem is the hash of the word's stem (its folded form where no
+	// stemmer applies).
+	Stem uint32
+	Kind WordKind
+	// Cap is set when the word is written with an initial capital and is
+	// not the first word of its sentence: a name, an anchor like a number.
+	Cap bool
+}
+
+// stemmers maps ISO 639-1 codes to Snowball stemmers.
+var stemmers = map[string]func(string, bool) string{
+	"en": english.Stem, "fr": french.Stem, "es": spanish.Stem, "ru": russian.Stem,
+	"sv": swedish.Stem, "no": norwegian.Stem, "nb": norwegian.Stem, "hu": hungarian.Stem,
+}
+
+// StemLanguages returns whether a language has a stemmer.
+func StemLanguages(lang string) bool { _, ok := stemmers[lang]; return ok }
+
+type stemEntry struct {
+	stem uint32
+	kind WordKind
+}
+
+const (
+	stemShards   = 64
+	stemCacheMax = 1 << 16
+)
+
+type stemShard struct {
+	mu sync.RWMutex
+	m  map[uint64]stemEntry
+}
+
+var stemCache [stemShards]stemShard
+
+// langKey gives each language of stemmers a small number for the cache
+// key (0: no stemmer).
+var langKey = map[string]uint64{"en": 1, "fr": 2, "es": 3, "ru": 4, "sv": 5, "no": 6, "nb": 6, "hu": 7, Undetermined: 8}
+
+// Words appends, for every token of s (tokenized into toks), its Word in
+// language lang. Tokens of one word split by normalization each get the
+// stem of their own piece.
+func Words(dst []Word, s string, toks []Token, lang string) []Word {
+	lk := langKey[lang]
+	stem := stemmers[lang]
+	if lang == Undetermined {
+		stem = english.Stem
+	}
+	var buf []byte
+	for i, t := range toks {
+		key := lk<<32 | uint64(t.Hash)
+		sh := &stemCache[t.Hash%stemShards]
+		sh.mu.RLock()
+		e, ok := sh.m[key]
+		sh.mu.RUnlock()
+		if !ok {
+			// The folded piece of this token: count the pieces of its
+			// word before it.
+			piece := 0
+			for j := i - 1; j >= 0 && toks[j].Start == t.Start; j-- {
+				piece++
+			}
+			var w string
+			k := 0
+			buf = foldWord(buf, s[t.Start:t.End], func(p []byte) {
+				if k == piece {
+					w = string(p)
+				}
+				k++
+			})
+			e = stemOf(w, stem, lang)
+			sh.mu.Lock()
+			if sh.m == nil || len(sh.m) >= stemCacheMax {
+				sh.m = make(map[uint64]stemEntry, 1024)
+			}
+			sh.m[key] = e
+			sh.mu.Unlock()
+		}
+		wd := Word{Stem: e.stem, Kind: e.kind}
+		if e.kind != Number {
+			r, _ := utf8.DecodeRuneInString(s[t.Start:])
+			wd.Cap = unicode.IsUpper(r)
+		}
+		dst = append(dst, wd)
+	}
+	return dst
+}
+
+// stemOf classifies and stems one folded word.
+func stemOf(w string, stem func(string, bool) string, lang string) stemEntry {
+	switch {
+	case isNumber(w):
+		return stemEntry{stem: HashWord(w), kind: Number}
+	case (lang == "en" || lang == Undetermined) && stopWords[w] && !timeWords[w]:
+		return stemEntry{stem: HashWord(w), kind: Stop}
+	}
+	if stem != nil && (lang != Undetermined || isASCII(w)) {
+		return stemEntry{stem: HashWord(stem(w, true)), kind: Content}
+	}
+	return stemEntry{stem: HashWord(w), kind: Content}
+}
