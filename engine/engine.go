@@ -72,6 +72,12 @@ type Config struct {
 	// Stories turns on the story and storyline pass (see stories.go).
 	Stories bool        `json:"stories"`
 	Story   StoryConfig `json:"story"`
+	// Reuse holds the text reuse parameters (rewrite, partial, same story;
+	// match.Relate); its Dup part is taken from Threshold and Containment.
+	Reuse match.ReuseConfig `json:"reuse"`
+	// StoryPairs bounds the earlier articles of its story that an article
+	// is compared with for text reuse (the nearest in publication order).
+	StoryPairs int `json:"story_pairs"`
 	// Workers is the parallelism of the pure stages (0 = all cores).
 	Workers int `json:"-"`
 	// TempDir holds the spill files ("" = os.TempDir()).
@@ -98,8 +104,17 @@ func DefaultConfig() Config {
 		MaxBucket:    index.DefaultMaxBucket,
 		Boilerplate:  text.DefaultBoilerplateConfig(),
 		Story:        DefaultStoryConfig(),
+		Reuse:        match.DefaultReuseConfig(),
+		StoryPairs:   DefaultStoryPairs,
 	}
 }
+
+// DefaultStoryPairs is the default of Config.StoryPairs: an article is
+// compared with up to 32 earlier articles of its story. Copies cluster in
+// time (most reprints follow their source within hours), and a story of
+// hundreds of articles would otherwise cost tens of thousands of
+// alignments.
+const DefaultStoryPairs = 32
 
 // LSHTarget returns the similarity LSH is tuned for (see ContainRatio).
 func (c Config) LSHTarget() float64 {

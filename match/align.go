@@ -54,7 +54,7 @@ type AlignConfig struct {
 
 // DefaultAlignConfig returns the defaults (docs/QUALITY.md).
 func DefaultAlignConfig() AlignConfig {
-	return AlignConfig{MinScore: 0.5, QuoteShare: 0.7, PassageMinTokens: 8, VerbatimShare: 0.8}
+	return AlignConfig{MinScore: 0.2, QuoteShare: 0.7, PassageMinTokens: 8, VerbatimShare: 0.8}
 }
 
 // Kinds of sentence pairs.
@@ -132,12 +132,12 @@ func pairScore(x, y *sentence) cell {
 
 // Back-pointers of the dynamic program.
 const (
-	backNone uint8 = iota // start
-	backSkipA             // sentence i left unaligned
-	backSkipB             // sentence j left unaligned
-	back11                // i with j
-	back21                // i-1, i with j
-	back12                // i with j-1, j
+	backNone  uint8 = iota // start
+	backSkipA              // sentence i left unaligned
+	backSkipB              // sentence j left unaligned
+	back11                 // i with j
+	back21                 // i-1, i with j
+	back12                 // i with j-1, j
 )
 
 // Align aligns texts a and b.

@@ -46,6 +46,17 @@ func (d *DocFreq) Add(words []text.Word, scratch []uint32) []uint32 {
 	return s
 }
 
+// AddStems counts one document by its distinct stems (sorted or not, no
+// repeats).
+func (d *DocFreq) AddStems(stems []uint32) {
+	d.mu.Lock()
+	d.n++
+	for _, x := range stems {
+		d.df[x]++
+	}
+	d.mu.Unlock()
+}
+
 // Remove uncounts a document counted by Add with the same words.
 func (d *DocFreq) Remove(words []text.Word, scratch []uint32) []uint32 {
 	s := scratch[:0]

@@ -36,6 +36,7 @@ func init() {
 	commands = []command{
 		{"dedup", "find exact, near-duplicate and contained articles and group them", runDedup},
 		{"stories", "group articles into stories (events) and storylines (subjects over time)", runStories},
+		{"compare", "tell how two articles relate (copy, rewrite, partial, same story) and show the evidence", runCompare},
 		{"index", "load articles into a store for 'reprint serve' (relations, groups, stories)", runIndex},
 		{"serve", "serve a store: HTTP API, web UI, metrics", runServe},
 		{"loadgen", "post a JSONL corpus to a running server and measure latency and throughput", runLoadgen},

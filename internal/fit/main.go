@@ -3,6 +3,7 @@
 //
 //	go run ./internal/fit background   # match/background_en.bin: background document frequencies
 //	go run ./internal/fit sentence     # match/model_sentence.go: the sentence pair model, from MSRP
+//	go run ./internal/fit reuse        # match/model_reuse.go: the reuse models (METER) and similarity (SemEval)
 //
 // Each output names the data it came from in the comment of the file that
 // embeds it.
@@ -36,6 +37,8 @@ func main() {
 		err = fitBackground(dir, "match/background_en.bin")
 	case "sentence":
 		err = fitSentence(dir, "match/model_sentence.go")
+	case "reuse":
+		err = fitReuse(dir, "match/model_reuse.go")
 	default:
 		err = fmt.Errorf("unknown target %q", os.Args[1])
 	}

@@ -1,0 +1,346 @@
+package engine
+
+import (
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/reprint-news/reprint/article"
+	"github.com/reprint-news/reprint/match"
+	"github.com/reprint-news/reprint/sketch"
+	"github.com/reprint-news/reprint/text"
+	"github.com/reprint-news/reprint/wordnet"
+)
+
+// Text reuse: the relation of two articles with its evidence, as the
+// batch run (stories), the compare command and the service answer it.
+//
+// Each article is prepared once (reusePrepare): its tokens, its
+// sentences outside boilerplate as bags of weighted stems (match.Prepare:
+// IDF from the corpus, WordNet senses when installed), and its shingle set
+// and exact hash as dedup makes them, so that exact, near_duplicate and
+// contains mean here what they mean in pairs.jsonl. Two prepared articles
+// are compared by match.Relate, given the direction that publication
+// times, or failing them attribution in the text, establish
+// (reuseDirection).
+
+// ReuseAnswer is the relation of two articles with its evidence: one line
+// of `reprint compare --pairs`, the body of /v1/compare's relation.
+type ReuseAnswer struct {
+	A string `json:"a"`
+	B string `json:"b"`
+	// Relation is exact, near_duplicate, contains, rewrite, partial,
+	// same_story or none.
+	Relation string `json:"relation"`
+	// Container is, for contains, the id of the article that holds the
+	// other.
+	Container string `json:"container,omitempty"`
+	// Source is the id of the earlier article, the one the other took
+	// from; nil when the direction is unknown (Direction "undirected").
+	Source *string `json:"source"`
+	// Direction says how the source was told: "published" (publication
+	// times), "attribution" (the derived text names the source's outlet)
+	// or "undirected"; Note says why when undirected.
+	Direction string `json:"direction"`
+	Note      string `json:"note,omitempty"`
+	// CoverageA and CoverageB are the shares of each article's content
+	// found in the other, verbatim or paraphrased (quotations both carry
+	// left out).
+	CoverageA float64 `json:"coverage_a"`
+	CoverageB float64 `json:"coverage_b"`
+	// VerbatimA and VerbatimB are the shares of each article's words in
+	// verbatim passages.
+	VerbatimA float64 `json:"verbatim_a"`
+	VerbatimB float64 `json:"verbatim_b"`
+	// Similarity is how close the two are as reports of one event (0–1,
+	// for ranking).
+	Similarity float64 `json:"similarity"`
+	// PDerived and PRewrite are the reuse models' probabilities for the
+	// derived side (match.Relate).
+	PDerived float64 `json:"p_derived"`
+	PRewrite float64 `json:"p_rewrite"`
+	// Sentences are the aligned sentence pairs, Passages the verbatim
+	// passages; byte ranges refer to the two texts.
+	Sentences []match.SentencePair `json:"sentences"`
+	Passages  []match.Passage      `json:"passages"`
+	// Truncated is set when an article had more sentences than alignment
+	// looks at (match.MaxSentences).
+	Truncated bool `json:"truncated,omitempty"`
+	// SpansA and SpansB are the byte ranges of every sentence of each text
+	// outside boilerplate (sentence i of a pair's "a" range is SpansA[i]);
+	// filled by WithSpans, for showing the texts side by side.
+	SpansA [][2]int `json:"spans_a,omitempty"`
+	SpansB [][2]int `json:"spans_b,omitempty"`
+	pa, pb *reusePrepared
+	rel    *match.Reuse
+}
+
+// ReuseFeatures returns the reuse models' features of the pair with a
+// (aDerived) or b as the derived text, for fitting the models
+// (internal/fit).
+func (r *ReuseAnswer) ReuseFeatures(aDerived bool) []float64 {
+	return match.ReuseFeatures(&r.rel.Alignment, r.pa.doc, r.pb.doc, aDerived)
+}
+
+// SimilarityFeatures returns the similarity model's features of the pair
+// (internal/fit).
+func (r *ReuseAnswer) SimilarityFeatures() []float64 {
+	return match.SimilarityFeatures(&r.rel.Alignment, r.pa.doc, r.pb.doc)
+}
+
+// WithSpans fills SpansA and SpansB.
+func (r *ReuseAnswer) WithSpans() {
+	spans := func(p *reusePrepared) [][2]int {
+		out := [][2]int{}
+		if p != nil {
+			for _, s := range p.doc.Sentences {
+				out = append(out, [2]int{s.Start, s.End})
+			}
+		}
+		return out
+	}
+	r.SpansA, r.SpansB = spans(r.pa), spans(r.pb)
+}
+
+// ReuseArticle is what reuse needs of an article.
+type ReuseArticle struct {
+	ID, Source, Title, Text string
+	Published               time.Time
+	PublishedFrom           string
+	Lang                    string // "" to detect
+}
+
+// reuseEnv is what preparing an article draws on: the corpus' word
+// statistics and boilerplate.
+type reuseEnv struct {
+	df     *match.DocFreq
+	boiler func(uint64) bool
+	senses func(uint32) []uint32
+	w      int // shingle width
+	cfg    match.ReuseConfig
+	// minT, maxT bound plausible publication times (unix s).
+	minT, maxT int64
+}
+
+// newReuseEnv returns the environment of config cfg over document
+// frequencies df and boilerplate boiler (nil: none), as of now.
+func newReuseEnv(cfg Config, df *match.DocFreq, boiler func(uint64) bool, now time.Time) *reuseEnv {
+	e := &reuseEnv{df: df, boiler: boiler, w: cfg.W, cfg: cfg.reuseConfig()}
+	if syn, err := wordnet.Default(); err == nil {
+		e.senses = syn.Senses
+	}
+	e.minT, e.maxT = cfg.Story.timeBounds(now)
+	return e
+}
+
+// reuseConfig is the relation thresholds with the dedup thresholds of
+// the run.
+func (c Config) reuseConfig() match.ReuseConfig {
+	r := c.Reuse
+	r.Dup = c.matchConfig()
+	return r
+}
+
+// reusePrepared is an article prepared for comparison.
+type reusePrepared struct {
+	a     *ReuseArticle
+	doc   *match.Doc
+	set   []uint32
+	exact uint64
+}
+
+// prepare prepares an article (d: its tokens, when the caller has them;
+// nil to tokenize).
+func (e *reuseEnv) prepare(a *ReuseArticle, d *text.Doc) *reusePrepared {
+	if d == nil {
+		d = new(text.Doc)
+		d.Tokenize(a.Text)
+	}
+	lang := a.Lang
+	if lang == "" {
+		lang = text.Language(a.Title, a.Text)
+	}
+	p := &reusePrepared{a: a}
+	var weights match.Weights
+	if e.df != nil {
+		weights = e.df
+	}
+	p.doc = match.Prepare(a.Text, d, lang, match.Env{Weights: weights, Boiler: e.boiler, Senses: e.senses})
+	var kept []uint32
+	for _, ln := range d.Lines {
+		if e.boiler == nil || !e.boiler(ln.Hash) {
+			for _, t := range d.Tokens[ln.First : ln.First+ln.N] {
+				kept = append(kept, t.Hash)
+			}
+		}
+	}
+	p.exact = sketch.Exact(kept)
+	p.set, _ = sketch.SetOf(nil, nil, sketch.Shingles(nil, kept, e.w))
+	return p
+}
+
+// compare decides the relation of two prepared articles.
+func (e *reuseEnv) compare(a, b *reusePrepared) ReuseAnswer {
+	dir, basis, note := e.direction(a.a, b.a)
+	o := match.Compare(a.set, b.set)
+	r := match.Relate(a.doc, b.doc, o, a.exact == b.exact && len(a.set) > 0, dir, e.cfg)
+	ans := ReuseAnswer{
+		A: a.a.ID, B: b.a.ID, Relation: r.Relation.String(),
+		CoverageA: r.CoverageA, CoverageB: r.CoverageB, VerbatimA: r.VerbatimA, VerbatimB: r.VerbatimB,
+		Similarity: r.Similarity, PDerived: r.PDerived, PRewrite: r.PRewrite,
+		Sentences: r.Pairs, Passages: r.Passages, Truncated: r.Truncated,
+		Direction: "undirected", pa: a, pb: b, rel: &r,
+	}
+	if r.Relation == match.Contains {
+		ans.Container = a.a.ID
+		if !r.ContainerA {
+			ans.Container = b.a.ID
+		}
+	}
+	if ans.Sentences == nil {
+		ans.Sentences = []match.SentencePair{}
+	}
+	if ans.Passages == nil {
+		ans.Passages = []match.Passage{}
+	}
+	switch {
+	case r.Relation.Copy() && dir != match.Unknown:
+		src := b.a.ID
+		if dir == match.BDerived {
+			src = a.a.ID
+		}
+		ans.Source, ans.Direction = &src, basis
+	case r.Relation.Copy():
+		ans.Note = note
+	case dir != match.Unknown:
+		ans.Direction = basis // no copy: the order is only who came first
+	}
+	return ans
+}
+
+// attributionMinRunes is the shortest outlet name looked for in the other
+// text as attribution ("AP" and "PA" are too short to tell from words).
+const attributionMinRunes = 4
+
+// direction tells which of a and b is derived: the later published (both
+// times known, plausible and different), else the one whose text names
+// the other's outlet (attribution: "…, Press TV reported"), else
+// unknown, with a note saying why.
+func (e *reuseEnv) direction(a, b *ReuseArticle) (match.Direction, string, string) {
+	ta, oka := e.plausible(a)
+	tb, okb := e.plausible(b)
+	switch {
+	case oka && okb && !ta.Equal(tb):
+		if ta.Before(tb) {
+			return match.BDerived, "published", ""
+		}
+		return match.ADerived, "published", ""
+	}
+	na, nb := names(b.Text, a.Source), names(a.Text, b.Source)
+	switch {
+	case na && !nb:
+		return match.BDerived, "attribution", ""
+	case nb && !na:
+		return match.ADerived, "attribution", ""
+	}
+	var missing []string
+	for _, x := range []struct {
+		a  *ReuseArticle
+		ok bool
+	}{{a, oka}, {b, okb}} {
+		if !x.ok {
+			why := "has no publication time"
+			if !x.a.Published.IsZero() {
+				why = "has an implausible publication time (" + x.a.Published.Format(time.RFC3339) + ")"
+			}
+			missing = append(missing, x.a.ID+" "+why)
+		}
+	}
+	if len(missing) == 0 {
+		return match.Unknown, "undirected", "both were published at the same time (" + ta.Format(time.RFC3339) + ") and neither names the other's outlet"
+	}
+	return match.Unknown, "undirected", strings.Join(missing, "; ") + ", and neither names the other's outlet"
+}
+
+// plausible returns a's publication time when it is known and plausible
+// (StoryConfig.MinYear to MaxFutureDays ahead).
+func (e *reuseEnv) plausible(a *ReuseArticle) (time.Time, bool) {
+	if a.Published.IsZero() {
+		return time.Time{}, false
+	}
+	t := a.Published.Unix()
+	return a.Published, t >= e.minT && t <= e.maxT
+}
+
+// names reports whether text names outlet (case-insensitively, as whole
+// words) in its first attributionScan bytes or anywhere: "Press TV",
+// "presstv.ir" count for "Press TV"; outlets shorter than
+// attributionMinRunes are not looked for.
+func names(s, outlet string) bool {
+	outlet = strings.TrimSpace(outlet)
+	if utf8.RuneCountInString(outlet) < attributionMinRunes {
+		return false
+	}
+	ls, lo := strings.ToLower(s), strings.ToLower(outlet)
+	for i := 0; ; {
+		k := strings.Index(ls[i:], lo)
+		if k < 0 {
+			return false
+		}
+		k += i
+		before, _ := utf8.DecodeLastRuneInString(ls[:k])
+		after, _ := utf8.DecodeRuneInString(ls[k+len(lo):])
+		if k == 0 || !isWordRune(before) {
+			if k+len(lo) == len(ls) || !isWordRune(after) {
+				return true
+			}
+		}
+		i = k + len(lo)
+	}
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// reuseArticle converts a read article.
+func reuseArticle(a *article.Article) *ReuseArticle {
+	return &ReuseArticle{ID: a.ID, Source: a.Source, Title: a.Title, Text: a.Text, Published: a.Published, PublishedFrom: a.PublishedFrom}
+}
+
+// CompareTexts compares two articles on their own (no corpus: document
+// frequencies from the background table and the two texts, no
+// boilerplate), as `reprint compare FILE FILE` does.
+func CompareTexts(a, b *article.Article, cfg Config) ReuseAnswer {
+	cfg = cfg.withDefaults()
+	df := match.NewDocFreq("en")
+	ra, rb := reuseArticle(a), reuseArticle(b)
+	var da, db text.Doc
+	da.Tokenize(ra.Text)
+	db.Tokenize(rb.Text)
+	ra.Lang, rb.Lang = text.Language(ra.Title, ra.Text), text.Language(rb.Title, rb.Text)
+	df.Add(text.Words(nil, ra.Text, da.Tokens, ra.Lang), nil)
+	df.Add(text.Words(nil, rb.Text, db.Tokens, rb.Lang), nil)
+	e := newReuseEnv(cfg, df, nil, time.Now())
+	return e.compare(e.prepare(ra, &da), e.prepare(rb, &db))
+}
+
+// withDefaults fills the zero parameters of a Config made by hand.
+func (c Config) withDefaults() Config {
+	def := DefaultConfig()
+	if c.W <= 0 {
+		c.W = def.W
+	}
+	if c.Threshold <= 0 {
+		c.Threshold = def.Threshold
+	}
+	if c.Containment <= 0 {
+		c.Containment = def.Containment
+	}
+	if c.Reuse.Align.MinScore <= 0 {
+		c.Reuse = def.Reuse
+	}
+	if c.Story.MinYear == 0 {
+		c.Story = def.Story
+	}
+	return c
+}
