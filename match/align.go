@@ -101,6 +101,19 @@ type Alignment struct {
 	// QuoteA and QuoteB are the shares of each text's weight in shared
 	// quotations.
 	QuoteA, QuoteB float64
+	// TrigramsA and TrigramsB are the shares of each text's word trigrams
+	// (outside boilerplate) found in the other.
+	TrigramsA, TrigramsB float64
+	// StrongA and StrongB are the shares of each text's weight in pairs
+	// scoring at least StrongScore.
+	StrongA, StrongB float64
+	// ContainedA and ContainedB: each sentence's largest weighted share of
+	// its words found in one sentence of the other text, averaged over the
+	// text by weight.
+	ContainedA, ContainedB float64
+	// WordsA and WordsB are the weighted shares of each text's distinct
+	// stems found anywhere in the other.
+	WordsA, WordsB float64
 	// Cosine is the cosine of the two texts' weighted stem vectors.
 	Cosine float64
 	// Truncated is set when a text had more than MaxSentences sentences.
@@ -147,6 +160,8 @@ func Align(a, b *Doc, cfg AlignConfig) Alignment {
 	al.Passages = Passages(a.content, b.content, cfg.PassageMinTokens)
 	al.VerbatimA, al.VerbatimB = passageShares(al.Passages, a.content, b.content)
 	al.Cosine = cosine(a, b)
+	al.WordsA, al.WordsB = wordShares(a, b)
+	al.TrigramsA, al.TrigramsB = trigramShares(a.content, b.content)
 	if n == 0 || m == 0 {
 		return al
 	}
@@ -280,8 +295,11 @@ func Align(a, b *Doc, cfg AlignConfig) Alignment {
 		}
 	}
 	al.Pairs = pairs
+	al.ContainedA, al.ContainedB = contained(a, b, S, m)
 	al.CoverageA, al.OrderedA, al.QuoteA = sideCoverage(a, pairs, func(p SentencePair) [2]int { return p.A })
 	al.CoverageB, al.OrderedB, al.QuoteB = sideCoverage(b, pairs, func(p SentencePair) [2]int { return p.B })
+	al.StrongA = strongShare(a, pairs, func(p SentencePair) [2]int { return p.A })
+	al.StrongB = strongShare(b, pairs, func(p SentencePair) [2]int { return p.B })
 	return al
 }
 
@@ -341,9 +359,12 @@ func overlap(s0, e0, s1, e1 int) int { return max(0, min(e0, e1)-max(s0, s1)) }
 
 // sideCoverage returns the share of d's weight found in the other text
 // (each sentence counts with its weight times the best score of the pairs
-// it is in: the probability that it is retold there; quotations left
-// out), the same from ordered pairs only, and the share in shared
-// quotations. side picks d's sentence range of a pair.
+// it is in: the probability that it is retold there), the same from
+// ordered pairs only, and the share in shared quotations. Sentences that
+// only meet the other text in a shared quotation are left out of the
+// first two shares altogether: two outlets quoting one speaker is no
+// evidence of copying, nor against it. side picks d's sentence range of a
+// pair.
 func sideCoverage(d *Doc, pairs []SentencePair, side func(SentencePair) [2]int) (all, ordered, quoted float64) {
 	if d.mass == 0 {
 		return 0, 0, 0
@@ -358,10 +379,12 @@ func sideCoverage(d *Doc, pairs []SentencePair, side func(SentencePair) [2]int) 
 				inQuote[k] = true
 				continue
 			}
-			credit[k] = max(credit[k], p.Score)
+			c := p.Score
 			if p.Ordered {
-				ordCredit[k] = max(ordCredit[k], p.Score)
+				c = 1 // in the order-preserving alignment: its place confirms it
+				ordCredit[k] = 1
 			}
+			credit[k] = max(credit[k], c)
 		}
 	}
 	for k := range d.sents {
@@ -372,7 +395,13 @@ func sideCoverage(d *Doc, pairs []SentencePair, side func(SentencePair) [2]int) 
 			quoted += w
 		}
 	}
-	return round4(all / d.mass), round4(ordered / d.mass), round4(quoted / d.mass)
+	// Shared quotations are neutral: they count neither for reuse nor
+	// against it (the share is of the rest of the text).
+	rest := d.mass - quoted
+	if rest <= 0 {
+		return 0, 0, round4(quoted / d.mass)
+	}
+	return round4(all / rest), round4(ordered / rest), round4(quoted / d.mass)
 }
 
 // passageShares returns the shares of a's and b's tokens inside passages.
@@ -453,4 +482,105 @@ func DebugMatrix(a, b *Doc) string {
 		out += "\n"
 	}
 	return out
+}
+
+// StrongScore is the pair score from which a sentence counts as surely
+// retold (Alignment.StrongA).
+const StrongScore = 0.6
+
+// strongShare returns the share of d's weight in non-quote pairs scoring
+// at least StrongScore.
+func strongShare(d *Doc, pairs []SentencePair, side func(SentencePair) [2]int) float64 {
+	if d.mass == 0 {
+		return 0
+	}
+	in := make([]bool, len(d.sents))
+	for _, p := range pairs {
+		if p.Kind != KindQuote && p.Score >= StrongScore {
+			r := side(p)
+			for k := r[0]; k < r[1]; k++ {
+				in[k] = true
+			}
+		}
+	}
+	w := 0.0
+	for k, ok := range in {
+		if ok {
+			w += d.sents[k].mass
+		}
+	}
+	return round4(w / d.mass)
+}
+
+// trigramShares returns the shares of a's and b's token trigrams found in
+// the other.
+func trigramShares(a, b []text.Token) (float64, float64) {
+	ga, gb := trigrams(a), trigrams(b)
+	if len(ga) == 0 || len(gb) == 0 {
+		return 0, 0
+	}
+	k := inter(ga, gb)
+	return round4(float64(k) / float64(len(ga))), round4(float64(k) / float64(len(gb)))
+}
+
+// trigrams returns the sorted, unique hashes of toks' trigrams.
+func trigrams(toks []text.Token) []uint64 {
+	if len(toks) < 3 {
+		return nil
+	}
+	out := make([]uint64, 0, len(toks)-2)
+	for i := 2; i < len(toks); i++ {
+		out = append(out, (uint64(toks[i-2].Hash)*0x9e3779b97f4a7c15)^uint64(toks[i-1].Hash)<<32^uint64(toks[i].Hash))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// contained returns, for each text, its sentences' largest containment in
+// one sentence of the other (from the score matrix S, n×m), averaged by
+// weight.
+func contained(a, b *Doc, S []cell, m int) (float64, float64) {
+	n := len(a.sents)
+	bestB := make([]float32, m)
+	var ca float64
+	for i := range n {
+		var best float32
+		for j := range m {
+			c := S[i*m+j]
+			best = max(best, c.inA)
+			bestB[j] = max(bestB[j], c.inB)
+		}
+		ca += a.sents[i].mass * float64(best)
+	}
+	var cb float64
+	for j := range m {
+		cb += b.sents[j].mass * float64(bestB[j])
+	}
+	if a.mass > 0 {
+		ca /= a.mass
+	}
+	if b.mass > 0 {
+		cb /= b.mass
+	}
+	return round4(ca), round4(cb)
+}
+
+// wordShares returns the weighted shares of each text's distinct stems
+// that the other holds anywhere.
+func wordShares(a, b *Doc) (float64, float64) {
+	va, vb := a.vector(), b.vector()
+	share := func(x, y map[uint32]float64) float64 {
+		var in, all float64
+		for s, w := range x {
+			all += w
+			if _, ok := y[s]; ok {
+				in += w
+			}
+		}
+		if all == 0 {
+			return 0
+		}
+		return round4(in / all)
+	}
+	return share(va, vb), share(vb, va)
 }

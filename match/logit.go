@@ -17,10 +17,12 @@ type Logit struct {
 	B        float64
 }
 
-// Prob returns the model's probability for feature vector x.
+// Prob returns the model's probability for feature vector x. Features
+// beyond the model's own are ignored (a model being refitted on more
+// features).
 func (m *Logit) Prob(x []float64) float64 {
 	z := m.B
-	for i, v := range x {
+	for i, v := range x[:min(len(x), len(m.W))] {
 		z += m.W[i] * (v - m.Mean[i]) / m.Scale[i]
 	}
 	return 1 / (1 + math.Exp(-z))

@@ -41,6 +41,16 @@ type ReuseConfig struct {
 	// SameStory is the similarity from which two texts not derived from
 	// each other report the same story.
 	SameStory float64 `json:"same_story"`
+	// RewriteCoverage, SourceCoverage and ParaphraseVerbatim make a
+	// rewrite of a text retold in other words, which METER's wire-copy
+	// reuse rarely shows (its wholly derived articles keep much of the
+	// wording): at least RewriteCoverage of the derived text found in the
+	// other in order, at least SourceCoverage of the other retold in it (a
+	// retelling of the source, not a few of its passages), and less than
+	// ParaphraseVerbatim of it verbatim.
+	RewriteCoverage    float64 `json:"rewrite_coverage"`
+	SourceCoverage     float64 `json:"source_coverage"`
+	ParaphraseVerbatim float64 `json:"paraphrase_verbatim"`
 }
 
 // DefaultReuseConfig returns the defaults (docs/QUALITY.md).
@@ -51,6 +61,10 @@ func DefaultReuseConfig() ReuseConfig {
 		Derived:   DefaultDerived,
 		Rewrite:   DefaultRewrite,
 		SameStory: DefaultSameStory,
+		// "Most of it": more than half.
+		RewriteCoverage:    0.5,
+		SourceCoverage:     0.4,
+		ParaphraseVerbatim: 0.3,
 	}
 }
 
@@ -89,6 +103,7 @@ type Reuse struct {
 // from the derived text's side (d) against the other (o).
 var reuseFeatureNames = []string{
 	"coverage_d", "ordered_d", "verbatim_d", "cosine", "coverage_o", "length_ratio", "longest_passage_d", "passages_log",
+	"trigrams_d", "strong_d", "quoted_d", "names_new_d", "numbers_new_d", "contained_d", "words_d",
 }
 
 // reuseFeatures returns the features of al with a (first=true) or b as
@@ -112,7 +127,17 @@ func reuseFeatures(al *Alignment, a, b *Doc, first bool) []float64 {
 	if nd > 0 {
 		lp = float64(longest) / float64(nd)
 	}
-	return []float64{covD, ordD, verbD, al.Cosine, covO, lr, lp, math.Log1p(float64(len(al.Passages)))}
+	tri, strong, quoted, contained, words := al.TrigramsA, al.StrongA, al.QuoteA, al.ContainedA, al.WordsA
+	if !first {
+		tri, strong, quoted, contained, words = al.TrigramsB, al.StrongB, al.QuoteB, al.ContainedB, al.WordsB
+	}
+	dn, dnum := a.anchors()
+	on, onum := b.anchors()
+	if !first {
+		dn, dnum, on, onum = on, onum, dn, dnum
+	}
+	return []float64{covD, ordD, verbD, al.Cosine, covO, lr, lp, math.Log1p(float64(len(al.Passages))), tri, strong, quoted,
+		newShare(dn, on), newShare(dnum, onum), contained, words}
 }
 
 // ReuseFeatureNames returns the names of the reuse model's features.
@@ -144,34 +169,62 @@ func Relate(a, b *Doc, o Overlap, sameExact bool, dir Direction, cfg ReuseConfig
 		r.PDerived, r.PRewrite = 1, 1
 		return r
 	}
-	try := func(first bool) (float64, float64) {
-		f := reuseFeatures(&r.Alignment, a, b, first)
-		return ReuseModel.Prob(f), RewriteModel.Prob(f)
+	try := func(first bool) (Relation, float64, float64) {
+		return DecideReuse(reuseFeatures(&r.Alignment, a, b, first), cfg)
 	}
+	var rel2 Relation
 	switch dir {
 	case ADerived:
-		r.PDerived, r.PRewrite = try(true)
+		rel2, r.PDerived, r.PRewrite = try(true)
 	case BDerived:
-		r.PDerived, r.PRewrite = try(false)
+		rel2, r.PDerived, r.PRewrite = try(false)
 	default:
-		pa, wa := try(true)
-		pb, wb := try(false)
-		r.PDerived, r.PRewrite, dir = pa, wa, ADerived
-		if pb > pa {
-			r.PDerived, r.PRewrite, dir = pb, wb, BDerived
+		// Both ways; the stronger answer (a copy over none, rewrite over
+		// partial, then the higher probability).
+		ra, pa, wa := try(true)
+		rb, pb, wb := try(false)
+		rel2, r.PDerived, r.PRewrite, dir = ra, pa, wa, ADerived
+		if strength(rb) > strength(ra) || strength(rb) == strength(ra) && pb > pa {
+			rel2, r.PDerived, r.PRewrite, dir = rb, pb, wb, BDerived
 		}
 	}
 	r.PDerived, r.PRewrite = round4(r.PDerived), round4(r.PRewrite)
 	switch {
-	case r.PDerived >= cfg.Derived:
-		r.Relation, r.Derived = Partial, dir
-		if r.PRewrite >= cfg.Rewrite {
-			r.Relation = Rewrite
-		}
+	case rel2 != None:
+		r.Relation, r.Derived = rel2, dir
 	case r.Similarity >= cfg.SameStory:
 		r.Relation = SameStory
 	}
 	return r
+}
+
+// strength orders the reuse relations: rewrite, partial, none.
+func strength(r Relation) int {
+	switch r {
+	case Rewrite:
+		return 2
+	case Partial:
+		return 1
+	}
+	return 0
+}
+
+// DecideReuse decides rewrite, partial or none from the reuse features f
+// of the derived side, and returns the two models' probabilities:
+// partial or more when ReuseModel gives Derived or more, or when the
+// text is a paraphrased rewrite; rewrite when RewriteModel gives Rewrite
+// or more, or when it is a paraphrased rewrite (ReuseConfig.RewriteCoverage).
+func DecideReuse(f []float64, cfg ReuseConfig) (Relation, float64, float64) {
+	pd, pw := ReuseModel.Prob(f), RewriteModel.Prob(f)
+	// ordered_d, coverage_o, verbatim_d
+	paraphrased := f[1] >= cfg.RewriteCoverage && f[4] >= cfg.SourceCoverage && f[2] < cfg.ParaphraseVerbatim
+	switch {
+	case paraphrased || pd >= cfg.Derived && pw >= cfg.Rewrite:
+		return Rewrite, pd, pw
+	case pd >= cfg.Derived:
+		return Partial, pd, pw
+	}
+	return None, pd, pw
 }
 
 // similarityFeatureNames name the features of the similarity model.
@@ -212,4 +265,12 @@ func jaccard32(a, b []uint32) float64 {
 	}
 	k := inter(a, b)
 	return float64(k) / float64(len(a)+len(b)-k)
+}
+
+// newShare returns the share of d's items not in o (0 when d has none).
+func newShare(d, o []uint32) float64 {
+	if len(d) == 0 {
+		return 0
+	}
+	return float64(len(d)-inter(d, o)) / float64(len(d))
 }

@@ -3,6 +3,7 @@ package match
 import (
 	"math"
 	"slices"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/reprint-news/reprint/text"
@@ -204,6 +205,13 @@ func quoteMask(s string, toks []text.Token) []bool {
 	out := make([]bool, len(toks))
 	open := false
 	t := 0
+	isWord := func(i int) bool { // the byte at i starts a letter or digit
+		if i < 0 || i >= len(s) {
+			return false
+		}
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		return unicode.IsLetter(r) || unicode.IsDigit(r)
+	}
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		switch {
@@ -213,6 +221,10 @@ func quoteMask(s string, toks []text.Token) []bool {
 			open = true
 		case r == '”' || r == '»':
 			open = false
+		case r == '`' && i+1 < len(s) && s[i+1] == '`': // TeX-style ``…'' (wire copy)
+			open, n = true, 2
+		case r == '\'' && i+1 < len(s) && s[i+1] == '\'':
+			open, n = false, 2
 		case r == '"':
 			// A straight quote opens when a word follows it and closes
 			// otherwise.
@@ -220,6 +232,18 @@ func quoteMask(s string, toks []text.Token) []bool {
 				open = false
 			} else if i+n < len(s) && s[i+n] != ' ' && s[i+n] != '\n' {
 				open = true
+			}
+		case r == '\'' || r == '‘' || r == '’':
+			// Single quotes: an apostrophe inside a word ("don't") is
+			// neither; one before a word and after a space opens, one
+			// after a word or punctuation and before a space closes.
+			before, after := isWord(i-1), isWord(i+n)
+			switch {
+			case before && after:
+			case !before && after && (i == 0 || s[i-1] == ' ' || s[i-1] == '\n' || s[i-1] == '(') && r != '’':
+				open = true
+			case open && !after:
+				open = false
 			}
 		}
 		i += n

@@ -10,7 +10,8 @@
 //
 // Direction. An edge's direction comes only from the relation's Source, which the engine decides
 // from publication times and attribution. This package never infers a direction, least of all from
-// arrival order. Source == "" gives an undirected edge (Directed false, From/To are A/B). A
+// arrival order. Source == "" gives an undirected edge (Directed false, From/To are A/B), even
+// when A or B is the empty id (which thus can never be named as a source). A
 // relation whose Source is neither A nor B is contradictory and is ignored: it makes no edge and is
 // counted nowhere.
 //
@@ -320,13 +321,14 @@ func timeKey(t *time.Time) string {
 // edgeOf makes the edge of a copy relation whose ids are known to be valid.
 func edgeOf(r Relation) Edge {
 	ca, cb := share(r.CoverageA), share(r.CoverageB)
-	switch r.Source {
-	case r.A:
+	switch {
+	case r.Source == "": // even if A or B is the empty id
+		return Edge{From: r.A, To: r.B, Relation: r.Relation, Coverage: max(ca, cb)}
+	case r.Source == r.A:
 		return Edge{From: r.A, To: r.B, Relation: r.Relation, Coverage: cb, Directed: true}
-	case r.B:
+	default:
 		return Edge{From: r.B, To: r.A, Relation: r.Relation, Coverage: ca, Directed: true}
 	}
-	return Edge{From: r.A, To: r.B, Relation: r.Relation, Coverage: max(ca, cb)}
 }
 
 // share clamps a coverage to [0, 1], NaN to 0.
