@@ -37,6 +37,7 @@ import (
 	"github.com/reprint-news/reprint/article"
 	"github.com/reprint-news/reprint/index"
 	"github.com/reprint-news/reprint/match"
+	"github.com/reprint-news/reprint/provenance"
 	"github.com/reprint-news/reprint/sketch"
 	"github.com/reprint-news/reprint/text"
 )
@@ -167,6 +168,7 @@ type Stats struct {
 	Keep            int                      `json:"keep"`
 	Boilerplate     int                      `json:"boilerplate_lines"`
 	Story           *StoryStats              `json:"story,omitempty"`
+	Relations       map[string]int           `json:"relations,omitempty"` // related pairs within stories, by relation
 	Elapsed         time.Duration            `json:"-"`
 	Stages          map[string]time.Duration `json:"-"`
 }
@@ -181,6 +183,9 @@ type Result struct {
 	Boilerplate []text.BoilerplateLine `json:"-"`
 	Stories     []Story                `json:"-"`
 	Storylines  []Storyline            `json:"-"`
+	Relations   []Relation             `json:"-"` // related pairs within stories
+	Provenance  []provenance.Graph     `json:"-"` // per story of two or more articles
+	Outlets     []provenance.Outlet    `json:"-"`
 	Issues      []article.Issue        `json:"-"` // every skipped/altered record, sorted by position
 	Stats       Stats                  `json:"stats"`
 }

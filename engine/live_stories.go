@@ -42,8 +42,11 @@ import (
 
 // LiveStory is a stored story.
 type LiveStory struct {
-	ID        string    `json:"id"`
-	Headline  string    `json:"headline"`
+	ID       string `json:"id"`
+	Headline string `json:"headline"`
+	// Titled is set when Headline is an article's real title (not a lead
+	// taken from a text): a later article's title replaces a lead.
+	Titled    bool      `json:"titled,omitempty"`
 	Lang      string    `json:"lang"`
 	FirstSeen time.Time `json:"first_seen,omitzero"` // first and last plausible publication time
 	LastSeen  time.Time `json:"last_seen,omitzero"`
@@ -196,14 +199,17 @@ func (l *Live) placeStory(b *store.Batch, rec *LiveArticle, rep *LiveArticle, w 
 	sr, err := l.storyRecs.get(num, l.story)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		headline, _ := headlineOf(rec.Title, rec.Text)
-		sr = &LiveStory{ID: rec.Story, Headline: headline, Sources: []SourceCount{}, Terms: []string{}}
+		headline, titled := headlineOf(rec.Title, rec.Text)
+		sr = &LiveStory{ID: rec.Story, Headline: headline, Titled: titled, Sources: []SourceCount{}, Terms: []string{}}
 		l.storyRecs.put(num, sr)
 	case err != nil:
 		return err
 	default: // its ordering keys move
 		b.Delete(storyTimeKey(sr.Updated, num))
 		b.Delete(storySizeKey(sr.Articles, num))
+		if !sr.Titled && rec.Title != "" { // a real title beats a lead
+			sr.Headline, sr.Titled = headlineOf(rec.Title, rec.Text)
+		}
 	}
 	sr.Articles++
 	sr.Sources = addSource(sr.Sources, rec.Source, 1)

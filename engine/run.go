@@ -18,6 +18,18 @@ import (
 	"github.com/reprint-news/reprint/text"
 )
 
+// distinctStems returns the distinct non-stop stems of words, sorted.
+func distinctStems(words []text.Word) []uint32 {
+	out := make([]uint32, 0, len(words))
+	for _, w := range words {
+		if w.Kind != text.Stop {
+			out = append(out, w.Stem)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // Status of an article after the run.
 const (
 	statusOK           uint8 = iota
@@ -40,6 +52,8 @@ type doc struct {
 	source    uint32      // index into run.sources
 	featOff   int64       // story features in the feature spill (Config.Stories)
 	featLen   uint32
+	textOff   int64 // the article (title, text, metadata) in the text spill (Config.Stories)
+	textLen   uint32
 }
 
 // Dedup runs the batch pipeline over the articles under paths.
@@ -63,6 +77,8 @@ type run struct {
 	spill    *spill // token records (fingerprint.go)
 	spillBuf []byte // scratch for encoding a token record
 	feats    *spill // story feature records (stories.go)
+	texts    *spill // article records for text reuse (relations.go)
+	df       *match.DocFreq
 	groups   []cluster.Group
 	// sources interns outlet names.
 	sources  []string
@@ -126,6 +142,11 @@ func newRun(cfg Config) (*run, error) {
 			r.close()
 			return nil, err
 		}
+		if r.texts, err = newSpill(tmp+"/texts.spill", "text"); err != nil {
+			r.close()
+			return nil, err
+		}
+		r.df = match.NewDocFreq("en")
 	}
 	return r, nil
 }
@@ -136,6 +157,9 @@ func (r *run) close() {
 	}
 	if r.feats != nil {
 		r.feats.close()
+	}
+	if r.texts != nil {
+		r.texts.close()
 	}
 	os.RemoveAll(r.tmp)
 }
@@ -173,7 +197,9 @@ func (r *run) addIssue(is article.Issue, countRecord bool) {
 type tokenized struct {
 	toks  []uint32
 	lines []text.Line
-	feat  []byte // encoded story features (Config.Stories)
+	feat  []byte   // encoded story features (Config.Stories)
+	stems []uint32 // distinct non-stop stems, for the document frequencies (Config.Stories)
+	text  []byte   // the encoded article, for text reuse (Config.Stories)
 }
 
 // newTokenizer returns one decoding goroutine's tokenizer: token hashes
@@ -181,6 +207,7 @@ type tokenized struct {
 func (r *run) newTokenizer() func(*article.Record) {
 	var d text.Doc
 	var fx text.FeatureExtractor
+	var words []text.Word
 	return func(rec *article.Record) {
 		a := &rec.Article
 		d.Tokenize(a.Text)
@@ -190,6 +217,9 @@ func (r *run) newTokenizer() func(*article.Record) {
 			fr.lang = fr.f.Lang
 			fr.headline, fr.hasTitle = headlineOf(a.Title, a.Text)
 			t.feat = encodeFeatures(nil, &fr)
+			words = text.Words(words[:0], a.Text, d.Tokens, fr.lang)
+			t.stems = distinctStems(words)
+			t.text = encodeReuseArticle(nil, a, fr.lang)
 		}
 		rec.Derived = t
 	}
@@ -247,6 +277,11 @@ func (r *run) collect(rec *article.Record, t *tokenized) error {
 			return err
 		}
 		d.featOff, d.featLen = off, uint32(len(t.feat))
+		if off, err = r.texts.append(t.text); err != nil {
+			return err
+		}
+		d.textOff, d.textLen = off, uint32(len(t.text))
+		r.df.AddStems(t.stems)
 	}
 	if !a.Published.IsZero() {
 		d.published = a.Published.UnixNano()

@@ -5,9 +5,9 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
+	"github.com/reprint-news/reprint/article"
 	"github.com/reprint-news/reprint/cluster"
 	"github.com/reprint-news/reprint/text"
 )
@@ -245,17 +245,11 @@ func (sc *StoryConfig) timeBounds(now time.Time) (minT, maxT int64) {
 	return minT, maxT
 }
 
-// headlineOf returns the title, else the first line of the text when it is
-// short enough to be a headline, else the start of the text.
+// headlineOf returns the headline of an article (article.Headline: the
+// title, else the first line of the text that is not a date line, a
+// breadcrumb or a dateline) and whether it is a real title.
 func headlineOf(title, body string) (string, bool) {
-	if t := strings.TrimSpace(title); t != "" {
-		return text.Clip(t, 200), true
-	}
-	s := strings.TrimSpace(body)
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
-	}
-	return text.Clip(strings.TrimSpace(s), 160), false
+	return article.Headline(title, body, nil)
 }
 
 // storyEntry is an article of the story pass: its doc, its plausible
@@ -394,6 +388,7 @@ func (r *run) stories(res *Result) error {
 	online := cluster.NewOnline(sc.Story)
 	storyDocs := [][]uint32{}
 	storyHeadline := []string{}
+	storyTitled := []bool{} // the headline is a real title
 	stop := make(chan struct{})
 	defer close(stop)
 	batches := r.prepareAhead(entries, groupOf, online.NewWeigher(), stop)
@@ -425,8 +420,12 @@ func (r *run) stories(res *Result) error {
 			s = online.New(w)
 			storyDocs = append(storyDocs, nil)
 			storyHeadline = append(storyHeadline, fr.headline)
+			storyTitled = append(storyTitled, fr.hasTitle)
 		} else {
 			online.Add(s, w)
+			if fr.hasTitle && !storyTitled[s] { // a real title beats a lead
+				storyHeadline[s], storyTitled[s] = fr.headline, true
+			}
 		}
 		storyDocs[s] = append(storyDocs[s], e.doc)
 		if in.group >= 0 {
@@ -483,5 +482,5 @@ func (r *run) stories(res *Result) error {
 	st.Storylines = len(res.Storylines)
 	r.stats.Story = &st
 	r.stages["stories"] = time.Since(t0)
-	return nil
+	return r.relations(res, storyDocs)
 }

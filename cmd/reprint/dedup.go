@@ -15,6 +15,7 @@ import (
 
 	"github.com/reprint-news/reprint/article"
 	"github.com/reprint-news/reprint/engine"
+	"github.com/reprint-news/reprint/provenance"
 )
 
 const dedupUsage = `Usage: reprint dedup [flags] PATH...
@@ -205,6 +206,14 @@ func writeJSONL[T any](path string, items []T, conv func(T) any) error {
 
 func id[T any](x T) any { return x }
 
+// provenanceRecord is a story's provenance graph with its Graphviz DOT.
+func provenanceRecord(g provenance.Graph) any {
+	return struct {
+		provenance.Graph
+		DOT string `json:"dot"`
+	}{g, g.DOT()}
+}
+
 func writeDir(dir string, res *engine.Result) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("creating output dir: %w", err)
@@ -226,6 +235,15 @@ func writeDir(dir string, res *engine.Result) error {
 			return err
 		}
 		if err := writeJSONL(filepath.Join(dir, "storylines.jsonl"), res.Storylines, id); err != nil {
+			return err
+		}
+		if err := writeJSONL(filepath.Join(dir, "relations.jsonl"), res.Relations, id); err != nil {
+			return err
+		}
+		if err := writeJSONL(filepath.Join(dir, "provenance.jsonl"), res.Provenance, provenanceRecord); err != nil {
+			return err
+		}
+		if err := writeJSONL(filepath.Join(dir, "outlets.jsonl"), res.Outlets, id); err != nil {
 			return err
 		}
 	}
@@ -265,6 +283,15 @@ func writeStream(w io.Writer, res *engine.Result) error {
 	}
 	for _, sl := range res.Storylines {
 		tw.write("storyline", sl)
+	}
+	for _, rel := range res.Relations {
+		tw.write("relation", rel)
+	}
+	for _, g := range res.Provenance {
+		tw.write("provenance", provenanceRecord(g))
+	}
+	for _, o := range res.Outlets {
+		tw.write("outlet", o)
 	}
 	for _, is := range res.Issues {
 		tw.write("reject", reject(is))

@@ -1,0 +1,172 @@
+package engine
+
+import (
+	"encoding/binary"
+	"fmt"
+	"time"
+
+	"github.com/reprint-news/reprint/article"
+	"github.com/reprint-news/reprint/provenance"
+)
+
+// Text reuse within stories (`reprint stories`: relations.jsonl,
+// provenance.jsonl, outlets.jsonl).
+//
+// After the story pass, the articles of every story of two or more are
+// compared pairwise for text reuse (reuse.go): each article with the
+// Config.StoryPairs articles before it in the story's publication order,
+// so that a story of hundreds of articles costs a bounded number of
+// alignments per article. Stage 1 spilled every article (id, outlet,
+// title, text, publication time, language) to a text spill and counted
+// its stems for the document frequencies; boilerplate is the run's. Every
+// pair with a relation other than none is reported, with its direction;
+// from them each story gets its provenance graph (package provenance),
+// and the outlets their flows.
+//
+// Stories are compared in parallel, each on one goroutine (its articles
+// are prepared once), and the output is in story order, so it does not
+// depend on the number of workers.
+
+// Relation is one related pair of articles of a story.
+type Relation struct {
+	Story string `json:"story"`
+	ReuseSummary
+}
+
+// ReuseSummary is a reuse answer without its evidence.
+type ReuseSummary struct {
+	A          string  `json:"a"`
+	B          string  `json:"b"`
+	Relation   string  `json:"relation"`
+	Container  string  `json:"container,omitempty"`
+	Source     *string `json:"source"`
+	Direction  string  `json:"direction"`
+	Note       string  `json:"note,omitempty"`
+	CoverageA  float64 `json:"coverage_a"`
+	CoverageB  float64 `json:"coverage_b"`
+	Similarity float64 `json:"similarity"`
+}
+
+// Summary returns the answer without its evidence.
+func (r *ReuseAnswer) Summary() ReuseSummary {
+	return ReuseSummary{A: r.A, B: r.B, Relation: r.Relation, Container: r.Container, Source: r.Source,
+		Direction: r.Direction, Note: r.Note, CoverageA: r.CoverageA, CoverageB: r.CoverageB, Similarity: r.Similarity}
+}
+
+// encodeReuseArticle appends an article's reuse record (text spill).
+func encodeReuseArticle(b []byte, a *article.Article, lang string) []byte {
+	for _, s := range []string{a.ID, a.Source, a.Title, a.Text, a.PublishedFrom, lang} {
+		b = appendString(b, s)
+	}
+	var t int64
+	if !a.Published.IsZero() {
+		t = a.Published.UnixNano()
+	}
+	return binary.AppendVarint(b, t)
+}
+
+func decodeReuseArticle(b []byte) (*ReuseArticle, error) {
+	d := decoder{b: b}
+	a := &ReuseArticle{ID: d.str(), Source: d.str(), Title: d.str(), Text: d.str(), PublishedFrom: d.str(), Lang: d.str()}
+	t, n := binary.Varint(d.b)
+	if d.err != nil || n <= 0 {
+		return nil, fmt.Errorf("text spill corrupt")
+	}
+	if t != 0 {
+		a.Published = time.Unix(0, t).UTC()
+	}
+	return a, nil
+}
+
+// storyRelations is one story's part of the relation stage.
+type storyRelations struct {
+	rels  []Relation
+	graph *provenance.Graph
+	err   error
+}
+
+// relations compares the articles of every story of two or more (docs of
+// story s: storyDocs[s], in the story pass's order) and fills
+// res.Relations, res.Provenance and res.Outlets.
+func (r *run) relations(res *Result, storyDocs [][]uint32) error {
+	t0 := time.Now()
+	if err := r.texts.flush(); err != nil {
+		return err
+	}
+	env := newReuseEnv(r.cfg, r.df, r.bpSet.Has, time.Now())
+	out := make([]storyRelations, len(storyDocs))
+	var multi []int
+	for s, docs := range storyDocs {
+		if len(docs) > 1 {
+			multi = append(multi, s)
+		}
+	}
+	parallel(len(multi), r.cfg.Workers, func(k int) {
+		s := multi[k]
+		out[s] = r.storyRelations(env, res.Stories[s].ID, storyDocs[s])
+	})
+	var graphs []provenance.Graph
+	for s := range out {
+		if out[s].err != nil {
+			return out[s].err
+		}
+		res.Relations = append(res.Relations, out[s].rels...)
+		if out[s].graph != nil {
+			graphs = append(graphs, *out[s].graph)
+		}
+	}
+	res.Provenance = graphs
+	res.Outlets = provenance.Outlets(graphs)
+	r.stats.Relations = map[string]int{}
+	for _, rel := range res.Relations {
+		r.stats.Relations[rel.Relation]++
+	}
+	r.stages["relations"] = time.Since(t0)
+	return nil
+}
+
+// storyRelations compares the articles of one story.
+func (r *run) storyRelations(env *reuseEnv, story string, docs []uint32) storyRelations {
+	var sr storyRelations
+	prepared := make([]*reusePrepared, len(docs))
+	nodes := make([]provenance.Article, len(docs))
+	var buf []byte
+	for k, di := range docs {
+		d := &r.docs[di]
+		var err error
+		if buf, err = r.texts.readAt(d.textOff, int(d.textLen), buf); err != nil {
+			sr.err = err
+			return sr
+		}
+		a, err := decodeReuseArticle(buf)
+		if err != nil {
+			sr.err = err
+			return sr
+		}
+		prepared[k] = env.prepare(a, nil)
+		headline, _ := headlineOf(a.Title, a.Text)
+		nodes[k] = provenance.Article{ID: a.ID, Source: a.Source, Headline: headline, PublishedFrom: a.PublishedFrom}
+		if t, ok := env.plausible(a); ok {
+			nodes[k].Published = &t
+		}
+	}
+	var rels []provenance.Relation
+	for k := 1; k < len(docs); k++ {
+		for j := max(0, k-r.cfg.StoryPairs); j < k; j++ {
+			ans := env.compare(prepared[j], prepared[k])
+			if ans.Relation == "none" {
+				continue
+			}
+			sum := ans.Summary()
+			sr.rels = append(sr.rels, Relation{Story: story, ReuseSummary: sum})
+			pr := provenance.Relation{A: sum.A, B: sum.B, Relation: sum.Relation, CoverageA: sum.CoverageA, CoverageB: sum.CoverageB, Similarity: sum.Similarity}
+			if sum.Source != nil {
+				pr.Source = *sum.Source
+			}
+			rels = append(rels, pr)
+		}
+	}
+	g := provenance.Build(story, nodes, rels)
+	sr.graph = &g
+	return sr
+}
