@@ -90,6 +90,10 @@ type Live struct {
 	// hash is here, and almost every new id's is not.
 	ids    map[uint64]uint32
 	idSeed maphash.Seed
+	// Document frequencies of the stored articles' stems, and prepared
+	// articles, for text reuse (live_reuse.go).
+	df    *match.DocFreq
+	reuse reuseCache
 	// The story and storyline clusterers with their stored numbers.
 	stories, lines liveClusters
 	// Their records, as the write stage last wrote them (live_stories.go).
@@ -140,8 +144,11 @@ type LiveArticle struct {
 	Keys      []uint32       `json:"keys,omitempty"`
 	Group     string         `json:"group,omitempty"` // representative id; "" when in no group
 	Relations []LiveRelation `json:"relations,omitempty"`
-	Story     string         `json:"story"`
-	Storyline string         `json:"storyline"`
+	// Reuse are its text reuse relations with earlier articles of its
+	// story (live_reuse.go).
+	Reuse     []LiveReuse `json:"reuse,omitempty"`
+	Story     string      `json:"story"`
+	Storyline string      `json:"storyline"`
 	// T is the time the story clusterer used (unix s, 0: no plausible
 	// date), kept so that replay gives the clusterer what it had.
 	T int64 `json:"t,omitempty"`
@@ -224,6 +231,8 @@ func (l *Live) load() error {
 	l.sk = sketch.NewSketcher(cfg.K, cfg.Seed)
 	l.bkt = index.NewBuckets(l.bands, cfg.MaxBucket)
 	l.words = postings.New()
+	l.df = match.NewDocFreq("en")
+	l.reuse.reset()
 	l.recent.reset()
 	l.storyRecs.reset()
 	l.lineRecs.reset()
@@ -292,6 +301,7 @@ func (l *Live) load() error {
 				return fmt.Errorf("replaying article %q: %w", a.ID, err)
 			}
 			l.bp.Add(a.Text, p.doc.Lines)
+			l.df.AddStems(p.stems)
 			if err := l.addIndexes(a, p); err != nil {
 				return fmt.Errorf("replaying article %q: %w", a.ID, err)
 			}
@@ -499,6 +509,7 @@ type Prepared struct {
 	doc   text.Doc
 	feat  text.Features
 	words []uint32 // search postings (searchWords)
+	stems []uint32 // distinct stems, for the document frequencies
 }
 
 var extractors = sync.Pool{New: func() any { return new(text.FeatureExtractor) }}
@@ -512,6 +523,7 @@ func Prepare(a article.Article) *Prepared {
 	p.feat = fx.ExtractTokenized(a.Title, a.Text, &p.doc)
 	extractors.Put(fx)
 	p.words = searchWords(&p.feat, a.Title)
+	p.stems = preparedStems(p)
 	return p
 }
 

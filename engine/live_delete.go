@@ -23,9 +23,12 @@ import (
 //     empty is removed with its storyline link, and so is a storyline left
 //     without stories.
 //
-// What it leaves: the in-memory clusterers and boilerplate statistics
-// keep the article's share of document frequencies and centroids until
-// the engine restarts (they hold sums, not articles); the replay at the
+//   - its text reuse relations: its back-references and its entries in
+//     the records of the articles it related to.
+//
+// What it leaves: the in-memory clusterers, boilerplate statistics and
+// text reuse document frequencies keep the article's share of document
+// frequencies and centroids until the engine restarts (they hold sums, not articles); the replay at the
 // next start no longer sees it. Stories already decided are not
 // re-decided. Delete returns store.ErrNotFound for an unknown id.
 func (l *Live) Delete(id string) error {
@@ -73,6 +76,9 @@ func (l *Live) Delete(id string) error {
 			}
 			r.Relations = slices.DeleteFunc(r.Relations, func(x LiveRelation) bool { return x.ID == a.ID })
 		}
+	}
+	if err := l.deleteReuse(b, a, load); err != nil {
+		return err
 	}
 	if err := l.leaveGroup(b, a, load); err != nil {
 		return err
@@ -168,6 +174,8 @@ func (l *Live) leaveStory(b *store.Batch, a *LiveArticle) error {
 	b.Delete(seqKey(livePrefixStoryMember, num, a.Seq))
 	b.Delete(storySizeKey(sr.Articles, num))
 	sr.Articles--
+	copied, rewrote := reuseCounts(a)
+	sr.Copies, sr.Rewrites = max(0, sr.Copies-copied), max(0, sr.Rewrites-rewrote)
 	sr.Sources = addSource(sr.Sources, a.Source, -1)
 	lnum, _ := parseNum(sr.Storyline, 'l')
 	lr, err := l.storyline(lnum)

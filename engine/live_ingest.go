@@ -323,6 +323,7 @@ func (l *Live) dedup(p *Prepared, now time.Time, fl *inflight) (*staged, *Ingest
 	err = l.addIndexes(rec, p)
 	l.bp.Add(a.Text, p.doc.Lines)
 	l.rmu.Unlock()
+	l.df.AddStems(p.stems)
 	l.publishIndexBytes()
 	if err != nil {
 		l.stale.Store(true)

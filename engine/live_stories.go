@@ -52,11 +52,16 @@ type LiveStory struct {
 	LastSeen  time.Time `json:"last_seen,omitzero"`
 	// Updated is the newest of its articles' times (publication, or
 	// arrival when undated): stories are listed newest first by it.
-	Updated   time.Time     `json:"updated"`
-	Storyline string        `json:"storyline"`
-	Articles  int           `json:"articles"`
-	Sources   []SourceCount `json:"sources"`
-	Terms     []string      `json:"terms"`
+	Updated   time.Time `json:"updated"`
+	Storyline string    `json:"storyline"`
+	Articles  int       `json:"articles"`
+	// Copies and Rewrites count its articles that are copies (exact,
+	// near_duplicate, contains) or rewrites (rewrite, partial) of an
+	// earlier article of the story (or undirected).
+	Copies   int           `json:"copies"`
+	Rewrites int           `json:"rewrites"`
+	Sources  []SourceCount `json:"sources"`
+	Terms    []string      `json:"terms"`
 }
 
 // SourceCount is an outlet and how many of a story's articles it
@@ -196,6 +201,10 @@ func (l *Live) placeStory(b *store.Batch, rec *LiveArticle, rep *LiveArticle, w 
 	}
 	num := sc.num[s]
 	rec.Story = storyID(num)
+	if err := l.relateReuse(b, rec, num); err != nil {
+		return err
+	}
+	copied, rewrote := reuseCounts(rec)
 	sr, err := l.storyRecs.get(num, l.story)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -212,6 +221,8 @@ func (l *Live) placeStory(b *store.Batch, rec *LiveArticle, rep *LiveArticle, w 
 		}
 	}
 	sr.Articles++
+	sr.Copies += copied
+	sr.Rewrites += rewrote
 	sr.Sources = addSource(sr.Sources, rec.Source, 1)
 	first, last := sc.on.Span(s)
 	sr.FirstSeen, sr.LastSeen = unixTime(first), unixTime(last)

@@ -1,0 +1,305 @@
+package engine
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/reprint-news/reprint/match"
+	"github.com/reprint-news/reprint/provenance"
+	"github.com/reprint-news/reprint/store"
+	"github.com/reprint-news/reprint/text"
+)
+
+// Text reuse in the live engine.
+//
+// When an article has been placed in its story (the write stage), it is
+// compared for text reuse (reuse.go) with the LiveStoryPairs most recent
+// articles of that story, the answers with a relation other than none
+// are kept in its record (LiveArticle.Reuse), and each of those articles
+// gets a back-reference under its own sequence number (r/ older, newer →
+// the answer), so that an article answers what later articles took from
+// it ("copied by") without a scan. Document frequencies are the stored
+// articles' (counted as they arrive and at replay), boilerplate the
+// engine's of the moment. The batch run compares each article with the
+// Config.StoryPairs articles before it in publication order; the service,
+// in arrival order, with the most recent ones: on the same articles in
+// the same order, they give the same relations (TestReuseBatchAndLive).
+//
+// Prepared articles are kept in a small cache (reuseCacheSize, by
+// sequence number), since an article is compared with each of the next
+// few of its story.
+
+// LiveStoryPairs bounds the earlier articles of its story that a new
+// article is compared with for reuse: each comparison reads and prepares
+// the other article unless cached (about 0.2 ms), and copies follow their
+// source closely.
+const LiveStoryPairs = 8
+
+// reuseCacheSize is how many prepared articles the live engine keeps.
+const reuseCacheSize = 256
+
+const livePrefixReuse = "r/"
+
+// LiveReuse is one reuse relation of a stored article, as stored with it
+// (the other article came before it) or in the back-reference of the
+// earlier one.
+type LiveReuse struct {
+	ID         string  `json:"id"` // the other article
+	Relation   string  `json:"relation"`
+	Container  string  `json:"container,omitempty"`
+	Source     string  `json:"source,omitempty"` // the earlier published of the two; "" undirected
+	Direction  string  `json:"direction"`
+	Note       string  `json:"note,omitempty"`
+	Coverage   float64 `json:"coverage"`       // share of this article found in the other
+	CoverageO  float64 `json:"coverage_other"` // share of the other found in this one
+	Similarity float64 `json:"similarity"`
+}
+
+// reuseOf turns an answer (a = this article) into its LiveReuse.
+func reuseOf(ans *ReuseAnswer) LiveReuse {
+	r := LiveReuse{ID: ans.B, Relation: ans.Relation, Container: ans.Container, Direction: ans.Direction, Note: ans.Note,
+		Coverage: ans.CoverageA, CoverageO: ans.CoverageB, Similarity: ans.Similarity}
+	if ans.Source != nil {
+		r.Source = *ans.Source
+	}
+	return r
+}
+
+// flip returns the relation as the other article sees it (with id as the
+// other).
+func (r LiveReuse) flip(id string) LiveReuse {
+	r.ID, r.Coverage, r.CoverageO = id, r.CoverageO, r.Coverage
+	return r
+}
+
+// reuseCache keeps prepared articles by sequence number (writer's).
+type reuseCache struct {
+	mu    sync.Mutex
+	m     map[uint64]*reusePrepared
+	order []uint64
+}
+
+func (c *reuseCache) get(seq uint64) *reusePrepared {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[seq]
+}
+
+func (c *reuseCache) put(seq uint64, p *reusePrepared) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[uint64]*reusePrepared{}
+	}
+	if _, ok := c.m[seq]; ok {
+		return
+	}
+	if len(c.order) >= reuseCacheSize {
+		delete(c.m, c.order[0])
+		c.order = c.order[1:]
+	}
+	c.m[seq] = p
+	c.order = append(c.order, seq)
+}
+
+func (c *reuseCache) reset() {
+	c.mu.Lock()
+	c.m, c.order = nil, nil
+	c.mu.Unlock()
+}
+
+// reuseEnv returns the environment of the engine's comparisons (the
+// caller holds l.rmu for the boilerplate statistics while it prepares).
+func (l *Live) reuseEnv(now time.Time) *reuseEnv {
+	return newReuseEnv(l.cfg, l.df, l.bp.Has, now)
+}
+
+// liveReuseArticle is what reuse needs of a stored article.
+func liveReuseArticle(a *LiveArticle) *ReuseArticle {
+	return &ReuseArticle{ID: a.ID, Source: a.Source, Title: a.Title, Text: a.Text, Published: a.Published, PublishedFrom: a.PublishedFrom}
+}
+
+// preparedOf returns stored article a prepared (cached).
+func (l *Live) preparedOf(env *reuseEnv, a *LiveArticle) *reusePrepared {
+	if p := l.reuse.get(a.Seq); p != nil && p.a.ID == a.ID {
+		return p
+	}
+	l.rmu.RLock()
+	p := env.prepare(liveReuseArticle(a), nil)
+	l.rmu.RUnlock()
+	l.reuse.put(a.Seq, p)
+	return p
+}
+
+// relateReuse compares new article rec (in story num, its record about
+// to be written in b) with the most recent articles of its story, and
+// puts the relations in rec and the back-references in b.
+func (l *Live) relateReuse(b *store.Batch, rec *LiveArticle, num uint64) error {
+	others, err := collect(l.st, seqKey(livePrefixStoryMember, num), true, LiveStoryPairs, l.bySeq)
+	if err != nil {
+		return err
+	}
+	rec.Reuse = nil
+	if len(others) == 0 {
+		return nil
+	}
+	env := l.reuseEnv(rec.Received)
+	p := l.preparedOf(env, rec)
+	// Oldest first, as the batch run lists them.
+	slices.Reverse(others)
+	for _, o := range others {
+		if o.Seq == rec.Seq {
+			continue
+		}
+		ans := env.compare(p, l.preparedOf(env, o))
+		if ans.Relation == match.None.String() {
+			continue
+		}
+		r := reuseOf(&ans)
+		rec.Reuse = append(rec.Reuse, r)
+		if err := putJSON(b, seqKey(livePrefixReuse, o.Seq, rec.Seq), r.flip(rec.ID)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ArticleReuse returns every reuse relation of stored article a: those
+// found when it came in (with earlier articles of its story) and those
+// later articles found with it, the latter from its back-references.
+func (l *Live) ArticleReuse(a *LiveArticle) ([]LiveReuse, error) {
+	out := slices.Clone(a.Reuse)
+	prefix := seqKey(livePrefixReuse, a.Seq)
+	err := l.st.Scan(prefix, store.PrefixEnd(prefix), func(k, v []byte) error {
+		var r LiveReuse
+		if err := decodeRecord(v, &r); err != nil {
+			return fmt.Errorf("reuse record of %s: %w", a.ID, err)
+		}
+		out = append(out, r)
+		return nil
+	})
+	return out, err
+}
+
+// CopiedBy returns the ids of the articles that took from a (a is the
+// source of their relation), and those a took from.
+func CopiedBy(a *LiveArticle, rels []LiveReuse) (copiedBy, copiedFrom []string) {
+	for _, r := range rels {
+		if !match.Relation(r.Relation).Copy() {
+			continue
+		}
+		switch r.Source {
+		case a.ID:
+			copiedBy = append(copiedBy, r.ID)
+		case r.ID:
+			copiedFrom = append(copiedFrom, r.ID)
+		}
+	}
+	return copiedBy, copiedFrom
+}
+
+// StoryProvenance returns the provenance graph of story id from its
+// articles' reuse relations (up to limit articles, arrival order).
+func (l *Live) StoryProvenance(id string, limit int) (*provenance.Graph, error) {
+	if _, err := l.Story(id); err != nil {
+		return nil, err
+	}
+	arts, err := l.StoryArticles(id, limit)
+	if err != nil {
+		return nil, err
+	}
+	env := l.reuseEnv(time.Now())
+	var nodes []provenance.Article
+	var rels []provenance.Relation
+	for _, a := range arts {
+		n := provenance.Article{ID: a.ID, Source: a.Source, PublishedFrom: a.PublishedFrom}
+		n.Headline, _ = headlineOf(a.Title, a.Text)
+		if t, ok := env.plausible(liveReuseArticle(a)); ok {
+			n.Published = &t
+		}
+		nodes = append(nodes, n)
+		for _, r := range a.Reuse {
+			rels = append(rels, provenance.Relation{A: a.ID, B: r.ID, Relation: r.Relation, Source: r.Source,
+				CoverageA: r.Coverage, CoverageB: r.CoverageO, Similarity: r.Similarity})
+		}
+	}
+	g := provenance.Build(id, nodes, rels)
+	return &g, nil
+}
+
+// CompareReuse compares stored articles a and b for text reuse, with the
+// engine's document frequencies and boilerplate of now.
+func (l *Live) CompareReuse(a, b *LiveArticle) ReuseAnswer {
+	env := l.reuseEnv(time.Now())
+	ans := env.compare(l.preparedOf(env, a), l.preparedOf(env, b))
+	ans.WithSpans()
+	return ans
+}
+
+// deleteReuse removes article a's reuse records: its back-references and
+// those it left in the articles it related to.
+func (l *Live) deleteReuse(b *store.Batch, a *LiveArticle, load func(string) (*LiveArticle, error)) error {
+	prefix := seqKey(livePrefixReuse, a.Seq)
+	var later []string
+	err := l.st.Scan(prefix, store.PrefixEnd(prefix), func(k, v []byte) error {
+		b.Delete(slices.Clone(k))
+		var r LiveReuse
+		if err := json.Unmarshal(v, &r); err == nil {
+			later = append(later, r.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range later {
+		r, err := load(id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		} else if err != nil {
+			return err
+		}
+		r.Reuse = slices.DeleteFunc(r.Reuse, func(x LiveReuse) bool { return x.ID == a.ID })
+	}
+	for _, r := range a.Reuse {
+		o, err := l.get(r.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		} else if err != nil {
+			return err
+		}
+		b.Delete(seqKey(livePrefixReuse, o.Seq, a.Seq))
+	}
+	l.reuse.reset()
+	return nil
+}
+
+// preparedStems returns the distinct stems of a prepared article.
+func preparedStems(p *Prepared) []uint32 {
+	return distinctStems(text.Words(nil, p.a.Text, p.doc.Tokens, p.feat.Lang))
+}
+
+// reuseCounts returns whether article rec is a copy (exact,
+// near_duplicate or contains of an earlier article, or undirected) and
+// whether it is a rewrite (rewrite or partial), by its own relations.
+func reuseCounts(rec *LiveArticle) (copied, rewrote int) {
+	for _, r := range rec.Reuse {
+		if r.Source == rec.ID {
+			continue
+		}
+		switch match.Relation(r.Relation) {
+		case match.Exact, match.NearDuplicate, match.Contains:
+			copied = 1
+		case match.Rewrite, match.Partial:
+			rewrote = 1
+		}
+	}
+	if copied == 1 {
+		rewrote = 0
+	}
+	return copied, rewrote
+}

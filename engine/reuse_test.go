@@ -1,0 +1,131 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/reprint-news/reprint/match"
+	"github.com/reprint-news/reprint/provenance"
+)
+
+// relKey is a relation without its scores: the pair (in id order), the
+// relation and the source.
+func relKey(a, b, rel, source string) string {
+	if b < a {
+		a, b = b, a
+	}
+	return fmt.Sprintf("%s %s %s source=%s", a, b, rel, source)
+}
+
+// TestReuseSeeds checks the seeds' acceptance in the batch run: 001 is a
+// rewrite of 000 (undirected: 000 has no publication time), with aligned
+// sentence pairs; 002 and 004 are near duplicates; 003 relates to none of
+// them (its own story).
+func TestReuseSeeds(t *testing.T) {
+	res := storiesRun(t, DefaultConfig(), seedsDir(), pressTVDir())
+	var got []string
+	for _, r := range res.Relations {
+		src := ""
+		if r.Source != nil {
+			src = *r.Source
+		}
+		got = append(got, relKey(shortID(r.A), shortID(r.B), r.Relation, src))
+		if strings.HasPrefix(r.A, "003") || strings.HasPrefix(r.B, "003") {
+			t.Errorf("003 related: %+v", r)
+		}
+	}
+	want := []string{relKey("000", "001", "rewrite", ""), relKey("002", "004", "near_duplicate", "")}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("relations %q, want %q", got, want)
+	}
+	for _, g := range res.Provenance {
+		if slices.ContainsFunc(g.Nodes, func(n provenance.Article) bool { return strings.HasPrefix(n.ID, "001") }) {
+			if !slices.Equal(g.FirstReportedBy, []string{"001_8a0ba1f05f835118"}) || g.Note == "" {
+				t.Errorf("story of 001: first reported by %v (note %q), want 001 with a note on 000's missing time", g.FirstReportedBy, g.Note)
+			}
+		}
+	}
+}
+
+// TestCompareSeeds checks the pair answers of `reprint compare`: the
+// rewrite's aligned sentences (at least the eight the two articles retell
+// in order), the near duplicates' differing boilerplate left unmatched.
+func TestCompareSeeds(t *testing.T) {
+	res, err := ComparePairs(context.Background(), []string{seedsDir(), pressTVDir()}, []PairQuery{
+		{"000_d3bb93bdf804906a", "001_8a0ba1f05f835118"},
+		{"002_324ffcc579898aeb", "004_82913c69984263d3"},
+		{"003_e6b4cedbc97f4e06", "000_d3bb93bdf804906a"},
+	}, DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rw := res.Pairs[0].ReuseAnswer
+	if rw.Relation != "rewrite" || rw.Source != nil || rw.Note == "" {
+		t.Errorf("000/001: %s source %v note %q, want an undirected rewrite with a note", rw.Relation, rw.Source, rw.Note)
+	}
+	ordered := 0
+	for _, p := range rw.Sentences {
+		if p.Ordered && p.Kind != match.KindQuote {
+			ordered++
+		}
+	}
+	if ordered < 8 {
+		t.Errorf("000/001: %d ordered sentence pairs, want at least 8", ordered)
+	}
+	nd := res.Pairs[1].ReuseAnswer
+	if nd.Relation != "near_duplicate" {
+		t.Errorf("002/004: %s, want near_duplicate", nd.Relation)
+	}
+	if r := res.Pairs[2].ReuseAnswer.Relation; match.Relation(r).Copy() {
+		t.Errorf("003/000: %s, want no copy relation", r)
+	}
+}
+
+// TestReuseBatchAndLive checks that the batch run and the live engine
+// give the same relations on the same articles in the same order.
+func TestReuseBatchAndLive(t *testing.T) {
+	res := storiesRun(t, DefaultConfig(), seedsDir(), pressTVDir())
+	var batch []string
+	for _, r := range res.Relations {
+		src := ""
+		if r.Source != nil {
+			src = *r.Source
+		}
+		batch = append(batch, relKey(r.A, r.B, r.Relation, src))
+	}
+	_, l := openLive(t, t.TempDir())
+	arts := readArticles(t, seedsDir(), pressTVDir())
+	for _, a := range arts {
+		if _, err := l.Ingest(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var live []string
+	for _, a := range arts {
+		rec, err := l.Article(a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rec.Reuse {
+			live = append(live, relKey(rec.ID, r.ID, r.Relation, r.Source))
+		}
+	}
+	slices.Sort(batch)
+	slices.Sort(live)
+	if !slices.Equal(batch, live) {
+		t.Errorf("batch relations %q\nlive relations %q", batch, live)
+	}
+	// 000 is copied by 001? Undirected: neither lists the other as copied.
+	rec, _ := l.Article("000_d3bb93bdf804906a")
+	rels, err := l.ArticleReuse(rec)
+	if err != nil || len(rels) != 1 || rels[0].ID != "001_8a0ba1f05f835118" {
+		t.Errorf("000's reuse relations %+v (%v), want the rewrite by 001", rels, err)
+	}
+}
+
+
