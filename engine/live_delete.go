@@ -14,11 +14,14 @@ import (
 //
 //   - its record and sequence key, and (in memory, once the batch is
 //     stored) its place in the LSH bucket and search indexes;
+//
 //   - its duplicate group: a member leaves it; a representative hands the
 //     group to its earliest remaining member; a group left with one
 //     article is dissolved;
+//
 //   - the relations to it in the records of later articles (found through
 //     its buckets: any article that related to it shared them);
+//
 //   - its story and storyline: their counts and outlets; a story left
 //     empty is removed with its storyline link, and so is a storyline left
 //     without stories.

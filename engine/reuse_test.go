@@ -127,5 +127,3 @@ func TestReuseBatchAndLive(t *testing.T) {
 		t.Errorf("000's reuse relations %+v (%v), want the rewrite by 001", rels, err)
 	}
 }
-
-
