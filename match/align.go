@@ -1,7 +1,6 @@
 package match
 
 import (
-	"fmt"
 	"math"
 	"slices"
 
@@ -472,17 +471,6 @@ func (d *Doc) vector() map[uint32]float64 {
 	return out
 }
 
-// DebugMatrix formats the score matrix (scratch).
-func DebugMatrix(a, b *Doc) string {
-	out := ""
-	for i := range a.sents {
-		for j := range b.sents {
-			out += fmt.Sprintf("%4.0f", 100*pairScore(&a.sents[i], &b.sents[j]).score)
-		}
-		out += "\n"
-	}
-	return out
-}
 
 // StrongScore is the pair score from which a sentence counts as surely
 // retold (Alignment.StrongA).

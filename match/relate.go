@@ -10,17 +10,20 @@ import "math"
 //
 //  1. exact, near_duplicate, contains: from the two texts' shingle sets
 //     (Classify, the dedup decision), given by the caller as an Overlap.
-//  2. rewrite or partial: the reuse model (ReuseModel, a logistic
+//  2. for two short texts (sentences): rewrite when the sentence model
+//     (SentenceModel) gives ReuseConfig.Paraphrase or more for the two
+//     texts taken whole.
+//  3. rewrite or partial: the reuse model (ReuseModel, a logistic
 //     regression over the alignment's coverages, verbatim shares and
 //     passages, fitted on METER's journalist labels) gives the
 //     probability that the derived text was written from the other; at
 //     ReuseConfig.Derived or more it is reuse, and it is a rewrite when
 //     the rewrite model (RewriteModel) gives ReuseConfig.Rewrite or more
 //     for "wholly derived", else partial.
-//  3. same_story: the similarity of the two as reports of one event
+//  4. same_story: the similarity of the two as reports of one event
 //     (SimilarityModel: cosine of the texts, coverages, shared names and
 //     numbers) is ReuseConfig.SameStory or more.
-//  4. none.
+//  5. none.
 //
 // Which text is derived: the later published, when the caller knows
 // (Direction). When it does not, both are tried as the derived one and
@@ -41,6 +44,10 @@ type ReuseConfig struct {
 	// SameStory is the similarity from which two texts not derived from
 	// each other report the same story.
 	SameStory float64 `json:"same_story"`
+	// Paraphrase is the sentence model's probability from which two short
+	// texts (ShortSentences sentences or fewer each: sentence pairs, as
+	// in MSRP) are a rewrite of each other; they are compared whole.
+	Paraphrase float64 `json:"paraphrase"`
 	// RewriteCoverage, SourceCoverage and ParaphraseVerbatim make a
 	// rewrite of a text retold in other words, which METER's wire-copy
 	// reuse rarely shows (its wholly derived articles keep much of the
@@ -62,6 +69,7 @@ func DefaultReuseConfig() ReuseConfig {
 		Rewrite:   DefaultRewrite,
 		SameStory: DefaultSameStory,
 		// "Most of it": more than half.
+		Paraphrase:         0.5,
 		RewriteCoverage:    0.5,
 		SourceCoverage:     0.4,
 		ParaphraseVerbatim: 0.3,
@@ -169,6 +177,19 @@ func Relate(a, b *Doc, o Overlap, sameExact bool, dir Direction, cfg ReuseConfig
 		r.PDerived, r.PRewrite = 1, 1
 		return r
 	}
+	if len(a.sents) <= ShortSentences && len(b.sents) <= ShortSentences && len(a.sents) > 0 && len(b.sents) > 0 {
+		// Short texts: compared whole by the sentence model.
+		wa, wb := a.whole(), b.whole()
+		p := round4(float64(pairScore(&wa, &wb).score))
+		r.PDerived, r.PRewrite = p, p
+		switch {
+		case p >= cfg.Paraphrase:
+			r.Relation, r.Derived = Rewrite, dir
+		case r.Similarity >= cfg.SameStory:
+			r.Relation = SameStory
+		}
+		return r
+	}
 	try := func(first bool) (Relation, float64, float64) {
 		return DecideReuse(reuseFeatures(&r.Alignment, a, b, first), cfg)
 	}
@@ -197,6 +218,10 @@ func Relate(a, b *Doc, o Overlap, sameExact bool, dir Direction, cfg ReuseConfig
 	}
 	return r
 }
+
+// ShortSentences is the most sentences a text may have for Relate to
+// compare it whole, as a sentence (see ReuseConfig.Paraphrase).
+const ShortSentences = 2
 
 // strength orders the reuse relations: rewrite, partial, none.
 func strength(r Relation) int {

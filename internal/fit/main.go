@@ -4,6 +4,7 @@
 //	go run ./internal/fit background   # match/background_en.bin: background document frequencies
 //	go run ./internal/fit sentence     # match/model_sentence.go: the sentence pair model, from MSRP
 //	go run ./internal/fit reuse        # match/model_reuse.go: the reuse models (METER) and similarity (SemEval)
+//	go run ./internal/fit eval         # the quality figures of text reuse (docs/QUALITY.md)
 //
 // Each output names the data it came from in the comment of the file that
 // embeds it.
@@ -39,6 +40,8 @@ func main() {
 		err = fitSentence(dir, "match/model_sentence.go")
 	case "reuse":
 		err = fitReuse(dir, "match/model_reuse.go")
+	case "eval":
+		err = evalAll(dir)
 	default:
 		err = fmt.Errorf("unknown target %q", os.Args[1])
 	}
