@@ -471,7 +471,6 @@ func (d *Doc) vector() map[uint32]float64 {
 	return out
 }
 
-
 // StrongScore is the pair score from which a sentence counts as surely
 // retold (Alignment.StrongA).
 const StrongScore = 0.6
