@@ -16,6 +16,7 @@ import (
 	"github.com/reprint-news/reprint/article"
 	"github.com/reprint-news/reprint/engine"
 	"github.com/reprint-news/reprint/match"
+	"github.com/reprint-news/reprint/provenance"
 	"github.com/reprint-news/reprint/store"
 )
 
@@ -212,24 +213,39 @@ func (s *Server) decode(raw []byte, n int) (article.Article, int, error) {
 
 // ArticleView is an article as the API shows it.
 type ArticleView struct {
-	ID        string                `json:"id"`
-	Source    string                `json:"source,omitempty"`
-	URL       string                `json:"url,omitempty"`
-	Title     string                `json:"title,omitempty"`
-	Published *time.Time            `json:"published,omitempty"`
-	Received  time.Time             `json:"received"`
-	Text      string                `json:"text,omitempty"`
-	Dedup     string                `json:"dedup,omitempty"`
-	Relations []engine.LiveRelation `json:"relations"`
-	Group     string                `json:"group,omitempty"`
-	Members   []string              `json:"group_members,omitempty"` // the group's articles, representative first
-	Story     string                `json:"story"`
-	Storyline string                `json:"storyline"`
+	ID     string `json:"id"`
+	Source string `json:"source,omitempty"`
+	URL    string `json:"url,omitempty"`
+	Title  string `json:"title,omitempty"`
+	// Published is the publication time, absent when unknown (Received is
+	// never one); PublishedFrom says where it was read: "record", "html"
+	// or "text".
+	Published     *time.Time            `json:"published,omitempty"`
+	PublishedFrom string                `json:"published_from,omitempty"`
+	Received      time.Time             `json:"received"`
+	Text          string                `json:"text,omitempty"`
+	Dedup         string                `json:"dedup,omitempty"`
+	Relations     []engine.LiveRelation `json:"relations"`
+	Group         string                `json:"group,omitempty"`
+	Members       []string              `json:"group_members,omitempty"` // the group's articles, representative first
+	Story         string                `json:"story"`
+	Storyline     string                `json:"storyline"`
+	// Reuse, CopiedBy and CopiedFrom are written by GET
+	// /v1/articles/{id} only (always, [] when empty): every text reuse
+	// relation of the article (with earlier and later articles of its
+	// story), the later articles that took from it (it is their source),
+	// and the earlier ones it took from.
+	Reuse      []engine.LiveReuse `json:"reuse,omitzero"`
+	CopiedBy   []string           `json:"copied_by,omitzero"`
+	CopiedFrom []string           `json:"copied_from,omitzero"`
 }
 
 func viewOf(a *engine.LiveArticle, withText bool) ArticleView {
 	v := ArticleView{ID: a.ID, Source: a.Source, URL: a.URL, Title: a.Title, Received: a.Received,
 		Dedup: a.Dedup, Relations: a.Relations, Group: a.Group, Story: a.Story, Storyline: a.Storyline}
+	if !a.Published.IsZero() {
+		v.PublishedFrom = a.PublishedFrom
+	}
 	if !a.Published.IsZero() {
 		p := a.Published
 		v.Published = &p
@@ -256,6 +272,12 @@ func (s *Server) getArticle(w http.ResponseWriter, r *http.Request, l *engine.Li
 			return
 		}
 	}
+	if v.Reuse, err = l.ArticleReuse(a); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	v.CopiedBy, v.CopiedFrom = engine.CopiedBy(a, v.Reuse)
+	v.Reuse, v.CopiedBy, v.CopiedFrom = nonNil(v.Reuse), nonNil(v.CopiedBy), nonNil(v.CopiedFrom)
 	writeJSON(w, http.StatusOK, v)
 }
 
@@ -433,13 +455,41 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, l *engine.Live) 
 	writeJSON(w, http.StatusOK, out)
 }
 
+// nonNil returns s, or an empty slice for nil (JSON [] rather than
+// null or absent).
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
 // CompareView is the answer of GET /v1/compare.
 type CompareView struct {
 	A        ArticleView         `json:"a"`
 	B        ArticleView         `json:"b"`
-	Relation engine.LiveRelation `json:"relation"` // a's relation to b
-	First    string              `json:"first"`    // the one published first
-	Passages []match.Passage     `json:"passages"` // byte offsets into a.text and b.text
+	Relation engine.LiveRelation `json:"relation"` // a's relation to b (dedup)
+	// First is the id of the one published first, by publication time
+	// only: "" when either has none or both have the same.
+	First    string          `json:"first"`
+	Passages []match.Passage `json:"passages"` // byte offsets into a.text and b.text
+	// Reuse is the text reuse answer (relation, source, coverages,
+	// aligned sentences, verbatim passages, the sentence spans of both
+	// texts).
+	Reuse engine.ReuseAnswer `json:"reuse"`
+}
+
+// firstPublished returns the id of the one of a and b published first,
+// "" when either has no publication time or both have the same: arrival
+// order says nothing of who was first.
+func firstPublished(a, b *engine.LiveArticle) string {
+	switch {
+	case a.Published.IsZero() || b.Published.IsZero() || a.Published.Equal(b.Published):
+		return ""
+	case a.Published.Before(b.Published):
+		return a.ID
+	}
+	return b.ID
 }
 
 func (s *Server) compare(w http.ResponseWriter, r *http.Request, l *engine.Live) {
@@ -453,9 +503,39 @@ func (s *Server) compare(w http.ResponseWriter, r *http.Request, l *engine.Live)
 		s.failErr(w, r, err)
 		return
 	}
-	v := CompareView{A: viewOf(c.A, true), B: viewOf(c.B, true), Relation: c.Relation, First: c.First, Passages: c.Passages}
-	if v.Passages == nil {
-		v.Passages = []match.Passage{}
-	}
+	v := CompareView{A: viewOf(c.A, true), B: viewOf(c.B, true), Relation: c.Relation, First: firstPublished(c.A, c.B),
+		Passages: nonNil(c.Passages), Reuse: l.CompareReuse(c.A, c.B)}
 	writeJSON(w, http.StatusOK, v)
+}
+
+// ProvenanceView is the answer of GET /v1/stories/{id}/provenance: the
+// story's provenance graph and the same in Graphviz DOT.
+type ProvenanceView struct {
+	provenance.Graph
+	DOT string `json:"dot"`
+}
+
+func (s *Server) getProvenance(w http.ResponseWriter, r *http.Request, l *engine.Live) {
+	id := r.PathValue("id")
+	limit, err := intParam(r, "limit", 1000, 10000)
+	format := r.URL.Query().Get("format")
+	if err == nil && format != "" && format != "json" && format != "dot" {
+		err = fmt.Errorf("format=%q: want json or dot", format)
+	}
+	if err != nil {
+		s.fail(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	g, err := l.StoryProvenance(id, limit)
+	if err != nil {
+		s.failErr(w, r, fmt.Errorf("story %q: %w", id, err))
+		return
+	}
+	if format == "dot" {
+		w.Header().Set("Content-Type", "text/vnd.graphviz; charset=utf-8")
+		w.WriteHeader(http.StatusOK)
+		io.WriteString(w, g.DOT())
+		return
+	}
+	writeJSON(w, http.StatusOK, ProvenanceView{Graph: *g, DOT: g.DOT()})
 }

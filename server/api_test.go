@@ -821,7 +821,9 @@ func TestAPISeeds(t *testing.T) {
 		}
 	}
 	cmp := decodeAs[CompareView](t, e.get("/v1/compare?a="+url.QueryEscape(seeds[4].ID)+"&b="+url.QueryEscape(id2)).want(t, http.StatusOK, "compare"))
-	if cmp.Relation.Relation != match.NearDuplicate || cmp.Relation.ID != id2 || len(cmp.Passages) == 0 || cmp.First != id2 {
+	// Neither has a publication time: who was first is unknown, whatever
+	// the order they came in.
+	if cmp.Relation.Relation != match.NearDuplicate || cmp.Relation.ID != id2 || len(cmp.Passages) == 0 || cmp.First != "" {
 		t.Errorf("compare 004 with 002: relation %+v first %q, %d passages", cmp.Relation, cmp.First, len(cmp.Passages))
 	}
 	for _, p := range cmp.Passages {
@@ -836,6 +838,146 @@ func TestAPISeeds(t *testing.T) {
 	again := decodeAs[Result](t, e.post(seeds[4]).want(t, http.StatusOK, "004 again"))
 	if again.New || again.Group != r4.Group || again.Story != r4.Story || len(again.Relations) != 1 {
 		t.Errorf("004 again: %+v, first %+v", again, r4)
+	}
+}
+
+// TestAPIReuse checks the text reuse answers on the seeds, posted as a
+// client posts them (with their outlets, and no publication time: the
+// server reads 001's from its text).
+func TestAPIReuse(t *testing.T) {
+	e := newAPIEnv(t, nil, Options{}, true)
+	seeds := apiSeeds(t)
+	id := map[string]string{}
+	res := map[string]Result{}
+	for _, a := range seeds {
+		n := apiSeedNum(a.ID)
+		id[n] = a.ID
+		res[n] = decodeAs[Result](t, e.post(articleJSON{ID: a.ID, Title: a.Title, Source: uiSeedOutlets[n], Text: a.Text}).want(t, http.StatusCreated, n))
+	}
+	article := func(n string) ArticleView {
+		t.Helper()
+		v := decodeAs[ArticleView](t, e.get("/v1/articles/"+url.PathEscape(id[n])).want(t, http.StatusOK, n))
+		if v.Reuse == nil || v.CopiedBy == nil || v.CopiedFrom == nil {
+			t.Errorf("%s: reuse %v, copied_by %v, copied_from %v: want all three, [] when empty", n, v.Reuse, v.CopiedBy, v.CopiedFrom)
+		}
+		return v
+	}
+	compare := func(a, b string) CompareView {
+		t.Helper()
+		return decodeAs[CompareView](t, e.get("/v1/compare?a="+url.QueryEscape(id[a])+"&b="+url.QueryEscape(id[b])).want(t, http.StatusOK, "compare "+a+" "+b))
+	}
+
+	// 001 is dated by its text; 000 has no date at all.
+	v0, v1 := article("000"), article("001")
+	if v1.Published == nil || v1.PublishedFrom != "text" || !strings.HasPrefix(v1.Published.Format(time.RFC3339), "2023-02-24") {
+		t.Errorf("001: published %v from %q, want 2023-02-24 read from the text", v1.Published, v1.PublishedFrom)
+	}
+	if v0.Published != nil || v0.PublishedFrom != "" {
+		t.Errorf("000: published %v from %q, want none", v0.Published, v0.PublishedFrom)
+	}
+	// 000 and 001 tell one event in other words: a rewrite whose source
+	// cannot be told (000 is undated), on both articles' pages.
+	for _, c := range []struct{ n, other string }{{"000", "001"}, {"001", "000"}} {
+		v := map[string]ArticleView{"000": v0, "001": v1}[c.n]
+		if len(v.Reuse) != 1 || v.Reuse[0].ID != id[c.other] || v.Reuse[0].Relation != "rewrite" || v.Reuse[0].Source != "" || v.Reuse[0].Note == "" {
+			t.Errorf("%s: reuse %+v, want an undirected rewrite of %s with a note", c.n, v.Reuse, c.other)
+		}
+		if len(v.CopiedBy) != 0 || len(v.CopiedFrom) != 0 {
+			t.Errorf("%s: copied by %v, from %v: an undirected relation says neither", c.n, v.CopiedBy, v.CopiedFrom)
+		}
+	}
+	c := compare("001", "000")
+	if c.Reuse.Relation != "rewrite" || c.Reuse.Source != nil || c.Reuse.Direction != "undirected" || !strings.Contains(c.Reuse.Note, id["000"]) {
+		t.Errorf("compare 001/000: relation %q source %v direction %q note %q, want an undirected rewrite, noting that 000 has no date",
+			c.Reuse.Relation, c.Reuse.Source, c.Reuse.Direction, c.Reuse.Note)
+	}
+	if c.First != "" {
+		t.Errorf("compare 001/000: first %q, want \"\" (000 has no publication time)", c.First)
+	}
+	ordered := 0
+	for _, p := range c.Reuse.Sentences {
+		if p.Ordered {
+			ordered++
+		}
+		if p.AStart < 0 || p.AStart >= p.AEnd || p.AEnd > len(c.A.Text) || p.BStart < 0 || p.BStart >= p.BEnd || p.BEnd > len(c.B.Text) {
+			t.Fatalf("compare 001/000: pair %+v out of the texts", p)
+		}
+		if sa, sb := c.Reuse.SpansA[p.A[0]], c.Reuse.SpansB[p.B[0]]; sa[0] != p.AStart || sb[0] != p.BStart {
+			t.Errorf("compare 001/000: pair %+v does not start at its sentences' spans %v %v", p, sa, sb)
+		}
+	}
+	if ordered < 8 {
+		t.Errorf("compare 001/000: %d ordered sentence pairs, want at least 8", ordered)
+	}
+	if len(c.Reuse.SpansA) == 0 || len(c.Reuse.SpansB) == 0 {
+		t.Errorf("compare 001/000: no sentence spans")
+	}
+
+	// 002 and 004 are one article with other page furniture.
+	if c := compare("002", "004"); c.Reuse.Relation != "near_duplicate" || c.Reuse.VerbatimA < 0.9 || c.Reuse.VerbatimB < 0.9 {
+		t.Errorf("compare 002/004: %q, verbatim %v / %v, want near_duplicate, almost all verbatim", c.Reuse.Relation, c.Reuse.VerbatimA, c.Reuse.VerbatimB)
+	}
+	v2, v4 := article("002"), article("004")
+	if len(v2.Reuse) != 1 || v2.Reuse[0].ID != id["004"] || len(v4.Reuse) != 1 || v4.Reuse[0].ID != id["002"] || v2.Reuse[0].Relation != "near_duplicate" {
+		t.Errorf("002 reuse %+v, 004 reuse %+v: want each other, near_duplicate", v2.Reuse, v4.Reuse)
+	}
+	// Whichever way the engine directs it, the two pages agree.
+	if src := v2.Reuse[0].Source; src != "" {
+		by, from := map[string][]string{id["002"]: v2.CopiedBy, id["004"]: v4.CopiedBy}, map[string][]string{id["002"]: v2.CopiedFrom, id["004"]: v4.CopiedFrom}
+		other := id["002"]
+		if src == other {
+			other = id["004"]
+		}
+		if !slices.Equal(by[src], []string{other}) || !slices.Equal(from[other], []string{src}) {
+			t.Errorf("source %s: copied_by %v, copied_from %v", src, by, from)
+		}
+	}
+
+	// 003 relates to nothing.
+	if v3 := article("003"); len(v3.Reuse) != 0 || len(v3.CopiedBy) != 0 || len(v3.CopiedFrom) != 0 {
+		t.Errorf("003: reuse %+v, copied by %v, from %v, want none", v3.Reuse, v3.CopiedBy, v3.CopiedFrom)
+	}
+
+	// The provenance of the story of 000 and 001: 001 first (the only
+	// date), one undirected edge, and a note that 000 may have been first.
+	story := res["000"].Story
+	if res["001"].Story != story {
+		t.Fatalf("000 in story %s, 001 in %s", story, res["001"].Story)
+	}
+	g := decodeAs[ProvenanceView](t, e.get("/v1/stories/"+story+"/provenance").want(t, http.StatusOK, "provenance"))
+	if !slices.Equal(g.FirstReportedBy, []string{id["001"]}) || len(g.Edges) != 1 || g.Edges[0].Directed || g.Edges[0].Relation != "rewrite" ||
+		g.Undirected != 1 || !strings.Contains(g.Note, id["000"]) {
+		t.Errorf("provenance of %s: first %v, edges %+v, undirected %d, note %q", story, g.FirstReportedBy, g.Edges, g.Undirected, g.Note)
+	}
+	if !strings.Contains(g.DOT, "dir=none, style=dashed") {
+		t.Errorf("provenance DOT of %s draws no undirected edge:\n%s", story, g.DOT)
+	}
+	dot := e.get("/v1/stories/"+story+"/provenance?format=dot").want(t, http.StatusOK, "provenance as DOT")
+	if ct := dot.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/vnd.graphviz") || string(dot.Body) != g.DOT || dot.Header.Get("Server-Timing") == "" {
+		t.Errorf("provenance as DOT: %q, %d bytes, Server-Timing %q", ct, len(dot.Body), dot.Header.Get("Server-Timing"))
+	}
+	e.get("/v1/stories/s999999/provenance").wantError(t, http.StatusNotFound, "provenance of an unknown story", "s999999")
+
+	// Lists carry the publication source but not the reuse relations.
+	st := decodeAs[StoryView](t, e.get("/v1/stories/"+story).want(t, http.StatusOK, "story"))
+	for _, it := range st.Items {
+		if it.Reuse != nil || it.CopiedBy != nil || it.CopiedFrom != nil {
+			t.Errorf("story item %s carries its reuse", it.ID)
+		}
+		if it.ID == id["001"] && it.PublishedFrom != "text" {
+			t.Errorf("story item 001: published_from %q", it.PublishedFrom)
+		}
+	}
+	var raw map[string]any
+	json.Unmarshal(e.get("/v1/stories").want(t, http.StatusOK, "stories").Body, &raw)
+	for _, s := range raw["stories"].([]any) {
+		m := s.(map[string]any)
+		if _, ok := m["copies"]; !ok {
+			t.Errorf("story %v without copies", m["id"])
+		}
+		if _, ok := m["rewrites"]; !ok {
+			t.Errorf("story %v without rewrites", m["id"])
+		}
 	}
 }
 

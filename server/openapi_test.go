@@ -28,6 +28,7 @@ import (
 	"github.com/reprint-news/reprint/article"
 	"github.com/reprint-news/reprint/engine"
 	"github.com/reprint-news/reprint/match"
+	"github.com/reprint-news/reprint/provenance"
 )
 
 // openapi.json is checked three ways: it is a valid OpenAPI 3.1 document
@@ -51,6 +52,8 @@ func loadSpec() (*openapi3.T, routers.Router, error) {
 		// A JSON Lines body is validated as a string; its lines are
 		// checked against ArticleInput by the session test.
 		openapi3filter.RegisterBodyDecoder("application/x-ndjson", openapi3filter.PlainBodyDecoder)
+		// The provenance graph in Graphviz DOT is text.
+		openapi3filter.RegisterBodyDecoder("text/vnd.graphviz", openapi3filter.PlainBodyDecoder)
 		loader := openapi3.NewLoader()
 		doc, err := loader.LoadFromData(openapi)
 		if err != nil {
@@ -227,6 +230,12 @@ var specTypes = []struct {
 	{"SearchResult", reflect.TypeFor[SearchResult](), false},
 	{"CompareView", reflect.TypeFor[CompareView](), false},
 	{"Passage", reflect.TypeFor[match.Passage](), false},
+	{"LiveReuse", reflect.TypeFor[engine.LiveReuse](), false},
+	{"ReuseAnswer", reflect.TypeFor[engine.ReuseAnswer](), false},
+	{"SentencePair", reflect.TypeFor[match.SentencePair](), false},
+	{"Provenance", reflect.TypeFor[ProvenanceView](), false},
+	{"ProvenanceNode", reflect.TypeFor[provenance.Article](), false},
+	{"ProvenanceEdge", reflect.TypeFor[provenance.Edge](), false},
 }
 
 // goField is a JSON field of a Go type.
@@ -541,7 +550,7 @@ func TestOpenAPISession(t *testing.T) {
 	}
 
 	// Loading.
-	reads := []string{"/v1/articles/x", "/v1/stories", "/v1/stories/s000001", "/v1/storylines/l000001", "/v1/search?q=x", "/v1/compare?a=x&b=y"}
+	reads := []string{"/v1/articles/x", "/v1/stories", "/v1/stories/s000001", "/v1/stories/s000001/provenance", "/v1/storylines/l000001", "/v1/search?q=x", "/v1/compare?a=x&b=y"}
 	get(http.StatusOK, "/healthz")
 	get(http.StatusServiceUnavailable, "/readyz")
 	for _, p := range reads {
@@ -626,6 +635,17 @@ func TestOpenAPISession(t *testing.T) {
 	get(http.StatusOK, "/v1/stories/"+story+"?limit=1")
 	get(http.StatusBadRequest, "/v1/stories/"+story+"?limit=0")
 	get(http.StatusNotFound, "/v1/stories/s999999")
+	prov := decodeAs[ProvenanceView](t, get(http.StatusOK, "/v1/stories/"+results["000"].Story+"/provenance"))
+	if len(prov.Nodes) < 2 || len(prov.Edges) == 0 || !strings.HasPrefix(prov.DOT, "digraph") {
+		t.Errorf("provenance of the story of 000: %+v", prov)
+	}
+	if dot := get(http.StatusOK, "/v1/stories/"+results["000"].Story+"/provenance?format=dot&limit=10"); !strings.HasPrefix(dot.Header.Get("Content-Type"), "text/vnd.graphviz") || string(dot.Body) != prov.DOT {
+		t.Errorf("provenance as DOT: %q %q, want the JSON answer's dot", dot.Header.Get("Content-Type"), clipBody(dot.Body))
+	}
+	get(http.StatusOK, "/v1/stories/"+story+"/provenance?format=json")
+	get(http.StatusBadRequest, "/v1/stories/"+story+"/provenance?format=svg")
+	get(http.StatusBadRequest, "/v1/stories/"+story+"/provenance?limit=0")
+	get(http.StatusNotFound, "/v1/stories/s999999/provenance")
 	get(http.StatusOK, "/v1/storylines/"+results["002"].Storyline)
 	get(http.StatusNotFound, "/v1/storylines/l999999")
 	get(http.StatusOK, "/v1/search?q=Kanaani")

@@ -179,6 +179,7 @@ func (s *Server) routes() {
 	s.route("DELETE /v1/articles/{id}", "article_delete", true, s.deleteArticle)
 	s.route("GET /v1/stories", "stories", false, s.getStories)
 	s.route("GET /v1/stories/{id}", "story", false, s.getStory)
+	s.route("GET /v1/stories/{id}/provenance", "story_provenance", false, s.getProvenance)
 	s.route("GET /v1/storylines/{id}", "storyline", false, s.getStoryline)
 	s.route("GET /v1/search", "search", false, s.search)
 	s.route("GET /v1/compare", "compare", false, s.compare)
