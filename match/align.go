@@ -128,7 +128,7 @@ type cell struct {
 // pair is not scored by the sentence model (its score is 0): pairs that
 // share that little are never paraphrases, and most pairs of two articles
 // are such pairs.
-const PrefilterDice = 0.1
+const PrefilterDice = 0.2
 
 // pairScore scores sentences x and y: the sentence model's probability
 // that they say the same thing, 0 below the prefilter.
@@ -141,6 +141,12 @@ func pairScore(x, y *sentence) cell {
 	pairFeatures(x, y, &f)
 	return cell{float32(SentenceModel.Prob(f[:])), float32(ia), float32(ib), float32(q)}
 }
+
+// MergeContain is the share of each of two adjacent sentences' weight
+// that must be found in one sentence of the other text for the program to
+// try them merged against it (a sentence split in two, or two merged):
+// halves of a split sentence are each mostly in the whole.
+const MergeContain = 0.4
 
 // Back-pointers of the dynamic program.
 const (
@@ -160,7 +166,7 @@ func Align(a, b *Doc, cfg AlignConfig) Alignment {
 	al.VerbatimA, al.VerbatimB = passageShares(al.Passages, a.content, b.content)
 	al.Cosine = cosine(a, b)
 	al.WordsA, al.WordsB = wordShares(a, b)
-	al.TrigramsA, al.TrigramsB = trigramShares(a.content, b.content)
+	al.TrigramsA, al.TrigramsB = trigramShares(a.tris, b.tris)
 	if n == 0 || m == 0 {
 		return al
 	}
@@ -200,16 +206,16 @@ func Align(a, b *Doc, cfg AlignConfig) Alignment {
 				if g := best[(i-1)*W+j-1] + gain(float64(c.score)); g > v {
 					v, bk = g, back11
 				}
-				// Two sentences of a with one of b: both must share words
-				// with it.
-				if i > 1 && c.score > 0 && S[(i-2)*m+j-1].score > 0 {
+				// Two sentences of a with one of b: most of each must be
+				// in it.
+				if i > 1 && c.inA >= MergeContain && S[(i-2)*m+j-1].inA >= MergeContain {
 					mc := mergedCell(&a.sents[i-2], &a.sents[i-1], &b.sents[j-1], false)
 					mergedA[(i-1)*m+j-1] = mc
 					if g := best[(i-2)*W+j-1] + gain(float64(mc.score)); g > v {
 						v, bk = g, back21
 					}
 				}
-				if j > 1 && c.score > 0 && S[(i-1)*m+j-2].score > 0 {
+				if j > 1 && c.inB >= MergeContain && S[(i-1)*m+j-2].inB >= MergeContain {
 					mc := mergedCell(&b.sents[j-2], &b.sents[j-1], &a.sents[i-1], true)
 					mergedB[(i-1)*m+j-1] = mc
 					if g := best[(i-1)*W+j-2] + gain(float64(mc.score)); g > v {
@@ -456,6 +462,14 @@ func cosine(a, b *Doc) float64 {
 // vector returns the text's stem vector: per stem, its weight times the
 // sublinear count of the sentences holding it.
 func (d *Doc) vector() map[uint32]float64 {
+	if d.vec != nil {
+		return d.vec
+	}
+	return d.makeVector()
+}
+
+// makeVector computes the stem vector (Prepare does, once).
+func (d *Doc) makeVector() map[uint32]float64 {
 	cnt := map[uint32]int{}
 	w := map[uint32]float64{}
 	for k := range d.sents {
@@ -499,10 +513,9 @@ func strongShare(d *Doc, pairs []SentencePair, side func(SentencePair) [2]int) f
 	return round4(w / d.mass)
 }
 
-// trigramShares returns the shares of a's and b's token trigrams found in
-// the other.
-func trigramShares(a, b []text.Token) (float64, float64) {
-	ga, gb := trigrams(a), trigrams(b)
+// trigramShares returns the shares of two texts' token trigrams (ga, gb:
+// sorted, unique) found in the other.
+func trigramShares(ga, gb []uint64) (float64, float64) {
 	if len(ga) == 0 || len(gb) == 0 {
 		return 0, 0
 	}

@@ -1,6 +1,9 @@
 package match
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // The relation of two texts.
 //
@@ -281,7 +284,9 @@ func (d *Doc) anchors() (names, nums []uint32) {
 		names = append(names, d.sents[k].names...)
 		nums = append(nums, d.sents[k].nums...)
 	}
-	return union32(names, nil), union32(nums, nil)
+	slices.Sort(names)
+	slices.Sort(nums)
+	return slices.Compact(names), slices.Compact(nums)
 }
 
 func jaccard32(a, b []uint32) float64 {

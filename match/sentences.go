@@ -44,6 +44,8 @@ type Doc struct {
 	sents     []sentence
 	mass      float64 // Σ sentence mass
 	content   []text.Token
+	vec       map[uint32]float64 // the stem vector (vector), made once
+	tris      []uint64           // trigrams of content (trigrams)
 }
 
 // sentence is a sentence's bag of stems.
@@ -67,10 +69,11 @@ type term struct {
 
 // MaxSentences bounds the sentences of one text that alignment looks at:
 // the alignment's work grows with the product of the two texts' sentence
-// counts. 1,500 sentences is a 40,000-word text, far beyond any article;
-// a longer one is aligned on its first 1,500 sentences and marked
-// Truncated.
-const MaxSentences = 1500
+// counts (the worst case, two texts of MaxSentences identical sentences,
+// takes about 0.5 s). 400 sentences is a 10,000-word text, several times
+// a long article; a longer one is aligned on its first 400 sentences and
+// marked Truncated (the verbatim passages still cover the whole text).
+const MaxSentences = 400
 
 // Env is what Prepare draws on besides the text: all of it optional.
 type Env struct {
@@ -121,6 +124,8 @@ func Prepare(s string, d *text.Doc, lang string, env Env) *Doc {
 		doc.sents[i] = bag(words[st.First:st.First+st.N], quoted[st.First:st.First+st.N], w, env.Senses)
 		doc.mass += doc.sents[i].mass
 	}
+	doc.vec = doc.makeVector()
+	doc.tris = trigrams(doc.content)
 	return doc
 }
 
@@ -354,16 +359,12 @@ func merge(a, b *sentence) sentence {
 	for _, t := range out.terms {
 		out.mass += float64(t.w)
 	}
-	out.nums = union32(a.nums, b.nums)
-	out.names = union32(a.names, b.names)
-	out.bigrams = append(append([]uint64(nil), a.bigrams...), b.bigrams...)
-	slices.Sort(out.bigrams)
-	out.bigrams = slices.Compact(out.bigrams)
+	out.nums = union(a.nums, b.nums)
+	out.names = union(a.names, b.names)
+	out.bigrams = union(a.bigrams, b.bigrams)
 	out.words = a.words + b.words
-	out.tris = append(append([]uint64(nil), a.tris...), b.tris...)
-	slices.Sort(out.tris)
-	out.tris = slices.Compact(out.tris)
-	out.uni = union32(a.uni, b.uni)
+	out.tris = union(a.tris, b.tris)
+	out.uni = union(a.uni, b.uni)
 	return out
 }
 
@@ -377,11 +378,26 @@ func (UniformWeights) IDF(uint32) float64 { return 1 }
 // documents.
 func idf(df, n float64) float64 { return math.Log((n + 1) / (df + 0.5)) }
 
-// union32 returns the sorted union of two sorted, duplicate-free lists.
-func union32(a, b []uint32) []uint32 {
-	out := append(append([]uint32(nil), a...), b...)
-	slices.Sort(out)
-	return slices.Compact(out)
+// union returns the sorted union of two sorted, duplicate-free lists.
+func union[T uint32 | uint64](a, b []T) []T {
+	out := make([]T, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			out = append(out, a[i])
+			i++
+		case a[i] > b[j]:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, a[i])
+			i++
+			j++
+		}
+	}
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
 }
 
 // inter returns the size of the intersection of two sorted,
