@@ -202,3 +202,6 @@ func evalAll(dir string) error {
 	fmt.Printf("SemEval-2022, 10-fold cross-validated: Pearson %.3f\n", pearson(sp, sy))
 	return nil
 }
+
+// engineDefault is the engine's default configuration.
+func engineDefault() engine.Config { return engine.DefaultConfig() }

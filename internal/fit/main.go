@@ -35,11 +35,11 @@ func main() {
 	var err error
 	switch os.Args[1] {
 	case "background":
-		err = fitBackground(dir, "match/background_en.bin")
+		err = write("match/background_en.bin", func() ([]byte, string, error) { return fitBackground(dir) })
 	case "sentence":
-		err = fitSentence(dir, "match/model_sentence.go")
+		err = write("match/model_sentence.go", func() ([]byte, string, error) { return fitSentence(dir) })
 	case "reuse":
-		err = fitReuse(dir, "match/model_reuse.go")
+		err = write("match/model_reuse.go", func() ([]byte, string, error) { return fitReuse(dir) })
 	case "eval":
 		err = evalAll(dir)
 	default:
@@ -51,11 +51,26 @@ func main() {
 	}
 }
 
+// write writes what fit makes to path and prints its summary.
+func write(path string, fit func() ([]byte, string, error)) error {
+	src, summary, err := fit()
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, src, 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("%s: %s\n", path, summary)
+	return nil
+}
+
 // backgroundCorpora are the article files the background frequencies
 // are counted over: news text that no reuse evaluation scores.
 var backgroundCorpora = []string{"ecbplus-dev.jsonl", "uci-headlines.jsonl"}
 
-func fitBackground(dir, out string) error {
+// fitBackground counts the background document frequencies and returns
+// match/background_en.bin and a summary.
+func fitBackground(dir string) ([]byte, string, error) {
 	df := map[uint32]uint32{}
 	n := 0
 	var d text.Doc
@@ -76,15 +91,11 @@ func fitBackground(dir, out string) error {
 			n++
 		})
 		if err != nil {
-			return err
+			return nil, "", err
 		}
 	}
 	b := match.EncodeBackground(n, df, 2)
-	if err := os.WriteFile(out, b, 0o644); err != nil {
-		return err
-	}
-	fmt.Printf("%s: %d documents, %d stems (df ≥ 2 of %d), %d bytes\n", out, n, (len(b)-8)/8, len(df), len(b))
-	return nil
+	return b, fmt.Sprintf("%d documents, %d stems (df ≥ 2 of %d), %d bytes", n, (len(b)-8)/8, len(df), len(b)), nil
 }
 
 // eachArticle calls f with the title and text of every article of a JSONL

@@ -332,28 +332,30 @@ func cvSimilarity(X [][]float64, ys []float64) ([]float64, error) {
 	return p, nil
 }
 
-func fitReuse(dir, out string) error {
+// fitReuse fits the reuse and similarity models and returns the Go
+// source of match/model_reuse.go and a summary.
+func fitReuse(dir string) ([]byte, string, error) {
 	cfg := engine.DefaultConfig()
 	X, Y, err := meterFeatures(dir, cfg)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	mds, mws, fold, err := cvReuse(X, Y)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	tD, tW, cv := bestThresholds(X, Y, mds, mws, fold)
 	md, mw, err := fitReuseModels(X, Y)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	SX, sy, err := semevalFeatures(dir, cfg)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	sp, err := cvSimilarity(SX, sy)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	r := pearson(sp, sy)
 	tS, accS := sameStoryThreshold(sp, sy)
@@ -363,7 +365,7 @@ func fitReuse(dir, out string) error {
 	}
 	ms, err := match.FitLogit(match.SimilarityFeatureNames(), SX, sY, similarityL2)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	counts := map[string]int{}
 	for _, y := range Y {
@@ -433,13 +435,6 @@ const DefaultSameStory = %v
 		md.Features, md.Mean, md.Scale, md.W, md.B, mw.Features, mw.Mean, mw.Scale, mw.W, mw.B, tD, tW,
 		len(sy), similarityL2, sameStoryOverall, r, ms.Features, ms.Mean, ms.Scale, ms.W, ms.B, accS, tS)
 	src, err := format.Source(b.Bytes())
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(out, src, 0o644); err != nil {
-		return err
-	}
-	fmt.Printf("%s: METER 10-fold: accuracy %.3f, macro-F1 %.3f, derived-vs-non accuracy %.3f (thresholds %.2f, %.2f); SemEval 10-fold Pearson %.3f\n",
-		out, cv.acc, cv.macroF1, cv.binAcc, tD, tW, r)
-	return nil
+	return src, fmt.Sprintf("METER 10-fold: accuracy %.3f, macro-F1 %.3f, derived-vs-non accuracy %.3f (thresholds %.2f, %.2f); SemEval 10-fold Pearson %.3f",
+		cv.acc, cv.macroF1, cv.binAcc, tD, tW, r), err
 }
