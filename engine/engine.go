@@ -76,6 +76,9 @@ type Config struct {
 	// Reuse holds the text reuse parameters (rewrite, partial, same story;
 	// match.Relate); its Dup part is taken from Threshold and Containment.
 	Reuse match.ReuseConfig `json:"reuse"`
+	// Relations turns on text reuse within stories (with Stories):
+	// relations.jsonl, provenance.jsonl, outlets.jsonl.
+	Relations bool `json:"relations"`
 	// StoryPairs bounds the earlier articles of its story that an article
 	// is compared with for text reuse (the nearest in publication order).
 	StoryPairs int `json:"story_pairs"`
@@ -106,6 +109,7 @@ func DefaultConfig() Config {
 		Boilerplate:  text.DefaultBoilerplateConfig(),
 		Story:        DefaultStoryConfig(),
 		Reuse:        match.DefaultReuseConfig(),
+		Relations:    true,
 		StoryPairs:   DefaultStoryPairs,
 	}
 }

@@ -142,11 +142,13 @@ func newRun(cfg Config) (*run, error) {
 			r.close()
 			return nil, err
 		}
-		if r.texts, err = newSpill(tmp+"/texts.spill", "text"); err != nil {
-			r.close()
-			return nil, err
+		if cfg.Relations {
+			if r.texts, err = newSpill(tmp+"/texts.spill", "text"); err != nil {
+				r.close()
+				return nil, err
+			}
+			r.df = match.NewDocFreq("en")
 		}
-		r.df = match.NewDocFreq("en")
 	}
 	return r, nil
 }
@@ -217,9 +219,11 @@ func (r *run) newTokenizer() func(*article.Record) {
 			fr.lang = fr.f.Lang
 			fr.headline, fr.hasTitle = headlineOf(a.Title, a.Text)
 			t.feat = encodeFeatures(nil, &fr)
-			words = text.Words(words[:0], a.Text, d.Tokens, fr.lang)
-			t.stems = distinctStems(words)
-			t.text = encodeReuseArticle(nil, a, fr.lang)
+			if r.cfg.Relations {
+				words = text.Words(words[:0], a.Text, d.Tokens, fr.lang)
+				t.stems = distinctStems(words)
+				t.text = encodeReuseArticle(nil, a, fr.lang)
+			}
 		}
 		rec.Derived = t
 	}
@@ -277,11 +281,13 @@ func (r *run) collect(rec *article.Record, t *tokenized) error {
 			return err
 		}
 		d.featOff, d.featLen = off, uint32(len(t.feat))
-		if off, err = r.texts.append(t.text); err != nil {
-			return err
+		if r.texts != nil {
+			if off, err = r.texts.append(t.text); err != nil {
+				return err
+			}
+			d.textOff, d.textLen = off, uint32(len(t.text))
+			r.df.AddStems(t.stems)
 		}
-		d.textOff, d.textLen = off, uint32(len(t.text))
-		r.df.AddStems(t.stems)
 	}
 	if !a.Published.IsZero() {
 		d.published = a.Published.UnixNano()

@@ -482,5 +482,8 @@ func (r *run) stories(res *Result) error {
 	st.Storylines = len(res.Storylines)
 	r.stats.Story = &st
 	r.stages["stories"] = time.Since(t0)
+	if !r.cfg.Relations {
+		return nil
+	}
 	return r.relations(res, storyDocs)
 }

@@ -230,13 +230,7 @@ func writeDir(dir string, res *engine.Result) error {
 	if err := writeJSONL(filepath.Join(dir, "rejects.jsonl"), res.Issues, func(is article.Issue) any { return reject(is) }); err != nil {
 		return err
 	}
-	if res.Config.Stories {
-		if err := writeJSONL(filepath.Join(dir, "stories.jsonl"), res.Stories, id); err != nil {
-			return err
-		}
-		if err := writeJSONL(filepath.Join(dir, "storylines.jsonl"), res.Storylines, id); err != nil {
-			return err
-		}
+	if res.Config.Stories && res.Config.Relations {
 		if err := writeJSONL(filepath.Join(dir, "relations.jsonl"), res.Relations, id); err != nil {
 			return err
 		}
@@ -244,6 +238,14 @@ func writeDir(dir string, res *engine.Result) error {
 			return err
 		}
 		if err := writeJSONL(filepath.Join(dir, "outlets.jsonl"), res.Outlets, id); err != nil {
+			return err
+		}
+	}
+	if res.Config.Stories {
+		if err := writeJSONL(filepath.Join(dir, "stories.jsonl"), res.Stories, id); err != nil {
+			return err
+		}
+		if err := writeJSONL(filepath.Join(dir, "storylines.jsonl"), res.Storylines, id); err != nil {
 			return err
 		}
 	}

@@ -24,6 +24,15 @@ With -o DIR it writes everything 'reprint dedup' writes, plus:
   stories.jsonl     {"id","headline","first_seen","last_seen","lang","articles","sources","groups","terms"}
                     per story; every analyzed article is in exactly one story
   storylines.jsonl  {"id","stories","articles","terms"} per storyline
+  relations.jsonl   {"story","a","b","relation","container","source","direction","note",
+                    "coverage_a","coverage_b","similarity"} per related pair of a story's
+                    articles: exact, near_duplicate, contains, rewrite, partial, same_story;
+                    source is the earlier published (null when undirected, note says why)
+  provenance.jsonl  per story of two or more: its who-copied-whom graph (nodes, edges,
+                    first_reported_by, originals, copies, rewrites, note) and "dot" (Graphviz)
+  outlets.jsonl     per outlet: articles, stories reported first, the outlets it takes
+                    from and that take from it, with counts
+(--relations=false leaves these three out.)
 Without -o the same records go to stdout as JSONL with a "type" field.
 
 Flags:
@@ -38,6 +47,8 @@ func runStories(args []string, stdout, stderr io.Writer) error {
 	fs.Float64Var(&cfg.Story.Story.TauDays, "story-tau", cfg.Story.Story.TauDays, "days over which a story's attraction decays (after --story-grace)")
 	fs.Float64Var(&cfg.Story.Storyline.Threshold, "storyline-threshold", cfg.Story.Storyline.Threshold, "similarity from which a story joins a storyline")
 	fs.Float64Var(&cfg.Story.Storyline.TauDays, "storyline-tau", cfg.Story.Storyline.TauDays, "days over which a storyline's attraction decays")
+	fs.BoolVar(&cfg.Relations, "relations", cfg.Relations, "compare the articles of every story for text reuse (relations.jsonl, provenance.jsonl, outlets.jsonl)")
+	fs.IntVar(&cfg.StoryPairs, "story-pairs", cfg.StoryPairs, "compare each article with at most this many earlier articles of its story")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -74,6 +85,17 @@ func printStoriesSummary(w io.Writer, res *engine.Result, out string) {
 		parts = append(parts, fmt.Sprintf("%s %d", l, st.Languages[l]))
 	}
 	fmt.Fprintf(w, "  languages: %s\n", strings.Join(parts, ", "))
+	if res.Config.Relations {
+		total := 0
+		for _, n := range res.Stats.Relations {
+			total += n
+		}
+		if total > 0 {
+			printCounts(w, "  text reuse within stories: related pairs", toInt64(res.Stats.Relations))
+		} else {
+			fmt.Fprintln(w, "  text reuse within stories: no related pairs")
+		}
+	}
 	idx := largestFirst(len(res.Stories), func(i int) int { return len(res.Stories[i].Articles) })
 	fmt.Fprintf(w, "\n  %-8s %8s %7s  %-10s  %s\n", "story", "articles", "sources", "first seen", "headline")
 	for _, i := range idx[:min(10, len(idx))] {
