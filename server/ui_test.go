@@ -2,10 +2,14 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +18,7 @@ import (
 
 	"github.com/reprint-news/reprint/engine"
 	"github.com/reprint-news/reprint/internal/testdata"
+	"github.com/reprint-news/reprint/match"
 )
 
 // The web UI is tested as a person uses it: a real store and engine with
@@ -170,6 +175,115 @@ func (p *uiPage) text(sel string) string {
 	return v
 }
 
+// route is a UI route with query v.
+func route(name string, v url.Values) string { return "#/" + name + "?" + v.Encode() }
+
+// uiGetJSON decodes the JSON answer of GET url into v.
+func uiGetJSON(t *testing.T, url string, v any) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s", url, resp.Status)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+}
+
+// uiCheckAligned opens the comparison of a and b (a rewrite) and checks
+// its aligned sentence pairs against the API's answer.
+func uiCheckAligned(t *testing.T, p *uiPage, base, a, b string) {
+	t.Helper()
+	q := url.Values{"a": {a}, "b": {b}}.Encode()
+	var c CompareView
+	uiGetJSON(t, base+"/v1/compare?"+q, &c)
+	if c.Reuse.Relation != "rewrite" {
+		t.Fatalf("compare %s/%s: relation %q, want rewrite", a, b, c.Reuse.Relation)
+	}
+	var ordered, moved []match.SentencePair
+	usedA, usedB := map[int]bool{}, map[int]bool{}
+	for _, sp := range c.Reuse.Sentences {
+		if sp.Ordered {
+			ordered = append(ordered, sp)
+		} else {
+			moved = append(moved, sp)
+		}
+		for i := sp.A[0]; i < sp.A[1]; i++ {
+			usedA[i] = true
+		}
+		for j := sp.B[0]; j < sp.B[1]; j++ {
+			usedB[j] = true
+		}
+	}
+	slices.SortFunc(ordered, func(x, y match.SentencePair) int { return x.A[0] - y.A[0] })
+	var want [][2]string
+	quoted := false
+	for _, sp := range ordered {
+		ta, tb := c.A.Text[sp.AStart:sp.AEnd], c.B.Text[sp.BStart:sp.BEnd]
+		want = append(want, [2]string{ta, tb})
+		quoted = quoted || strings.ContainsAny(ta+tb, "’“")
+	}
+	if len(ordered) < 8 || !quoted {
+		t.Fatalf("compare %s/%s: %d ordered pairs (want 8 or more, one with ’ or “)", a, b, len(ordered))
+	}
+	unmatched := 0
+	for i := range c.Reuse.SpansA {
+		if !usedA[i] {
+			unmatched++
+		}
+	}
+	for j := range c.Reuse.SpansB {
+		if !usedB[j] {
+			unmatched++
+		}
+	}
+
+	p.open("#/compare?" + q)
+	p.do("waiting for the aligned pairs", chromedp.WaitVisible(chromedp.CSS("table.aligned tr.row")))
+	got := uiEval[[][2]string](p, "reading the aligned pairs", `[...document.querySelectorAll("table.aligned tr.row:not(.moved)")].filter(r => r.dataset.kind).map(r =>
+		[r.querySelector(".cell-a").textContent, r.querySelector(".cell-b").textContent])`)
+	if len(got) != len(want) {
+		t.Fatalf("compare %s/%s: %d ordered rows, want %d", a, b, len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("compare %s/%s: row %d shows\n\t%q | %q\nwant\n\t%q | %q", a, b, i, got[i][0], got[i][1], want[i][0], want[i][1])
+		}
+	}
+	rows := uiEval[map[string]any](p, "reading the rows", `({
+		kinds: [...document.querySelectorAll("table.aligned tr.row:not(.moved)")].filter(r => r.dataset.kind).map(r => r.dataset.kind + "/" + r.querySelector(".kind").textContent).join(" "),
+		moved: [...document.querySelectorAll("table.aligned tr.row.moved")].map(r => r.querySelector(".kind").textContent).join(" "),
+		lastIsMoved: document.querySelector("table.aligned tbody tr:last-child").classList.contains("moved"),
+		empty: document.querySelectorAll("table.aligned td.empty").length,
+		source: document.querySelector(".source-line").textContent})`)
+	var kinds []string
+	for _, sp := range ordered {
+		kinds = append(kinds, sp.Kind+"/"+sp.Kind)
+	}
+	if rows["kinds"] != strings.Join(kinds, " ") {
+		t.Errorf("compare %s/%s: row kinds %q, want %q", a, b, rows["kinds"], strings.Join(kinds, " "))
+	}
+	if n := strings.Count(rows["moved"].(string), "moved"); n != len(moved) || len(moved) > 0 && rows["lastIsMoved"] != true {
+		t.Errorf("compare %s/%s: moved rows %q, want %d after the ordered ones", a, b, rows["moved"], len(moved))
+	}
+	if rows["empty"] != float64(unmatched) {
+		t.Errorf("compare %s/%s: %v empty cells, want one per unmatched sentence (%d)", a, b, rows["empty"], unmatched)
+	}
+	if src := rows["source"].(string); !strings.Contains(src, "direction unknown") || !strings.Contains(src, a) {
+		t.Errorf("compare %s/%s: the source line reads %q, want the direction unknown, with why", a, b, src)
+	}
+	if side := p.text(".side-heads"); !strings.Contains(side, "undated") || !strings.Contains(side, "(read from the text)") {
+		t.Errorf("compare %s/%s: the headers read %q, want 000 undated and 001's date read from the text", a, b, side)
+	}
+	if f := p.text(".first-is"); !strings.HasPrefix(f, "unknown") {
+		t.Errorf("compare %s/%s: first published reads %q, want unknown", a, b, f)
+	}
+}
+
 func TestUI(t *testing.T) {
 	ctx := uiBrowser(t)
 	base, seeds := uiServer(t)
@@ -215,6 +329,28 @@ func TestUI(t *testing.T) {
 	if n := p.text(".story-row .count b"); n != "2" {
 		t.Errorf("largest story first: it has %q articles, want 2", n)
 	}
+	// Each story with copies or rewrites says how many.
+	var page StoryPage
+	uiGetJSON(t, base+"/v1/stories", &page)
+	counts := uiEval[map[string]string](p, "reading the reuse counts", `Object.fromEntries([...document.querySelectorAll(".story-row")].map(r =>
+		[r.dataset.id, (r.querySelector(".reuse-counts") || {textContent: ""}).textContent]))`)
+	for _, st := range page.Stories {
+		var want []string
+		if st.Copies > 0 {
+			want = append(want, fmt.Sprintf("%d cop", st.Copies))
+		}
+		if st.Rewrites > 0 {
+			want = append(want, fmt.Sprintf("%d rewrite", st.Rewrites))
+		}
+		for _, w := range want {
+			if !strings.Contains(counts[st.ID], w) {
+				t.Errorf("story %s (copies %d, rewrites %d): the list reads %q", st.ID, st.Copies, st.Rewrites, counts[st.ID])
+			}
+		}
+		if len(want) == 0 && counts[st.ID] != "" {
+			t.Errorf("story %s has no copies or rewrites, but the list reads %q", st.ID, counts[st.ID])
+		}
+	}
 
 	// Pages of two: "More" brings the third story, then goes away.
 	p.open("#/?limit=2")
@@ -230,7 +366,9 @@ func TestUI(t *testing.T) {
 	}
 
 	// (b) The story of 000 and 001, reached from the list: a lane for each
-	// outlet, holding its article.
+	// outlet with dated articles (001, dated by its text); 000 has no
+	// publication time and is listed apart as undated, not placed at its
+	// arrival.
 	story := seeds["000"].Story
 	if seeds["001"].Story != story {
 		t.Fatalf("000 is in story %s, 001 in %s: the seeds no longer share a story", story, seeds["001"].Story)
@@ -245,14 +383,35 @@ func TestUI(t *testing.T) {
 	}
 	lanes := uiEval[map[string][]string](p, "reading the lanes", `Object.fromEntries([...document.querySelectorAll(".timeline .lane")].map(l =>
 		[l.querySelector(".lane-name").textContent, [...l.querySelectorAll(".item")].map(i => i.dataset.id)]))`)
-	want := map[string][]string{"Press TV": {seeds["000"].ID}, "Tehran Times": {seeds["001"].ID}}
+	want := map[string][]string{"Tehran Times": {seeds["001"].ID}}
 	if fmt.Sprint(lanes) != fmt.Sprint(want) {
 		t.Errorf("story %s: lanes (outlet: articles) %v, want %v", story, lanes, want)
+	}
+	undated := uiEval[[]string](p, "reading the undated", `[...document.querySelectorAll(".timeline .undated-block .item")].map(i => i.dataset.id)`)
+	if fmt.Sprint(undated) != fmt.Sprint([]string{seeds["000"].ID}) {
+		t.Errorf("story %s: undated items %v, want 000 alone", story, undated)
 	}
 	visible := uiEval[bool](p, "checking the items are on screen", `[...document.querySelectorAll(".timeline .item")].every(el => {
 		const r = el.getBoundingClientRect(); return r.width > 100 && r.height > 20 && el.querySelector(".title").textContent.trim() !== "" })`)
 	if !visible {
 		t.Errorf("story %s: a timeline item is not shown with its title", story)
+	}
+	// Who reported first (001, the only date) and the copy graph: two
+	// nodes, one dashed edge (who took from whom is unknown).
+	if fr := p.text(".first-reported"); !strings.Contains(fr, "First reported by") || !strings.Contains(fr, "Tehran Times") {
+		t.Errorf("story %s: first reported reads %q, want Tehran Times", story, fr)
+	}
+	if id := uiEval[string](p, "reading the first", `document.querySelector(".first-reported a").dataset.id`); id != seeds["001"].ID {
+		t.Errorf("story %s: first reported links %q, want 001", story, id)
+	}
+	graph := uiEval[map[string]any](p, "reading the graph", `(() => { const g = document.querySelector("svg.copy-graph"); const r = g.getBoundingClientRect();
+		return {nodes: [...g.querySelectorAll(".node")].map(n => n.dataset.id + " " + n.querySelector(".node-outlet").textContent).join("|"),
+		undirected: g.querySelectorAll(".edge.undirected path").length, directed: g.querySelectorAll(".edge.directed").length,
+		dashed: g.querySelector(".edge.undirected path") ? getComputedStyle(g.querySelector(".edge.undirected path")).strokeDasharray : "",
+		w: r.width, h: r.height} })()`)
+	if wantNodes := seeds["001"].ID + " Tehran Times ★|" + seeds["000"].ID + " Press TV"; graph["nodes"] != wantNodes || graph["undirected"] != 1.0 || graph["directed"] != 0.0 ||
+		graph["dashed"] == "none" || graph["dashed"] == "" || graph["w"].(float64) < 300 || graph["h"].(float64) < 50 {
+		t.Errorf("story %s: copy graph %v, want nodes %q and one dashed undirected edge", story, graph, wantNodes)
 	}
 
 	// (c) The story of 002 and 004: one item, a group of two copies, which
@@ -304,12 +463,26 @@ func TestUI(t *testing.T) {
 	if rel := p.text(".relation-name"); !strings.EqualFold(rel, "near duplicate") {
 		t.Errorf("compare 004/002: the relation reads %q, want Near duplicate", rel)
 	}
+	// Copies show only what differs: each side's own furniture, and how
+	// much is shared.
+	diff := uiEval[map[string]string](p, "reading the differences", `({a: [...document.querySelectorAll(".only-a li")].map(l => l.textContent).join("\n"),
+		b: [...document.querySelectorAll(".only-b li")].map(l => l.textContent).join("\n"), shared: document.querySelector(".shared-count").textContent})`)
+	if !strings.Contains(diff["a"], "Leave a Comment") || !strings.Contains(diff["b"], "All Content by Mehr News Agency is licensed") ||
+		strings.Contains(diff["a"]+diff["b"], "Nasser Kanaani commented") || !regexp.MustCompile(`\b9\d% shared`).MatchString(diff["shared"]) {
+		t.Errorf("compare 004/002: differences\nonly A: %s\nonly B: %s\nshared: %s", diff["a"], diff["b"], diff["shared"])
+	}
 	// Pointing at a passage of A lights its counterpart in B.
 	lit := uiEval[int](p, "pointing at a passage", `document.querySelector("#text-a mark").dispatchEvent(new MouseEvent("mouseover", {bubbles: true})),
 		document.querySelectorAll("#text-b mark.active").length`)
 	if lit == 0 {
 		t.Errorf("compare 004/002: pointing at a passage of A lights none of B")
 	}
+
+	// (e) 000 and 001, a rewrite: the sentence pairs side by side, cut
+	// exactly at the API's byte offsets (the texts hold ’ and “), the
+	// sentences only one side has against an empty cell, moved pairs
+	// after, and the direction unknown (000 is undated).
+	uiCheckAligned(t, p, base, seeds["000"].ID, seeds["001"].ID)
 
 	// The storyline of the seeds lists their three stories.
 	p.open("#/storyline/" + seeds["000"].Storyline)
@@ -337,6 +510,16 @@ func TestUI(t *testing.T) {
 	}
 	if g := p.text(".article-view"); !strings.Contains(g, "Duplicate group of 2") || !strings.Contains(g, seeds["002"].ID) {
 		t.Errorf("the page of 004 does not show its group with 002:\n%s", g)
+	}
+	// Its reuse: 002, copied by it or copied from it, linked to the
+	// comparison.
+	links := uiEval[[]string](p, "reading copied by and from", `[...document.querySelectorAll(".copied-by li, .copied-from li")].map(l => l.dataset.id + " " + l.querySelector("a.compare").getAttribute("href"))`)
+	w := seeds["002"].ID + " " + route("compare", url.Values{"a": {seeds["004"].ID}, "b": {seeds["002"].ID}})
+	if len(links) != 1 || links[0] != w {
+		t.Errorf("the page of 004: copied by/from %q, want [%s]", links, w)
+	}
+	if n := uiEval[int](p, "counting the reuse sections", `document.querySelectorAll(".copied-by, .copied-from").length`); n != 2 {
+		t.Errorf("the page of 004 shows %d of the copied by / copied from sections, want both", n)
 	}
 
 	// An API error is shown on the page, not swallowed.

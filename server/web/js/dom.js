@@ -105,6 +105,17 @@ export function articleTime(a) {
   return { iso: a.received, received: true };
 }
 
+// publishedEl shows an article's publication time, saying when it was
+// read from the article's text; an article without one is "undated" (the
+// time it was received is only in the tooltip: it is no publication time).
+export function publishedEl(a, detail = true) {
+  if (!a.published) {
+    return h("span", { class: "undated", title: a.received ? `no publication time; received ${formatTime(a.received)}` : "no publication time" }, "undated");
+  }
+  return h("span", { class: "published" }, timeEl(a.published, detail),
+    a.published_from === "text" && h("span", { class: "from-text muted" }, " (read from the text)"));
+}
+
 // label is what an article is called on the page: its title, else its
 // lead (filled in later), else its id.
 export function label(a) {
@@ -116,8 +127,15 @@ const relationNames = {
   near_duplicate: "Near duplicate",
   contains: "Contains",
   rewrite: "Rewrite",
+  partial: "Partial rewrite",
+  same_story: "Same story",
+  none: "No reuse",
   "": "No copy relation",
 };
+
+// copyRelations are the reuse relations that copy text (the rest retell
+// it or only report the same event).
+export const copyRelations = new Set(["exact", "near_duplicate", "contains"]);
 
 export function relationName(r) {
   return r in relationNames ? relationNames[r] : String(r).replace(/_/g, " ");

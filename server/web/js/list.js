@@ -24,7 +24,9 @@ export function storyRow(s, { index } = {}) {
       h("p", { class: "meta" },
         span ? h("span", { class: "span" }, span) : h("span", { class: "span muted" }, "no publication dates"),
         " · ", (s.sources || []).length ? plural(s.sources.length, "outlet") : "outlet unknown",
-        " · updated ", timeEl(s.updated)),
+        " · updated ", timeEl(s.updated),
+        (s.copies > 0 || s.rewrites > 0) && [" · ", h("span", { class: "reuse-counts", title: "its articles that copy or rewrite another article of the story" },
+          [s.copies > 0 && plural(s.copies, "copy", "copies"), s.rewrites > 0 && plural(s.rewrites, "rewrite")].filter(Boolean).join(", "))]),
       outlets.length > 0 && chips(outlets, "outlets"),
       (s.terms || []).length > 0 && chips(s.terms.map((t) =>
         h("a", { class: "chip term", href: route("", null, { term: t }) }, t)), "terms"),

@@ -3,7 +3,7 @@
 
 import { api } from "./api.js";
 import {
-  h, route, plural, spanText, timeEl, chips, outletName, articleTime, label, relationName, pct, safeURL,
+  h, route, plural, spanText, timeEl, chips, outletName, label, relationName, pct, safeURL, publishedEl,
 } from "./dom.js";
 import { storyRow } from "./list.js";
 import { fetchLeads, leadOf } from "./leads.js";
@@ -42,7 +42,6 @@ export async function renderSearch(params, ctx) {
   const cards = new Map();
   const storyLinks = new Map(); // story id → its links, to put the headline on
   const rows = found.map((a) => {
-    const t = articleTime(a);
     const title = h("a", { class: "title" + (a.title ? "" : " untitled"), href: route("article", a.id) }, label(a));
     cards.set(a.id, [title]);
     const storyLink = h("a", { href: route("story", a.story) }, "story ", h("code", {}, a.story));
@@ -52,7 +51,7 @@ export async function renderSearch(params, ctx) {
       title,
       h("p", { class: "meta" },
         h("span", { class: "result-outlet" }, outletName(a.source)), " · ",
-        t.received ? "received " : "", timeEl(t.iso), " · ", h("code", {}, a.id)),
+        publishedEl(a, false), " · ", h("code", {}, a.id)),
       h("p", { class: "meta" }, "In ", storyLink,
         (a.relations || []).map((r) => [" · ", relationName(r.relation), " of ",
           h("a", { href: route("compare", null, { a: a.id, b: r.id }) }, h("code", {}, r.id))])));
@@ -78,11 +77,31 @@ export async function renderSearch(params, ctx) {
     h("ol", { class: "results" }, rows));
 }
 
+// reuseList lists article ids (copied by, copied from), each with its
+// relation and a link to the comparison.
+function reuseList(a, ids, title, cls) {
+  const byID = new Map((a.reuse || []).map((r) => [r.id, r]));
+  return h("section", { class: "facts " + cls },
+    h("h2", {}, title),
+    ids.length === 0
+      ? h("p", { class: "muted" }, "None found.")
+      : h("ul", {}, ids.map((x) => {
+        const r = byID.get(x);
+        return h("li", { dataset: { id: x } },
+          h("a", { href: route("article", x) }, h("code", {}, x)),
+          r && h("span", { class: "muted" }, ` · ${relationName(r.relation)} · `,
+            cls === "copied-by" ? `${pct(r.coverage_other)} of it from this one · ` : `${pct(r.coverage)} of this one from it · `),
+          h("a", { class: "compare", href: route("compare", null, { a: a.id, b: x }) }, "compare"));
+      })));
+}
+
 export async function renderArticle(id, ctx) {
   const a = await api("articles/" + encodeURIComponent(id), {}, ctx);
-  const t = articleTime(a);
   const url = safeURL(a.url);
   const members = a.group_members || [];
+  const reuse = a.reuse || [];
+  const directed = new Set([...(a.copied_by || []), ...(a.copied_from || [])]);
+  const others = reuse.filter((r) => !directed.has(r.id));
   ctx.title = a.title || leadOf(a.text || "") || a.id;
   return h("div", { class: "view article-view" },
     h("nav", { class: "crumbs", "aria-label": "Breadcrumbs" },
@@ -92,8 +111,8 @@ export async function renderArticle(id, ctx) {
     h("p", { class: "kicker" }, outletName(a.source)),
     h("h1", { class: "headline" }, a.title || leadOf(a.text || "") || a.id),
     h("p", { class: "dek" },
-      t.received ? "received " : "published ", timeEl(t.iso),
-      a.published && [" · received ", timeEl(a.received)],
+      a.published ? "published " : "", publishedEl(a),
+      " · received ", timeEl(a.received),
       " · ", h("code", {}, a.id),
       url && [" · ", h("a", { href: url, rel: "noopener noreferrer", target: "_blank" }, "original ↗")]),
     h("p", { class: "dek" },
@@ -106,6 +125,15 @@ export async function renderArticle(id, ctx) {
         relationName(r.relation), " of ", h("a", { href: route("article", r.id) }, h("code", {}, r.id)),
         h("span", { class: "muted" }, ` · Jaccard ${pct(r.jaccard)} · containment ${pct(r.containment)} · `),
         h("a", { href: route("compare", null, { a: a.id, b: r.id }) }, "compare"))))),
+    reuseList(a, a.copied_by || [], "Copied by", "copied-by"),
+    reuseList(a, a.copied_from || [], "Copied from", "copied-from"),
+    others.length > 0 && h("section", { class: "facts other-reuse" },
+      h("h2", {}, "Other text reuse"),
+      h("ul", {}, others.map((r) => h("li", { dataset: { id: r.id } },
+        relationName(r.relation), " with ", h("a", { href: route("article", r.id) }, h("code", {}, r.id)),
+        h("span", { class: "muted" }, r.source ? "" : ` · direction unknown${r.note ? ": " + r.note : ""}`,
+          ` · ${pct(r.coverage)} of this one, ${pct(r.coverage_other)} of the other · `),
+        h("a", { class: "compare", href: route("compare", null, { a: a.id, b: r.id }) }, "compare"))))),
     members.length > 1 && h("section", { class: "facts" },
       h("h2", {}, `Duplicate group of ${members.length}`),
       h("ul", {}, members.map((m, i) => h("li", {},
