@@ -11,7 +11,7 @@ const leadsToFetch = 60;
 // the elements showing it) with the first line of their text, four
 // requests at a time, while the page is shown.
 export async function fetchLeads(items, cards, ctx) {
-  const todo = items.filter((a) => !a.title).slice(0, leadsToFetch);
+  const todo = items.filter((a) => !a.title && !a.lead).slice(0, leadsToFetch);
   const worker = async () => {
     while (todo.length > 0 && !ctx.signal.aborted) {
       const a = todo.shift();
@@ -35,7 +35,10 @@ export async function fetchLeads(items, cards, ctx) {
 // leadOf is the first substantial line of text, cut to about 140
 // characters at a word.
 export function leadOf(text) {
-  const line = text.split("\n").map((l) => l.trim()).find((l) => l.split(/\s+/).length >= 5) || text.trim();
+  let line = text.split("\n").map((l) => l.trim()).find((l) => l.split(/\s+/).length >= 5) || text.trim();
+  // A date line ("date 2023-02-24") and a dateline ("TEHRAN - ") open
+  // some texts; the lead is what follows them.
+  line = line.replace(/^date \d{4}-\d{2}-\d{2}\s+/i, "").replace(/^[A-Z][A-Z.' ]{1,30}\s[-–—]\s+/, "") || line;
   if (line.length <= 140) return line;
   const cut = line.slice(0, 140);
   const sp = cut.lastIndexOf(" ");

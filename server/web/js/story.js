@@ -32,6 +32,12 @@ export async function renderStory(id, ctx) {
   const items = s.items || [];
   items.forEach((a, i) => { a.arrival = i; });
   const byID = new Map(items.map((a) => [a.id, a]));
+  // Untitled articles are named by the engine's lead (date lines and
+  // datelines skipped), as the copy graph names them.
+  for (const n of (g && g.nodes) || []) {
+    const a = byID.get(n.id);
+    if (a && !a.title && n.headline) a.lead = n.headline;
+  }
   // First by publication time only (the provenance graph's), else none.
   const first = g && (g.first_reported_by || []).length ? byID.get(g.first_reported_by[0]) || null : null;
 
