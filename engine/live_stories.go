@@ -159,6 +159,19 @@ func parseNum(id string, p byte) (uint64, bool) {
 	return n, err == nil && n > 0
 }
 
+// displayTime returns a's publication time when it is plausible as of
+// now, wherever it was read from (zero otherwise).
+func (l *Live) displayTime(a *LiveArticle, now time.Time) time.Time {
+	if a.Published.IsZero() {
+		return time.Time{}
+	}
+	minT, maxT := l.cfg.Story.timeBounds(now)
+	if t := a.Published.Unix(); t >= minT && t <= maxT {
+		return a.Published.UTC()
+	}
+	return time.Time{}
+}
+
 // plausibleTime returns a's publication time for the story clusterer
 // (unix s), or 0 when unknown, read from the text (as in the batch run's
 // story pass) or implausible as of now.
@@ -224,8 +237,16 @@ func (l *Live) placeStory(b *store.Batch, rec *LiveArticle, rep *LiveArticle, w 
 	sr.Copies += copied
 	sr.Rewrites += rewrote
 	sr.Sources = addSource(sr.Sources, rec.Source, 1)
-	first, last := sc.on.Span(s)
-	sr.FirstSeen, sr.LastSeen = unixTime(first), unixTime(last)
+	// First and last seen: the publication times of its articles,
+	// those read from the text too (which the clusterer leaves out).
+	if t := l.displayTime(rec, rec.Received); !t.IsZero() {
+		if sr.FirstSeen.IsZero() || t.Before(sr.FirstSeen) {
+			sr.FirstSeen = t
+		}
+		if t.After(sr.LastSeen) {
+			sr.LastSeen = t
+		}
+	}
 	sr.Lang = sc.on.Lang(s)
 	if termsDue(sr.Articles) {
 		sr.Terms = sc.on.TopTerms(s, l.cfg.Story.Terms)

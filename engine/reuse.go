@@ -237,7 +237,11 @@ func (e *reuseEnv) direction(a, b *ReuseArticle) (match.Direction, string, strin
 		}
 		return match.ADerived, "published", ""
 	}
-	na, nb := names(b.Text, a.Source), names(a.Text, b.Source)
+	// An outlet naming itself (a licence line, a byline) is no attribution.
+	var na, nb bool
+	if !strings.EqualFold(strings.TrimSpace(a.Source), strings.TrimSpace(b.Source)) {
+		na, nb = names(b.Text, a.Source), names(a.Text, b.Source)
+	}
 	switch {
 	case na && !nb:
 		return match.BDerived, "attribution", ""

@@ -440,7 +440,18 @@ func (r *run) stories(res *Result) error {
 	storyID := func(s int) string { return fmt.Sprintf("s%06d", s+1) }
 	for s, docs := range storyDocs {
 		out := Story{ID: storyID(s), Headline: storyHeadline[s], Lang: online.Lang(s), Terms: online.TopTerms(s, sc.Terms)}
-		if first, last := online.Span(s); first != 0 {
+		// First and last seen: its articles' plausible publication times,
+		// those read from the text too (the clusterer leaves them out).
+		var first, last int64
+		for _, di := range docs {
+			if t := r.docs[di].published / 1e9; r.docs[di].published != 0 && t >= minT && t <= maxT {
+				if first == 0 || t < first {
+					first = t
+				}
+				last = max(last, t)
+			}
+		}
+		if first != 0 {
 			f, l := time.Unix(first, 0).UTC(), time.Unix(last, 0).UTC()
 			out.FirstSeen, out.LastSeen = &f, &l
 		}

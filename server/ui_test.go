@@ -511,12 +511,16 @@ func TestUI(t *testing.T) {
 	if g := p.text(".article-view"); !strings.Contains(g, "Duplicate group of 2") || !strings.Contains(g, seeds["002"].ID) {
 		t.Errorf("the page of 004 does not show its group with 002:\n%s", g)
 	}
-	// Its reuse: 002, copied by it or copied from it, linked to the
-	// comparison.
-	links := uiEval[[]string](p, "reading copied by and from", `[...document.querySelectorAll(".copied-by li, .copied-from li")].map(l => l.dataset.id + " " + l.querySelector("a.compare").getAttribute("href"))`)
-	w := seeds["002"].ID + " " + route("compare", url.Values{"a": {seeds["004"].ID}, "b": {seeds["002"].ID}})
+	// Its reuse: 002, a near duplicate without a direction (both undated,
+	// one outlet), under other reuse with the reason, linked to the
+	// comparison; copied by and copied from say none.
+	links := uiEval[[]string](p, "reading the reuse lists", `[...document.querySelectorAll(".copied-by li, .copied-from li, .other-reuse li")].map(l => l.closest("section").classList[1] + " " + l.dataset.id + " " + l.querySelector("a.compare").getAttribute("href"))`)
+	w := "other-reuse " + seeds["002"].ID + " " + route("compare", url.Values{"a": {seeds["004"].ID}, "b": {seeds["002"].ID}})
 	if len(links) != 1 || links[0] != w {
-		t.Errorf("the page of 004: copied by/from %q, want [%s]", links, w)
+		t.Errorf("the page of 004: reuse %q, want [%s]", links, w)
+	}
+	if other := p.text(".other-reuse"); !strings.Contains(other, "direction unknown") {
+		t.Errorf("the page of 004 does not say why the near duplicate has no direction:\n%s", other)
 	}
 	if n := uiEval[int](p, "counting the reuse sections", `document.querySelectorAll(".copied-by, .copied-from").length`); n != 2 {
 		t.Errorf("the page of 004 shows %d of the copied by / copied from sections, want both", n)
