@@ -115,11 +115,12 @@ func DefaultConfig() Config {
 }
 
 // DefaultStoryPairs is the default of Config.StoryPairs: an article is
-// compared with up to 32 earlier articles of its story. Copies cluster in
-// time (most reprints follow their source within hours), and a story of
+// compared with up to 8 earlier articles of its story, as the service
+// compares it with the 8 latest (LiveStoryPairs). Copies cluster in time
+// (most reprints follow their source within hours), and a story of
 // hundreds of articles would otherwise cost tens of thousands of
 // alignments.
-const DefaultStoryPairs = 32
+const DefaultStoryPairs = 8
 
 // LSHTarget returns the similarity LSH is tuned for (see ContainRatio).
 func (c Config) LSHTarget() float64 {
@@ -158,23 +159,24 @@ type Group struct {
 
 // Stats accounts for every input record and every stage.
 type Stats struct {
-	Records         int64                    `json:"records"`    // records seen by the readers (emitted + skipped)
-	Bytes           int64                    `json:"bytes"`      // raw bytes of the emitted records
-	Articles        int                      `json:"articles"`   // articles analyzed (fingerprinted)
-	Skipped         map[string]int64         `json:"skipped"`    // skipped records by reason
-	Altered         map[string]int64         `json:"altered"`    // kept-but-altered records by reason
-	ExactDups       int                      `json:"exact_dups"` // articles that are exact copies of an earlier one
-	Candidates      index.CandidateStats     `json:"candidates"`
-	Verified        int                      `json:"verified"` // candidate pairs verified
-	Pairs           map[string]int           `json:"pairs"`    // reported pairs by relation
-	Groups          int                      `json:"groups"`
-	GroupedArticles int                      `json:"grouped_articles"`
-	Keep            int                      `json:"keep"`
-	Boilerplate     int                      `json:"boilerplate_lines"`
-	Story           *StoryStats              `json:"story,omitempty"`
-	Relations       map[string]int           `json:"relations,omitempty"` // related pairs within stories, by relation
-	Elapsed         time.Duration            `json:"-"`
-	Stages          map[string]time.Duration `json:"-"`
+	Records           int64                    `json:"records"`    // records seen by the readers (emitted + skipped)
+	Bytes             int64                    `json:"bytes"`      // raw bytes of the emitted records
+	Articles          int                      `json:"articles"`   // articles analyzed (fingerprinted)
+	Skipped           map[string]int64         `json:"skipped"`    // skipped records by reason
+	Altered           map[string]int64         `json:"altered"`    // kept-but-altered records by reason
+	ExactDups         int                      `json:"exact_dups"` // articles that are exact copies of an earlier one
+	Candidates        index.CandidateStats     `json:"candidates"`
+	Verified          int                      `json:"verified"` // candidate pairs verified
+	Pairs             map[string]int           `json:"pairs"`    // reported pairs by relation
+	Groups            int                      `json:"groups"`
+	GroupedArticles   int                      `json:"grouped_articles"`
+	Keep              int                      `json:"keep"`
+	Boilerplate       int                      `json:"boilerplate_lines"`
+	Story             *StoryStats              `json:"story,omitempty"`
+	Relations         map[string]int           `json:"relations,omitempty"`          // related pairs within stories, by relation
+	RelationsCompared int                      `json:"relations_compared,omitempty"` // pairs of articles compared within stories
+	Elapsed           time.Duration            `json:"-"`
+	Stages            map[string]time.Duration `json:"-"`
 }
 
 // Result is the outcome of a batch run.

@@ -60,7 +60,7 @@ type LiveReuse struct {
 }
 
 // reuseOf turns an answer (a = this article) into its LiveReuse.
-func reuseOf(ans *ReuseAnswer) LiveReuse {
+func reuseOf(ans *ReuseSummary) LiveReuse {
 	r := LiveReuse{ID: ans.B, Relation: ans.Relation, Container: ans.Container, Direction: ans.Direction, Note: ans.Note,
 		Coverage: ans.CoverageA, CoverageO: ans.CoverageB, Similarity: ans.Similarity}
 	if ans.Source != nil {
@@ -155,7 +155,7 @@ func (l *Live) relateReuse(b *store.Batch, rec *LiveArticle, num uint64) error {
 		if o.Seq == rec.Seq {
 			continue
 		}
-		ans := env.compare(p, l.preparedOf(env, o))
+		ans := env.summarize(p, l.preparedOf(env, o))
 		if ans.Relation == match.None.String() {
 			continue
 		}

@@ -80,9 +80,10 @@ func decodeReuseArticle(b []byte) (*ReuseArticle, error) {
 
 // storyRelations is one story's part of the relation stage.
 type storyRelations struct {
-	rels  []Relation
-	graph *provenance.Graph
-	err   error
+	compared int
+	rels     []Relation
+	graph    *provenance.Graph
+	err      error
 }
 
 // relations compares the articles of every story of two or more (docs of
@@ -111,6 +112,7 @@ func (r *run) relations(res *Result, storyDocs [][]uint32) error {
 			return out[s].err
 		}
 		res.Relations = append(res.Relations, out[s].rels...)
+		r.stats.RelationsCompared += out[s].compared
 		if out[s].graph != nil {
 			graphs = append(graphs, *out[s].graph)
 		}
@@ -153,11 +155,11 @@ func (r *run) storyRelations(env *reuseEnv, story string, docs []uint32) storyRe
 	var rels []provenance.Relation
 	for k := 1; k < len(docs); k++ {
 		for j := max(0, k-r.cfg.StoryPairs); j < k; j++ {
-			ans := env.compare(prepared[j], prepared[k])
-			if ans.Relation == "none" {
+			sum := env.summarize(prepared[j], prepared[k])
+			sr.compared++
+			if sum.Relation == "none" {
 				continue
 			}
-			sum := ans.Summary()
 			sr.rels = append(sr.rels, Relation{Story: story, ReuseSummary: sum})
 			pr := provenance.Relation{A: sum.A, B: sum.B, Relation: sum.Relation, CoverageA: sum.CoverageA, CoverageB: sum.CoverageB, Similarity: sum.Similarity}
 			if sum.Source != nil {

@@ -180,11 +180,26 @@ func (e *reuseEnv) prepare(a *ReuseArticle, d *text.Doc) *reusePrepared {
 	return p
 }
 
-// compare decides the relation of two prepared articles.
-func (e *reuseEnv) compare(a, b *reusePrepared) ReuseAnswer {
+// compare decides the relation of two prepared articles, with its
+// evidence.
+func (e *reuseEnv) compare(a, b *reusePrepared) ReuseAnswer { return e.relate(a, b, true) }
+
+// summarize decides the relation of two prepared articles, with evidence
+// only where the relation needs it (match.RelateSummary): for the
+// relations the batch run and the service keep.
+func (e *reuseEnv) summarize(a, b *reusePrepared) ReuseSummary {
+	ans := e.relate(a, b, false)
+	return ans.Summary()
+}
+
+func (e *reuseEnv) relate(a, b *reusePrepared, evidence bool) ReuseAnswer {
 	dir, basis, note := e.direction(a.a, b.a)
 	o := match.Compare(a.set, b.set)
-	r := match.Relate(a.doc, b.doc, o, a.exact == b.exact && len(a.set) > 0, dir, e.cfg)
+	rel := match.RelateSummary
+	if evidence {
+		rel = match.Relate
+	}
+	r := rel(a.doc, b.doc, o, a.exact == b.exact && len(a.set) > 0, dir, e.cfg)
 	ans := ReuseAnswer{
 		A: a.a.ID, B: b.a.ID, Relation: r.Relation.String(),
 		CoverageA: r.CoverageA, CoverageB: r.CoverageB, VerbatimA: r.VerbatimA, VerbatimB: r.VerbatimB,

@@ -162,7 +162,7 @@ const (
 func Align(a, b *Doc, cfg AlignConfig) Alignment {
 	al := Alignment{Truncated: a.Truncated || b.Truncated}
 	n, m := len(a.sents), len(b.sents)
-	al.Passages = Passages(a.content, b.content, cfg.PassageMinTokens)
+	al.Passages = b.passagesWith(a.content, cfg.PassageMinTokens)
 	al.VerbatimA, al.VerbatimB = passageShares(al.Passages, a.content, b.content)
 	al.Cosine = cosine(a, b)
 	al.WordsA, al.WordsB = wordShares(a, b)
@@ -171,9 +171,40 @@ func Align(a, b *Doc, cfg AlignConfig) Alignment {
 		return al
 	}
 	S := make([]cell, n*m)
+	// Only the pairs whose shared weight can reach the prefilter are
+	// scored: a merge join of the two texts' (stem, sentence) entries
+	// sums each pair's shared weight (an upper bound of what sim finds, as
+	// it leaves out the numbers' agreement).
+	shared := make([]float32, n*m)
+	ea, eb := a.entries, b.entries
+	for x, y := 0, 0; x < len(ea) && y < len(eb); {
+		switch {
+		case ea[x].stem < eb[y].stem:
+			x++
+		case ea[x].stem > eb[y].stem:
+			y++
+		default:
+			s := ea[x].stem
+			x1, y1 := x, y
+			for x1 < len(ea) && ea[x1].stem == s {
+				x1++
+			}
+			for y1 < len(eb) && eb[y1].stem == s {
+				y1++
+			}
+			for _, p := range ea[x:x1] {
+				for _, q := range eb[y:y1] {
+					shared[int(p.sent)*m+int(q.sent)] += p.w + q.w
+				}
+			}
+			x, y = x1, y1
+		}
+	}
 	for i := range n {
 		for j := range m {
-			S[i*m+j] = pairScore(&a.sents[i], &b.sents[j])
+			if float64(shared[i*m+j]) >= PrefilterDice*(a.sents[i].mass+b.sents[j].mass) {
+				S[i*m+j] = pairScore(&a.sents[i], &b.sents[j])
+			}
 		}
 	}
 	th := cfg.MinScore
@@ -439,50 +470,53 @@ func passageShares(ps []Passage, ta, tb []text.Token) (float64, float64) {
 	return round4(min(1, float64(na)/float64(len(ta)))), round4(min(1, float64(nb)/float64(len(tb))))
 }
 
-// cosine is the cosine of the two texts' stem vectors (each stem's summed
-// sentence weights).
+// cosine is the cosine of the two texts' stem vectors.
 func cosine(a, b *Doc) float64 {
-	va, vb := a.vector(), b.vector()
-	var dot, na, nb float64
-	for s, x := range va {
-		na += x * x
-		if y, ok := vb[s]; ok {
-			dot += x * y
+	va, vb := a.vec, b.vec
+	var dot float64
+	for x, y := 0, 0; x < len(va) && y < len(vb); {
+		switch {
+		case va[x].stem < vb[y].stem:
+			x++
+		case va[x].stem > vb[y].stem:
+			y++
+		default:
+			dot += va[x].w * vb[y].w
+			x++
+			y++
 		}
 	}
-	for _, y := range vb {
-		nb += y * y
-	}
-	if na == 0 || nb == 0 {
+	if a.vecNorm == 0 || b.vecNorm == 0 {
 		return 0
 	}
-	return round4(dot / math.Sqrt(na*nb))
+	return round4(dot / (a.vecNorm * b.vecNorm))
 }
 
-// vector returns the text's stem vector: per stem, its weight times the
-// sublinear count of the sentences holding it.
-func (d *Doc) vector() map[uint32]float64 {
-	if d.vec != nil {
-		return d.vec
-	}
-	return d.makeVector()
+// stemWeight is one stem of a text's vector.
+type stemWeight struct {
+	stem uint32
+	w    float64
 }
 
-// makeVector computes the stem vector (Prepare does, once).
-func (d *Doc) makeVector() map[uint32]float64 {
-	cnt := map[uint32]int{}
-	w := map[uint32]float64{}
-	for k := range d.sents {
-		for _, t := range d.sents[k].terms {
-			cnt[t.stem]++
-			w[t.stem] = max(w[t.stem], float64(t.w))
+// makeVector computes the stem vector from the entries (sorted by stem):
+// per stem, its largest weight times the sublinear count of the sentences
+// holding it (Prepare does, once), and its norm.
+func (d *Doc) makeVector() {
+	d.vec = d.vec[:0]
+	var sq float64
+	for i := 0; i < len(d.entries); {
+		j, w := i, float32(0)
+		for j < len(d.entries) && d.entries[j].stem == d.entries[i].stem {
+			w = max(w, d.entries[j].w)
+			j++
 		}
+		x := float64(w) * (1 + math.Log(float64(j-i)))
+		d.vec = append(d.vec, stemWeight{d.entries[i].stem, x})
+		d.vecSum += x
+		sq += x * x
+		i = j
 	}
-	out := make(map[uint32]float64, len(cnt))
-	for s, c := range cnt {
-		out[s] = w[s] * (1 + math.Log(float64(c)))
-	}
-	return out
+	d.vecNorm = math.Sqrt(sq)
 }
 
 // StrongScore is the pair score from which a sentence counts as surely
@@ -568,19 +602,26 @@ func contained(a, b *Doc, S []cell, m int) (float64, float64) {
 // wordShares returns the weighted shares of each text's distinct stems
 // that the other holds anywhere.
 func wordShares(a, b *Doc) (float64, float64) {
-	va, vb := a.vector(), b.vector()
-	share := func(x, y map[uint32]float64) float64 {
-		var in, all float64
-		for s, w := range x {
-			all += w
-			if _, ok := y[s]; ok {
-				in += w
-			}
+	va, vb := a.vec, b.vec
+	var inA, inB float64
+	for x, y := 0, 0; x < len(va) && y < len(vb); {
+		switch {
+		case va[x].stem < vb[y].stem:
+			x++
+		case va[x].stem > vb[y].stem:
+			y++
+		default:
+			inA += va[x].w
+			inB += vb[y].w
+			x++
+			y++
 		}
+	}
+	share := func(in, all float64) float64 {
 		if all == 0 {
 			return 0
 		}
 		return round4(in / all)
 	}
-	return share(va, vb), share(vb, va)
+	return share(inA, a.vecSum), share(inB, b.vecSum)
 }

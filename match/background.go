@@ -22,9 +22,8 @@ import (
 var backgroundEN []byte
 
 type background struct {
-	n     uint32
-	stems []uint32
-	dfs   []uint32
+	n uint32
+	m map[uint32]uint32
 }
 
 var (
@@ -51,22 +50,15 @@ func parseBackground(b []byte) *background {
 	if uint64(len(b)) != 8+8*uint64(count) {
 		return &background{}
 	}
-	bg := &background{n: n, stems: make([]uint32, count), dfs: make([]uint32, count)}
-	for i := range bg.stems {
-		bg.stems[i] = binary.LittleEndian.Uint32(b[8+8*i:])
-		bg.dfs[i] = binary.LittleEndian.Uint32(b[12+8*i:])
+	bg := &background{n: n, m: make(map[uint32]uint32, count)}
+	for i := range int(count) {
+		bg.m[binary.LittleEndian.Uint32(b[8+8*i:])] = binary.LittleEndian.Uint32(b[12+8*i:])
 	}
 	return bg
 }
 
 // df returns a stem's background document frequency.
-func (bg *background) df(stem uint32) uint32 {
-	i := sort.Search(len(bg.stems), func(i int) bool { return bg.stems[i] >= stem })
-	if i < len(bg.stems) && bg.stems[i] == stem {
-		return bg.dfs[i]
-	}
-	return 0
-}
+func (bg *background) df(stem uint32) uint32 { return bg.m[stem] }
 
 // EncodeBackground encodes document frequencies (stem → df) over n
 // documents as a background table, leaving out stems seen fewer than

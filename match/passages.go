@@ -79,11 +79,16 @@ const gramBase = 0x100000001b3
 // shared. Token lists longer than 2^31-1 tokens are not supported.
 func Passages(ta, tb []text.Token, minTokens int) []Passage {
 	k := max(minTokens, 1)
-	n, m := len(ta), len(tb)
-	if n < k || m < k {
+	if len(ta) < k || len(tb) < k {
 		return nil
 	}
 	idx := newGramIndex(tb, k)
+	return passages(ta, tb, k, &idx)
+}
+
+// passages is Passages with b's gram index of length k built.
+func passages(ta, tb []text.Token, k int, idx *gramIndex) []Passage {
+	n := len(ta)
 	bk := pow64(gramBase, k) // weight of the token leaving the window
 
 	var out []Passage
@@ -117,6 +122,7 @@ func Passages(ta, tb []text.Token, minTokens int) []Passage {
 
 // gramIndex maps the gram hashes of b to the b positions where they start.
 type gramIndex struct {
+	k     int        // gram length
 	slots []gramSlot // open addressing, linear probing; len is a power of two
 	shift uint       // 64 - log2(len(slots))
 	next  []int32    // next[p]: the next position after p in p's chain, or -1
@@ -134,6 +140,7 @@ func newGramIndex(tb []text.Token, k int) gramIndex {
 	grams := len(tb) - k + 1
 	lg := bits.Len(uint(2*grams - 1)) // table at most half full
 	x := gramIndex{
+		k:     k,
 		slots: make([]gramSlot, 1<<lg),
 		shift: uint(64 - lg),
 		next:  make([]int32, grams),
@@ -245,4 +252,22 @@ func pow64(x uint64, e int) uint64 {
 		x *= x
 	}
 	return r
+}
+
+// passagesWith returns the passages of ta and the content of d (Passages
+// with ta first), with d's gram index made once and kept: a text is
+// compared with many others.
+func (d *Doc) passagesWith(ta []text.Token, minTokens int) []Passage {
+	k := max(minTokens, 1)
+	if len(ta) < k || len(d.content) < k {
+		return nil
+	}
+	d.gramOnce.Do(func() {
+		x := newGramIndex(d.content, k)
+		d.grams = &x
+	})
+	if d.grams.k != k {
+		return Passages(ta, d.content, k)
+	}
+	return passages(ta, d.content, k, d.grams)
 }

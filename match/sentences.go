@@ -3,6 +3,7 @@ package match
 import (
 	"math"
 	"slices"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -44,8 +45,15 @@ type Doc struct {
 	sents     []sentence
 	mass      float64 // Σ sentence mass
 	content   []text.Token
-	vec       map[uint32]float64 // the stem vector (vector), made once
-	tris      []uint64           // trigrams of content (trigrams)
+	vec       []stemWeight // the stem vector, sorted by stem (makeVector)
+	vecNorm   float64      // its norm
+	vecSum    float64      // the sum of its weights
+	tris      []uint64     // trigrams of content (trigrams)
+	entries   []entry      // every sentence's stems, by stem (for Align)
+	names     []uint32     // its names (anchors)
+	nums      []uint32     // its numbers (anchors)
+	grams     *gramIndex   // its content's gram index for Passages (passagesWith)
+	gramOnce  sync.Once
 }
 
 // sentence is a sentence's bag of stems.
@@ -58,6 +66,13 @@ type sentence struct {
 	uni     []uint32 // stems of all its words (stop words too), sorted, unique
 	mass    float64  // Σ weights
 	words   int      // tokens
+}
+
+// entry is one stem of one sentence, with its weight there.
+type entry struct {
+	stem uint32
+	sent int32
+	w    float32
 }
 
 type term struct {
@@ -119,18 +134,46 @@ func Prepare(s string, d *text.Doc, lang string, env Env) *Doc {
 	doc.Sentences = all
 	words := text.Words(nil, s, d.Tokens, lang)
 	quoted := quoteMask(s, d.Tokens)
+	idfs := make([]float64, len(words))
+	switch bw := w.(type) {
+	case nil:
+		for i := range idfs {
+			idfs[i] = 1
+		}
+	case interface{ IDFs([]text.Word, []float64) }:
+		bw.IDFs(words, idfs)
+	default:
+		for i, wd := range words {
+			idfs[i] = w.IDF(wd.Stem)
+		}
+	}
 	doc.sents = make([]sentence, len(all))
 	for i, st := range all {
-		doc.sents[i] = bag(words[st.First:st.First+st.N], quoted[st.First:st.First+st.N], w, env.Senses)
+		doc.sents[i] = bag(words[st.First:st.First+st.N], quoted[st.First:st.First+st.N], idfs[st.First:st.First+st.N], env.Senses)
 		doc.mass += doc.sents[i].mass
 	}
-	doc.vec = doc.makeVector()
+	doc.names, doc.nums = doc.makeAnchors()
+	for k := range doc.sents {
+		for _, t := range doc.sents[k].terms {
+			doc.entries = append(doc.entries, entry{stem: t.stem, sent: int32(k), w: t.w})
+		}
+	}
+	slices.SortFunc(doc.entries, func(x, y entry) int {
+		if x.stem != y.stem {
+			if x.stem < y.stem {
+				return -1
+			}
+			return 1
+		}
+		return int(x.sent - y.sent)
+	})
+	doc.makeVector()
 	doc.tris = trigrams(doc.content)
 	return doc
 }
 
 // bag builds a sentence's bag of stems.
-func bag(words []text.Word, quoted []bool, w Weights, senses func(uint32) []uint32) sentence {
+func bag(words []text.Word, quoted []bool, idfs []float64, senses func(uint32) []uint32) sentence {
 	s := sentence{words: len(words)}
 	for i := 1; i < len(words); i++ {
 		s.bigrams = append(s.bigrams, uint64(words[i-1].Stem)<<32|uint64(words[i].Stem))
@@ -154,10 +197,7 @@ func bag(words []text.Word, quoted []bool, w Weights, senses func(uint32) []uint
 		case text.Number:
 			s.nums = append(s.nums, wd.Stem)
 		}
-		x := 1.0
-		if w != nil {
-			x = w.IDF(wd.Stem)
-		}
+		x := idfs[i]
 		if wd.Cap && i > 0 && wd.Kind == text.Content {
 			x *= NameBoost
 			s.names = append(s.names, wd.Stem)

@@ -87,6 +87,26 @@ func (d *DocFreq) Docs() int {
 	return d.n
 }
 
+// IDFs puts the weight of every word's stem into out (stop words too),
+// under one lock.
+func (d *DocFreq) IDFs(words []text.Word, out []float64) {
+	d.mu.RLock()
+	n := float64(d.n)
+	for i, w := range words {
+		out[i] = float64(d.df[w.Stem])
+	}
+	d.mu.RUnlock()
+	if d.bg != nil {
+		n += float64(d.bg.n)
+		for i, w := range words {
+			out[i] += float64(d.bg.df(w.Stem))
+		}
+	}
+	for i := range out[:len(words)] {
+		out[i] = idf(out[i], n)
+	}
+}
+
 // IDF returns the weight of a stem.
 func (d *DocFreq) IDF(stem uint32) float64 {
 	d.mu.RLock()
