@@ -170,6 +170,8 @@ func Align(a, b *Doc, cfg AlignConfig) Alignment {
 	if n == 0 || m == 0 {
 		return al
 	}
+	a.extras()
+	b.extras()
 	S := make([]cell, n*m)
 	// Only the pairs whose shared weight can reach the prefilter are
 	// scored: a merge join of the two texts' (stem, sentence) entries

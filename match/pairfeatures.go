@@ -137,6 +137,7 @@ func (d *Doc) whole() sentence {
 	if len(d.sents) == 0 {
 		return sentence{}
 	}
+	d.extras()
 	s := d.sents[0]
 	for k := 1; k < len(d.sents); k++ {
 		s = merge(&s, &d.sents[k])

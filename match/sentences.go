@@ -54,18 +54,20 @@ type Doc struct {
 	nums      []uint32     // its numbers (anchors)
 	grams     *gramIndex   // its content's gram index for Passages (passagesWith)
 	gramOnce  sync.Once
+	extraOnce sync.Once // the sentences' n-gram lists (extras)
 }
 
 // sentence is a sentence's bag of stems.
 type sentence struct {
-	terms   []term   // sorted by stem, one entry per stem
-	nums    []uint32 // number tokens, sorted, unique
-	names   []uint32 // stems of names (capitalised words not first in the sentence), sorted, unique
-	bigrams []uint64 // stem bigrams of all its words (stop words too), sorted, unique
-	tris    []uint64 // stem trigrams, the same
-	uni     []uint32 // stems of all its words (stop words too), sorted, unique
-	mass    float64  // Σ weights
-	words   int      // tokens
+	terms   []term      // sorted by stem, one entry per stem
+	nums    []uint32    // number tokens, sorted, unique
+	names   []uint32    // stems of names (capitalised words not first in the sentence), sorted, unique
+	bigrams []uint64    // stem bigrams of all its words (stop words too), sorted, unique
+	tris    []uint64    // stem trigrams, the same
+	uni     []uint32    // stems of all its words (stop words too), sorted, unique
+	mass    float64     // Σ weights
+	words   int         // tokens
+	seq     []text.Word // its words in order (for the n-gram lists, made by extras)
 }
 
 // entry is one stem of one sentence, with its weight there.
@@ -174,22 +176,7 @@ func Prepare(s string, d *text.Doc, lang string, env Env) *Doc {
 
 // bag builds a sentence's bag of stems.
 func bag(words []text.Word, quoted []bool, idfs []float64, senses func(uint32) []uint32) sentence {
-	s := sentence{words: len(words)}
-	for i := 1; i < len(words); i++ {
-		s.bigrams = append(s.bigrams, uint64(words[i-1].Stem)<<32|uint64(words[i].Stem))
-	}
-	slices.Sort(s.bigrams)
-	s.bigrams = slices.Compact(s.bigrams)
-	for i := 2; i < len(words); i++ {
-		s.tris = append(s.tris, (uint64(words[i-2].Stem)*0x9e3779b97f4a7c15)^uint64(words[i-1].Stem)<<32^uint64(words[i].Stem))
-	}
-	slices.Sort(s.tris)
-	s.tris = slices.Compact(s.tris)
-	for _, wd := range words {
-		s.uni = append(s.uni, wd.Stem)
-	}
-	slices.Sort(s.uni)
-	s.uni = slices.Compact(s.uni)
+	s := sentence{words: len(words), seq: words}
 	for i, wd := range words {
 		switch wd.Kind {
 		case text.Stop:
@@ -240,6 +227,33 @@ func bag(words []text.Word, quoted []bool, idfs []float64, senses func(uint32) [
 	slices.Sort(s.names)
 	s.names = slices.Compact(s.names)
 	return s
+}
+
+// extras makes the sentences' n-gram lists (bigrams, trigrams, all
+// stems), which only sentence pairs that pass the prefilter need: once,
+// on first use, safe for concurrent use.
+func (d *Doc) extras() {
+	d.extraOnce.Do(func() {
+		for k := range d.sents {
+			s := &d.sents[k]
+			words := s.seq
+			for i := 1; i < len(words); i++ {
+				s.bigrams = append(s.bigrams, uint64(words[i-1].Stem)<<32|uint64(words[i].Stem))
+			}
+			slices.Sort(s.bigrams)
+			s.bigrams = slices.Compact(s.bigrams)
+			for i := 2; i < len(words); i++ {
+				s.tris = append(s.tris, (uint64(words[i-2].Stem)*0x9e3779b97f4a7c15)^uint64(words[i-1].Stem)<<32^uint64(words[i].Stem))
+			}
+			slices.Sort(s.tris)
+			s.tris = slices.Compact(s.tris)
+			for _, wd := range words {
+				s.uni = append(s.uni, wd.Stem)
+			}
+			slices.Sort(s.uni)
+			s.uni = slices.Compact(s.uni)
+		}
+	})
 }
 
 // quoteMask reports for every token whether it stands inside quotation
