@@ -130,8 +130,11 @@ func (r *run) relations(res *Result, storyDocs [][]uint32) error {
 // storyRelations compares the articles of one story.
 func (r *run) storyRelations(env *reuseEnv, story string, docs []uint32) storyRelations {
 	var sr storyRelations
-	prepared := make([]*reusePrepared, len(docs))
+	// The StoryPairs articles before the current one, prepared (a ring):
+	// a story of thousands of articles holds only those in memory.
+	window := make([]*reusePrepared, max(1, r.cfg.StoryPairs))
 	nodes := make([]provenance.Article, len(docs))
+	var rels []provenance.Relation
 	var buf []byte
 	for k, di := range docs {
 		d := &r.docs[di]
@@ -145,17 +148,14 @@ func (r *run) storyRelations(env *reuseEnv, story string, docs []uint32) storyRe
 			sr.err = err
 			return sr
 		}
-		prepared[k] = env.prepare(a, nil)
+		p := env.prepare(a, nil)
 		headline, _ := headlineOf(a.Title, a.Text)
 		nodes[k] = provenance.Article{ID: a.ID, Source: a.Source, Headline: headline, PublishedFrom: a.PublishedFrom}
 		if t, ok := env.plausible(a); ok {
 			nodes[k].Published = &t
 		}
-	}
-	var rels []provenance.Relation
-	for k := 1; k < len(docs); k++ {
 		for j := max(0, k-r.cfg.StoryPairs); j < k; j++ {
-			sum := env.summarize(prepared[j], prepared[k])
+			sum := env.summarize(window[j%len(window)], p)
 			sr.compared++
 			if sum.Relation == "none" {
 				continue
@@ -167,6 +167,7 @@ func (r *run) storyRelations(env *reuseEnv, story string, docs []uint32) storyRe
 			}
 			rels = append(rels, pr)
 		}
+		window[k%len(window)] = p
 	}
 	g := provenance.Build(story, nodes, rels)
 	sr.graph = &g
