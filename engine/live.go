@@ -136,7 +136,10 @@ type LiveArticle struct {
 	// "record", "html", "text").
 	PublishedFrom string    `json:"published_from,omitempty"`
 	Received      time.Time `json:"received"` // when the engine took it in
-	Text          string    `json:"text"`
+	// Lang is the language detected for it (text.Language; "und" when
+	// undetermined), which chooses its stemmer for text reuse.
+	Lang string `json:"lang,omitempty"`
+	Text string `json:"text"`
 	// Dedup is "too_short" for an article that was not compared (fewer
 	// than Config.MinTokens tokens); "" otherwise.
 	Dedup     string         `json:"dedup,omitempty"`

@@ -282,6 +282,7 @@ func (l *Live) dedup(p *Prepared, now time.Time, fl *inflight) (*staged, *Ingest
 	rec := &LiveArticle{
 		Seq: l.next, ID: a.ID, Source: a.Source, URL: a.URL, Title: a.Title,
 		Published: a.Published, PublishedFrom: a.PublishedFrom, Received: now.UTC().Truncate(time.Millisecond), Text: a.Text, Exact: fp.exact,
+		Lang: p.feat.Lang,
 	}
 	var cands []candidate // every verified candidate, earliest first
 	if nTok < l.cfg.MinTokens {

@@ -120,7 +120,7 @@ func (l *Live) reuseEnv(now time.Time) *reuseEnv {
 
 // liveReuseArticle is what reuse needs of a stored article.
 func liveReuseArticle(a *LiveArticle) *ReuseArticle {
-	return &ReuseArticle{ID: a.ID, Source: a.Source, Title: a.Title, Text: a.Text, Published: a.Published, PublishedFrom: a.PublishedFrom}
+	return &ReuseArticle{ID: a.ID, Source: a.Source, Title: a.Title, Text: a.Text, Published: a.Published, PublishedFrom: a.PublishedFrom, Lang: a.Lang}
 }
 
 // preparedOf returns stored article a prepared (cached).
