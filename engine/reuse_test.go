@@ -6,7 +6,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/reprint-news/reprint/article"
 	"github.com/reprint-news/reprint/match"
 	"github.com/reprint-news/reprint/provenance"
 )
@@ -125,5 +127,54 @@ func TestReuseBatchAndLive(t *testing.T) {
 	rels, err := l.ArticleReuse(rec)
 	if err != nil || len(rels) != 1 || rels[0].ID != "001_8a0ba1f05f835118" {
 		t.Errorf("000's reuse relations %+v (%v), want the rewrite by 001", rels, err)
+	}
+}
+
+// TestReuseDirection checks how the source of a pair is told: by
+// publication times, else by attribution, else not at all, with a note.
+func TestReuseDirection(t *testing.T) {
+	base := readArticles(t, seedsDir())
+	var a000, a001 article.Article
+	for _, a := range base {
+		switch shortID(a.ID) {
+		case "000":
+			a000 = a
+		case "001":
+			a001 = a
+		}
+	}
+	day := func(d int) time.Time { return time.Date(2023, 2, d, 12, 0, 0, 0, time.UTC) }
+	cases := []struct {
+		name               string
+		pa, pb             time.Time
+		srcA, srcB         string
+		textB              string
+		wantSource, wantBy string
+		wantNote           string
+	}{
+		{name: "published order", pa: day(23), pb: day(24), wantSource: a000.ID, wantBy: "published"},
+		{name: "published order reversed", pa: day(25), pb: day(24), wantSource: a001.ID, wantBy: "published"},
+		{name: "equal times", pa: day(24), pb: day(24), wantBy: "undirected", wantNote: "same time"},
+		{name: "future time", pa: time.Now().AddDate(1, 0, 0), pb: day(24), wantBy: "undirected", wantNote: "implausible"},
+		{name: "missing time", pb: day(24), wantBy: "undirected", wantNote: "no publication time"},
+		{name: "attribution", srcA: "Press TV", srcB: "Tehran Times", textB: "\nPress TV reported the remarks.", wantSource: a000.ID, wantBy: "attribution"},
+		{name: "an outlet naming itself", srcA: "Press TV", srcB: "Press TV", textB: "\nPress TV reported the remarks.", wantBy: "undirected"},
+	}
+	for _, c := range cases {
+		a, b := a000, a001
+		a.Published, b.Published = c.pa, c.pb
+		a.Source, b.Source = c.srcA, c.srcB
+		b.Text += c.textB
+		if c.pb.IsZero() && c.pa.IsZero() {
+			b.Published = time.Time{} // 001's text date is not used here
+		}
+		ans := CompareTexts(&a, &b, DefaultConfig())
+		src := ""
+		if ans.Source != nil {
+			src = *ans.Source
+		}
+		if ans.Relation != "rewrite" || src != c.wantSource || ans.Direction != c.wantBy || !strings.Contains(ans.Note, c.wantNote) {
+			t.Errorf("%s: %s source %q by %s note %q; want rewrite, source %q by %s, note with %q", c.name, ans.Relation, src, ans.Direction, ans.Note, c.wantSource, c.wantBy, c.wantNote)
+		}
 	}
 }
