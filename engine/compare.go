@@ -74,15 +74,7 @@ func ComparePairs(ctx context.Context, paths []string, pairs []PairQuery, cfg Co
 			a := &rec.Article
 			d.Tokenize(a.Text)
 			words = text.Words(words[:0], a.Text, d.Tokens, text.Language(a.Title, a.Text))
-			cw := &comparedWords{lines: slices.Clone(d.Lines)}
-			for _, w := range words {
-				if w.Kind != text.Stop {
-					cw.stems = append(cw.stems, w.Stem)
-				}
-			}
-			slices.Sort(cw.stems)
-			cw.stems = slices.Compact(cw.stems)
-			rec.Derived = cw
+			rec.Derived = &comparedWords{lines: slices.Clone(d.Lines), stems: text.DistinctStems(nil, words)}
 		}
 	}
 	seen := map[string]bool{}

@@ -280,7 +280,7 @@ func (l *Live) deleteReuse(b *store.Batch, a *LiveArticle, load func(string) (*L
 
 // preparedStems returns the distinct stems of a prepared article.
 func preparedStems(p *Prepared) []uint32 {
-	return distinctStems(text.Words(nil, p.a.Text, p.doc.Tokens, p.feat.Lang))
+	return text.DistinctStems(nil, text.Words(nil, p.a.Text, p.doc.Tokens, p.feat.Lang))
 }
 
 // reuseCounts returns whether article rec is a copy (exact,

@@ -33,25 +33,36 @@ type Relation struct {
 	ReuseSummary
 }
 
-// ReuseSummary is a reuse answer without its evidence.
+// ReuseSummary is the relation of two articles without its evidence.
 type ReuseSummary struct {
-	A          string  `json:"a"`
-	B          string  `json:"b"`
-	Relation   string  `json:"relation"`
-	Container  string  `json:"container,omitempty"`
-	Source     *string `json:"source"`
-	Direction  string  `json:"direction"`
-	Note       string  `json:"note,omitempty"`
-	CoverageA  float64 `json:"coverage_a"`
-	CoverageB  float64 `json:"coverage_b"`
+	A string `json:"a"`
+	B string `json:"b"`
+	// Relation is exact, near_duplicate, contains, rewrite, partial,
+	// same_story or none.
+	Relation string `json:"relation"`
+	// Container is, for contains, the id of the article that holds the
+	// other.
+	Container string `json:"container,omitempty"`
+	// Source is the id of the earlier article, the one the other took
+	// from; nil when the direction is unknown (Direction "undirected").
+	Source *string `json:"source"`
+	// Direction says how the source was told: "published" (publication
+	// times), "attribution" (the derived text names the source's outlet)
+	// or "undirected"; Note says why when undirected.
+	Direction string `json:"direction"`
+	Note      string `json:"note,omitempty"`
+	// CoverageA and CoverageB are the shares of each article's content
+	// found in the other, verbatim or paraphrased (quotations both carry
+	// left out).
+	CoverageA float64 `json:"coverage_a"`
+	CoverageB float64 `json:"coverage_b"`
+	// Similarity is how close the two are as reports of one event (0–1,
+	// for ranking).
 	Similarity float64 `json:"similarity"`
 }
 
 // Summary returns the answer without its evidence.
-func (r *ReuseAnswer) Summary() ReuseSummary {
-	return ReuseSummary{A: r.A, B: r.B, Relation: r.Relation, Container: r.Container, Source: r.Source,
-		Direction: r.Direction, Note: r.Note, CoverageA: r.CoverageA, CoverageB: r.CoverageB, Similarity: r.Similarity}
-}
+func (r *ReuseAnswer) Summary() ReuseSummary { return r.ReuseSummary }
 
 // encodeReuseArticle appends an article's reuse record (text spill).
 func encodeReuseArticle(b []byte, a *article.Article, lang string) []byte {

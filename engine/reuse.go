@@ -28,34 +28,11 @@ import (
 // ReuseAnswer is the relation of two articles with its evidence: one line
 // of `reprint compare --pairs`, the body of /v1/compare's relation.
 type ReuseAnswer struct {
-	A string `json:"a"`
-	B string `json:"b"`
-	// Relation is exact, near_duplicate, contains, rewrite, partial,
-	// same_story or none.
-	Relation string `json:"relation"`
-	// Container is, for contains, the id of the article that holds the
-	// other.
-	Container string `json:"container,omitempty"`
-	// Source is the id of the earlier article, the one the other took
-	// from; nil when the direction is unknown (Direction "undirected").
-	Source *string `json:"source"`
-	// Direction says how the source was told: "published" (publication
-	// times), "attribution" (the derived text names the source's outlet)
-	// or "undirected"; Note says why when undirected.
-	Direction string `json:"direction"`
-	Note      string `json:"note,omitempty"`
-	// CoverageA and CoverageB are the shares of each article's content
-	// found in the other, verbatim or paraphrased (quotations both carry
-	// left out).
-	CoverageA float64 `json:"coverage_a"`
-	CoverageB float64 `json:"coverage_b"`
+	ReuseSummary
 	// VerbatimA and VerbatimB are the shares of each article's words in
 	// verbatim passages.
 	VerbatimA float64 `json:"verbatim_a"`
 	VerbatimB float64 `json:"verbatim_b"`
-	// Similarity is how close the two are as reports of one event (0–1,
-	// for ranking).
-	Similarity float64 `json:"similarity"`
 	// PDerived and PRewrite are the reuse models' probabilities for the
 	// derived side (match.Relate).
 	PDerived float64 `json:"p_derived"`
@@ -201,11 +178,11 @@ func (e *reuseEnv) relate(a, b *reusePrepared, evidence bool) ReuseAnswer {
 	}
 	r := rel(a.doc, b.doc, o, a.exact == b.exact && len(a.set) > 0, dir, e.cfg)
 	ans := ReuseAnswer{
-		A: a.a.ID, B: b.a.ID, Relation: r.Relation.String(),
-		CoverageA: r.CoverageA, CoverageB: r.CoverageB, VerbatimA: r.VerbatimA, VerbatimB: r.VerbatimB,
-		Similarity: r.Similarity, PDerived: r.PDerived, PRewrite: r.PRewrite,
+		ReuseSummary: ReuseSummary{A: a.a.ID, B: b.a.ID, Relation: r.Relation.String(),
+			CoverageA: r.CoverageA, CoverageB: r.CoverageB, Similarity: r.Similarity, Direction: "undirected"},
+		VerbatimA: r.VerbatimA, VerbatimB: r.VerbatimB, PDerived: r.PDerived, PRewrite: r.PRewrite,
 		Sentences: r.Pairs, Passages: r.Passages, Truncated: r.Truncated,
-		Direction: "undirected", pa: a, pb: b, rel: &r,
+		pa: a, pb: b, rel: &r,
 	}
 	if r.Relation == match.Contains {
 		ans.Container = a.a.ID

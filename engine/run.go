@@ -18,18 +18,6 @@ import (
 	"github.com/reprint-news/reprint/text"
 )
 
-// distinctStems returns the distinct non-stop stems of words, sorted.
-func distinctStems(words []text.Word) []uint32 {
-	out := make([]uint32, 0, len(words))
-	for _, w := range words {
-		if w.Kind != text.Stop {
-			out = append(out, w.Stem)
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
 // Status of an article after the run.
 const (
 	statusOK           uint8 = iota
@@ -221,7 +209,7 @@ func (r *run) newTokenizer() func(*article.Record) {
 			t.feat = encodeFeatures(nil, &fr)
 			if r.cfg.Relations {
 				words = text.Words(words[:0], a.Text, d.Tokens, fr.lang)
-				t.stems = distinctStems(words)
+				t.stems = text.DistinctStems(nil, words)
 				t.text = encodeReuseArticle(nil, a, fr.lang)
 			}
 		}

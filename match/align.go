@@ -296,13 +296,7 @@ func Align(a, b *Doc, cfg AlignConfig) Alignment {
 		if alignedA[i] {
 			continue
 		}
-		bj, bs := -1, float32(th)
-		for j := range m {
-			if s := S[i*m+j].score; s >= bs {
-				bj, bs = j, s
-			}
-		}
-		if bj >= 0 {
+		if bj := bestAbove(m, float32(th), func(j int) float32 { return S[i*m+j].score }); bj >= 0 {
 			pairs = append(pairs, a.pair(b, i, i+1, bj, bj+1, S[i*m+bj], false))
 		}
 	}
@@ -310,12 +304,7 @@ func Align(a, b *Doc, cfg AlignConfig) Alignment {
 		if alignedB[j] {
 			continue
 		}
-		bi, bs := -1, float32(th)
-		for i := range n {
-			if s := S[i*m+j].score; s >= bs {
-				bi, bs = i, s
-			}
-		}
+		bi := bestAbove(n, float32(th), func(i int) float32 { return S[i*m+j].score })
 		if bi >= 0 && !slices.ContainsFunc(pairs, func(p SentencePair) bool { return p.A[0] == bi && p.B[0] == j && !p.Ordered }) {
 			pairs = append(pairs, a.pair(b, bi, bi+1, j, j+1, S[bi*m+j], false))
 		}
@@ -339,6 +328,18 @@ func Align(a, b *Doc, cfg AlignConfig) Alignment {
 	al.StrongA = strongShare(a, pairs, func(p SentencePair) [2]int { return p.A })
 	al.StrongB = strongShare(b, pairs, func(p SentencePair) [2]int { return p.B })
 	return al
+}
+
+// bestAbove returns the k in [0, n) of the highest score(k) at or above th
+// (the last on a tie), or -1.
+func bestAbove(n int, th float32, score func(k int) float32) int {
+	bk := -1
+	for k := range n {
+		if s := score(k); s >= th {
+			bk, th = k, s
+		}
+	}
+	return bk
 }
 
 // cellQuoted returns the quoted share of a pair: the mean over its

@@ -371,22 +371,9 @@ func numberAgreement(a, b []uint32) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 1
 	}
-	inter := 0
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			inter++
-			i++
-			j++
-		}
-	}
-	union := len(a) + len(b) - inter
-	return 1 - NumberPenalty*float64(union-inter)/float64(union)
+	k := inter(a, b)
+	union := len(a) + len(b) - k
+	return 1 - NumberPenalty*float64(union-k)/float64(union)
 }
 
 // merge returns the bag of two adjacent sentences together.

@@ -1,7 +1,6 @@
 package match
 
 import (
-	"slices"
 	"sync"
 
 	"github.com/reprint-news/reprint/text"
@@ -26,23 +25,11 @@ func NewDocFreq(lang string) *DocFreq {
 	return &DocFreq{df: map[uint32]uint32{}, bg: backgroundOf(lang)}
 }
 
-// Add counts one document: its distinct stems (scratch may be nil; it is
+// Add counts one document by its words (scratch may be nil; it is
 // returned for reuse).
 func (d *DocFreq) Add(words []text.Word, scratch []uint32) []uint32 {
-	s := scratch[:0]
-	for _, w := range words {
-		if w.Kind != text.Stop {
-			s = append(s, w.Stem)
-		}
-	}
-	slices.Sort(s)
-	s = slices.Compact(s)
-	d.mu.Lock()
-	d.n++
-	for _, x := range s {
-		d.df[x]++
-	}
-	d.mu.Unlock()
+	s := text.DistinctStems(scratch[:0], words)
+	d.AddStems(s)
 	return s
 }
 
@@ -55,29 +42,6 @@ func (d *DocFreq) AddStems(stems []uint32) {
 		d.df[x]++
 	}
 	d.mu.Unlock()
-}
-
-// Remove uncounts a document counted by Add with the same words.
-func (d *DocFreq) Remove(words []text.Word, scratch []uint32) []uint32 {
-	s := scratch[:0]
-	for _, w := range words {
-		if w.Kind != text.Stop {
-			s = append(s, w.Stem)
-		}
-	}
-	slices.Sort(s)
-	s = slices.Compact(s)
-	d.mu.Lock()
-	d.n--
-	for _, x := range s {
-		if c := d.df[x]; c > 1 {
-			d.df[x] = c - 1
-		} else {
-			delete(d.df, x)
-		}
-	}
-	d.mu.Unlock()
-	return s
 }
 
 // Docs returns the number of documents counted.

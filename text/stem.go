@@ -1,6 +1,7 @@
 package text
 
 import (
+	"slices"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -134,6 +135,19 @@ func Words(dst []Word, s string, toks []Token, lang string) []Word {
 		dst = append(dst, wd)
 	}
 	return dst
+}
+
+// DistinctStems appends the distinct stems of words that are not stop
+// words to dst, sorted (the terms a document counts for its frequency).
+func DistinctStems(dst []uint32, words []Word) []uint32 {
+	start := len(dst)
+	for _, w := range words {
+		if w.Kind != Stop {
+			dst = append(dst, w.Stem)
+		}
+	}
+	slices.Sort(dst[start:])
+	return append(dst[:start], slices.Compact(dst[start:])...)
 }
 
 // stemOf classifies and stems one folded word.
