@@ -128,7 +128,7 @@ type cell struct {
 // pair is not scored by the sentence model (its score is 0): pairs that
 // share that little are never paraphrases, and most pairs of two articles
 // are such pairs.
-const PrefilterDice = 0.2
+const PrefilterDice = 0.25
 
 // pairScore scores sentences x and y: the sentence model's probability
 // that they say the same thing, 0 below the prefilter.
