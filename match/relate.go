@@ -208,7 +208,7 @@ func relate(a, b *Doc, o Overlap, sameExact bool, dir Direction, cfg ReuseConfig
 	switch {
 	case screened:
 		r.Similarity = similarity(&r.Alignment, a, b)
-		if r.Similarity >= cfg.SameStory {
+		if sameStory(&r, a, b, cfg) {
 			r.Relation = SameStory
 		}
 		return r
@@ -243,7 +243,7 @@ func relate(a, b *Doc, o Overlap, sameExact bool, dir Direction, cfg ReuseConfig
 		switch {
 		case p >= cfg.Paraphrase:
 			r.Relation, r.Derived = Rewrite, dir
-		case r.Similarity >= cfg.SameStory:
+		case sameStory(&r, a, b, cfg):
 			r.Relation = SameStory
 		}
 		return r
@@ -271,10 +271,22 @@ func relate(a, b *Doc, o Overlap, sameExact bool, dir Direction, cfg ReuseConfig
 	switch {
 	case rel2 != None:
 		r.Relation, r.Derived = rel2, dir
-	case r.Similarity >= cfg.SameStory:
+	case sameStory(&r, a, b, cfg):
 		r.Relation = SameStory
 	}
 	return r
+}
+
+// sameStory reports whether two texts not derived from each other report
+// one story: their similarity reaches ReuseConfig.SameStory, and they do
+// not tell of different days: when both name weekdays or months, they
+// share one (two reports of one storyline's events a week apart, which
+// the similarity model rates alike, name different days).
+func sameStory(r *Reuse, a, b *Doc, cfg ReuseConfig) bool {
+	if r.Similarity < cfg.SameStory {
+		return false
+	}
+	return len(a.when) == 0 || len(b.when) == 0 || inter(a.when, b.when) > 0
 }
 
 // ShortSentences is the most sentences a text may have for Relate to

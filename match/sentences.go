@@ -7,6 +7,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/kljensen/snowball/english"
+
 	"github.com/reprint-news/reprint/text"
 )
 
@@ -49,6 +51,7 @@ type Doc struct {
 	vecNorm   float64      // its norm
 	vecSum    float64      // the sum of its weights
 	tris      []uint64     // trigrams of content (trigrams)
+	when      []uint32     // the weekdays and months it names (stems, sorted, unique)
 	entries   []entry      // every sentence's stems, by stem (for Align)
 	names     []uint32     // its names (anchors)
 	nums      []uint32     // its numbers (anchors)
@@ -155,6 +158,15 @@ func Prepare(s string, d *text.Doc, lang string, env Env) *Doc {
 		doc.mass += doc.sents[i].mass
 	}
 	doc.names, doc.nums = doc.makeAnchors()
+	for _, st := range all {
+		for _, w := range words[st.First : st.First+st.N] {
+			if timeStems[w.Stem] {
+				doc.when = append(doc.when, w.Stem)
+			}
+		}
+	}
+	slices.Sort(doc.when)
+	doc.when = slices.Compact(doc.when)
 	for k := range doc.sents {
 		for _, t := range doc.sents[k].terms {
 			doc.entries = append(doc.entries, entry{stem: t.stem, sent: int32(k), w: t.w})
@@ -408,6 +420,17 @@ func merge(a, b *sentence) sentence {
 	out.uni = union(a.uni, b.uni)
 	return out
 }
+
+// timeStems are the stems of the English weekday and month names ("may"
+// left out, a verb as often as a month).
+var timeStems = func() map[uint32]bool {
+	m := map[uint32]bool{}
+	for _, w := range []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+		"january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december"} {
+		m[text.HashWord(english.Stem(w, true))] = true
+	}
+	return m
+}()
 
 // UniformWeights weighs every stem 1 (no corpus statistics).
 type UniformWeights struct{}
