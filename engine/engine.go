@@ -116,7 +116,7 @@ func DefaultConfig() Config {
 
 // DefaultStoryPairs is the default of Config.StoryPairs: an article is
 // compared with up to 8 earlier articles of its story, as the service
-// compares it with the 8 latest (LiveStoryPairs). Copies cluster in time
+// compares it with the 8 latest. Copies cluster in time
 // (most reprints follow their source within hours), and a story of
 // hundreds of articles would otherwise cost tens of thousands of
 // alignments.

@@ -298,9 +298,6 @@ type Comparison struct {
 	// hold outside boilerplate lines, with byte offsets into A.Text and
 	// B.Text, in order of A.
 	Passages []match.Passage
-	// First is the id of the one published first (by publication time,
-	// else arrival).
-	First string
 }
 
 // Compare compares stored articles a and b.
@@ -325,10 +322,6 @@ func (l *Live) Compare(a, b string) (*Comparison, error) {
 	ta, tb := l.content(&da), l.content(&db)
 	l.rmu.RUnlock()
 	c.Passages = match.Passages(ta, tb, PassageMinTokens)
-	c.First = ra.ID
-	if earlier(rb, ra) {
-		c.First = rb.ID
-	}
 	return c, nil
 }
 
@@ -341,13 +334,4 @@ func (l *Live) content(d *text.Doc) []text.Token {
 		}
 	}
 	return out
-}
-
-// earlier reports whether a came before b: by publication time when both
-// have one, else by arrival.
-func earlier(a, b *LiveArticle) bool {
-	if !a.Published.IsZero() && !b.Published.IsZero() && !a.Published.Equal(b.Published) {
-		return a.Published.Before(b.Published)
-	}
-	return a.Seq < b.Seq
 }

@@ -43,6 +43,7 @@ func runIndex(args []string, stdout, stderr io.Writer) error {
 	quiet := fs.Bool("q", false, "no summary or progress on stderr")
 	so := addStoreFlags(fs)
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to `FILE`")
+	relations := fs.Bool("relations", true, "a new store compares each article for text reuse with the latest articles of its story (a store keeps the setting it was created with)")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -76,7 +77,9 @@ func runIndex(args []string, stdout, stderr io.Writer) error {
 	if err := st.Writable(); err != nil {
 		return err
 	}
-	l, err := engine.OpenLive(st, engine.DefaultConfig())
+	cfg := engine.DefaultConfig()
+	cfg.Relations = *relations
+	l, err := engine.OpenLive(st, cfg)
 	if err != nil {
 		return err
 	}
