@@ -153,9 +153,12 @@ func Prepare(s string, d *text.Doc, lang string, env Env) *Doc {
 		}
 	}
 	doc.sents = make([]sentence, len(all))
+	termBuf := make([]term, 0, len(words)) // every sentence's terms, one backing array
+	nTerms := 0
 	for i, st := range all {
-		doc.sents[i] = bag(words[st.First:st.First+st.N], quoted[st.First:st.First+st.N], idfs[st.First:st.First+st.N], env.Senses)
+		doc.sents[i], termBuf = bag(words[st.First:st.First+st.N], quoted[st.First:st.First+st.N], idfs[st.First:st.First+st.N], env.Senses, termBuf)
 		doc.mass += doc.sents[i].mass
+		nTerms += len(doc.sents[i].terms)
 	}
 	doc.names, doc.nums = doc.makeAnchors()
 	for _, st := range all {
@@ -167,28 +170,32 @@ func Prepare(s string, d *text.Doc, lang string, env Env) *Doc {
 	}
 	slices.Sort(doc.when)
 	doc.when = slices.Compact(doc.when)
+	// Entries by stem, then sentence: sorting packed keys (stem, the
+	// entry's position in sentence order) is much faster than sorting
+	// structs.
+	byPos := make([]entry, 0, nTerms)
+	keys := make([]uint64, 0, nTerms)
 	for k := range doc.sents {
 		for _, t := range doc.sents[k].terms {
-			doc.entries = append(doc.entries, entry{stem: t.stem, sent: int32(k), w: t.w})
+			keys = append(keys, uint64(t.stem)<<32|uint64(len(byPos)))
+			byPos = append(byPos, entry{stem: t.stem, sent: int32(k), w: t.w})
 		}
 	}
-	slices.SortFunc(doc.entries, func(x, y entry) int {
-		if x.stem != y.stem {
-			if x.stem < y.stem {
-				return -1
-			}
-			return 1
-		}
-		return int(x.sent - y.sent)
-	})
+	slices.Sort(keys)
+	doc.entries = make([]entry, len(keys))
+	for i, k := range keys {
+		doc.entries[i] = byPos[uint32(k)]
+	}
 	doc.makeVector()
 	doc.tris = trigrams(doc.content)
 	return doc
 }
 
 // bag builds a sentence's bag of stems.
-func bag(words []text.Word, quoted []bool, idfs []float64, senses func(uint32) []uint32) sentence {
+func bag(words []text.Word, quoted []bool, idfs []float64, senses func(uint32) []uint32, buf []term) (sentence, []term) {
 	s := sentence{words: len(words), seq: words}
+	start := len(buf)
+	s.terms = buf[start:start]
 	for i, wd := range words {
 		switch wd.Kind {
 		case text.Stop:
@@ -207,19 +214,7 @@ func bag(words []text.Word, quoted []bool, idfs []float64, senses func(uint32) [
 		}
 		s.terms = append(s.terms, t)
 	}
-	slices.SortFunc(s.terms, func(a, b term) int {
-		switch {
-		case a.stem < b.stem:
-			return -1
-		case a.stem > b.stem:
-			return 1
-		case a.w > b.w:
-			return -1
-		case a.w < b.w:
-			return 1
-		}
-		return 0
-	})
+	sortTerms(s.terms)
 	// One entry per stem: its largest weight; quoted only when every
 	// occurrence is.
 	out := s.terms[:0]
@@ -230,7 +225,7 @@ func bag(words []text.Word, quoted []bool, idfs []float64, senses func(uint32) [
 		}
 		out = append(out, t)
 	}
-	s.terms = out
+	s.terms = out[:len(out):len(out)] // later sentences append after it in buf
 	for _, t := range s.terms {
 		s.mass += float64(t.w)
 	}
@@ -238,7 +233,7 @@ func bag(words []text.Word, quoted []bool, idfs []float64, senses func(uint32) [
 	s.nums = slices.Compact(s.nums)
 	slices.Sort(s.names)
 	s.names = slices.Compact(s.names)
-	return s
+	return s, buf[:start+len(out)]
 }
 
 // extras makes the sentences' n-gram lists (bigrams, trigrams, all
@@ -280,11 +275,26 @@ func quoteMask(s string, toks []text.Token) []bool {
 		if i < 0 || i >= len(s) {
 			return false
 		}
+		if c := s[i]; c < utf8.RuneSelf {
+			return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+		}
 		r, _ := utf8.DecodeRuneInString(s[i:])
 		return unicode.IsLetter(r) || unicode.IsDigit(r)
 	}
 	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
+		c := s[i]
+		r, n := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[i:])
+		} else if c != '\n' && c != '"' && c != '`' && c != '\'' {
+			i++
+			continue // no mark: tokens are marked when a mark is met
+		}
+		// The tokens before this mark are in the state before it.
+		for t < len(toks) && toks[t].Start < i {
+			out[t] = open
+			t++
+		}
 		switch {
 		case r == '\n':
 			open = false
@@ -318,16 +328,9 @@ func quoteMask(s string, toks []text.Token) []bool {
 			}
 		}
 		i += n
-		for t < len(toks) && toks[t].Start < i {
-			if toks[t].Start >= i-n {
-				out[t] = open
-			}
-			t++
-		}
 	}
-	// Tokens after the last mark (or in a text without marks).
-	for ; t < len(toks); t++ {
-		out[t] = false
+	for ; t < len(toks); t++ { // after the last mark
+		out[t] = open
 	}
 	return out
 }
@@ -441,6 +444,31 @@ func (UniformWeights) IDF(uint32) float64 { return 1 }
 // idf is the smoothed inverse document frequency of a stem seen in df of n
 // documents.
 func idf(df, n float64) float64 { return math.Log((n + 1) / (df + 0.5)) }
+
+// sortTerms sorts terms by stem, the heaviest first among equal stems
+// (an insertion sort: a sentence has a few dozen terms at most, and it
+// avoids a comparison function per step; sort.Slice takes over when
+// longer).
+func sortTerms(ts []term) {
+	before := func(a, b *term) bool { return a.stem < b.stem || a.stem == b.stem && a.w > b.w }
+	if len(ts) > 64 {
+		slices.SortFunc(ts, func(a, b term) int {
+			switch {
+			case before(&a, &b):
+				return -1
+			case before(&b, &a):
+				return 1
+			}
+			return 0
+		})
+		return
+	}
+	for i := 1; i < len(ts); i++ {
+		for j := i; j > 0 && before(&ts[j], &ts[j-1]); j-- {
+			ts[j], ts[j-1] = ts[j-1], ts[j]
+		}
+	}
+}
 
 // union returns the sorted union of two sorted, duplicate-free lists.
 func union[T uint32 | uint64](a, b []T) []T {

@@ -54,20 +54,27 @@ func (d *DocFreq) Docs() int {
 // IDFs puts the weight of every word's stem into out (stop words too),
 // under one lock.
 func (d *DocFreq) IDFs(words []text.Word, out []float64) {
+	// Stop words weigh nothing in a sentence's bag: not looked up.
 	d.mu.RLock()
 	n := float64(d.n)
 	for i, w := range words {
-		out[i] = float64(d.df[w.Stem])
+		if w.Kind != text.Stop {
+			out[i] = float64(d.df[w.Stem])
+		}
 	}
 	d.mu.RUnlock()
 	if d.bg != nil {
 		n += float64(d.bg.n)
 		for i, w := range words {
-			out[i] += float64(d.bg.df(w.Stem))
+			if w.Kind != text.Stop {
+				out[i] += float64(d.bg.df(w.Stem))
+			}
 		}
 	}
-	for i := range out[:len(words)] {
-		out[i] = idf(out[i], n)
+	for i, w := range words {
+		if w.Kind != text.Stop {
+			out[i] = idf(out[i], n)
+		}
 	}
 }
 
