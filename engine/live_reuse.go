@@ -112,7 +112,10 @@ func (c *reuseCache) reset() {
 // reuseEnv returns the environment of the engine's comparisons (the
 // caller holds l.rmu for the boilerplate statistics while it prepares).
 func (l *Live) reuseEnv(now time.Time) *reuseEnv {
-	return newReuseEnv(l.cfg, l.df, l.bp.Has, now)
+	l.rmu.RLock() // a rebuild replaces the statistics
+	df, bp := l.df, l.bp
+	l.rmu.RUnlock()
+	return newReuseEnv(l.cfg, df, bp.Has, now)
 }
 
 // liveReuseArticle is what reuse needs of a stored article.

@@ -178,3 +178,36 @@ func TestReuseDirection(t *testing.T) {
 		}
 	}
 }
+
+// TestReuseConcurrentReads compares stored articles for text reuse while
+// others are ingested (run with -race).
+func TestReuseConcurrentReads(t *testing.T) {
+	_, l := openLive(t, "")
+	arts := readArticles(t, seedsDir(), pressTVDir())
+	for _, a := range arts[:2] {
+		if _, err := l.Ingest(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for _, a := range arts[2:] {
+			if _, err := l.Ingest(a); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	a, _ := l.Article(arts[0].ID)
+	b, _ := l.Article(arts[1].ID)
+	for range 20 {
+		if ans := l.CompareReuse(a, b); ans.Relation == "" {
+			t.Fatal("no relation")
+		}
+		if _, err := l.StoryProvenance(a.Story, 100); err != nil {
+			t.Fatal(err)
+		}
+	}
+	<-done
+}
