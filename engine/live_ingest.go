@@ -46,6 +46,11 @@ type staged struct {
 	// w is rec weighed for the story clusterer; nil when it joins its
 	// group's story as it is.
 	w *cluster.Weighted
+	// stems are rec's distinct stems, counted in the text reuse document
+	// frequencies by the write stage once rec's own comparisons are made:
+	// so that they see the articles before it, and only those, whether
+	// ingested one by one or pipelined.
+	stems []uint32
 }
 
 // inflight holds the articles of a pipelined batch that dedup has
@@ -310,7 +315,7 @@ func (l *Live) dedup(p *Prepared, now time.Time, fl *inflight) (*staged, *Ingest
 	if err != nil {
 		return nil, nil, err
 	}
-	st := &staged{rec: rec}
+	st := &staged{rec: rec, stems: p.stems}
 	rec.T = l.plausibleTime(rec, now)
 	if rep != nil {
 		rec.Group, st.rep, st.repSeq = rep.ID, rep.ID, rep.Seq
@@ -324,7 +329,6 @@ func (l *Live) dedup(p *Prepared, now time.Time, fl *inflight) (*staged, *Ingest
 	err = l.addIndexes(rec, p)
 	l.bp.Add(a.Text, p.doc.Lines)
 	l.rmu.Unlock()
-	l.df.AddStems(p.stems)
 	l.publishIndexBytes()
 	if err != nil {
 		l.stale.Store(true)
@@ -372,6 +376,7 @@ func (l *Live) writeBatch(st *staged) (*Ingested, error) {
 	if err := l.placeStory(b, rec, rep, st.w); err != nil {
 		return nil, err
 	}
+	l.df.AddStems(st.stems)
 	if err := putArticle(b, rec); err != nil {
 		return nil, err
 	}

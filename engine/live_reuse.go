@@ -22,9 +22,13 @@ import (
 // are kept in its record (LiveArticle.Reuse), and each of those articles
 // gets a back-reference under its own sequence number (r/ older, newer →
 // the answer), so that an article answers what later articles took from
-// it ("copied by") without a scan. Document frequencies are the stored
-// articles' (counted as they arrive and at replay), boilerplate the
-// engine's of the moment. The batch run compares each article with the
+// it ("copied by") without a scan. Document frequencies are those of the
+// articles before it (the write stage counts an article's stems after its
+// own comparisons, and replay counts them in the same order), so that a
+// pipelined batch and the same articles one by one weigh words alike;
+// boilerplate is the engine's of the moment (in a pipelined batch it may
+// already hold the next article's lines, which moves a line across the
+// boilerplate threshold only at the moment it reaches it). The batch run compares each article with the
 // Config.StoryPairs articles before it in publication order; the service,
 // in arrival order, with the most recent ones: on the same articles in
 // the same order, they give the same relations (TestReuseBatchAndLive).
