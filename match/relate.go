@@ -22,10 +22,13 @@ import (
 //     probability that the derived text was written from the other; at
 //     ReuseConfig.Derived or more it is reuse, and it is a rewrite when
 //     the rewrite model (RewriteModel) gives ReuseConfig.Rewrite or more
-//     for "wholly derived", else partial.
+//     for "wholly derived", else partial. A text retold in other words
+//     (ReuseConfig.RewriteCoverage, SourceCoverage, ParaphraseVerbatim)
+//     is a rewrite too (DecideReuse).
 //  4. same_story: the similarity of the two as reports of one event
 //     (SimilarityModel: cosine of the texts, coverages, shared names and
-//     numbers) is ReuseConfig.SameStory or more.
+//     numbers) is ReuseConfig.SameStory or more, and they do not name
+//     different days (sameStory).
 //  5. none.
 //
 // Which text is derived: the later published, when the caller knows
