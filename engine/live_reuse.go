@@ -146,29 +146,41 @@ func (l *Live) relateReuse(b *store.Batch, rec *LiveArticle, num uint64) error {
 	if !l.cfg.Relations || l.cfg.StoryPairs <= 0 {
 		return nil
 	}
-	others, err := collect(l.st, seqKey(livePrefixStoryMember, num), true, l.cfg.StoryPairs, l.bySeq)
+	// The latest articles of the story by sequence number; an article
+	// prepared before is taken from the cache without reading its record.
+	seqs, err := collect(l.st, seqKey(livePrefixStoryMember, num), true, l.cfg.StoryPairs, func(seq uint64) (uint64, error) { return seq, nil })
 	if err != nil {
 		return err
 	}
 	rec.Reuse = nil
-	if len(others) == 0 {
+	if len(seqs) == 0 {
 		return nil
 	}
 	env := l.reuseEnv(rec.Received)
 	p := l.preparedOf(env, rec)
 	// Oldest first, as the batch run lists them.
-	slices.Reverse(others)
-	for _, o := range others {
-		if o.Seq == rec.Seq {
+	slices.Reverse(seqs)
+	for _, seq := range seqs {
+		if seq == rec.Seq {
 			continue
 		}
-		ans := env.summarize(p, l.preparedOf(env, o))
+		op := l.reuse.get(seq)
+		if op == nil {
+			o, err := l.bySeq(seq)
+			if errors.Is(err, store.ErrNotFound) {
+				continue // deleted since
+			} else if err != nil {
+				return err
+			}
+			op = l.preparedOf(env, o)
+		}
+		ans := env.summarize(p, op)
 		if ans.Relation == match.None.String() {
 			continue
 		}
 		r := reuseOf(&ans)
 		rec.Reuse = append(rec.Reuse, r)
-		if err := putJSON(b, seqKey(livePrefixReuse, o.Seq, rec.Seq), r.flip(rec.ID)); err != nil {
+		if err := putJSON(b, seqKey(livePrefixReuse, seq, rec.Seq), r.flip(rec.ID)); err != nil {
 			return err
 		}
 	}
