@@ -314,8 +314,8 @@ func CompareTexts(a, b *article.Article, cfg Config) ReuseAnswer {
 	da.Tokenize(ra.Text)
 	db.Tokenize(rb.Text)
 	ra.Lang, rb.Lang = text.Language(ra.Title, ra.Text), text.Language(rb.Title, rb.Text)
-	df.Add(text.Words(nil, ra.Text, da.Tokens, ra.Lang), nil)
-	df.Add(text.Words(nil, rb.Text, db.Tokens, rb.Lang), nil)
+	df.Add(text.Words(nil, ra.Text, da.Tokens, ra.Lang))
+	df.Add(text.Words(nil, rb.Text, db.Tokens, rb.Lang))
 	e := newReuseEnv(cfg, df, nil, time.Now())
 	return e.compare(e.prepare(ra, &da), e.prepare(rb, &db))
 }

@@ -20,21 +20,22 @@ import (
 // that still find a counterpart elsewhere in the other text (a paragraph
 // moved up) are then paired too, marked not Ordered.
 //
-// A pair's score is the mean of the two bags' weighted Dice coefficient and
-// the larger of their containments: a short sentence wholly inside a long
-// one scores high, as a condensed sentence should, while two long
-// sentences sharing a third of their words do not. Names weigh more, stop
-// words nothing, and differing numbers lower the score (sentences.go).
+// A pair's score is the sentence model's probability that the two say the
+// same thing (SentenceModel over pairFeatures), for the pairs whose
+// weighted Dice coefficient reaches PrefilterDice; the others score 0.
+// Names weigh more, stop words nothing, and differing numbers lower the
+// score (sentences.go).
 //
 // A pair whose shared words stand inside quotation marks on both sides
 // (at least QuoteShare of the shared weight) is a shared quotation: two
 // outlets quoting one speaker. It is reported (Kind "quote") but does not
 // count as reuse in the coverages.
 //
-// Cost: the score of every sentence pair, O(n·m) merge joins of short
-// sorted lists, and the program over the same n·m cells. Two 3 KB articles
-// (about 20 sentences each) align in well under 200 µs; MaxSentences bounds
-// the worst case.
+// Cost: one merge join of the two texts' (stem, sentence) entries finds the
+// pairs that can pass the prefilter, the sentence model scores those, and
+// the program runs over the n·m cells. Two 3 KB articles (about 20
+// sentences each) align in well under 200 µs; MaxSentences bounds the
+// worst case.
 
 // AlignConfig holds the alignment parameters.
 type AlignConfig struct {
@@ -160,15 +161,28 @@ const (
 
 // Align aligns texts a and b.
 func Align(a, b *Doc, cfg AlignConfig) Alignment {
-	al := Alignment{Truncated: a.Truncated || b.Truncated}
+	var al Alignment
+	al.textShares(a, b)
+	al.align(a, b, cfg)
+	return al
+}
+
+// textShares fills the shares that compare the two texts whole: the
+// cosine of their stem vectors, the weighted shares of their stems and
+// the shares of their word trigrams found in the other.
+func (al *Alignment) textShares(a, b *Doc) {
+	al.Cosine, al.WordsA, al.WordsB = vectorOverlap(a, b)
+	al.TrigramsA, al.TrigramsB = trigramShares(a.tris, b.tris)
+}
+
+// align fills the rest of al (textShares filled).
+func (al *Alignment) align(a, b *Doc, cfg AlignConfig) {
+	al.Truncated = a.Truncated || b.Truncated
 	n, m := len(a.sents), len(b.sents)
 	al.Passages = b.passagesWith(a.content, cfg.PassageMinTokens)
 	al.VerbatimA, al.VerbatimB = passageShares(al.Passages, a.content, b.content)
-	al.Cosine = cosine(a, b)
-	al.WordsA, al.WordsB = wordShares(a, b)
-	al.TrigramsA, al.TrigramsB = trigramShares(a.tris, b.tris)
 	if n == 0 || m == 0 {
-		return al
+		return
 	}
 	a.extras()
 	b.extras()
@@ -327,7 +341,6 @@ func Align(a, b *Doc, cfg AlignConfig) Alignment {
 	al.CoverageB, al.OrderedB, al.QuoteB = sideCoverage(b, pairs, func(p SentencePair) [2]int { return p.B })
 	al.StrongA = strongShare(a, pairs, func(p SentencePair) [2]int { return p.A })
 	al.StrongB = strongShare(b, pairs, func(p SentencePair) [2]int { return p.B })
-	return al
 }
 
 // bestAbove returns the k in [0, n) of the highest score(k) at or above th
@@ -448,13 +461,13 @@ func passageShares(ps []Passage, ta, tb []text.Token) (float64, float64) {
 	if len(ta) == 0 || len(tb) == 0 {
 		return 0, 0
 	}
-	var na, nb int
+	na := 0
 	for _, p := range ps {
 		na += p.Tokens
 	}
 	// In b, passages may overlap (a repeats what b holds once): count b's
 	// tokens by position.
-	covered := 0
+	nb := 0
 	k := 0
 	byB := slices.Clone(ps)
 	slices.SortFunc(byB, func(x, y Passage) int { return x.BStart - y.BStart })
@@ -464,19 +477,20 @@ func passageShares(ps []Passage, ta, tb []text.Token) (float64, float64) {
 		}
 		for q := k; q < len(byB) && byB[q].BStart <= t.Start; q++ {
 			if t.Start < byB[q].BEnd {
-				covered++
+				nb++
 				break
 			}
 		}
 	}
-	nb = covered
 	return round4(min(1, float64(na)/float64(len(ta)))), round4(min(1, float64(nb)/float64(len(tb))))
 }
 
-// cosine is the cosine of the two texts' stem vectors.
-func cosine(a, b *Doc) float64 {
+// vectorOverlap returns, in one merge join of the two texts' stem
+// vectors, their cosine and the weighted share of each text's stems that
+// the other holds anywhere.
+func vectorOverlap(a, b *Doc) (cos, inA, inB float64) {
 	va, vb := a.vec, b.vec
-	var dot float64
+	var dot, wa, wb float64
 	for x, y := 0, 0; x < len(va) && y < len(vb); {
 		switch {
 		case va[x].stem < vb[y].stem:
@@ -485,14 +499,22 @@ func cosine(a, b *Doc) float64 {
 			y++
 		default:
 			dot += va[x].w * vb[y].w
+			wa += va[x].w
+			wb += vb[y].w
 			x++
 			y++
 		}
 	}
-	if a.vecNorm == 0 || b.vecNorm == 0 {
-		return 0
+	share := func(in, all float64) float64 {
+		if all == 0 {
+			return 0
+		}
+		return round4(in / all)
 	}
-	return round4(dot / (a.vecNorm * b.vecNorm))
+	if a.vecNorm > 0 && b.vecNorm > 0 {
+		cos = round4(dot / (a.vecNorm * b.vecNorm))
+	}
+	return cos, share(wa, a.vecSum), share(wb, b.vecSum)
 }
 
 // stemWeight is one stem of a text's vector.
@@ -600,31 +622,4 @@ func contained(a, b *Doc, S []cell, m int) (float64, float64) {
 		cb /= b.mass
 	}
 	return round4(ca), round4(cb)
-}
-
-// wordShares returns the weighted shares of each text's distinct stems
-// that the other holds anywhere.
-func wordShares(a, b *Doc) (float64, float64) {
-	va, vb := a.vec, b.vec
-	var inA, inB float64
-	for x, y := 0, 0; x < len(va) && y < len(vb); {
-		switch {
-		case va[x].stem < vb[y].stem:
-			x++
-		case va[x].stem > vb[y].stem:
-			y++
-		default:
-			inA += va[x].w
-			inB += vb[y].w
-			x++
-			y++
-		}
-	}
-	share := func(in, all float64) float64 {
-		if all == 0 {
-			return 0
-		}
-		return round4(in / all)
-	}
-	return share(inA, a.vecSum), share(inB, b.vecSum)
 }

@@ -114,14 +114,6 @@ func pairFeatures(a, b *sentence, f *[numPairFeatures]float64) {
 // PairFeatureNames returns the names of the sentence pair features.
 func PairFeatureNames() []string { return append([]string(nil), pairFeatureNames...) }
 
-// PairFeatures returns the features of sentence i of a and sentence j of
-// b (for fitting the sentence model).
-func PairFeatures(a *Doc, i int, b *Doc, j int) []float64 {
-	var f [numPairFeatures]float64
-	pairFeatures(&a.sents[i], &b.sents[j], &f)
-	return f[:]
-}
-
 // WholeFeatures returns the features of text a against text b, each taken
 // as one sentence (for fitting the sentence model on sentence pairs that
 // the splitter cuts in two).

@@ -119,8 +119,8 @@ type Reuse struct {
 	Relation   Relation
 	ContainerA bool
 	// Derived is the side the relation was decided from: ADerived or
-	// BDerived (the later text, or with Unknown direction the one more of
-	// whose content the other holds), Unknown for none.
+	// BDerived (the later text; with an Unknown direction, the side whose
+	// answer is the stronger), Unknown for none.
 	Derived Direction
 	// PDerived and PRewrite are the models' probabilities for the derived
 	// side.
@@ -137,15 +137,30 @@ var reuseFeatureNames = []string{
 	"trigrams_d", "strong_d", "quoted_d", "names_new_d", "numbers_new_d", "contained_d", "words_d",
 }
 
-// reuseFeatures returns the features of al with a (first=true) or b as
-// the derived text.
-func reuseFeatures(al *Alignment, a, b *Doc, first bool) []float64 {
-	covD, ordD, verbD, covO := al.CoverageA, al.OrderedA, al.VerbatimA, al.CoverageB
-	nd, no := len(a.content), len(b.content)
-	if !first {
-		covD, ordD, verbD, covO = al.CoverageB, al.OrderedB, al.VerbatimB, al.CoverageA
-		nd, no = no, nd
+// ReuseFeatureNames returns the names of the reuse model's features.
+func ReuseFeatureNames() []string { return append([]string(nil), reuseFeatureNames...) }
+
+// side is one text's view of an alignment: its shares, and the other
+// text.
+type side struct {
+	cov, ord, verb, tri, strong, quoted, contained, words float64
+	d                                                     *Doc
+}
+
+// sides returns the alignment of a and b seen from a and from b.
+func (al *Alignment) sides(a, b *Doc) (side, side) {
+	return side{al.CoverageA, al.OrderedA, al.VerbatimA, al.TrigramsA, al.StrongA, al.QuoteA, al.ContainedA, al.WordsA, a},
+		side{al.CoverageB, al.OrderedB, al.VerbatimB, al.TrigramsB, al.StrongB, al.QuoteB, al.ContainedB, al.WordsB, b}
+}
+
+// ReuseFeatures returns the reuse model's features of an alignment of a
+// and b with a (aDerived) or b as the derived text.
+func ReuseFeatures(al *Alignment, a, b *Doc, aDerived bool) []float64 {
+	d, o := al.sides(a, b)
+	if !aDerived {
+		d, o = o, d
 	}
+	nd, no := len(d.d.content), len(o.d.content)
 	longest := 0
 	for _, p := range al.Passages {
 		longest = max(longest, p.Tokens)
@@ -158,26 +173,8 @@ func reuseFeatures(al *Alignment, a, b *Doc, first bool) []float64 {
 	if nd > 0 {
 		lp = float64(longest) / float64(nd)
 	}
-	tri, strong, quoted, contained, words := al.TrigramsA, al.StrongA, al.QuoteA, al.ContainedA, al.WordsA
-	if !first {
-		tri, strong, quoted, contained, words = al.TrigramsB, al.StrongB, al.QuoteB, al.ContainedB, al.WordsB
-	}
-	dn, dnum := a.anchors()
-	on, onum := b.anchors()
-	if !first {
-		dn, dnum, on, onum = on, onum, dn, dnum
-	}
-	return []float64{covD, ordD, verbD, al.Cosine, covO, lr, lp, math.Log1p(float64(len(al.Passages))), tri, strong, quoted,
-		newShare(dn, on), newShare(dnum, onum), contained, words}
-}
-
-// ReuseFeatureNames returns the names of the reuse model's features.
-func ReuseFeatureNames() []string { return append([]string(nil), reuseFeatureNames...) }
-
-// ReuseFeatures returns the reuse model's features of an alignment of a
-// and b with a (aDerived) or b as the derived text (for fitting).
-func ReuseFeatures(al *Alignment, a, b *Doc, aDerived bool) []float64 {
-	return reuseFeatures(al, a, b, aDerived)
+	return []float64{d.cov, d.ord, d.verb, al.Cosine, o.cov, lr, lp, math.Log1p(float64(len(al.Passages))), d.tri, d.strong, d.quoted,
+		newShare(d.d.names, o.d.names), newShare(d.d.nums, o.d.nums), d.contained, d.words}
 }
 
 // Relate decides the relation of texts a and b. o is the overlap of
@@ -201,13 +198,9 @@ func RelateSummary(a, b *Doc, o Overlap, sameExact bool, dir Direction, cfg Reus
 func relate(a, b *Doc, o Overlap, sameExact bool, dir Direction, cfg ReuseConfig, evidence bool) Reuse {
 	rel, aContains := Classify(o, sameExact, cfg.Dup)
 	var r Reuse
-	screened := false
-	if rel == None && !evidence {
-		cos := cosine(a, b)
-		ta, tb := trigramShares(a.tris, b.tris)
-		screened = cos < cfg.ScreenCosine || max(ta, tb) < cfg.ScreenTrigrams && cos < cfg.ScreenCosineUnshared
-		r.Cosine, r.TrigramsA, r.TrigramsB = cos, ta, tb
-	}
+	r.textShares(a, b)
+	screened := rel == None && !evidence &&
+		(r.Cosine < cfg.ScreenCosine || max(r.TrigramsA, r.TrigramsB) < cfg.ScreenTrigrams && r.Cosine < cfg.ScreenCosineUnshared)
 	switch {
 	case screened:
 		r.Similarity = similarity(&r.Alignment, a, b)
@@ -216,9 +209,8 @@ func relate(a, b *Doc, o Overlap, sameExact bool, dir Direction, cfg ReuseConfig
 		}
 		return r
 	case rel == None || evidence:
-		r.Alignment = Align(a, b, cfg.Align)
+		r.align(a, b, cfg.Align)
 	default:
-		r.Cosine = cosine(a, b)
 		if o.SizeA > 0 && o.SizeB > 0 {
 			r.CoverageA, r.CoverageB = round4(float64(o.Inter)/float64(o.SizeA)), round4(float64(o.Inter)/float64(o.SizeB))
 			r.OrderedA, r.OrderedB = r.CoverageA, r.CoverageB
@@ -252,7 +244,7 @@ func relate(a, b *Doc, o Overlap, sameExact bool, dir Direction, cfg ReuseConfig
 		return r
 	}
 	try := func(first bool) (Relation, float64, float64) {
-		return DecideReuse(reuseFeatures(&r.Alignment, a, b, first), cfg)
+		return DecideReuse(ReuseFeatures(&r.Alignment, a, b, first), cfg)
 	}
 	var rel2 Relation
 	switch dir {
@@ -335,22 +327,15 @@ func SimilarityFeatureNames() []string { return append([]string(nil), similarity
 // SimilarityFeatures returns the similarity model's features of an
 // alignment of a and b (for fitting).
 func SimilarityFeatures(al *Alignment, a, b *Doc) []float64 {
-	na, ua := a.anchors()
-	nb, ub := b.anchors()
 	return []float64{
 		al.Cosine, max(al.CoverageA, al.CoverageB), min(al.CoverageA, al.CoverageB),
-		jaccard32(na, nb), jaccard32(ua, ub),
+		jaccard32(a.names, b.names), jaccard32(a.nums, b.nums),
 	}
 }
 
 // similarity scores a and b as reports of one event.
 func similarity(al *Alignment, a, b *Doc) float64 {
 	return round4(SimilarityModel.Prob(SimilarityFeatures(al, a, b)))
-}
-
-// anchors returns the text's names and numbers, sorted and unique.
-func (d *Doc) anchors() (names, nums []uint32) {
-	return d.names, d.nums
 }
 
 // makeAnchors collects the text's names and numbers (Prepare does, once).

@@ -22,10 +22,12 @@ import (
 // inside quotation marks are marked, so that a match made only of a quote
 // both articles carry can be told from copied reporting.
 
-// Weights gives the weight of a stem: its inverse document frequency in
-// the corpus the texts come from.
+// Weights gives the weights of words' stems: their inverse document
+// frequencies in the corpus the texts come from (DocFreq).
 type Weights interface {
-	IDF(stem uint32) float64
+	// IDFs puts the weight of every word that is not a stop word into
+	// out (stop words weigh nothing and are not looked up).
+	IDFs(words []text.Word, out []float64)
 }
 
 // NameBoost multiplies the weight of a name (a capitalised word inside a
@@ -140,17 +142,12 @@ func Prepare(s string, d *text.Doc, lang string, env Env) *Doc {
 	words := text.Words(nil, s, d.Tokens, lang)
 	quoted := quoteMask(s, d.Tokens)
 	idfs := make([]float64, len(words))
-	switch bw := w.(type) {
-	case nil:
+	if w == nil {
 		for i := range idfs {
 			idfs[i] = 1
 		}
-	case interface{ IDFs([]text.Word, []float64) }:
-		bw.IDFs(words, idfs)
-	default:
-		for i, wd := range words {
-			idfs[i] = w.IDF(wd.Stem)
-		}
+	} else {
+		w.IDFs(words, idfs)
 	}
 	doc.sents = make([]sentence, len(all))
 	termBuf := make([]term, 0, len(words)) // every sentence's terms, one backing array
@@ -435,20 +432,13 @@ var timeStems = func() map[uint32]bool {
 	return m
 }()
 
-// UniformWeights weighs every stem 1 (no corpus statistics).
-type UniformWeights struct{}
-
-// IDF returns 1.
-func (UniformWeights) IDF(uint32) float64 { return 1 }
-
 // idf is the smoothed inverse document frequency of a stem seen in df of n
 // documents.
 func idf(df, n float64) float64 { return math.Log((n + 1) / (df + 0.5)) }
 
-// sortTerms sorts terms by stem, the heaviest first among equal stems
-// (an insertion sort: a sentence has a few dozen terms at most, and it
-// avoids a comparison function per step; sort.Slice takes over when
-// longer).
+// sortTerms sorts terms by stem, the heaviest first among equal stems: an
+// insertion sort, as a sentence has a few dozen terms at most (it avoids a
+// comparison function call per step); slices.SortFunc for longer ones.
 func sortTerms(ts []term) {
 	before := func(a, b *term) bool { return a.stem < b.stem || a.stem == b.stem && a.w > b.w }
 	if len(ts) > 64 {

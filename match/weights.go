@@ -25,13 +25,8 @@ func NewDocFreq(lang string) *DocFreq {
 	return &DocFreq{df: map[uint32]uint32{}, bg: backgroundOf(lang)}
 }
 
-// Add counts one document by its words (scratch may be nil; it is
-// returned for reuse).
-func (d *DocFreq) Add(words []text.Word, scratch []uint32) []uint32 {
-	s := text.DistinctStems(scratch[:0], words)
-	d.AddStems(s)
-	return s
-}
+// Add counts one document by its words.
+func (d *DocFreq) Add(words []text.Word) { d.AddStems(text.DistinctStems(nil, words)) }
 
 // AddStems counts one document by its distinct stems (sorted or not, no
 // repeats).
@@ -44,17 +39,9 @@ func (d *DocFreq) AddStems(stems []uint32) {
 	d.mu.Unlock()
 }
 
-// Docs returns the number of documents counted.
-func (d *DocFreq) Docs() int {
-	d.mu.RLock()
-	defer d.mu.RUnlock()
-	return d.n
-}
-
-// IDFs puts the weight of every word's stem into out (stop words too),
-// under one lock.
+// IDFs puts the weight of every word that is not a stop word into out,
+// under one lock (Weights).
 func (d *DocFreq) IDFs(words []text.Word, out []float64) {
-	// Stop words weigh nothing in a sentence's bag: not looked up.
 	d.mu.RLock()
 	n := float64(d.n)
 	for i, w := range words {
@@ -76,16 +63,4 @@ func (d *DocFreq) IDFs(words []text.Word, out []float64) {
 			out[i] = idf(out[i], n)
 		}
 	}
-}
-
-// IDF returns the weight of a stem.
-func (d *DocFreq) IDF(stem uint32) float64 {
-	d.mu.RLock()
-	df, n := float64(d.df[stem]), float64(d.n)
-	d.mu.RUnlock()
-	if d.bg != nil {
-		df += float64(d.bg.df(stem))
-		n += float64(d.bg.n)
-	}
-	return idf(df, n)
 }

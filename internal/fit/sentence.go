@@ -54,7 +54,7 @@ func msrpFeatures(ps []msrpPair) ([][]float64, []bool) {
 	for _, p := range ps {
 		for _, s := range []string{p.a, p.b} {
 			d.Tokenize(s)
-			w.Add(text.Words(nil, s, d.Tokens, "en"), nil)
+			w.Add(text.Words(nil, s, d.Tokens, "en"))
 		}
 	}
 	env := match.Env{Weights: w}
