@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -235,12 +234,7 @@ func (l *Live) StoryProvenance(id string, limit int) (*provenance.Graph, error) 
 	var nodes []provenance.Article
 	var rels []provenance.Relation
 	for _, a := range arts {
-		n := provenance.Article{ID: a.ID, Source: a.Source, PublishedFrom: a.PublishedFrom}
-		n.Headline, _ = headlineOf(a.Title, a.Text)
-		if t, ok := env.plausible(liveReuseArticle(a)); ok {
-			n.Published = &t
-		}
-		nodes = append(nodes, n)
+		nodes = append(nodes, env.node(liveReuseArticle(a)))
 		for _, r := range a.Reuse {
 			rels = append(rels, provenance.Relation{A: a.ID, B: r.ID, Relation: r.Relation, Source: r.Source,
 				CoverageA: r.Coverage, CoverageB: r.CoverageO, Similarity: r.Similarity})
@@ -267,9 +261,10 @@ func (l *Live) deleteReuse(b *store.Batch, a *LiveArticle, load func(string) (*L
 	err := l.st.Scan(prefix, store.PrefixEnd(prefix), func(k, v []byte) error {
 		b.Delete(slices.Clone(k))
 		var r LiveReuse
-		if err := json.Unmarshal(v, &r); err == nil {
-			later = append(later, r.ID)
+		if err := decodeRecord(v, &r); err != nil {
+			return fmt.Errorf("reuse record of %s: %w", a.ID, err)
 		}
+		later = append(later, r.ID)
 		return nil
 	})
 	if err != nil {

@@ -159,32 +159,25 @@ func parseNum(id string, p byte) (uint64, bool) {
 	return n, err == nil && n > 0
 }
 
-// displayTime returns a's publication time when it is plausible as of
-// now, wherever it was read from (zero otherwise).
-func (l *Live) displayTime(a *LiveArticle, now time.Time) time.Time {
-	if a.Published.IsZero() {
-		return time.Time{}
-	}
-	minT, maxT := l.cfg.Story.timeBounds(now)
-	if t := a.Published.Unix(); t >= minT && t <= maxT {
-		return a.Published.UTC()
-	}
-	return time.Time{}
-}
-
 // plausibleTime returns a's publication time for the story clusterer
 // (unix s), or 0 when unknown, read from the text (as in the batch run's
 // story pass) or implausible as of now.
 func (l *Live) plausibleTime(a *LiveArticle, now time.Time) int64 {
-	published := a.Published
-	if published.IsZero() || a.PublishedFrom == article.PublishedFromText {
+	if a.PublishedFrom == article.PublishedFromText {
 		return 0
 	}
-	minT, maxT := l.cfg.Story.timeBounds(now)
-	if t := published.Unix(); t >= minT && t <= maxT {
+	if t := unixOf(a.Published); l.cfg.Story.window(now).holds(t) {
 		return t
 	}
 	return 0
+}
+
+// unixOf is t in unix seconds, 0 for the zero time.
+func unixOf(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
 }
 
 func unixTime(t int64) time.Time {
@@ -239,7 +232,7 @@ func (l *Live) placeStory(b *store.Batch, rec *LiveArticle, rep *LiveArticle, w 
 	sr.Sources = addSource(sr.Sources, rec.Source, 1)
 	// First and last seen: the publication times of its articles,
 	// those read from the text too (which the clusterer leaves out).
-	if t := l.displayTime(rec, rec.Received); !t.IsZero() {
+	if t := rec.Published.UTC(); l.cfg.Story.window(rec.Received).holds(unixOf(t)) {
 		if sr.FirstSeen.IsZero() || t.Before(sr.FirstSeen) {
 			sr.FirstSeen = t
 		}

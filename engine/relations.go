@@ -160,11 +160,7 @@ func (r *run) storyRelations(env *reuseEnv, story string, docs []uint32) storyRe
 			return sr
 		}
 		p := env.prepare(a, nil)
-		headline, _ := headlineOf(a.Title, a.Text)
-		nodes[k] = provenance.Article{ID: a.ID, Source: a.Source, Headline: headline, PublishedFrom: a.PublishedFrom}
-		if t, ok := env.plausible(a); ok {
-			nodes[k].Published = &t
-		}
+		nodes[k] = env.node(a)
 		for j := max(0, k-r.cfg.StoryPairs); j < k; j++ {
 			sum := env.summarize(window[j%len(window)], p)
 			sr.compared++

@@ -8,6 +8,7 @@ import (
 
 	"github.com/reprint-news/reprint/article"
 	"github.com/reprint-news/reprint/match"
+	"github.com/reprint-news/reprint/provenance"
 	"github.com/reprint-news/reprint/sketch"
 	"github.com/reprint-news/reprint/text"
 	"github.com/reprint-news/reprint/wordnet"
@@ -96,8 +97,8 @@ type reuseEnv struct {
 	senses func(uint32) []uint32
 	w      int // shingle width
 	cfg    match.ReuseConfig
-	// minT, maxT bound plausible publication times (unix s).
-	minT, maxT int64
+	// times bounds plausible publication times.
+	times timeWindow
 }
 
 // newReuseEnv returns the environment of config cfg over document
@@ -107,7 +108,7 @@ func newReuseEnv(cfg Config, df *match.DocFreq, boiler func(uint64) bool, now ti
 	if syn, err := wordnet.Default(); err == nil {
 		e.senses = syn.Senses
 	}
-	e.minT, e.maxT = cfg.Story.timeBounds(now)
+	e.times = cfg.Story.window(now)
 	return e
 }
 
@@ -262,11 +263,18 @@ func (e *reuseEnv) direction(a, b *ReuseArticle) (match.Direction, string, strin
 // plausible returns a's publication time when it is known and plausible
 // (StoryConfig.MinYear to MaxFutureDays ahead).
 func (e *reuseEnv) plausible(a *ReuseArticle) (time.Time, bool) {
-	if a.Published.IsZero() {
-		return time.Time{}, false
+	return a.Published, e.times.holds(unixOf(a.Published))
+}
+
+// node returns article a as a node of a provenance graph: outlet, headline
+// and its publication time when plausible.
+func (e *reuseEnv) node(a *ReuseArticle) provenance.Article {
+	n := provenance.Article{ID: a.ID, Source: a.Source, PublishedFrom: a.PublishedFrom}
+	n.Headline, _ = headlineOf(a.Title, a.Text)
+	if t, ok := e.plausible(a); ok {
+		n.Published = &t
 	}
-	t := a.Published.Unix()
-	return a.Published, t >= e.minT && t <= e.maxT
+	return n
 }
 
 // names reports whether text names outlet (case-insensitively, as whole

@@ -237,13 +237,20 @@ func (r *featRecord) item(t int64) *cluster.Item {
 	return it
 }
 
-// timeBounds returns the plausible publication times (unix s) as of now:
-// from MinYear to MaxFutureDays ahead.
-func (sc *StoryConfig) timeBounds(now time.Time) (minT, maxT int64) {
-	minT = time.Date(sc.MinYear, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
-	maxT = now.Add(time.Duration(sc.MaxFutureDays * 24 * float64(time.Hour))).Unix()
-	return minT, maxT
+// timeWindow is the span of plausible publication times (unix s).
+type timeWindow struct{ minT, maxT int64 }
+
+// window returns the plausible publication times as of now: from MinYear
+// to MaxFutureDays ahead.
+func (sc *StoryConfig) window(now time.Time) timeWindow {
+	return timeWindow{
+		minT: time.Date(sc.MinYear, 1, 1, 0, 0, 0, 0, time.UTC).Unix(),
+		maxT: now.Add(time.Duration(sc.MaxFutureDays * 24 * float64(time.Hour))).Unix(),
+	}
 }
+
+// holds reports whether unix time t (0: unknown) is plausible.
+func (w timeWindow) holds(t int64) bool { return t != 0 && t >= w.minT && t <= w.maxT }
 
 // headlineOf returns the headline of an article (article.Headline: the
 // title, else the first line of the text that is not a date line, a
@@ -344,7 +351,7 @@ func (r *run) stories(res *Result) error {
 		return err
 	}
 	sc := r.cfg.Story
-	minT, maxT := sc.timeBounds(time.Now())
+	win := sc.window(time.Now())
 	st := StoryStats{Languages: map[string]int{}}
 
 	// Articles of the story pass, with plausible times and ordering keys.
@@ -361,7 +368,7 @@ func (r *run) stories(res *Result) error {
 			st.NoDate++
 		default:
 			t = d.published / 1e9
-			if t < minT || t > maxT {
+			if !win.holds(t) {
 				st.ImplausibleDate++
 				t = 0
 			}
@@ -444,7 +451,7 @@ func (r *run) stories(res *Result) error {
 		// those read from the text too (the clusterer leaves them out).
 		var first, last int64
 		for _, di := range docs {
-			if t := r.docs[di].published / 1e9; r.docs[di].published != 0 && t >= minT && t <= maxT {
+			if t := r.docs[di].published / 1e9; win.holds(t) {
 				if first == 0 || t < first {
 					first = t
 				}
