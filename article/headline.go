@@ -3,7 +3,8 @@ package article
 import (
 	"strings"
 	"unicode"
-	"unicode/utf8"
+
+	rtext "github.com/reprint-news/reprint/text"
 )
 
 // Headlines for display.
@@ -21,11 +22,11 @@ import (
 // and takes the first one.
 const headlineScanLines = 8
 
-// Headline maxima, in runes: a title is clipped at HeadlineTitleRunes, a
-// lead at HeadlineLeadRunes.
+// Headline maxima, in bytes (text.Clip, at a character boundary): a title
+// is clipped at HeadlineTitleBytes, a lead at HeadlineLeadBytes.
 const (
-	HeadlineTitleRunes = 200
-	HeadlineLeadRunes  = 160
+	HeadlineTitleBytes = 200
+	HeadlineLeadBytes  = 160
 )
 
 // Headline returns the headline of an article with title and text, and
@@ -33,7 +34,7 @@ const (
 // when set, says which lines are boilerplate (by their text).
 func Headline(title, text string, skip func(line string) bool) (string, bool) {
 	if t := strings.Join(strings.Fields(title), " "); t != "" {
-		return clipRunes(t, HeadlineTitleRunes), true
+		return rtext.Clip(t, HeadlineTitleBytes), true
 	}
 	first := ""
 	rest := text
@@ -55,9 +56,9 @@ func Headline(title, text string, skip func(line string) bool) (string, bool) {
 		if !strings.ContainsFunc(line, unicode.IsLetter) || isBreadcrumb(line) || isDateLine(line) || skip != nil && skip(line) {
 			continue
 		}
-		return clipRunes(leadOf(line), HeadlineLeadRunes), false
+		return rtext.Clip(leadOf(line), HeadlineLeadBytes), false
 	}
-	return clipRunes(leadOf(first), HeadlineLeadRunes), false
+	return rtext.Clip(leadOf(first), HeadlineLeadBytes), false
 }
 
 // isDateLine reports whether a line is a date line: TextTime finds a date
@@ -108,12 +109,4 @@ func leadOf(line string) string {
 		}
 	}
 	return line
-}
-
-func clipRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return strings.TrimSpace(string(r[:n-1])) + "…"
 }

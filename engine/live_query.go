@@ -283,10 +283,6 @@ func (l *Live) StorylineStories(id string) ([]*LiveStory, error) {
 	return collect(l.st, seqKey(livePrefixLineMember, num), false, 0, l.story)
 }
 
-// PassageMinTokens is the shortest passage Compare reports: shorter
-// shared runs are common phrases, not evidence of copying.
-const PassageMinTokens = 8
-
 // Comparison is the evidence for two stored articles: their relation as
 // the engine sees it now, and the passages they share.
 type Comparison struct {
@@ -294,10 +290,12 @@ type Comparison struct {
 	// Relation is A's relation to B (Contains "new": A holds B), with the
 	// boilerplate of today.
 	Relation LiveRelation
-	// Passages are the runs of at least PassageMinTokens words that both
-	// hold outside boilerplate lines, with byte offsets into A.Text and
-	// B.Text, in order of A.
+	// Passages are the runs of at least match.AlignConfig.PassageMinTokens
+	// (8) words that both hold outside boilerplate lines, with byte offsets
+	// into A.Text and B.Text, in order of A: Reuse.Passages.
 	Passages []match.Passage
+	// Reuse is their text reuse answer (CompareReuse).
+	Reuse ReuseAnswer
 }
 
 // Compare compares stored articles a and b.
@@ -319,19 +317,8 @@ func (l *Live) Compare(a, b string) (*Comparison, error) {
 	_, fpa := l.fingerprintDoc(&da, false, &sc)
 	_, fpb := l.fingerprintDoc(&db, false, &sc)
 	c.Relation = l.relateFP(fpa, fpb, rb.ID)
-	ta, tb := l.content(&da), l.content(&db)
 	l.rmu.RUnlock()
-	c.Passages = match.Passages(ta, tb, PassageMinTokens)
+	c.Reuse = l.CompareReuse(ra, rb)
+	c.Passages = c.Reuse.Passages
 	return c, nil
-}
-
-// content returns d's tokens outside boilerplate lines (l.rmu held).
-func (l *Live) content(d *text.Doc) []text.Token {
-	var out []text.Token
-	for _, ln := range d.Lines {
-		if !l.bp.Has(ln.Hash) {
-			out = append(out, d.Tokens[ln.First:ln.First+ln.N]...)
-		}
-	}
-	return out
 }

@@ -504,7 +504,7 @@ func (s *Server) compare(w http.ResponseWriter, r *http.Request, l *engine.Live)
 		return
 	}
 	v := CompareView{A: viewOf(c.A, true), B: viewOf(c.B, true), Relation: c.Relation, First: firstPublished(c.A, c.B),
-		Passages: nonNil(c.Passages), Reuse: l.CompareReuse(c.A, c.B)}
+		Passages: nonNil(c.Passages), Reuse: c.Reuse}
 	writeJSON(w, http.StatusOK, v)
 }
 

@@ -64,9 +64,6 @@ var stemmers = map[string]func(string, bool) string{
 	"sv": swedish.Stem, "no": norwegian.Stem, "nb": norwegian.Stem, "hu": hungarian.Stem,
 }
 
-// StemLanguages returns whether a language has a stemmer.
-func StemLanguages(lang string) bool { _, ok := stemmers[lang]; return ok }
-
 type stemEntry struct {
 	stem uint32
 	kind WordKind
