@@ -83,7 +83,7 @@ func ComparePairs(ctx context.Context, paths []string, pairs []PairQuery, cfg Co
 		a := rec.Article
 		if seen[a.ID] {
 			mu.Lock()
-			res.Issues = append(res.Issues, article.Issue{Pos: rec.Pos, Reason: "duplicate_id", Detail: fmt.Sprintf("id %q was already used by an earlier record; the first one is kept", text.Clip(a.ID, 80)), Skipped: true})
+			res.Issues = append(res.Issues, duplicateID(&rec))
 			mu.Unlock()
 			return nil
 		}

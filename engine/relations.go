@@ -61,9 +61,6 @@ type ReuseSummary struct {
 	Similarity float64 `json:"similarity"`
 }
 
-// Summary returns the answer without its evidence.
-func (r *ReuseAnswer) Summary() ReuseSummary { return r.ReuseSummary }
-
 // encodeReuseArticle appends an article's reuse record (text spill).
 func encodeReuseArticle(b []byte, a *article.Article, lang string) []byte {
 	for _, s := range []string{a.ID, a.Source, a.Title, a.Text, a.PublishedFrom, lang} {

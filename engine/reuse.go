@@ -166,8 +166,7 @@ func (e *reuseEnv) compare(a, b *reusePrepared) ReuseAnswer { return e.relate(a,
 // only where the relation needs it (match.RelateSummary): for the
 // relations the batch run and the service keep.
 func (e *reuseEnv) summarize(a, b *reusePrepared) ReuseSummary {
-	ans := e.relate(a, b, false)
-	return ans.Summary()
+	return e.relate(a, b, false).ReuseSummary
 }
 
 func (e *reuseEnv) relate(a, b *reusePrepared, evidence bool) ReuseAnswer {

@@ -257,7 +257,7 @@ func (r *run) collect(rec *article.Record, t *tokenized) error {
 	r.stats.Bytes += rec.Bytes
 	r.mu.Unlock()
 	if _, dup := r.ids[a.ID]; dup {
-		r.engineIssue(article.Issue{Pos: rec.Pos, Reason: "duplicate_id", Detail: fmt.Sprintf("id %q was already used by an earlier record; the first one is kept", text.Clip(a.ID, 80)), Skipped: true})
+		r.engineIssue(duplicateID(rec))
 		return nil
 	}
 	idx := uint32(len(r.docs))
@@ -295,6 +295,13 @@ func (r *run) collect(rec *article.Record, t *tokenized) error {
 	}
 	r.docs = append(r.docs, d)
 	return nil
+}
+
+// duplicateID is the issue of a record whose id an earlier record of the
+// input already used.
+func duplicateID(rec *article.Record) article.Issue {
+	return article.Issue{Pos: rec.Pos, Reason: "duplicate_id", Skipped: true,
+		Detail: fmt.Sprintf("id %q was already used by an earlier record; the first one is kept", text.Clip(rec.Article.ID, 80))}
 }
 
 // intern returns the index of an outlet name.
