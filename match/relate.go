@@ -305,7 +305,13 @@ func strength(r Relation) int {
 // text is a paraphrased rewrite; rewrite when RewriteModel gives Rewrite
 // or more, or when it is a paraphrased rewrite (ReuseConfig.RewriteCoverage).
 func DecideReuse(f []float64, cfg ReuseConfig) (Relation, float64, float64) {
-	pd, pw := ReuseModel.Prob(f), RewriteModel.Prob(f)
+	return DecideReuseWith(f, cfg, ReuseModel, RewriteModel)
+}
+
+// DecideReuseWith is DecideReuse with the given reuse and rewrite models
+// (for fitting them).
+func DecideReuseWith(f []float64, cfg ReuseConfig, reuse, rewrite *Logit) (Relation, float64, float64) {
+	pd, pw := reuse.Prob(f), rewrite.Prob(f)
 	// ordered_d, coverage_o, verbatim_d
 	paraphrased := f[1] >= cfg.RewriteCoverage && f[4] >= cfg.SourceCoverage && f[2] < cfg.ParaphraseVerbatim
 	switch {

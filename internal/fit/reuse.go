@@ -132,10 +132,7 @@ func scoreMeter(gold, pred []string) meterScores {
 func predictMeter(f []float64, md, mw *match.Logit, tD, tW float64) string {
 	cfg := match.DefaultReuseConfig()
 	cfg.Derived, cfg.Rewrite = tD, tW
-	save, saveW := match.ReuseModel, match.RewriteModel
-	match.ReuseModel, match.RewriteModel = md, mw
-	rel, _, _ := match.DecideReuse(f, cfg)
-	match.ReuseModel, match.RewriteModel = save, saveW
+	rel, _, _ := match.DecideReuseWith(f, cfg, md, mw)
 	switch rel {
 	case match.Rewrite:
 		return "wholly"
