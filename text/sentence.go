@@ -251,8 +251,8 @@ func emitSentence(dst []Sentence, s string, toks []Token, t, lo, hi int) ([]Sent
 	if n <= MaxSentenceTokens {
 		return append(dst, Sentence{Start: lo, End: hi, First: first, N: n}), t
 	}
-	for f := first; f < t; f += SentenceChunkTokens {
-		e := min(f+SentenceChunkTokens, t)
+	for f, e := first, first; f < t; f = e {
+		e = min(f+SentenceChunkTokens, t)
 		// Pieces of one word (NFKC split) stay in one chunk.
 		for e < t && toks[e].Start == toks[e-1].Start {
 			e++
@@ -265,7 +265,6 @@ func emitSentence(dst []Sentence, s string, toks []Token, t, lo, hi int) ([]Sent
 			pe = hi
 		}
 		dst = append(dst, Sentence{Start: ps, End: pe, First: f, N: e - f})
-		f = e - SentenceChunkTokens // the loop adds it back
 	}
 	return dst, t
 }
