@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/reprint-news/reprint/article"
@@ -86,13 +87,23 @@ func decodeReuseArticle(b []byte) (*ReuseArticle, error) {
 	return a, nil
 }
 
-// storyRelations is one story's part of the relation stage.
+// storyRelations is one piece of a story's part of the relation stage:
+// the comparisons of its articles from..to-1 with those before them.
 type storyRelations struct {
+	story    int
+	from, to int
 	compared int
 	rels     []Relation
-	graph    *provenance.Graph
+	nodes    []provenance.Article
+	edges    []provenance.Relation
 	err      error
 }
+
+// relationChunk is the most articles of a story one piece of the relation
+// stage compares: a story of thousands of articles is cut into pieces
+// the workers share, each preparing the StoryPairs articles before its
+// first again.
+var relationChunk = 256
 
 // relations compares the articles of every story of two or more (docs of
 // story s: storyDocs[s], in the story pass's order) and fills
@@ -103,27 +114,40 @@ func (r *run) relations(res *Result, storyDocs [][]uint32) error {
 		return err
 	}
 	env := newReuseEnv(r.cfg, r.df, r.bpSet.Has, time.Now())
-	out := make([]storyRelations, len(storyDocs))
-	var multi []int
+	// The pieces, longest first, so that the last to finish are short.
+	var pieces []storyRelations
 	for s, docs := range storyDocs {
-		if len(docs) > 1 {
-			multi = append(multi, s)
+		if len(docs) < 2 {
+			continue
+		}
+		for from := 0; from < len(docs); from += relationChunk {
+			pieces = append(pieces, storyRelations{story: s, from: from, to: min(len(docs), from+relationChunk)})
 		}
 	}
-	parallel(len(multi), r.cfg.Workers, func(k int) {
-		s := multi[k]
-		out[s] = r.storyRelations(env, res.Stories[s].ID, storyDocs[s])
+	order := make([]int, len(pieces))
+	for i := range order {
+		order[i] = i
+	}
+	size := func(i int) int { return pieces[i].to - pieces[i].from }
+	slices.SortStableFunc(order, func(i, j int) int { return size(j) - size(i) })
+	parallel(len(pieces), r.cfg.Workers, func(k int) {
+		r.storyRelations(env, &pieces[order[k]], res.Stories[pieces[order[k]].story].ID, storyDocs[pieces[order[k]].story])
 	})
 	var graphs []provenance.Graph
-	for s := range out {
-		if out[s].err != nil {
-			return out[s].err
+	for i := 0; i < len(pieces); {
+		s := pieces[i].story
+		var nodes []provenance.Article
+		var edges []provenance.Relation
+		for ; i < len(pieces) && pieces[i].story == s; i++ {
+			p := &pieces[i]
+			if p.err != nil {
+				return p.err
+			}
+			res.Relations = append(res.Relations, p.rels...)
+			r.stats.RelationsCompared += p.compared
+			nodes, edges = append(nodes, p.nodes...), append(edges, p.edges...)
 		}
-		res.Relations = append(res.Relations, out[s].rels...)
-		r.stats.RelationsCompared += out[s].compared
-		if out[s].graph != nil {
-			graphs = append(graphs, *out[s].graph)
-		}
+		graphs = append(graphs, provenance.Build(res.Stories[s].ID, nodes, edges))
 	}
 	res.Provenance = graphs
 	res.Outlets = provenance.Outlets(graphs)
@@ -135,29 +159,32 @@ func (r *run) relations(res *Result, storyDocs [][]uint32) error {
 	return nil
 }
 
-// storyRelations compares the articles of one story.
-func (r *run) storyRelations(env *reuseEnv, story string, docs []uint32) storyRelations {
-	var sr storyRelations
+// storyRelations compares the articles sr.from..sr.to-1 of a story (docs)
+// each with the StoryPairs articles before it.
+func (r *run) storyRelations(env *reuseEnv, sr *storyRelations, story string, docs []uint32) {
+	from, to := sr.from, sr.to
 	// The StoryPairs articles before the current one, prepared (a ring):
 	// a story of thousands of articles holds only those in memory.
 	window := make([]*reusePrepared, max(1, r.cfg.StoryPairs))
-	nodes := make([]provenance.Article, len(docs))
-	var rels []provenance.Relation
 	var buf []byte
-	for k, di := range docs {
-		d := &r.docs[di]
+	for k := max(0, from-r.cfg.StoryPairs); k < to; k++ {
+		d := &r.docs[docs[k]]
 		var err error
 		if buf, err = r.texts.readAt(d.textOff, int(d.textLen), buf); err != nil {
 			sr.err = err
-			return sr
+			return
 		}
 		a, err := decodeReuseArticle(buf)
 		if err != nil {
 			sr.err = err
-			return sr
+			return
 		}
 		p := env.prepare(a, nil)
-		nodes[k] = env.node(a)
+		if k < from {
+			window[k%len(window)] = p
+			continue
+		}
+		sr.nodes = append(sr.nodes, env.node(a))
 		for j := max(0, k-r.cfg.StoryPairs); j < k; j++ {
 			sum := env.summarize(window[j%len(window)], p)
 			sr.compared++
@@ -169,11 +196,8 @@ func (r *run) storyRelations(env *reuseEnv, story string, docs []uint32) storyRe
 			if sum.Source != nil {
 				pr.Source = *sum.Source
 			}
-			rels = append(rels, pr)
+			sr.edges = append(sr.edges, pr)
 		}
 		window[k%len(window)] = p
 	}
-	g := provenance.Build(story, nodes, rels)
-	sr.graph = &g
-	return sr
 }

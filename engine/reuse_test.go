@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -210,4 +211,25 @@ func TestReuseConcurrentReads(t *testing.T) {
 		}
 	}
 	<-done
+}
+
+// TestRelationsInPieces checks that cutting stories into pieces for the
+// workers changes nothing: the relations, graphs and outlet flows are
+// those of whole stories compared in one piece each.
+func TestRelationsInPieces(t *testing.T) {
+	dir := synthCorpus(t, 1500, 5)
+	cfg := DefaultConfig()
+	cfg.StoryPairs = 3 // stories here have up to 7 articles: pieces start after a full window
+	whole := storiesRun(t, cfg, dir)
+	defer func(n int) { relationChunk = n }(relationChunk)
+	relationChunk = 2
+	cut := storiesRun(t, cfg, dir)
+	if len(whole.Relations) == 0 || len(whole.Provenance) == 0 {
+		t.Fatal("no relations: the test would prove nothing")
+	}
+	if !reflect.DeepEqual(whole.Relations, cut.Relations) || !reflect.DeepEqual(whole.Provenance, cut.Provenance) ||
+		!reflect.DeepEqual(whole.Outlets, cut.Outlets) || whole.Stats.RelationsCompared != cut.Stats.RelationsCompared {
+		t.Errorf("in pieces of 2: %d relations, %d compared; whole: %d, %d",
+			len(cut.Relations), cut.Stats.RelationsCompared, len(whole.Relations), whole.Stats.RelationsCompared)
+	}
 }

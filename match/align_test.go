@@ -1,6 +1,7 @@
 package match
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -9,7 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/reprint-news/reprint/internal/testdata"
 	"github.com/reprint-news/reprint/text"
+	"github.com/reprint-news/reprint/wordnet"
 )
 
 func prepareText(s string) *Doc {
@@ -239,5 +242,46 @@ func BenchmarkPrepare(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Prepare(s, &d, "en", Env{Weights: w})
+	}
+}
+
+// BenchmarkPrepareCorpus prepares the ECB+ development articles one after
+// another over their document frequencies and WordNet (when installed):
+// unlike BenchmarkPrepare, the lookups meet a vocabulary, not one text.
+func BenchmarkPrepareCorpus(b *testing.B) {
+	dir := testdata.Dir()
+	if dir == "" {
+		b.Skip("development data not found")
+	}
+	f, err := os.Open(filepath.Join(dir, "ecbplus-dev.jsonl"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	var texts []string
+	dec := json.NewDecoder(f)
+	for {
+		var r struct{ Text string }
+		if err := dec.Decode(&r); err != nil {
+			break
+		}
+		texts = append(texts, r.Text)
+	}
+	df := NewDocFreq("en")
+	docs := make([]text.Doc, len(texts))
+	var size int64
+	for i, s := range texts {
+		docs[i].Tokenize(s)
+		df.Add(text.Words(nil, s, docs[i].Tokens, "en"))
+		size += int64(len(s))
+	}
+	senses, _ := wordnet.Default()
+	env := Env{Weights: df, Senses: senses.Senses}
+	b.SetBytes(size / int64(len(texts)))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		Prepare(texts[i], &docs[i], "en", env)
+		i = (i + 1) % len(texts)
 	}
 }
