@@ -511,31 +511,43 @@ type Prepared struct {
 	a     article.Article
 	doc   text.Doc
 	feat  text.Features
-	words []uint32 // search postings (searchWords)
-	stems []uint32 // distinct stems, for the document frequencies
+	words []uint32    // search postings (searchWords)
+	reuse *match.Text // the text analyzed for text reuse
+	stems []uint32    // its distinct stems, for the document frequencies
 }
 
 var extractors = sync.Pool{New: func() any { return new(text.FeatureExtractor) }}
 
 // Prepare prepares article a for IngestPrepared. It is safe for
 // concurrent use.
-func Prepare(a article.Article) *Prepared {
+func Prepare(a article.Article) *Prepared { return prepare(a, true) }
+
+// prepare prepares article a, with its text analyzed for text reuse when
+// analyze is set (ingestion; replay and deletion need only its stems and
+// search words).
+func prepare(a article.Article, analyze bool) *Prepared {
 	p := &Prepared{a: a}
 	p.doc.Tokenize(a.Text)
 	fx := extractors.Get().(*text.FeatureExtractor)
 	p.feat = fx.ExtractTokenized(a.Title, a.Text, &p.doc)
 	extractors.Put(fx)
 	p.words = searchWords(&p.feat, a.Title)
-	p.stems = preparedStems(p)
+	if analyze {
+		p.reuse = match.Analyze(a.Text, &p.doc, p.feat.Lang)
+		p.stems = p.reuse.Stems()
+	} else {
+		p.stems = text.DistinctStems(nil, text.Words(nil, a.Text, p.doc.Tokens, p.feat.Lang))
+	}
 	return p
 }
 
 // Article returns the prepared article.
 func (p *Prepared) Article() article.Article { return p.a }
 
-// prepareAll prepares arts on up to GOMAXPROCS goroutines.
+// prepareAll prepares arts for replay (not analyzed for text reuse) on up
+// to GOMAXPROCS goroutines.
 func prepareAll(arts []article.Article) []*Prepared {
-	get := prepareAhead(arts)
+	get := prepareAhead(arts, false)
 	out := make([]*Prepared, len(arts))
 	for i := range out {
 		out[i] = get(i)

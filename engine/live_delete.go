@@ -105,7 +105,7 @@ func (l *Live) Delete(id string) error {
 	} else {
 		delete(l.ids, h)
 	}
-	words := Prepare(article.Article{Title: a.Title, Text: a.Text}).words
+	words := prepare(article.Article{Title: a.Title, Text: a.Text}, false).words
 	l.rmu.Lock()
 	l.words.Remove(a.Seq, words)
 	l.rmu.Unlock()

@@ -51,6 +51,9 @@ type staged struct {
 	// so that they see the articles before it, and only those, whether
 	// ingested one by one or pipelined.
 	stems []uint32
+	// text is rec's text analyzed for text reuse (match.Analyze), so that
+	// the write stage only weighs it.
+	text *match.Text
 }
 
 // inflight holds the articles of a pipelined batch that dedup has
@@ -112,7 +115,7 @@ type IngestResult struct {
 // An article's error does not stop the others; the returned error is the
 // sync's.
 func (l *Live) IngestMany(arts []article.Article) ([]IngestResult, error) {
-	return l.ingestAll(len(arts), prepareAhead(arts))
+	return l.ingestAll(len(arts), prepareAhead(arts, true))
 }
 
 // IngestPrepared is IngestMany for prepared articles. Other writers wait
@@ -121,10 +124,10 @@ func (l *Live) IngestPrepared(ps []*Prepared) ([]IngestResult, error) {
 	return l.ingestAll(len(ps), func(i int) *Prepared { return ps[i] })
 }
 
-// prepareAhead starts preparing arts on up to GOMAXPROCS goroutines and
-// returns a function that waits for article i's preparation and returns
-// it.
-func prepareAhead(arts []article.Article) func(i int) *Prepared {
+// prepareAhead starts preparing arts (analyzed for text reuse when
+// analyze is set: see prepare) on up to GOMAXPROCS goroutines and returns
+// a function that waits for article i's preparation and returns it.
+func prepareAhead(arts []article.Article, analyze bool) func(i int) *Prepared {
 	ps := make([]*Prepared, len(arts))
 	ready := make([]chan struct{}, len(arts))
 	for i := range ready {
@@ -134,7 +137,7 @@ func prepareAhead(arts []article.Article) func(i int) *Prepared {
 	for w := range workers {
 		go func() {
 			for i := w; i < len(arts); i += workers {
-				ps[i] = Prepare(arts[i])
+				ps[i] = prepare(arts[i], analyze)
 				close(ready[i])
 			}
 		}()
@@ -315,7 +318,7 @@ func (l *Live) dedup(p *Prepared, now time.Time, fl *inflight) (*staged, *Ingest
 	if err != nil {
 		return nil, nil, err
 	}
-	st := &staged{rec: rec, stems: p.stems}
+	st := &staged{rec: rec, stems: p.stems, text: p.reuse}
 	rec.T = l.plausibleTime(rec, now)
 	if rep != nil {
 		rec.Group, st.rep, st.repSeq = rep.ID, rep.ID, rep.Seq
@@ -373,7 +376,7 @@ func (l *Live) writeBatch(st *staged) (*Ingested, error) {
 		}
 		b.Set(seqKey(livePrefixMember, st.repSeq, rec.Seq), nil)
 	}
-	if err := l.placeStory(b, rec, rep, st.w); err != nil {
+	if err := l.placeStory(b, rec, rep, st.w, st.text); err != nil {
 		return nil, err
 	}
 	l.df.AddStems(st.stems)

@@ -10,7 +10,6 @@ import (
 	"github.com/reprint-news/reprint/match"
 	"github.com/reprint-news/reprint/provenance"
 	"github.com/reprint-news/reprint/store"
-	"github.com/reprint-news/reprint/text"
 )
 
 // Text reuse in the live engine.
@@ -126,22 +125,24 @@ func liveReuseArticle(a *LiveArticle) *ReuseArticle {
 	return &ReuseArticle{ID: a.ID, Source: a.Source, Title: a.Title, Text: a.Text, Published: a.Published, PublishedFrom: a.PublishedFrom, Lang: a.Lang}
 }
 
-// preparedOf returns stored article a prepared (cached).
-func (l *Live) preparedOf(env *reuseEnv, a *LiveArticle) *reusePrepared {
+// preparedOf returns stored article a prepared (cached); t is its text
+// analyzed, when the caller has it (nil: analyzed here).
+func (l *Live) preparedOf(env *reuseEnv, a *LiveArticle, t *match.Text) *reusePrepared {
 	if p := l.reuse.get(a.Seq); p != nil && p.a.ID == a.ID {
 		return p
 	}
 	l.rmu.RLock()
-	p := env.prepare(liveReuseArticle(a), nil)
+	p := env.prepare(liveReuseArticle(a), t)
 	l.rmu.RUnlock()
 	l.reuse.put(a.Seq, p)
 	return p
 }
 
 // relateReuse compares new article rec (in story num, its record about
-// to be written in b) with the most recent articles of its story, and
-// puts the relations in rec and the back-references in b.
-func (l *Live) relateReuse(b *store.Batch, rec *LiveArticle, num uint64) error {
+// to be written in b; t its text analyzed) with the most recent articles
+// of its story, and puts the relations in rec and the back-references in
+// b.
+func (l *Live) relateReuse(b *store.Batch, rec *LiveArticle, num uint64, t *match.Text) error {
 	if !l.cfg.Relations || l.cfg.StoryPairs <= 0 {
 		return nil
 	}
@@ -156,7 +157,7 @@ func (l *Live) relateReuse(b *store.Batch, rec *LiveArticle, num uint64) error {
 		return nil
 	}
 	env := l.reuseEnv(rec.Received)
-	p := l.preparedOf(env, rec)
+	p := l.preparedOf(env, rec, t)
 	// Oldest first, as the batch run lists them.
 	slices.Reverse(seqs)
 	for _, seq := range seqs {
@@ -171,7 +172,7 @@ func (l *Live) relateReuse(b *store.Batch, rec *LiveArticle, num uint64) error {
 			} else if err != nil {
 				return err
 			}
-			op = l.preparedOf(env, o)
+			op = l.preparedOf(env, o, nil)
 		}
 		ans := env.summarize(p, op)
 		if ans.Relation == match.None.String() {
@@ -248,7 +249,7 @@ func (l *Live) StoryProvenance(id string, limit int) (*provenance.Graph, error) 
 // engine's document frequencies and boilerplate of now.
 func (l *Live) CompareReuse(a, b *LiveArticle) ReuseAnswer {
 	env := l.reuseEnv(time.Now())
-	ans := env.compare(l.preparedOf(env, a), l.preparedOf(env, b))
+	ans := env.compare(l.preparedOf(env, a, nil), l.preparedOf(env, b, nil))
 	ans.WithSpans()
 	return ans
 }
@@ -290,11 +291,6 @@ func (l *Live) deleteReuse(b *store.Batch, a *LiveArticle, load func(string) (*L
 	}
 	l.reuse.reset()
 	return nil
-}
-
-// preparedStems returns the distinct stems of a prepared article.
-func preparedStems(p *Prepared) []uint32 {
-	return text.DistinctStems(nil, text.Words(nil, p.a.Text, p.doc.Tokens, p.feat.Lang))
 }
 
 // reuseCounts returns whether article rec is a copy (exact,

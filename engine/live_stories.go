@@ -12,6 +12,7 @@ import (
 
 	"github.com/reprint-news/reprint/article"
 	"github.com/reprint-news/reprint/cluster"
+	"github.com/reprint-news/reprint/match"
 	"github.com/reprint-news/reprint/store"
 )
 
@@ -190,8 +191,9 @@ func unixTime(t int64) time.Time {
 // placeStory decides rec's story and storyline (step 6 of Live) and puts
 // the story and storyline records into b. rep is the representative of
 // the duplicate group rec joins (nil: none), whose story it joins as it
-// is; w is rec weighed for the story clusterer (when rep is nil).
-func (l *Live) placeStory(b *store.Batch, rec *LiveArticle, rep *LiveArticle, w *cluster.Weighted) error {
+// is; w is rec weighed for the story clusterer (when rep is nil); t is
+// rec's text analyzed for text reuse.
+func (l *Live) placeStory(b *store.Batch, rec *LiveArticle, rep *LiveArticle, w *cluster.Weighted, t *match.Text) error {
 	sc := &l.stories
 	var s int
 	if rep != nil {
@@ -207,7 +209,7 @@ func (l *Live) placeStory(b *store.Batch, rec *LiveArticle, rep *LiveArticle, w 
 	}
 	num := sc.num[s]
 	rec.Story = storyID(num)
-	if err := l.relateReuse(b, rec, num); err != nil {
+	if err := l.relateReuse(b, rec, num, t); err != nil {
 		return err
 	}
 	copied, rewrote := reuseCounts(rec)

@@ -128,34 +128,40 @@ type reusePrepared struct {
 	exact uint64
 }
 
-// prepare prepares an article (d: its tokens, when the caller has them;
-// nil to tokenize).
-func (e *reuseEnv) prepare(a *ReuseArticle, d *text.Doc) *reusePrepared {
-	if d == nil {
-		d = new(text.Doc)
-		d.Tokenize(a.Text)
-	}
-	lang := a.Lang
-	if lang == "" {
-		lang = text.Language(a.Title, a.Text)
+// prepare prepares an article (t: its text analyzed, when the caller has
+// it; nil to analyze it here).
+func (e *reuseEnv) prepare(a *ReuseArticle, t *match.Text) *reusePrepared {
+	if t == nil {
+		t = analyzeReuse(a)
 	}
 	p := &reusePrepared{a: a}
 	var weights match.Weights
 	if e.df != nil {
 		weights = e.df
 	}
-	p.doc = match.Prepare(a.Text, d, lang, match.Env{Weights: weights, Boiler: e.boiler, Senses: e.senses})
+	p.doc = t.Prepare(match.Env{Weights: weights, Boiler: e.boiler, Senses: e.senses})
 	var kept []uint32
-	for _, ln := range d.Lines {
+	for _, ln := range t.Lines() {
 		if e.boiler == nil || !e.boiler(ln.Hash) {
-			for _, t := range d.Tokens[ln.First : ln.First+ln.N] {
-				kept = append(kept, t.Hash)
+			for _, tk := range t.Tokens()[ln.First : ln.First+ln.N] {
+				kept = append(kept, tk.Hash)
 			}
 		}
 	}
 	p.exact = sketch.Exact(kept)
 	p.set, _ = sketch.SetOf(nil, nil, sketch.Shingles(nil, kept, e.w))
 	return p
+}
+
+// analyzeReuse tokenizes and analyzes an article for prepare (its
+// language told from its text when a.Lang is empty).
+func analyzeReuse(a *ReuseArticle) *match.Text {
+	d := new(text.Doc)
+	d.Tokenize(a.Text)
+	if a.Lang == "" {
+		a.Lang = text.Language(a.Title, a.Text)
+	}
+	return match.Analyze(a.Text, d, a.Lang)
 }
 
 // compare decides the relation of two prepared articles, with its
@@ -317,14 +323,11 @@ func CompareTexts(a, b *article.Article, cfg Config) ReuseAnswer {
 	cfg = cfg.withDefaults()
 	df := match.NewDocFreq("en")
 	ra, rb := reuseArticle(a), reuseArticle(b)
-	var da, db text.Doc
-	da.Tokenize(ra.Text)
-	db.Tokenize(rb.Text)
-	ra.Lang, rb.Lang = text.Language(ra.Title, ra.Text), text.Language(rb.Title, rb.Text)
-	df.Add(text.Words(nil, ra.Text, da.Tokens, ra.Lang))
-	df.Add(text.Words(nil, rb.Text, db.Tokens, rb.Lang))
+	ta, tb := analyzeReuse(ra), analyzeReuse(rb)
+	df.AddStems(ta.Stems())
+	df.AddStems(tb.Stems())
 	e := newReuseEnv(cfg, df, nil, time.Now())
-	return e.compare(e.prepare(ra, &da), e.prepare(rb, &db))
+	return e.compare(e.prepare(ra, ta), e.prepare(rb, tb))
 }
 
 // withDefaults fills the zero parameters of a Config made by hand.

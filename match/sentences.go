@@ -112,9 +112,46 @@ type Env struct {
 // (text.Doc.Tokenize(s)), lang its language (text.Language; it chooses the
 // stemmer).
 func Prepare(s string, d *text.Doc, lang string, env Env) *Doc {
+	return Analyze(s, d, lang).Prepare(env)
+}
+
+// Text is the part of a text's preparation that depends on the text
+// alone — its sentences, stemmed words and quotation marks — so that it
+// can be made on any goroutine ahead of Prepare, which weighs it with the
+// corpus statistics of the moment (Text.Prepare).
+type Text struct {
+	s      string
+	lang   string
+	toks   []text.Token
+	lines  []text.Line
+	sents  []text.Sentence
+	words  []text.Word
+	quoted []bool
+}
+
+// Analyze analyzes text s (d holds its tokens and lines, lang its
+// language) for Text.Prepare; d's slices are kept, not copied.
+func Analyze(s string, d *text.Doc, lang string) *Text {
+	return &Text{s: s, lang: lang, toks: d.Tokens, lines: d.Lines,
+		sents: text.Sentences(nil, s, d.Tokens), words: text.Words(nil, s, d.Tokens, lang), quoted: quoteMask(s, d.Tokens)}
+}
+
+// Tokens returns the text's tokens (text.Doc.Tokens).
+func (t *Text) Tokens() []text.Token { return t.toks }
+
+// Lines returns the text's lines (text.Doc.Lines).
+func (t *Text) Lines() []text.Line { return t.lines }
+
+// Stems returns the text's distinct stems that are not stop words, sorted
+// (what DocFreq.AddStems counts).
+func (t *Text) Stems() []uint32 { return text.DistinctStems(nil, t.words) }
+
+// Prepare prepares the analyzed text for Align with env (as Prepare).
+func (t *Text) Prepare(env Env) *Doc {
+	s, lang, d := t.s, t.lang, text.Doc{Tokens: t.toks, Lines: t.lines}
 	boiler, w := env.Boiler, env.Weights
 	doc := &Doc{Text: s, Lang: lang, Tokens: d.Tokens}
-	all := text.Sentences(nil, s, d.Tokens)
+	all := slices.Clone(t.sents)
 	if boiler != nil {
 		// Sentences never cross lines: drop those on boilerplate lines.
 		kept := all[:0]
@@ -139,8 +176,7 @@ func Prepare(s string, d *text.Doc, lang string, env Env) *Doc {
 		all, doc.Truncated = all[:MaxSentences], true
 	}
 	doc.Sentences = all
-	words := text.Words(nil, s, d.Tokens, lang)
-	quoted := quoteMask(s, d.Tokens)
+	words, quoted := t.words, t.quoted
 	idfs := make([]float64, len(words))
 	if w == nil {
 		for i := range idfs {
