@@ -158,27 +158,36 @@ func (l *Live) relateReuse(b *store.Batch, rec *LiveArticle, num uint64, t *matc
 	}
 	env := l.reuseEnv(rec.Received)
 	p := l.preparedOf(env, rec, t)
-	// Oldest first, as the batch run lists them.
+	// Oldest first, as the batch run lists them. The comparisons are
+	// independent: they run on all cores (a single article's answer waits
+	// for them), and their answers are kept in that order.
 	slices.Reverse(seqs)
-	for _, seq := range seqs {
-		if seq == rec.Seq {
-			continue
-		}
-		op := l.reuse.get(seq)
+	seqs = slices.DeleteFunc(seqs, func(seq uint64) bool { return seq == rec.Seq })
+	answers := make([]ReuseSummary, len(seqs))
+	errs := make([]error, len(seqs))
+	parallel(len(seqs), 0, func(i int) {
+		op := l.reuse.get(seqs[i])
 		if op == nil {
-			o, err := l.bySeq(seq)
+			o, err := l.bySeq(seqs[i])
 			if errors.Is(err, store.ErrNotFound) {
-				continue // deleted since
+				return // deleted since
 			} else if err != nil {
-				return err
+				errs[i] = err
+				return
 			}
 			op = l.preparedOf(env, o, nil)
 		}
-		ans := env.summarize(p, op)
-		if ans.Relation == match.None.String() {
+		answers[i] = env.summarize(p, op)
+	})
+	for i, seq := range seqs {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		ans := &answers[i]
+		if ans.Relation == "" || ans.Relation == match.None.String() {
 			continue
 		}
-		r := reuseOf(&ans)
+		r := reuseOf(ans)
 		rec.Reuse = append(rec.Reuse, r)
 		if err := putJSON(b, seqKey(livePrefixReuse, seq, rec.Seq), r.flip(rec.ID)); err != nil {
 			return err
