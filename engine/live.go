@@ -22,7 +22,7 @@ import (
 )
 
 // Live is the engine for articles that arrive one at a time (the service,
-// issue 4): each article is compared on arrival with the articles stored
+// reprint serve): each article is compared on arrival with the articles stored
 // before it, placed in a story and a storyline, and the answer is stored
 // with it.
 //

@@ -98,7 +98,7 @@ const primeChunk = 1 << 20
 // the file system's journal (as it must for blocks that were only
 // preallocated); one that overwrites blocks within the file does not, and
 // took 10–30% less time on this project's development machine
-// (docs/PERFORMANCE.md, tenth session). Pebble reuses the log files
+// (docs/PERFORMANCE.md, "The write-ahead log sync"). Pebble reuses the log files
 // of the running process once their memtable is flushed, but never those
 // of an earlier one, so after Open every sync extends a new file until
 // two memtables have been written.
