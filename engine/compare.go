@@ -21,7 +21,10 @@ import (
 // input order, so the answers do not depend on the number of workers),
 // and the articles the pairs name are kept. Then every pair is compared
 // with the corpus' boilerplate left out and its IDF weights, on all cores,
-// and the answers come back in the pairs' order.
+// and the answers come back in the pairs' order. When a pair comes out
+// same_story, the story pass runs over the corpus (as `reprint stories`
+// runs it), and two articles it puts in different stories are answered
+// none, with a note naming the stories (ReuseAnswer.keepStoriesApart).
 
 // PairQuery is one pair to compare, by article id.
 type PairQuery struct {
@@ -134,7 +137,45 @@ func ComparePairs(ctx context.Context, paths []string, pairs []PairQuery, cfg Co
 			res.Pairs[i].ReuseAnswer = &ans
 		}
 	})
+	if err := keepCorpusStoriesApart(ctx, paths, cfg, res.Pairs); err != nil {
+		return nil, err
+	}
 	return res, nil
+}
+
+// keepCorpusStoriesApart runs the story pass over the corpus when some
+// answer is same_story, and keeps apart the pairs it puts in different
+// stories.
+func keepCorpusStoriesApart(ctx context.Context, paths []string, cfg Config, pairs []PairResult) error {
+	if !slices.ContainsFunc(pairs, func(p PairResult) bool {
+		return p.ReuseAnswer != nil && p.Relation == match.SameStory.String()
+	}) {
+		return nil
+	}
+	sc := cfg
+	sc.Stories, sc.Relations, sc.Progress, sc.Finished = true, false, nil, nil
+	res, err := Dedup(ctx, paths, sc)
+	if err != nil {
+		return fmt.Errorf("story pass: %w", err)
+	}
+	storyOf, lineOf := map[string]string{}, map[string]string{}
+	for _, s := range res.Stories {
+		for _, id := range s.Articles {
+			storyOf[id] = s.ID
+		}
+	}
+	for _, l := range res.Storylines {
+		for _, s := range l.Stories {
+			lineOf[s] = l.ID
+		}
+	}
+	for _, p := range pairs {
+		if p.ReuseAnswer != nil {
+			sa, sb := storyOf[p.A], storyOf[p.B]
+			p.keepStoriesApart(sa, sb, lineOf[sa], lineOf[sb])
+		}
+	}
+	return nil
 }
 
 // parallel runs f(0..n-1) on up to workers goroutines (0: all cores).

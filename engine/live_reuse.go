@@ -255,11 +255,21 @@ func (l *Live) StoryProvenance(id string, limit int) (*provenance.Graph, error) 
 }
 
 // CompareReuse compares stored articles a and b for text reuse, with the
-// engine's document frequencies and boilerplate of now.
+// engine's document frequencies and boilerplate of now. Two articles of
+// different stories are not same_story (ReuseAnswer.keepStoriesApart).
 func (l *Live) CompareReuse(a, b *LiveArticle) ReuseAnswer {
 	env := l.reuseEnv(time.Now())
 	ans := env.compare(l.preparedOf(env, a, nil), l.preparedOf(env, b, nil))
 	ans.WithSpans()
+	line := func(story string) string {
+		if s, err := l.Story(story); err == nil {
+			return s.Storyline
+		}
+		return ""
+	}
+	if ans.Relation == match.SameStory.String() && a.Story != b.Story {
+		ans.keepStoriesApart(a.Story, b.Story, line(a.Story), line(b.Story))
+	}
 	return ans
 }
 

@@ -49,7 +49,8 @@ type ReuseSummary struct {
 	Source *string `json:"source"`
 	// Direction says how the source was told: "published" (publication
 	// times), "attribution" (the derived text names the source's outlet)
-	// or "undirected"; Note says why when undirected.
+	// or "undirected"; Note says why when undirected (or, in a compare,
+	// why alike reports are not same_story).
 	Direction string `json:"direction"`
 	Note      string `json:"note,omitempty"`
 	// CoverageA and CoverageB are the shares of each article's content

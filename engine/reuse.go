@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"strings"
 	"time"
 	"unicode"
@@ -79,6 +80,22 @@ func (r *ReuseAnswer) WithSpans() {
 		return out
 	}
 	r.SpansA, r.SpansB = spans(r.pa), spans(r.pb)
+}
+
+// keepStoriesApart turns a same_story answer into none when the story
+// pass put the two articles in different stories (storyA, storyB; ""
+// when not known): which story an article belongs to is the engine's
+// answer to "one event", and two reports it keeps apart share at most a
+// storyline (lineA, lineB), which the note says.
+func (r *ReuseAnswer) keepStoriesApart(storyA, storyB, lineA, lineB string) {
+	if r.Relation != match.SameStory.String() || storyA == "" || storyB == "" || storyA == storyB {
+		return
+	}
+	r.Relation = match.None.String()
+	r.Note = fmt.Sprintf("alike, but reports of different stories (%s, %s)", storyA, storyB)
+	if lineA != "" && lineA == lineB {
+		r.Note += fmt.Sprintf(" of one storyline (%s)", lineA)
+	}
 }
 
 // ReuseArticle is what reuse needs of an article.

@@ -63,6 +63,9 @@ func TestCompareSeeds(t *testing.T) {
 		{"000_d3bb93bdf804906a", "001_8a0ba1f05f835118"},
 		{"002_324ffcc579898aeb", "004_82913c69984263d3"},
 		{"003_e6b4cedbc97f4e06", "000_d3bb93bdf804906a"},
+		{"003_e6b4cedbc97f4e06", "002_324ffcc579898aeb"},
+		{"004_82913c69984263d3", "003_e6b4cedbc97f4e06"},
+		{"003_e6b4cedbc97f4e06", "001_8a0ba1f05f835118"},
 	}, DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
@@ -84,8 +87,44 @@ func TestCompareSeeds(t *testing.T) {
 	if nd.Relation != "near_duplicate" {
 		t.Errorf("002/004: %s, want near_duplicate", nd.Relation)
 	}
-	if r := res.Pairs[2].ReuseAnswer.Relation; match.Relation(r).Copy() {
-		t.Errorf("003/000: %s, want no copy relation", r)
+	// 003 is an earlier story of the storyline: alike (one spokesman, one
+	// subject, both on a Tuesday), but none, in whichever order.
+	for _, p := range res.Pairs[2:] {
+		if p.Relation != "none" {
+			t.Errorf("%s/%s: %s (similarity %.2f), want none", shortID(p.A), shortID(p.B), p.Relation, p.Similarity)
+		}
+	}
+	if n := res.Pairs[3].Note; !strings.Contains(n, "different stories") || !strings.Contains(n, "one storyline") {
+		t.Errorf("003/002: note %q, want the two stories of one storyline named", n)
+	}
+}
+
+// TestCompareLiveKeepsStoriesApart checks the service's compare: 003 and
+// 002 are alike but in different stories of the store, so not same_story.
+func TestCompareLiveKeepsStoriesApart(t *testing.T) {
+	_, l := openLive(t, t.TempDir())
+	for _, a := range readArticles(t, seedsDir()) {
+		if _, err := l.Ingest(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	get := func(id string) *LiveArticle {
+		a, err := l.Article(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	a, b := get("003_e6b4cedbc97f4e06"), get("002_324ffcc579898aeb")
+	if a.Story == b.Story {
+		t.Fatalf("003 and 002 in one story %s", a.Story)
+	}
+	ans := l.CompareReuse(a, b)
+	if ans.Relation != "none" || !strings.Contains(ans.Note, "different stories") {
+		t.Errorf("003/002: %s (%q), want none: different stories", ans.Relation, ans.Note)
+	}
+	if ans := l.CompareReuse(get("002_324ffcc579898aeb"), get("004_82913c69984263d3")); ans.Relation != "near_duplicate" {
+		t.Errorf("002/004: %s, want near_duplicate", ans.Relation)
 	}
 }
 
