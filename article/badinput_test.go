@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -121,13 +122,80 @@ func TestRecordTooLong(t *testing.T) {
 
 func TestCSVRecordTooLong(t *testing.T) {
 	dir := t.TempDir()
-	p := writeFile(t, dir, "f.csv", []byte("id,text\n1,short\n2,\""+strings.Repeat("long\n", 2000)+"\"\n3,never\n"))
+	// Record 2 spans lines 3-2003 and is skipped to its end; record 3,
+	// on line 2004, is read. The too-long record's quote closes mid-line.
+	p := writeFile(t, dir, "f.csv", []byte("id,text\n1,short\n2,\""+strings.Repeat("long\n", 2000)+"\",x\n3,after\n"))
 	recs, issues := readAll(t, []string{dir}, Options{MaxRecordBytes: 1000})
-	if len(recs) != 1 || recs[0].Article.ID != "1" {
+	if got := ids(recs); !slices.Equal(got, []string{"1", "3"}) || recs[1].Pos.Line != 2004 {
 		t.Errorf("records %v", recs)
 	}
-	if len(issues) != 1 || issues[0].Reason != "record_too_long" || issues[0].Pos != (Pos{File: p, Line: 3}) || !issues[0].Skipped {
+	if len(issues) != 1 || issues[0].Reason != "record_too_long" || issues[0].Pos != (Pos{File: p, Line: 3}) || !issues[0].Skipped ||
+		!strings.Contains(issues[0].Detail, "lines 3-2003") {
 		t.Errorf("issues %v", issues)
+	}
+	// An unquoted line over the bound is skipped alone.
+	u := writeFile(t, dir+"/line", "h.csv", []byte("id,text\n1,short\n2,"+strings.Repeat("x", 20000)+"\n3,after\n"))
+	recs, issues = readAll(t, []string{u}, Options{MaxRecordBytes: 1000})
+	if got := ids(recs); !slices.Equal(got, []string{"1", "3"}) || len(issues) != 1 || issues[0].Pos != (Pos{File: u, Line: 3}) {
+		t.Errorf("long line: records %v, issues %v", got, issues)
+	}
+	// A quote that never closes, past the bound: the lines not read are named.
+	q := writeFile(t, dir+"/open", "g.csv", []byte("id,text\n1,short\n2,\""+strings.Repeat("long\n", 2000)))
+	recs, issues = readAll(t, []string{q}, Options{MaxRecordBytes: 1000})
+	if len(recs) != 1 || len(issues) != 1 || !strings.Contains(issues[0].Detail, "never closed; lines 3-2003 not read") {
+		t.Errorf("open quote past the bound: records %v, issues %v", recs, issues)
+	}
+}
+
+// TestCSVRunawayQuote checks that a quote opened and never closed does not
+// swallow the rows after it: its line is rejected, naming the lines it ran
+// over, and every later row is read.
+func TestCSVRunawayQuote(t *testing.T) {
+	rows := func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, "r%d,Title %d,words of row %d\n", i, i, i)
+		}
+		return b.String()
+	}
+	for name, first := range map[string]string{
+		"in text":       "c1,T1,\"words that never end\n",
+		"in title":      "c1,\"T1 oops,words\n",
+		"closed late":   "c1,\"T1 oops,words\n" + "c2,T2,\"quoted\", more\n", // closes on line 3, with 3 fields
+		"crlf, in text": "c1,T1,\"words that never end\r\n",
+		"after a blank": "\nc1,T1,\"words that never end\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := writeFile(t, dir, "f.csv", []byte("id,title,text\n"+first+rows(1000)))
+			recs, issues := readAll(t, []string{p}, Options{})
+			line := 2
+			if name == "after a blank" {
+				line = 3
+			}
+			wantRows := 1000
+			if name == "closed late" {
+				wantRows = 1001 // c2's row is read again too (with its lazy quote)
+			}
+			if len(recs) != wantRows {
+				t.Fatalf("%d records, want %d; issues %v", len(recs), wantRows, issues)
+			}
+			last := recs[len(recs)-1]
+			if last.Article.ID != "r999" || last.Pos.Line != line+wantRows || last.Article.Text != "words of row 999" {
+				t.Errorf("last record %s at line %d: %q", last.Article.ID, last.Pos.Line, last.Article.Text)
+			}
+			if len(issues) != 1 || issues[0].Reason != "malformed_csv" || issues[0].Pos != (Pos{File: p, Line: line}) ||
+				!strings.Contains(issues[0].Detail, fmt.Sprintf("line %d skipped", line)) {
+				t.Errorf("issues %v", issues)
+			}
+		})
+	}
+	// A quoted text over several lines, closed, is one record.
+	dir := t.TempDir()
+	p := writeFile(t, dir, "ok.csv", []byte("id,title,text\nc1,T1,\"one,\ntwo, three\nfour\"\n"+rows(2)))
+	recs, issues := readAll(t, []string{p}, Options{})
+	if len(recs) != 3 || len(issues) != 0 || recs[0].Article.Text != "one,\ntwo, three\nfour" || recs[2].Pos.Line != 6 {
+		t.Errorf("multi-line text: %v, issues %v", recs, issues)
 	}
 }
 

@@ -141,6 +141,7 @@ func FuzzCSV(f *testing.F) {
 	f.Add([]byte("\uFEFFTEXT\n\"unterminated\n"))
 	f.Add([]byte("text,id\n,\n\n\"a\"b,c\r\nx"))
 	f.Add([]byte("title\nno text column\n"))
+	f.Add([]byte("id,title,text\nc1,\"T1,words\nc2,T2,x\nc3,T3,\"y\", z\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		recs, issues := collect(t, Options{MaxRecordBytes: 100, MaxArticleBytes: 40, Workers: 2}, func(p *producer) bool {
 			return p.readCSV(source{r: bytes.NewReader(data), pos: Pos{File: "f.csv"}}, "f.csv")
