@@ -472,3 +472,31 @@ func TestSymlinkedRoot(t *testing.T) {
 		t.Errorf("pos %v", recs[0].Pos)
 	}
 }
+
+// TestByteOrderMark checks that a UTF-8 byte-order mark before the first
+// record of a JSONL file, standard input, a .json file or a CSV file is
+// not part of the record.
+func TestByteOrderMark(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "a.jsonl", []byte(BOM+`{"id":"a","text":"first"}`+"\n"+`{"id":"b","text":"second"}`+"\n"))
+	writeFile(t, dir, "c.json", []byte(BOM+`{"id":"c","text":"whole file"}`))
+	writeFile(t, dir, "d.jsonl.gz", gz(t, []byte(BOM+`{"id":"d","text":"compressed"}`+"\n")))
+	writeFile(t, dir, "e.csv", []byte(BOM+"id,text\ne,row\n"))
+	writeFile(t, dir, "f.txt", []byte(BOM+"plain text"))
+	recs, issues := readAll(t, []string{dir}, Options{})
+	if len(issues) != 0 {
+		t.Errorf("issues %v", issues)
+	}
+	got := map[string]string{}
+	for _, r := range recs {
+		got[r.Article.ID] = r.Article.Text
+	}
+	want := map[string]string{"a": "first", "b": "second", "c": "whole file", "d": "compressed", "e": "row", "f": "plain text"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("records %v, want %v", got, want)
+	}
+	recs, issues = readAll(t, []string{StdinPath}, Options{Stdin: strings.NewReader(BOM + `{"id":"s","text":"piped"}` + "\n")})
+	if len(recs) != 1 || recs[0].Article.Text != "piped" || len(issues) != 0 {
+		t.Errorf("stdin: records %v, issues %v", recs, issues)
+	}
+}

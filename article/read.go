@@ -2,6 +2,7 @@ package article
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -565,7 +566,7 @@ func (p *producer) readFile(path, rel string, explicit bool) bool {
 		return p.issue(pos, readFailure(src, comp), err.Error())
 	}
 	defer closeDec()
-	s := source{r: r, file: src, comp: comp, pos: pos}
+	s := source{r: skipBOM(r), file: src, comp: comp, pos: pos}
 	switch format {
 	case fmtJSONL:
 		return p.readLines(s, filepath.ToSlash(rel), nil)
@@ -681,6 +682,33 @@ func isBlank(b []byte) bool {
 	return true
 }
 
+// BOM is the UTF-8 byte-order mark some editors and exporters put at the
+// start of a text file.
+const BOM = "\uFEFF"
+
+// skipBOM returns r without a leading byte-order mark.
+func skipBOM(r io.Reader) io.Reader {
+	var head [len(BOM)]byte
+	n, err := io.ReadFull(r, head[:])
+	if n == len(BOM) && string(head[:]) == BOM {
+		return r
+	}
+	return io.MultiReader(bytes.NewReader(head[:n]), errAfter(r, err))
+}
+
+// errAfter returns r, or, when reading its first bytes failed with an error
+// other than the end, a reader that returns that error.
+func errAfter(r io.Reader, err error) io.Reader {
+	if err == nil || err == io.EOF || err == io.ErrUnexpectedEOF {
+		return r
+	}
+	return errReader{err}
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
 // readStdin reads JSONL from Options.Stdin, decompressing gzip or zstd
 // when the stream starts with their magic bytes.
 func (p *producer) readStdin() bool {
@@ -698,7 +726,7 @@ func (p *producer) readStdin() bool {
 	}
 	// Flush pending records before blocking on a slow pipe, so that a
 	// streaming producer sees output promptly.
-	return p.readLines(source{r: r, comp: comp, pos: pos}, "stdin", func() {
+	return p.readLines(source{r: skipBOM(r), comp: comp, pos: pos}, "stdin", func() {
 		if p.cur != nil && len(p.cur.units) > 0 {
 			p.flush()
 		}

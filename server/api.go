@@ -88,6 +88,7 @@ func (s *Server) postArticles(w http.ResponseWriter, r *http.Request, l *engine.
 		s.fail(w, r, http.StatusBadRequest, "reading the body: "+err.Error())
 		return
 	}
+	body = bytes.TrimPrefix(body, []byte(article.BOM)) // as some exporters write files
 	if !batch {
 		a, code, err := s.decode(body, 0)
 		if err != nil {
