@@ -9,9 +9,37 @@
 package article
 
 import (
+	"errors"
 	"fmt"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
+
+// MaxIDBytes bounds an article id: 2,048 bytes holds any URL a browser
+// opens, so that URLs serve as ids, and an id percent-escaped in a URL
+// path stays within what HTTP servers accept in a request line.
+const MaxIDBytes = 2048
+
+// CheckID reports why id cannot be an article id (nil when it can): longer
+// than MaxIDBytes, not UTF-8, or holding control characters (line breaks,
+// tabs, NUL), which no output format or URL carries intact. Every entry
+// applies it: the readers reject such a record as "bad_id", the API with
+// 400.
+func CheckID(id string) error {
+	if len(id) > MaxIDBytes {
+		return fmt.Errorf("id of %d bytes, over the limit of %d", len(id), MaxIDBytes)
+	}
+	if !utf8.ValidString(id) {
+		return errors.New("id is not valid UTF-8")
+	}
+	for i, r := range id {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("id has a control character (%U) at byte %d", r, i)
+		}
+	}
+	return nil
+}
 
 // Article is one news article as the reader produced it. Text is never
 // altered after reading (apart from invalid UTF-8 repair, which is reported).

@@ -500,3 +500,25 @@ func TestByteOrderMark(t *testing.T) {
 		t.Errorf("stdin: records %v, issues %v", recs, issues)
 	}
 }
+
+// TestBadID checks the one id limit at the readers: an id over MaxIDBytes
+// or with a control character is rejected as bad_id at its position, in
+// JSONL and CSV records and in ids made from file names.
+func TestBadID(t *testing.T) {
+	dir := t.TempDir()
+	long := strings.Repeat("x", MaxIDBytes+1)
+	ok := strings.Repeat("y", MaxIDBytes)
+	p := writeFile(t, dir, "a.jsonl", []byte(`{"id":"`+long+`","text":"t1"}`+"\n"+`{"id":"`+ok+`","text":"t2"}`+"\n"+`{"id":"a\tb","text":"t3"}`+"\n"))
+	c := writeFile(t, dir, "b.csv", []byte("id,text\n\"x\ty\",t4\nfine,t5\n"))
+	f := writeFile(t, dir, "c\x01d.txt", []byte("t6"))
+	recs, issues := readAll(t, []string{dir}, Options{})
+	if got := ids(recs); !slices.Equal(got, []string{ok, "fine"}) {
+		t.Errorf("records %v", got)
+	}
+	checkIssues(t, issues, []Issue{
+		{Pos: Pos{File: p, Line: 1}, Reason: "bad_id", Skipped: true},
+		{Pos: Pos{File: p, Line: 3}, Reason: "bad_id", Skipped: true},
+		{Pos: Pos{File: c, Line: 2}, Reason: "bad_id", Skipped: true},
+		{Pos: Pos{File: f}, Reason: "bad_id", Skipped: true},
+	})
+}

@@ -309,6 +309,9 @@ func DecodeJSON(raw []byte, pos Pos) (a Article, issues []Issue, ok bool) {
 	a, ok = decodeJSON(raw, pos, &res)
 	if ok {
 		applyTextTime(&a, time.Now())
+		if err := CheckID(a.ID); err != nil {
+			res.skip(pos, "bad_id", err.Error())
+		}
 	}
 	return a, res.issues, ok
 }

@@ -390,6 +390,10 @@ func decodeUnit(u *unit, raw []byte, opts *Options, res *result) {
 			a.ID = u.id
 		}
 	}
+	if err := CheckID(a.ID); err != nil {
+		res.skip(u.pos, "bad_id", err.Error()+": "+clip(strconv.Quote(a.ID), 60))
+		return
+	}
 	res.rec = Record{Article: a, Pos: u.pos, Bytes: u.size}
 	res.ok = true
 }

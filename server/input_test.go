@@ -3,6 +3,8 @@ package server
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/reprint-news/reprint/article"
@@ -31,5 +33,37 @@ func TestAPIByteOrderMark(t *testing.T) {
 	}
 	if len(res.Results) != 2 {
 		t.Errorf("batch: %d results, want 2", len(res.Results))
+	}
+}
+
+// TestAPIIDLimit checks the one id limit at the API: an id over
+// article.MaxIDBytes or with a control character is a 400 (bad_id) alone
+// and on its batch line; an id at the limit is stored and served.
+func TestAPIIDLimit(t *testing.T) {
+	e := newAPIEnv(t, nil, Options{}, true)
+	text := "An article whose id is what this test is about, long enough to be read as an article."
+	for _, id := range []string{strings.Repeat("x", 100<<10), strings.Repeat("x", article.MaxIDBytes+1), "a\nb", "tab\there"} {
+		r := e.post(articleJSON{ID: id, Text: text})
+		if r.Code != http.StatusBadRequest || !strings.Contains(string(r.Body), "bad_id") {
+			t.Errorf("id of %d bytes: %d %.200s", len(id), r.Code, r.Body)
+		}
+	}
+	r := e.postBatch(jsonLine(t, articleJSON{ID: strings.Repeat("z", article.MaxIDBytes+1), Text: text}), jsonLine(t, articleJSON{ID: "fine", Text: text}))
+	var res BatchResult
+	if err := json.Unmarshal(r.Body, &res); err != nil || len(res.Results) != 2 ||
+		res.Results[0].Status != http.StatusBadRequest || !strings.Contains(res.Results[0].Error, "bad_id") || res.Results[1].Error != "" {
+		t.Errorf("batch: %d %.300s", r.Code, r.Body)
+	}
+	// At the limit, with characters a URL must escape: stored, read, deleted.
+	id := strings.Repeat("é/?", article.MaxIDBytes/4)
+	if r := e.post(articleJSON{ID: id, Text: text}); r.Code != http.StatusCreated {
+		t.Fatalf("id at the limit: %d %.200s", r.Code, r.Body)
+	}
+	path := "/v1/articles/" + url.PathEscape(id)
+	if r := e.get(path); r.Code != http.StatusOK {
+		t.Errorf("GET id at the limit: %d %.200s", r.Code, r.Body)
+	}
+	if r := e.do(http.MethodDelete, path, "", nil); r.Code != http.StatusOK && r.Code != http.StatusNoContent {
+		t.Errorf("DELETE id at the limit: %d %.200s", r.Code, r.Body)
 	}
 }
