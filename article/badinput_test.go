@@ -522,3 +522,22 @@ func TestBadID(t *testing.T) {
 		{Pos: Pos{File: f}, Reason: "bad_id", Skipped: true},
 	})
 }
+
+// TestSameFileID checks that two files whose paths differ only in their
+// extensions (a.txt, a.txt.gz, a.html) get different ids: the first its
+// path without extensions, the next ones their full paths, reported.
+func TestSameFileID(t *testing.T) {
+	dir := t.TempDir()
+	a := writeFile(t, dir, "a.txt", []byte("first"))
+	b := writeFile(t, dir, "a.txt.gz", gz(t, []byte("second")))
+	c := writeFile(t, dir, "sub/a.html", []byte("<html><body><article><p>third, in another folder, is its own id</p></article></body></html>"))
+	recs, issues := readAll(t, []string{dir}, Options{})
+	got := map[string]string{}
+	for _, r := range recs {
+		got[r.Article.ID] = r.Pos.File
+	}
+	if want := map[string]string{"a": a, "a.txt.gz": b, "sub/a": c}; !reflect.DeepEqual(got, want) {
+		t.Errorf("ids %v, want %v", got, want)
+	}
+	checkIssues(t, issues, []Issue{{Pos: Pos{File: b}, Reason: "id_from_full_path"}})
+}

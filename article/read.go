@@ -204,6 +204,7 @@ type unit struct {
 	truncated bool   // raw was cut at the read bound
 	pos       Pos    // Pos.Line 0 for whole-file records
 	id        string // default id for whole-file records
+	idTaken   string // the file whose default id id would have been ("": none)
 	idBase    string // for line records: default id is idBase:line
 	start     int    // raw bytes are arena[start:end] when raw is nil
 	end       int
@@ -388,6 +389,9 @@ func decodeUnit(u *unit, raw []byte, opts *Options, res *result) {
 			a.ID = u.idBase + ":" + strconv.Itoa(u.pos.Line)
 		} else {
 			a.ID = u.id
+			if u.idTaken != "" {
+				res.keep(u.pos, "id_from_full_path", fmt.Sprintf("%s already has the id this file's path without extensions gives; this file's id is %q", u.idTaken, a.ID))
+			}
 		}
 	}
 	if err := CheckID(a.ID); err != nil {
@@ -421,6 +425,10 @@ type producer struct {
 	order     chan<- *batch
 	cur       *batch
 	completed bool
+	// fileIDs are the default ids given to whole files so far, with the
+	// file each came from: a second file with the same path without
+	// extensions (a.txt, a.txt.gz) gets its path with them.
+	fileIDs map[string]string
 }
 
 // flush sends the current batch; false when the context was cancelled.
@@ -577,7 +585,17 @@ func (p *producer) readFile(path, rel string, explicit bool) bool {
 	case fmtCSV:
 		return p.readCSV(s, filepath.ToSlash(rel))
 	}
-	return p.readWhole(s, format, filepath.ToSlash(base))
+	id, taken := filepath.ToSlash(base), ""
+	if first, ok := p.fileIDs[id]; ok {
+		id, taken = filepath.ToSlash(rel), first
+	}
+	if p.fileIDs == nil {
+		p.fileIDs = map[string]string{}
+	}
+	if _, ok := p.fileIDs[id]; !ok {
+		p.fileIDs[id] = path
+	}
+	return p.readWhole(s, format, id, taken)
 }
 
 // readFailure names the reason for a failed read: "unreadable" when the
@@ -608,7 +626,7 @@ func (s source) failure() string {
 }
 
 // readWhole reads a one-article file, bounded.
-func (p *producer) readWhole(s source, format, id string) bool {
+func (p *producer) readWhole(s source, format, id, taken string) bool {
 	limit := p.opts.MaxRecordBytes
 	if format == fmtTxt {
 		limit = p.opts.MaxArticleBytes
@@ -617,7 +635,7 @@ func (p *producer) readWhole(s source, format, id string) bool {
 	if err != nil {
 		return p.issue(s.pos, s.failure(), err.Error())
 	}
-	u := unit{pos: s.pos, id: id, size: int64(len(raw))}
+	u := unit{pos: s.pos, id: id, idTaken: taken, size: int64(len(raw))}
 	if int64(len(raw)) > limit {
 		if format == fmtJSON {
 			return p.issue(s.pos, "record_too_long", fmt.Sprintf("JSON file longer than %d bytes", limit))
