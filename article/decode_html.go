@@ -3,6 +3,7 @@ package article
 import (
 	"bytes"
 	"strings"
+	"time"
 
 	"github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
@@ -52,10 +53,21 @@ func decodeHTML(raw []byte, pos Pos, res *result) (Article, bool) {
 	if a.Source == "" {
 		a.Source = strings.TrimSpace(md.Hostname)
 	}
+	// trafilatura keeps the day; the page may state the time of day.
+	if t, ok := pageTime(raw); ok && (a.Published.IsZero() || sameDay(t, a.Published)) {
+		a.Published = t
+	}
 	if !a.Published.IsZero() {
 		a.PublishedFrom = PublishedFromHTML
 	}
 	return a, true
+}
+
+// sameDay reports whether t (with its zone) falls on d's calendar day.
+func sameDay(t, d time.Time) bool {
+	y1, m1, d1 := t.Date()
+	y2, m2, d2 := d.Date()
+	return y1 == y2 && m1 == m2 && d1 == d2
 }
 
 // blockTags start a new line in nodeText.

@@ -68,7 +68,40 @@ func TestHTML(t *testing.T) {
 	if a.Dateline != "TEHRAN" {
 		t.Errorf("dateline %q", a.Dateline)
 	}
-	if !a.Published.Equal(time.Date(2023, 2, 24, 0, 0, 0, 0, time.UTC)) && !a.Published.Equal(time.Date(2023, 2, 24, 9, 30, 0, 0, time.UTC)) {
+	if !a.Published.Equal(time.Date(2023, 2, 24, 9, 30, 0, 0, time.UTC)) {
 		t.Errorf("published %v", a.Published)
+	}
+}
+
+// TestHTMLTimeOfDay checks that a page's publication time keeps its time
+// of day (trafilatura keeps the day only): from the meta tags, including
+// a time without seconds, from JSON-LD and from a <time> element; a meta
+// time on another day than the page's date is not taken.
+func TestHTMLTimeOfDay(t *testing.T) {
+	page := func(head, body string) []byte {
+		return []byte(strings.Replace(strings.Replace(htmlPage,
+			`<meta property="article:published_time" content="2023-02-24T09:30:00Z">`, head, 1), "<article>", "<article>"+body, 1))
+	}
+	for name, c := range map[string]struct {
+		raw  []byte
+		want string
+	}{
+		"meta without seconds": {page(`<meta property="article:published_time" content="2023-02-24T08:30Z">`, ""), "2023-02-24T08:30:00Z"},
+		"meta with a zone":     {page(`<meta name="pubdate" content="2023-02-24T12:46:00+03:30">`, ""), "2023-02-24T12:46:00+03:30"},
+		"json-ld": {page(`<meta property="article:published_time" content="2023-02-24">`+
+			`<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2023-02-24T16:59:00-05:00"}</script>`, ""), "2023-02-24T16:59:00-05:00"},
+		"time element": {page(`<meta property="article:published_time" content="2023-02-24">`, `<time pubdate datetime="2023-02-24T07:15:00Z">Feb 24</time>`), "2023-02-24T07:15:00Z"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var res result
+			a, ok := decodeHTML(c.raw, Pos{File: "p.html"}, &res)
+			if !ok {
+				t.Fatalf("no article: %v", res.issues)
+			}
+			want, _ := time.Parse(time.RFC3339, c.want)
+			if !a.Published.Equal(want) || a.PublishedFrom != PublishedFromHTML {
+				t.Errorf("published %v (%s), want %v", a.Published, a.PublishedFrom, want)
+			}
+		})
 	}
 }
