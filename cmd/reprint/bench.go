@@ -55,7 +55,7 @@ type benchRow struct {
 }
 
 func runBench(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("bench", benchUsage, stderr)
+	fs := newFlagSet("bench", benchUsage, stdout, stderr)
 	data := fs.String("data", testdata.Dir(), "development data `DIR` (real article text)")
 	sizes := fs.String("sizes", "10000,100000,1000000", "comma-separated corpus sizes (articles)")
 	work := fs.String("dir", "", "working `DIR` for generated corpora (default: a temp dir, removed afterwards)")

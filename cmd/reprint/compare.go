@@ -49,7 +49,7 @@ Flags:
 
 func runCompare(args []string, stdout, stderr io.Writer) error {
 	cfg := engine.DefaultConfig()
-	fs := newFlagSet("compare", compareUsage, stderr)
+	fs := newFlagSet("compare", compareUsage, stdout, stderr)
 	pairsPath := fs.String("pairs", "", "compare the pairs of `PAIRS.jsonl` (one {\"a\",\"b\"} per line)")
 	asJSON := fs.Bool("json", false, "write the answer as JSON")
 	width := fs.Int("width", 0, "width of the side-by-side view (0: the terminal's, else 120)")

@@ -43,7 +43,7 @@ Flags:
 
 func runDedup(args []string, stdout, stderr io.Writer) error {
 	cfg := engine.DefaultConfig()
-	fs := newFlagSet("dedup", dedupUsage, stderr)
+	fs := newFlagSet("dedup", dedupUsage, stdout, stderr)
 	ef := addEngineFlags(fs, &cfg)
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {

@@ -43,7 +43,7 @@ type evalReport struct {
 }
 
 func runEval(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("eval", evalUsage, stderr)
+	fs := newFlagSet("eval", evalUsage, stdout, stderr)
 	gold := fs.String("gold", "", "gold labels `FILE` (JSONL, one line per item)")
 	pred := fs.String("pred", "", "predicted clusters `FILE` (JSONL, one line per cluster)")
 	level := fs.String("level", "story", "gold field to score against: "+strings.Join(evalLevels, ", "))

@@ -36,7 +36,7 @@ Flags:
 const indexBatch = 1024
 
 func runIndex(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("index", indexUsage, stderr)
+	fs := newFlagSet("index", indexUsage, stdout, stderr)
 	data := fs.String("data", "", "store `DIR`")
 	batch := fs.Int("batch", indexBatch, "articles per synced batch")
 	rejects := fs.String("rejects", "", "write rejected records as JSONL to `FILE` (default: stderr)")

@@ -34,7 +34,7 @@ Flags:
 `
 
 func runLoadgen(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("loadgen", loadgenUsage, stderr)
+	fs := newFlagSet("loadgen", loadgenUsage, stdout, stderr)
 	url := fs.String("url", "http://127.0.0.1:8080", "server URL")
 	token := fs.String("token", os.Getenv("REPRINT_TOKEN"), "bearer token")
 	batch := fs.Int("batch", 1, "articles per request (1: application/json, more: application/x-ndjson)")

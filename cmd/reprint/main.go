@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -61,7 +62,8 @@ Commands:
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.short)
 	}
 	fmt.Fprint(w, `
-Run 'reprint COMMAND --help' for a command's flags.
+Run 'reprint help COMMAND' (or 'reprint COMMAND --help') for a command's flags;
+'reprint --version' prints the version.
 Exit codes: 0 success, 1 failure, 2 usage error.
 `)
 }
@@ -78,8 +80,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 	name := args[0]
 	switch name {
 	case "help", "-h", "--help", "-help":
+		if name == "help" && len(args) > 1 { // reprint help COMMAND
+			if !slices.ContainsFunc(commands, func(c command) bool { return c.name == args[1] }) {
+				fmt.Fprintf(stderr, "reprint help: unknown command %q\n\n", args[1])
+				usage(stderr)
+				return exitUsage
+			}
+			return run([]string{args[1], "--help"}, stdout, stderr)
+		}
 		usage(stdout)
 		return exitOK
+	case "--version", "-version", "-v":
+		name = "version"
 	}
 	for _, c := range commands {
 		if c.name == name {
@@ -103,13 +115,34 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return exitUsage
 }
 
-// newFlagSet returns the flag set of command name: errors, and -h with
-// usage followed by the flags, go to stderr.
-func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
+// newFlagSet returns the flag set of command name. Its usage (the text,
+// then the flags) goes to stdout when asked for (-h, --help, reprint help
+// NAME: exit 0) and to stderr after the error of a bad flag (exit 2).
+func newFlagSet(name, usage string, stdout, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
+	out := &flagOutput{w: stderr}
+	fs.SetOutput(out)
+	fs.Usage = func() {
+		if !out.wrote { // no error before it: help was asked for
+			fs.SetOutput(stdout)
+			defer fs.SetOutput(out)
+		}
+		fmt.Fprint(fs.Output(), usage)
+		fs.PrintDefaults()
+	}
 	return fs
+}
+
+// flagOutput is a flag set's error output; it records that an error was
+// written (the flag package writes a bad flag's error, then the usage).
+type flagOutput struct {
+	w     io.Writer
+	wrote bool
+}
+
+func (o *flagOutput) Write(p []byte) (int, error) {
+	o.wrote = true
+	return o.w.Write(p)
 }
 
 // parseInterspersed parses flags that may appear before, between or after

@@ -39,7 +39,7 @@ Flags:
 `
 
 func runServe(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("serve", serveUsage, stderr)
+	fs := newFlagSet("serve", serveUsage, stdout, stderr)
 	data := fs.String("data", "", "store `DIR`")
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	token := fs.String("token", "", "bearer token for writes (default $REPRINT_TOKEN)")

@@ -41,7 +41,7 @@ Flags:
 func runStories(args []string, stdout, stderr io.Writer) error {
 	cfg := engine.DefaultConfig()
 	cfg.Stories = true
-	fs := newFlagSet("stories", storiesUsage, stderr)
+	fs := newFlagSet("stories", storiesUsage, stdout, stderr)
 	ef := addEngineFlags(fs, &cfg)
 	fs.Float64Var(&cfg.Story.Story.Threshold, "story-threshold", cfg.Story.Story.Threshold, "similarity from which an article joins a story")
 	fs.Float64Var(&cfg.Story.Story.TauDays, "story-tau", cfg.Story.Story.TauDays, "days over which a story's attraction decays (after --story-grace)")
