@@ -123,6 +123,24 @@ func sniffCompression(br *bufio.Reader) string {
 	return compNone
 }
 
+// DecodeContent returns r decoded by the HTTP content coding enc (the
+// Content-Encoding header): gzip (x-gzip) or zstd, with the bounds the
+// readers apply; "" and "identity" give r itself. ok is false for another
+// coding. The returned function releases the decoder.
+func DecodeContent(r io.Reader, enc string) (dr io.Reader, done func(), ok bool, err error) {
+	switch strings.ToLower(strings.TrimSpace(enc)) {
+	case "", "identity":
+		return r, func() {}, true, nil
+	case "gzip", "x-gzip":
+		dr, done, err = newDecoder(r, compGzip)
+	case "zstd":
+		dr, done, err = newDecoder(r, compZstd)
+	default:
+		return nil, nil, false, nil
+	}
+	return dr, done, true, err
+}
+
 func newDecoder(r io.Reader, comp string) (io.Reader, func(), error) {
 	switch comp {
 	case compGzip:

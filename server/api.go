@@ -78,7 +78,19 @@ func (s *Server) postArticles(w http.ResponseWriter, r *http.Request, l *engine.
 		s.fail(w, r, http.StatusUnsupportedMediaType, fmt.Sprintf("Content-Type %q: want application/json (one article) or application/x-ndjson (one article per line)", r.Header.Get("Content-Type")))
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes))
+	// A compressed body (Content-Encoding gzip or zstd) is bounded before
+	// and after decoding by the body limit.
+	enc := r.Header.Get("Content-Encoding")
+	dr, done, ok, err := article.DecodeContent(http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes), enc)
+	if !ok {
+		s.fail(w, r, http.StatusUnsupportedMediaType, fmt.Sprintf("Content-Encoding %q: want gzip, zstd or none", enc))
+		return
+	}
+	var body []byte
+	if err == nil {
+		defer done()
+		body, err = io.ReadAll(io.LimitReader(dr, s.opts.MaxBodyBytes+1))
+	}
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -86,6 +98,10 @@ func (s *Server) postArticles(w http.ResponseWriter, r *http.Request, l *engine.
 			return
 		}
 		s.fail(w, r, http.StatusBadRequest, "reading the body: "+err.Error())
+		return
+	}
+	if int64(len(body)) > s.opts.MaxBodyBytes {
+		s.fail(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body over %d bytes once decompressed; send a smaller batch", s.opts.MaxBodyBytes))
 		return
 	}
 	body = bytes.TrimPrefix(body, []byte(article.BOM)) // as some exporters write files

@@ -1,12 +1,15 @@
 package server
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/klauspost/compress/zstd"
 	"github.com/reprint-news/reprint/article"
 )
 
@@ -66,4 +69,52 @@ func TestAPIIDLimit(t *testing.T) {
 	if r := e.do(http.MethodDelete, path, "", nil); r.Code != http.StatusOK && r.Code != http.StatusNoContent {
 		t.Errorf("DELETE id at the limit: %d %.200s", r.Code, r.Body)
 	}
+}
+
+// TestAPICompressedBody checks POST bodies with Content-Encoding gzip and
+// zstd (one article and a batch), a coding the server does not know (415),
+// a corrupt stream (400), and a body that decompresses past the body
+// limit (413).
+func TestAPICompressedBody(t *testing.T) {
+	e := newAPIEnv(t, nil, Options{MaxBodyBytes: 64 << 10}, true)
+	text := "A compressed article body is read like any other once the server has decompressed it."
+	one, _ := json.Marshal(articleJSON{ID: "gz1", Text: text})
+	batch := jsonLine(t, articleJSON{ID: "zs1", Text: text + " One."}) + "\n" + jsonLine(t, articleJSON{ID: "zs2", Text: text + " Two."}) + "\n"
+	if r := e.do(http.MethodPost, "/v1/articles", "application/json", gzipBytes(t, one), "Content-Encoding", "gzip"); r.Code != http.StatusCreated {
+		t.Errorf("gzip article: %d %s", r.Code, r.Body)
+	}
+	r := e.do(http.MethodPost, "/v1/articles", "application/x-ndjson", zstdBytes(t, []byte(batch)), "Content-Encoding", "zstd")
+	var res BatchResult
+	if err := json.Unmarshal(r.Body, &res); err != nil || r.Code != http.StatusOK || len(res.Results) != 2 || res.Results[0].Error != "" || res.Results[1].Error != "" {
+		t.Errorf("zstd batch: %d %s", r.Code, r.Body)
+	}
+	if r := e.do(http.MethodPost, "/v1/articles", "application/json", one, "Content-Encoding", "br"); r.Code != http.StatusUnsupportedMediaType ||
+		!strings.Contains(string(r.Body), "Content-Encoding") {
+		t.Errorf("br: %d %s", r.Code, r.Body)
+	}
+	if r := e.do(http.MethodPost, "/v1/articles", "application/json", []byte("not gzip at all"), "Content-Encoding", "gzip"); r.Code != http.StatusBadRequest {
+		t.Errorf("corrupt gzip: %d %s", r.Code, r.Body)
+	}
+	big := []byte(`{"id":"big","text":"` + strings.Repeat("a ", 64<<10) + `"}`)
+	if r := e.do(http.MethodPost, "/v1/articles", "application/json", gzipBytes(t, big), "Content-Encoding", "gzip"); r.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("gzip bomb: %d %s", r.Code, r.Body)
+	}
+}
+
+func gzipBytes(t *testing.T, b []byte) []byte {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if _, err := zw.Write(b); err != nil || zw.Close() != nil {
+		t.Fatal("gzip")
+	}
+	return buf.Bytes()
+}
+
+func zstdBytes(t *testing.T, b []byte) []byte {
+	zw, err := zstd.NewWriter(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zw.Close()
+	return zw.EncodeAll(b, nil)
 }
