@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -45,6 +46,8 @@ var (
 	ErrNotFound = errors.New("store: key not found")
 	ErrReadOnly = errors.New("store: read-only")
 	ErrClosed   = errors.New("store: closed")
+	// ErrInUse is returned by Open when another process holds the store.
+	ErrInUse = errors.New("store: in use")
 )
 
 // Options configure Open.
@@ -149,6 +152,9 @@ func (s *Store) open(po *pebble.Options, o Options) error {
 		where := s.dir
 		if where == "" {
 			where = "memory"
+		}
+		if errors.Is(err, syscall.EWOULDBLOCK) || errors.Is(err, syscall.EAGAIN) || strings.Contains(err.Error(), "lock held by current process") {
+			return fmt.Errorf("%w: %s is used by another reprint process (serve or index): stop it, or give another directory: %v", ErrInUse, where, err)
 		}
 		return fmt.Errorf("store: opening %s: %w", where, err)
 	}

@@ -84,8 +84,15 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		minFreeBytes = -1 // 0 MiB: never refuse
 	}
 	o.ReadOnly, o.MinFreeBytes = *readOnly, minFreeBytes
+	// The port first: a server that cannot listen leaves no data
+	// directory behind.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
 	st, err := store.Open(*data, o)
 	if err != nil {
+		ln.Close()
 		return err
 	}
 	// The store is closed once the replay is over (a shutdown during the
@@ -101,10 +108,6 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		log.Warn("serving reads only", "reason", why)
 	}
 	srv := server.New(st, server.Options{Token: *token, ProtectReads: *protectReads, MaxBodyBytes: *maxBody, MaxArticleBytes: *maxArticle, Logger: log})
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
-	}
 	hs := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -468,5 +469,33 @@ func TestAppTiming(t *testing.T) {
 		if got := appTiming(h); got != want {
 			t.Errorf("appTiming(%q) = %v, want %v", h, got, want)
 		}
+	}
+}
+
+// TestServeCannotStart checks the two ways serve fails before serving: a
+// port in use leaves no data directory behind, and a store another
+// process holds is named as in use.
+func TestServeCannotStart(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	dir := filepath.Join(t.TempDir(), "new")
+	code, _, errOut := runCLI(t, "serve", "--data", dir, "--addr", ln.Addr().String())
+	if code != exitFailure || !strings.Contains(errOut, "address already in use") {
+		t.Errorf("port in use: exit %d\n%s", code, errOut)
+	}
+	if _, err := os.Stat(dir); err == nil {
+		t.Error("serve that could not listen created its data directory")
+	}
+	st, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	code, _, errOut = runCLI(t, "serve", "--data", dir, "--addr", "127.0.0.1:0")
+	if code != exitFailure || !strings.Contains(errOut, dir+" is used by another reprint process") {
+		t.Errorf("store in use: exit %d\n%s", code, errOut)
 	}
 }
