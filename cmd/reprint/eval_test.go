@@ -137,7 +137,7 @@ func TestEvalExitCodes(t *testing.T) {
 		want   int
 		stderr string
 	}{
-		{"help", []string{"eval", "--help"}, exitOK, "Usage: reprint eval"},
+		{"help (on stdout)", []string{"eval", "--help"}, exitOK, ""},
 		{"no flags", []string{"eval"}, exitUsage, "--gold and --pred are required"},
 		{"no pred", []string{"eval", "--gold", gold}, exitUsage, "--gold and --pred are required"},
 		{"positional", []string{"eval", "--gold", gold, "--pred", pred, "extra"}, exitUsage, `unexpected argument "extra"`},

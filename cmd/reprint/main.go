@@ -117,13 +117,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // newFlagSet returns the flag set of command name. Its usage (the text,
 // then the flags) goes to stdout when asked for (-h, --help, reprint help
-// NAME: exit 0) and to stderr after the error of a bad flag (exit 2).
+// NAME: exit 0) and to stderr with a usage error (a bad flag, a missing
+// argument: exit 2).
 func newFlagSet(name, usage string, stdout, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	out := &flagOutput{w: stderr}
 	fs.SetOutput(out)
 	fs.Usage = func() {
-		if !out.wrote { // no error before it: help was asked for
+		if out.parsing && !out.wrote { // from Parse, with no error before it: -h
 			fs.SetOutput(stdout)
 			defer fs.SetOutput(out)
 		}
@@ -133,11 +134,14 @@ func newFlagSet(name, usage string, stdout, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// flagOutput is a flag set's error output; it records that an error was
-// written (the flag package writes a bad flag's error, then the usage).
+// flagOutput is a flag set's error output. It records that an error was
+// written (the flag package writes a bad flag's error, then the usage),
+// and parseInterspersed marks when the flags are being parsed: the usage
+// printed then without an error before it was asked for.
 type flagOutput struct {
-	w     io.Writer
-	wrote bool
+	w       io.Writer
+	wrote   bool
+	parsing bool
 }
 
 func (o *flagOutput) Write(p []byte) (int, error) {
@@ -149,6 +153,10 @@ func (o *flagOutput) Write(p []byte) (int, error) {
 // positional arguments, and returns the positional arguments.
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
+	if o, ok := fs.Output().(*flagOutput); ok {
+		o.parsing = true
+		defer func() { o.parsing = false }()
+	}
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {

@@ -52,6 +52,8 @@ func TestExitCodes(t *testing.T) {
 		{name: "help dedup", args: []string{"help", "dedup"}, want: exitOK, stdout: []string{"reprint dedup", "pairs.jsonl", "-threshold"}},
 		{name: "help serve", args: []string{"help", "serve"}, want: exitOK, stdout: []string{"reprint serve", "-addr"}},
 		{name: "help compare", args: []string{"help", "compare"}, want: exitOK, stdout: []string{"reprint compare", "--pairs"}},
+		{name: "bench --help", args: []string{"bench", "--help"}, want: exitOK, stdout: []string{"Usage: reprint bench"}},
+		{name: "eval --help", args: []string{"eval", "--help"}, want: exitOK, stdout: []string{"Usage: reprint eval"}},
 		{name: "help unknown", args: []string{"help", "frobnicate"}, want: exitUsage, stderr: []string{`unknown command "frobnicate"`, "Usage:"}},
 		{name: "bad flag: usage on stderr", args: []string{"serve", "--nope"}, want: exitUsage, stderr: []string{"flag provided but not defined", "reprint serve"}},
 		{name: "dedup no path", args: []string{"dedup"}, want: exitUsage, stderr: []string{"no input PATH"}},
