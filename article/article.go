@@ -1,6 +1,7 @@
 // Package article defines the Article type and streams articles out of the
 // formats news teams actually hold: directory trees of .txt/.html/.json files,
-// JSONL, CSV and JSONL on stdin, each optionally .gz or .zst compressed.
+// JSONL, CSV, WARC web archives and JSONL on stdin, each optionally .gz or
+// .zst compressed.
 //
 // Readers never hold a whole corpus in memory: records are produced one at a
 // time, with bounded buffers. Every record that is skipped or altered is
@@ -57,9 +58,11 @@ type Article struct {
 	// PublishedFrom says where Published came from: PublishedFromRecord
 	// (the record's own "published" field), PublishedFromHTML (the page's
 	// metadata), PublishedFromText (read from the text: a .txt "date
-	// YYYY-MM-DD" token or a date line found by TextTime), "" when
-	// Published is zero. A record's or page's date is never overridden by
-	// the text's.
+	// YYYY-MM-DD" token or a date line found by TextTime),
+	// PublishedFromWARC (the WARC-Date of the WARC record the page came
+	// in: when it was captured, used only when neither the page nor its
+	// text states a date), "" when Published is zero. A record's or page's
+	// date is never overridden by the text's.
 	PublishedFrom string `json:"published_from,omitempty"`
 	// Title is the headline, "" when unknown.
 	Title string `json:"title,omitempty"`
@@ -74,10 +77,13 @@ const (
 	PublishedFromRecord = "record"
 	PublishedFromHTML   = "html"
 	PublishedFromText   = "text"
+	PublishedFromWARC   = "warc"
 )
 
 // Pos says where a record came from: a file and, for line-oriented formats,
-// a 1-based line (or CSV record) number. Line is 0 for whole-file records.
+// a 1-based line (or CSV record) number; for a WARC file, the 1-based
+// ordinal number of the WARC record in the file. Line is 0 for whole-file
+// records.
 type Pos struct {
 	File string
 	Line int

@@ -24,6 +24,7 @@ const (
 	fmtJSON  = "json"
 	fmtJSONL = "jsonl"
 	fmtCSV   = "csv"
+	fmtWARC  = "warc"
 )
 
 var (
@@ -64,6 +65,8 @@ func splitExt(name string) (base, format, comp, ext string) {
 		format = fmtJSONL
 	case ".csv":
 		format = fmtCSV
+	case ".warc":
+		format = fmtWARC
 	}
 	if format != "" {
 		base = base[:len(base)-len(ext)]

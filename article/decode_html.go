@@ -2,6 +2,7 @@ package article
 
 import (
 	"bytes"
+	"net/url"
 	"strings"
 	"time"
 
@@ -14,7 +15,9 @@ import (
 // heading, list item); trafilatura's own ContentText joins blocks with
 // spaces. ok is false when no main text was found (the skipped Issue is
 // then in res).
-func decodeHTML(raw []byte, pos Pos, res *result) (Article, bool) {
+// base, when not nil, is the page's address (resolves relative links, and
+// is the URL and host when the page states none).
+func decodeHTML(raw []byte, pos Pos, base *url.URL, res *result) (Article, bool) {
 	if isBinary(raw) {
 		res.skip(pos, "binary_file", "NUL or control bytes in the first 8 KiB")
 		return Article{}, false
@@ -22,6 +25,7 @@ func decodeHTML(raw []byte, pos Pos, res *result) (Article, bool) {
 	out, err := trafilatura.Extract(bytes.NewReader(raw), trafilatura.Options{
 		EnableFallback:  true,
 		ExcludeComments: true,
+		OriginalURL:     base,
 	})
 	var text string
 	if err == nil && out != nil {

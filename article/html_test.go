@@ -94,7 +94,7 @@ func TestHTMLTimeOfDay(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			var res result
-			a, ok := decodeHTML(c.raw, Pos{File: "p.html"}, &res)
+			a, ok := decodeHTML(c.raw, Pos{File: "p.html"}, nil, &res)
 			if !ok {
 				t.Fatalf("no article: %v", res.issues)
 			}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -34,8 +35,9 @@ type Options struct {
 	MaxArticleBytes int64
 	// MaxRecordBytes: a JSONL line, CSV record, .json or .html file longer
 	// than this is rejected ("record_too_long") without being buffered
-	// whole (DefaultMaxRecordBytes when 0). An .html file over the bound is
-	// parsed from its first MaxRecordBytes and reported "truncated".
+	// whole (DefaultMaxRecordBytes when 0). An .html file, or the decoded
+	// HTML payload of a WARC record, over the bound is parsed from its first
+	// MaxRecordBytes and reported "truncated".
 	MaxRecordBytes int64
 	// Workers is the number of goroutines decoding records (JSON decoding,
 	// HTML extraction, text heuristics); 0 means runtime.GOMAXPROCS(0).
@@ -91,8 +93,10 @@ const StdinPath = "-"
 // counts as one record. report may be nil.
 //
 // The path "-" means JSONL on Options.Stdin. Formats are chosen by file
-// extension (.txt, .html/.htm, .json, .jsonl/.ndjson, .csv), after removing
-// a .gz or .zst compression suffix. Files and directories whose names start
+// extension (.txt, .html/.htm, .json, .jsonl/.ndjson, .csv, .warc), after
+// removing a .gz or .zst compression suffix. A WARC file is one record per
+// WARC record: HTML responses are articles, the other records are skipped
+// (see readWARC). Files and directories whose names start
 // with "." inside a walked directory are skipped with a "hidden_file" Issue;
 // symbolic links to directories are not followed.
 //
@@ -214,6 +218,9 @@ type unit struct {
 	art       Article
 	published string // kindCSV: raw published column
 	hasPub    bool
+	url       string    // kindHTML from WARC: WARC-Target-URI
+	warcDate  time.Time // kindHTML from WARC: WARC-Date
+	keep      []Issue   // kept issues reported when the record is emitted
 }
 
 // result is what a unit became: a record and/or issues.
@@ -361,7 +368,15 @@ func decodeUnit(u *unit, raw []byte, opts *Options, res *result) {
 		if u.truncated {
 			res.keep(u.pos, "truncated", fmt.Sprintf("file longer than %d bytes; only its start parsed", opts.MaxRecordBytes))
 		}
-		a, ok = decodeHTML(raw, u.pos, res)
+		var base *url.URL
+		if u.url != "" {
+			base = parseBaseURL(u.url)
+		}
+		a, ok = decodeHTML(raw, u.pos, base, res)
+		if ok && base != nil && (a.URL == "" || a.URL == base.String()) {
+			// The page gives no URL of its own.
+			a.URL = u.url
+		}
 		if ok && !utf8.ValidString(a.Text) {
 			a.Text = strings.ToValidUTF8(a.Text, "\uFFFD")
 			res.keep(u.pos, "invalid_utf8_repaired", "invalid UTF-8 replaced by U+FFFD")
@@ -384,6 +399,7 @@ func decodeUnit(u *unit, raw []byte, opts *Options, res *result) {
 	}
 	// Every reader's record passes here (and DecodeJSON's does the same).
 	applyTextTime(&a, opts.now())
+	warcFallbackDate(&a, u.warcDate)
 	if a.ID == "" {
 		if u.idBase != "" {
 			a.ID = u.idBase + ":" + strconv.Itoa(u.pos.Line)
@@ -398,6 +414,7 @@ func decodeUnit(u *unit, raw []byte, opts *Options, res *result) {
 		res.skip(u.pos, "bad_id", err.Error()+": "+clip(strconv.Quote(a.ID), 60))
 		return
 	}
+	res.issues = append(res.issues, u.keep...)
 	res.rec = Record{Article: a, Pos: u.pos, Bytes: u.size}
 	res.ok = true
 }
@@ -572,6 +589,9 @@ func (p *producer) readFile(path, rel string, explicit bool) bool {
 		return p.issue(pos, "unreadable", err.Error())
 	}
 	defer f.Close()
+	if format == fmtWARC {
+		return p.readWARC(f, path, comp)
+	}
 	src := &ioErrReader{r: f}
 	r, closeDec, err := decompressor(src, comp)
 	if err != nil {

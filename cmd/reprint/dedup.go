@@ -21,9 +21,15 @@ import (
 const dedupUsage = `Usage: reprint dedup [flags] PATH...
 
 Reads every article under PATH (directories of .txt/.html/.json files,
-.jsonl/.ndjson and .csv files, any of them .gz or .zst compressed, or - for
-JSONL on stdin), finds exact copies, near-duplicates and reprints with
+.jsonl/.ndjson, .csv and .warc files, any of them .gz or .zst compressed, or
+- for JSONL on stdin), finds exact copies, near-duplicates and reprints with
 additions, groups duplicates and lists the articles to keep.
+
+WARC: each response record with an HTTP 2xx HTML page becomes an article (id
+and url its WARC-Target-URI, its WARC-Date the date when the page has none);
+every other record (request, metadata, warcinfo, revisit, non-HTML, HTTP
+errors and redirects, pages without main text) is skipped and listed in
+rejects.jsonl with the record's number in the file as its line.
 
 With -o DIR it writes:
   pairs.jsonl        {"a","b","relation","jaccard","containment"} per verified pair
@@ -76,7 +82,7 @@ func addEngineFlags(fs *flag.FlagSet, cfg *engine.Config) *engineFlags {
 	fs.IntVar(&cfg.Workers, "workers", 0, "parallel workers (0 = all cores); output does not depend on it")
 	fs.StringVar(&cfg.TempDir, "tmp", "", "directory for spill files (default: system temp dir)")
 	fs.Int64Var(&cfg.Read.MaxArticleBytes, "max-article-bytes", 4<<20, "truncate longer article texts")
-	fs.Int64Var(&cfg.Read.MaxRecordBytes, "max-record-bytes", 16<<20, "reject longer JSONL/CSV records and .json/.html files")
+	fs.Int64Var(&cfg.Read.MaxRecordBytes, "max-record-bytes", 16<<20, "reject longer JSONL/CSV records and .json files; parse .html files and WARC pages from their start")
 	ef.cpuProfile = fs.String("cpuprofile", "", "write a CPU profile to `FILE`")
 	ef.memProfile = fs.String("memprofile", "", "write a heap profile (at the end of the run) to `FILE`")
 	return ef
