@@ -143,7 +143,8 @@ func TestExact(t *testing.T) {
 // TestFingerprintGolden pins the fingerprint format (shingle hash, exact
 // hash, OPH signature with densification, at DefaultW/DefaultK/DefaultSeed).
 // The constants were computed once from the implementation of
-// text.FingerprintVersion 1. If this test fails, stored fingerprints are no
+// text.FingerprintVersion 1 (version 2 changed only how Arabic-script
+// words fold into token hashes, not what is computed here). If this test fails, stored fingerprints are no
 // longer comparable with new ones: revert the change, or bump
 // text.FingerprintVersion and update the constants.
 func TestFingerprintGolden(t *testing.T) {

@@ -31,3 +31,29 @@ func BenchmarkExtractFeatures(b *testing.B) {
 		fx.ExtractTokenized("", t, &d)
 	}
 }
+
+// BenchmarkTokenize measures tokenizing English articles (the seed
+// articles), the fast path every article takes; it reports MB/s.
+func BenchmarkTokenize(b *testing.B) {
+	paths, _ := filepath.Glob("../testdata/seeds/*.txt")
+	if len(paths) == 0 {
+		b.Skip("no seed articles")
+	}
+	var texts []string
+	size := 0
+	for _, p := range paths {
+		t, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		texts = append(texts, string(t))
+		size += len(t)
+	}
+	var d Doc
+	b.SetBytes(int64(size))
+	for b.Loop() {
+		for _, t := range texts {
+			d.Tokenize(t)
+		}
+	}
+}

@@ -112,6 +112,7 @@ type FeatureExtractor struct {
 	d      Doc
 	td     Doc
 	words  []string
+	terms  []string
 	counts map[uint64]int
 	texts  map[uint64]string
 	fold   []byte // scratch for foldOne
@@ -129,17 +130,83 @@ func (x *FeatureExtractor) Extract(title, body string) Features {
 func (x *FeatureExtractor) ExtractTokenized(title, body string, bd *Doc) Features {
 	var f Features
 	x.words = foldTokens(x.words[:0], body, bd.Tokens)
-	f.Body = x.vector(fieldBody, x.words, keepBodyWord)
+	f.Lang = languageOf(title, body, x.words)
+	keep := keepBodyWord
+	if sw := langStopWords[f.Lang]; sw != nil && f.Lang != "en" {
+		keep = func(w string) bool { return keepBodyWord(w) && !sw(w) }
+	}
+	x.terms = cjkTerms(x.terms[:0], body, bd.Tokens, x.words)
+	f.Body = x.vector(fieldBody, x.terms, keep)
 	x.td.Tokenize(title)
 	if title != "" {
 		tw := foldTokens(nil, title, x.td.Tokens)
-		f.Title = x.vector(fieldTitle, tw, keepBodyWord)
+		f.Title = x.vector(fieldTitle, cjkTerms(nil, title, x.td.Tokens, tw), keep)
 	}
 	f.Ent = x.entities(title, body, &x.td, bd)
 	f.Nums = x.vector(fieldNum, x.words, isNumber)
 	f.When = x.vector(fieldWhen, x.words, isTimeWord)
-	f.Lang = languageOf(title, body, x.words)
 	return f
+}
+
+// cjkTerms returns the story terms of a text's folded words (foldTokens
+// of toks): the words themselves, except that Chinese and Japanese
+// characters (one token each) give the bigrams of each run of adjacent
+// characters, and a character alone gives itself. A text without such
+// characters returns words unchanged (dst is not used). Bigrams stand in
+// for words: they need no dictionary, and were measured against a
+// dictionary segmenter (docs/ARCHITECTURE.md).
+func cjkTerms(dst []string, s string, toks []Token, words []string) []string {
+	has := false
+	for _, t := range toks {
+		if s[t.Start] >= utf8.RuneSelf && isSingleRuneToken(s, t) {
+			has = true
+			break
+		}
+	}
+	if !has {
+		return words
+	}
+	for _, w := range words {
+		if r, size := utf8.DecodeRuneInString(w); size == len(w) && isSingleRuneWord(r) {
+			continue
+		}
+		dst = append(dst, w)
+	}
+	var buf []byte
+	fold := func(t Token) string {
+		var out string
+		buf = foldWord(buf, s[t.Start:t.End], func(p []byte) { out = string(p) })
+		return out
+	}
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if s[t.Start] < utf8.RuneSelf || !isSingleRuneToken(s, t) {
+			continue
+		}
+		j := i
+		for j+1 < len(toks) && toks[j+1].Start == toks[j].End && isSingleRuneToken(s, toks[j+1]) {
+			j++
+		}
+		if j == i {
+			dst = append(dst, fold(t))
+			continue
+		}
+		prev := fold(toks[i])
+		for k := i + 1; k <= j; k++ {
+			cur := fold(toks[k])
+			dst = append(dst, prev+cur)
+			prev = cur
+		}
+		i = j
+	}
+	return dst
+}
+
+// isSingleRuneToken reports whether token t of s is one character of a
+// script written without spaces.
+func isSingleRuneToken(s string, t Token) bool {
+	r, size := utf8.DecodeRuneInString(s[t.Start:t.End])
+	return size == t.End-t.Start && isSingleRuneWord(r)
 }
 
 // isNumber reports whether a folded token is a number (all digits).

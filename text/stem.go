@@ -21,8 +21,12 @@ import (
 // that "denied" meets "denies" and "supplying" meets "supplies". Stems come
 // from the Snowball stemmers (github.com/kljensen/snowball) of the
 // article's language: English, French, Spanish, Russian, Swedish,
-// Norwegian and Hungarian. Words of other languages are compared folded
-// (case, accents as NFKC leaves them, apostrophes), unstemmed. An article
+// Norwegian and Hungarian (v0.10.0, the newest, has no others). Words of
+// other languages are compared folded (case, accents as NFKC leaves them,
+// apostrophes, Arabic-script forms), unstemmed. Stop words are those of
+// IsStopWord (stopwords.go). A Chinese or Japanese character followed by
+// another gets the bigram of the two as its stem, a stand-in for the
+// word (see cjkTerms). An article
 // whose language is undetermined (short texts) is stemmed as English,
 // its ASCII words only.
 //
@@ -39,8 +43,8 @@ type WordKind uint8
 const (
 	// Content is an ordinary content word.
 	Content WordKind = iota
-	// Stop is a function word (English stop words; other languages have
-	// none and rely on IDF weights).
+	// Stop is a function word (IsStopWord of the article's language;
+	// languages without a list rely on IDF weights).
 	Stop
 	// Number is a run of digits: an anchor (a changed number is evidence
 	// against a match).
@@ -81,9 +85,10 @@ type stemShard struct {
 
 var stemCache [stemShards]stemShard
 
-// langKey gives each language of stemmers a small number for the cache
-// key (0: no stemmer).
-var langKey = map[string]uint64{"en": 1, "fr": 2, "es": 3, "ru": 4, "sv": 5, "no": 6, "nb": 6, "hu": 7, Undetermined: 8}
+// langKey gives each language of stemmers or stop words (stopwords.go) a
+// small number for the cache key (0: neither).
+var langKey = map[string]uint64{"en": 1, "fr": 2, "es": 3, "ru": 4, "sv": 5, "no": 6, "nb": 6, "hu": 7, Undetermined: 8,
+	"fa": 9, "ar": 10, "ur": 11, "zh": 12, "ja": 13}
 
 // Words appends, for every token of s (tokenized into toks), its Word in
 // language lang. Tokens of one word split by normalization each get the
@@ -96,6 +101,17 @@ func Words(dst []Word, s string, toks []Token, lang string) []Word {
 	}
 	var buf []byte
 	for i, t := range toks {
+		if s[t.Start] >= utf8.RuneSelf && i+1 < len(toks) && toks[i+1].Start == t.End &&
+			isSingleRuneToken(s, t) && isSingleRuneToken(s, toks[i+1]) {
+			// A Chinese or Japanese character followed by another: the
+			// bigram of the two stands in for the word (see cjkTerms).
+			var b []byte
+			for _, u := range toks[i : i+2] {
+				buf = foldWord(buf, s[u.Start:u.End], func(p []byte) { b = append(b, p...) })
+			}
+			dst = append(dst, Word{Stem: HashWord(string(b)), Kind: Content})
+			continue
+		}
 		key := lk<<32 | uint64(t.Hash)
 		sh := &stemCache[t.Hash%stemShards]
 		sh.mu.RLock()
@@ -153,6 +169,8 @@ func stemOf(w string, stem func(string, bool) string, lang string) stemEntry {
 	case isNumber(w):
 		return stemEntry{stem: HashWord(w), kind: Number}
 	case (lang == "en" || lang == Undetermined) && stopWords[w] && !timeWords[w]:
+		return stemEntry{stem: HashWord(w), kind: Stop}
+	case lang != "en" && lang != Undetermined && IsStopWord(lang, w):
 		return stemEntry{stem: HashWord(w), kind: Stop}
 	}
 	if stem != nil && (lang != Undetermined || isASCII(w)) {

@@ -14,6 +14,12 @@
 //     inside a word are dropped, so "Kan’ani", "Kana'ani" and "Kanaani"
 //     differ only by the letters themselves ("kanani" / "kanaani"); every
 //     other quote and every dash or hyphen separates tokens.
+//   - Arabic-script folding (arabic.go): the Arabic and Persian forms of
+//     yeh, kaf and heh, alef and hamza forms, harakat and tatweel, and the
+//     Arabic-Indic and Persian digits fold to one spelling, so that
+//     Persian, Arabic and Urdu copies typed on different keyboards match;
+//     joiners and direction marks inside a word are left out, the
+//     zero-width non-joiner separates tokens.
 //
 // A token is a maximal run of letters, marks and digits (any script). Han,
 // Hiragana, Katakana and Thai characters, which are written without spaces,
@@ -32,8 +38,9 @@ import (
 )
 
 // FingerprintVersion names the tokenization + hashing scheme. Stored
-// fingerprints from different versions must not be compared.
-const FingerprintVersion = 1
+// fingerprints from different versions must not be compared. Version 2
+// folds Arabic-script words (arabic.go); other scripts hash as in 1.
+const FingerprintVersion = 2
 
 // Token is one word of an article.
 type Token struct {
@@ -230,7 +237,7 @@ func (d *Doc) slowWord(s string, start int) int {
 		if r == utf8.RuneError && size <= 1 {
 			break
 		}
-		if isApostrophe(r) {
+		if isApostrophe(r) || isInWordFormat(r) {
 			if i+size < n {
 				r2, _ := utf8.DecodeRuneInString(s[i+size:])
 				if isWordRune(r2) && !isSingleRuneWord(r2) {
@@ -289,8 +296,13 @@ func foldUnicode(buf []byte, w string, emit func(piece []byte)) []byte {
 		}
 	}
 	for _, r := range w {
+		if isArabicBlock(r) {
+			if r = foldArabic(r); r < 0 {
+				continue
+			}
+		}
 		switch {
-		case isApostrophe(r):
+		case isApostrophe(r), isInWordFormat(r):
 		case isSingleRuneWord(r):
 			flush()
 			b = utf8.AppendRune(b, unicode.ToLower(r))
