@@ -1,6 +1,7 @@
 // Package article defines the Article type and streams articles out of the
 // formats news teams actually hold: directory trees of .txt/.html/.json files,
-// JSONL, CSV and JSONL on stdin, each optionally .gz or .zst compressed.
+// JSONL, CSV and JSONL on stdin, each optionally .gz or .zst compressed, and
+// Parquet tables.
 //
 // Readers never hold a whole corpus in memory: records are produced one at a
 // time, with bounded buffers. Every record that is skipped or altered is
@@ -77,7 +78,9 @@ const (
 )
 
 // Pos says where a record came from: a file and, for line-oriented formats,
-// a 1-based line (or CSV record) number. Line is 0 for whole-file records.
+// a 1-based line number (the line a CSV record starts on); for a Parquet
+// file, Line is the 1-based row number, counted across its row groups.
+// Line is 0 for whole-file records.
 type Pos struct {
 	File string
 	Line int

@@ -19,11 +19,12 @@ const (
 	compGzip = "gz"
 	compZstd = "zst"
 
-	fmtTxt   = "txt"
-	fmtHTML  = "html"
-	fmtJSON  = "json"
-	fmtJSONL = "jsonl"
-	fmtCSV   = "csv"
+	fmtTxt     = "txt"
+	fmtHTML    = "html"
+	fmtJSON    = "json"
+	fmtJSONL   = "jsonl"
+	fmtCSV     = "csv"
+	fmtParquet = "parquet"
 )
 
 var (
@@ -64,6 +65,8 @@ func splitExt(name string) (base, format, comp, ext string) {
 		format = fmtJSONL
 	case ".csv":
 		format = fmtCSV
+	case ".parquet":
+		format = fmtParquet
 	}
 	if format != "" {
 		base = base[:len(base)-len(ext)]

@@ -91,8 +91,10 @@ const StdinPath = "-"
 // counts as one record. report may be nil.
 //
 // The path "-" means JSONL on Options.Stdin. Formats are chosen by file
-// extension (.txt, .html/.htm, .json, .jsonl/.ndjson, .csv), after removing
-// a .gz or .zst compression suffix. Files and directories whose names start
+// extension (.txt, .html/.htm, .json, .jsonl/.ndjson, .csv, .parquet),
+// after removing a .gz or .zst compression suffix (a .parquet file is never
+// compressed as a whole: its pages are). A Parquet row's Pos.Line is its
+// 1-based row number. Files and directories whose names start
 // with "." inside a walked directory are skipped with a "hidden_file" Issue;
 // symbolic links to directories are not followed.
 //
@@ -195,7 +197,7 @@ const (
 	kindJSON                  // a JSON article object
 	kindTxt                   // a plain text file
 	kindHTML                  // an HTML page
-	kindCSV                   // a CSV row, fields already in art
+	kindCSV                   // a CSV or Parquet row, fields already in art
 )
 
 // unit is one input record on its way to a worker.
@@ -214,6 +216,7 @@ type unit struct {
 	art       Article
 	published string // kindCSV: raw published column
 	hasPub    bool
+	keep      []Issue // kindCSV: issues of a kept record found while reading
 }
 
 // result is what a unit became: a record and/or issues.
@@ -320,15 +323,16 @@ func decodeUnit(u *unit, raw []byte, opts *Options, res *result) {
 		a, ok = decodeJSON(raw, u.pos, res)
 	case kindCSV:
 		a, ok = u.art, true
+		res.issues = append(res.issues, u.keep...)
 		if u.hasPub {
 			t, good := parseDate(u.published)
 			if !good {
 				res.keep(u.pos, "bad_date", "unparseable published: "+clip(u.published, 40))
 			}
 			a.Published = t
-			if !t.IsZero() {
-				a.PublishedFrom = PublishedFromRecord
-			}
+		}
+		if !a.Published.IsZero() {
+			a.PublishedFrom = PublishedFromRecord
 		}
 		repaired := false
 		for _, f := range []*string{&a.ID, &a.Source, &a.URL, &a.Title, &a.Text} {
@@ -567,11 +571,17 @@ func (p *producer) readFile(path, rel string, explicit bool) bool {
 		}
 		return p.issue(pos, "unsupported_file", "unsupported file type ("+ext+")")
 	}
+	if format == fmtParquet && comp != compNone {
+		return p.issue(pos, "unsupported_file", errParquetCompressed.Error())
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return p.issue(pos, "unreadable", err.Error())
 	}
 	defer f.Close()
+	if format == fmtParquet {
+		return p.readParquet(f, pos, filepath.ToSlash(rel))
+	}
 	src := &ioErrReader{r: f}
 	r, closeDec, err := decompressor(src, comp)
 	if err != nil {
