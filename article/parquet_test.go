@@ -360,3 +360,17 @@ func FuzzParquet(f *testing.F) {
 		_ = recs
 	})
 }
+
+// A row over the record bound is rejected by its row number; the others
+// are read.
+func TestParquetRecordTooLong(t *testing.T) {
+	dir := t.TempDir()
+	path := writeParquet(t, dir, "long.parquet", []pqSimple{
+		{ID: "a", Text: pqText}, {ID: "b", Text: strings.Repeat("word ", 100)}, {ID: "c", Text: pqText},
+	})
+	recs, issues := collect(t, Options{MaxRecordBytes: 200}, func(p *producer) bool { return p.readPath(path) })
+	if got := ids(recs); !reflect.DeepEqual(got, []string{"a", "c"}) {
+		t.Errorf("ids %v", got)
+	}
+	checkIssues(t, issues, []Issue{{Pos: Pos{File: path, Line: 2}, Reason: "record_too_long", Skipped: true}})
+}

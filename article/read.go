@@ -22,7 +22,8 @@ import (
 const (
 	// DefaultMaxArticleBytes bounds the text of one article.
 	DefaultMaxArticleBytes = 4 << 20
-	// DefaultMaxRecordBytes bounds one JSONL line, CSV record, or .json/.html file.
+	// DefaultMaxRecordBytes bounds one JSONL line, CSV record, Parquet row,
+	// or .json/.html file.
 	DefaultMaxRecordBytes = 16 << 20
 )
 
@@ -35,7 +36,9 @@ type Options struct {
 	// MaxRecordBytes: a JSONL line, CSV record, .json or .html file longer
 	// than this is rejected ("record_too_long") without being buffered
 	// whole (DefaultMaxRecordBytes when 0). An .html file over the bound is
-	// parsed from its first MaxRecordBytes and reported "truncated".
+	// parsed from its first MaxRecordBytes and reported "truncated". A
+	// Parquet row whose fields in use add up to more is rejected too (the
+	// Parquet library has its page in memory by then).
 	MaxRecordBytes int64
 	// Workers is the number of goroutines decoding records (JSON decoding,
 	// HTML extraction, text heuristics); 0 means runtime.GOMAXPROCS(0).

@@ -83,7 +83,7 @@ func addEngineFlags(fs *flag.FlagSet, cfg *engine.Config) *engineFlags {
 	fs.IntVar(&cfg.Workers, "workers", 0, "parallel workers (0 = all cores); output does not depend on it")
 	fs.StringVar(&cfg.TempDir, "tmp", "", "directory for spill files (default: system temp dir)")
 	fs.Int64Var(&cfg.Read.MaxArticleBytes, "max-article-bytes", 4<<20, "truncate longer article texts")
-	fs.Int64Var(&cfg.Read.MaxRecordBytes, "max-record-bytes", 16<<20, "reject longer JSONL/CSV records and .json/.html files")
+	fs.Int64Var(&cfg.Read.MaxRecordBytes, "max-record-bytes", 16<<20, "reject longer JSONL/CSV records, Parquet rows and .json/.html files")
 	ef.cpuProfile = fs.String("cpuprofile", "", "write a CPU profile to `FILE`")
 	ef.memProfile = fs.String("memprofile", "", "write a heap profile (at the end of the run) to `FILE`")
 	return ef
