@@ -1,7 +1,7 @@
 // Package article defines the Article type and streams articles out of the
 // formats news teams actually hold: directory trees of .txt/.html/.json files,
 // JSONL, CSV, WARC web archives and JSONL on stdin, each optionally .gz or
-// .zst compressed.
+// .zst compressed, and Parquet tables.
 //
 // Readers never hold a whole corpus in memory: records are produced one at a
 // time, with bounded buffers. Every record that is skipped or altered is
@@ -81,9 +81,10 @@ const (
 )
 
 // Pos says where a record came from: a file and, for line-oriented formats,
-// a 1-based line (or CSV record) number; for a WARC file, the 1-based
-// ordinal number of the WARC record in the file. Line is 0 for whole-file
-// records.
+// a 1-based line number (the line a CSV record starts on); for a WARC file,
+// the 1-based ordinal number of the WARC record in the file; for a Parquet
+// file, the 1-based row number, counted across its row groups. Line is 0
+// for whole-file records.
 type Pos struct {
 	File string
 	Line int

@@ -19,12 +19,13 @@ const (
 	compGzip = "gz"
 	compZstd = "zst"
 
-	fmtTxt   = "txt"
-	fmtHTML  = "html"
-	fmtJSON  = "json"
-	fmtJSONL = "jsonl"
-	fmtCSV   = "csv"
-	fmtWARC  = "warc"
+	fmtTxt     = "txt"
+	fmtHTML    = "html"
+	fmtJSON    = "json"
+	fmtJSONL   = "jsonl"
+	fmtCSV     = "csv"
+	fmtWARC    = "warc"
+	fmtParquet = "parquet"
 )
 
 var (
@@ -67,6 +68,8 @@ func splitExt(name string) (base, format, comp, ext string) {
 		format = fmtCSV
 	case ".warc":
 		format = fmtWARC
+	case ".parquet":
+		format = fmtParquet
 	}
 	if format != "" {
 		base = base[:len(base)-len(ext)]

@@ -23,7 +23,8 @@ import (
 const (
 	// DefaultMaxArticleBytes bounds the text of one article.
 	DefaultMaxArticleBytes = 4 << 20
-	// DefaultMaxRecordBytes bounds one JSONL line, CSV record, or .json/.html file.
+	// DefaultMaxRecordBytes bounds one JSONL line, CSV record, Parquet row,
+	// or .json/.html file.
 	DefaultMaxRecordBytes = 16 << 20
 )
 
@@ -37,7 +38,9 @@ type Options struct {
 	// than this is rejected ("record_too_long") without being buffered
 	// whole (DefaultMaxRecordBytes when 0). An .html file, or the decoded
 	// HTML payload of a WARC record, over the bound is parsed from its first
-	// MaxRecordBytes and reported "truncated".
+	// MaxRecordBytes and reported "truncated". A Parquet row whose fields in
+	// use add up to more is rejected too (the Parquet library has its page
+	// in memory by then).
 	MaxRecordBytes int64
 	// Workers is the number of goroutines decoding records (JSON decoding,
 	// HTML extraction, text heuristics); 0 means runtime.GOMAXPROCS(0).
@@ -93,10 +96,12 @@ const StdinPath = "-"
 // counts as one record. report may be nil.
 //
 // The path "-" means JSONL on Options.Stdin. Formats are chosen by file
-// extension (.txt, .html/.htm, .json, .jsonl/.ndjson, .csv, .warc), after
-// removing a .gz or .zst compression suffix. A WARC file is one record per
-// WARC record: HTML responses are articles, the other records are skipped
-// (see readWARC). Files and directories whose names start
+// extension (.txt, .html/.htm, .json, .jsonl/.ndjson, .csv, .warc,
+// .parquet), after removing a .gz or .zst compression suffix (a .parquet
+// file is never compressed as a whole: its pages are). A WARC file is one
+// record per WARC record: HTML responses are articles, the other records
+// are skipped (see readWARC). A Parquet row's Pos.Line is its 1-based row
+// number. Files and directories whose names start
 // with "." inside a walked directory are skipped with a "hidden_file" Issue;
 // symbolic links to directories are not followed.
 //
@@ -199,7 +204,7 @@ const (
 	kindJSON                  // a JSON article object
 	kindTxt                   // a plain text file
 	kindHTML                  // an HTML page
-	kindCSV                   // a CSV row, fields already in art
+	kindCSV                   // a CSV or Parquet row, fields already in art
 )
 
 // unit is one input record on its way to a worker.
@@ -220,7 +225,7 @@ type unit struct {
 	hasPub    bool
 	url       string    // kindHTML from WARC: WARC-Target-URI
 	warcDate  time.Time // kindHTML from WARC: WARC-Date
-	keep      []Issue   // kept issues reported when the record is emitted
+	keep      []Issue   // kept issues reported when the record is emitted (WARC, CSV)
 }
 
 // result is what a unit became: a record and/or issues.
@@ -327,15 +332,16 @@ func decodeUnit(u *unit, raw []byte, opts *Options, res *result) {
 		a, ok = decodeJSON(raw, u.pos, res)
 	case kindCSV:
 		a, ok = u.art, true
+		res.issues = append(res.issues, u.keep...)
 		if u.hasPub {
 			t, good := parseDate(u.published)
 			if !good {
 				res.keep(u.pos, "bad_date", "unparseable published: "+clip(u.published, 40))
 			}
 			a.Published = t
-			if !t.IsZero() {
-				a.PublishedFrom = PublishedFromRecord
-			}
+		}
+		if !a.Published.IsZero() {
+			a.PublishedFrom = PublishedFromRecord
 		}
 		repaired := false
 		for _, f := range []*string{&a.ID, &a.Source, &a.URL, &a.Title, &a.Text} {
@@ -584,6 +590,9 @@ func (p *producer) readFile(path, rel string, explicit bool) bool {
 		}
 		return p.issue(pos, "unsupported_file", "unsupported file type ("+ext+")")
 	}
+	if format == fmtParquet && comp != compNone {
+		return p.issue(pos, "unsupported_file", errParquetCompressed.Error())
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return p.issue(pos, "unreadable", err.Error())
@@ -591,6 +600,9 @@ func (p *producer) readFile(path, rel string, explicit bool) bool {
 	defer f.Close()
 	if format == fmtWARC {
 		return p.readWARC(f, path, comp)
+	}
+	if format == fmtParquet {
+		return p.readParquet(f, pos, filepath.ToSlash(rel))
 	}
 	src := &ioErrReader{r: f}
 	r, closeDec, err := decompressor(src, comp)

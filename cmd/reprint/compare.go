@@ -56,7 +56,7 @@ func runCompare(args []string, stdout, stderr io.Writer) error {
 	color := fs.String("color", "auto", "colour the side-by-side view: auto, always, never")
 	fs.IntVar(&cfg.Workers, "workers", 0, "parallel workers (0 = all cores); output does not depend on it")
 	fs.Int64Var(&cfg.Read.MaxArticleBytes, "max-article-bytes", 4<<20, "truncate longer article texts")
-	fs.Int64Var(&cfg.Read.MaxRecordBytes, "max-record-bytes", 16<<20, "reject longer JSONL/CSV records and .json/.html files")
+	fs.Int64Var(&cfg.Read.MaxRecordBytes, "max-record-bytes", 16<<20, "reject longer JSONL/CSV records, Parquet rows and .json/.html files")
 	fs.IntVar(&cfg.Boilerplate.MinDocs, "boilerplate-min-docs", cfg.Boilerplate.MinDocs, "a line must recur in this many articles to be boilerplate")
 	args, err := parseInterspersed(fs, args)
 	if err != nil {

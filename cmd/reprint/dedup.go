@@ -21,9 +21,10 @@ import (
 const dedupUsage = `Usage: reprint dedup [flags] PATH...
 
 Reads every article under PATH (directories of .txt/.html/.json files,
-.jsonl/.ndjson, .csv and .warc files, any of them .gz or .zst compressed, or
-- for JSONL on stdin), finds exact copies, near-duplicates and reprints with
-additions, groups duplicates and lists the articles to keep.
+.jsonl/.ndjson, .csv and .warc files, any of them .gz or .zst compressed,
+.parquet tables, or - for JSONL on stdin), finds exact copies,
+near-duplicates and reprints with additions, groups duplicates and lists the
+articles to keep.
 
 WARC: each response record with an HTTP 2xx HTML page becomes an article (id
 and url its WARC-Target-URI, its WARC-Date the date when the page has none);
@@ -39,8 +40,13 @@ With -o DIR it writes:
   boilerplate.jsonl  the boilerplate lines found in the corpus
   rejects.jsonl      every skipped or altered input record, with position and reason
   summary.json       parameters, LSH layout and counts of the run
+With -o DIR --format parquet the tables are Parquet instead, with columns named
+like the JSON fields (lists as LIST columns): pairs.parquet, groups.parquet,
+keep.parquet (column "id"), boilerplate.parquet; rejects.jsonl and
+summary.json stay JSON.
 Without -o it writes the same records as JSONL to stdout, each with a "type"
-field (pair, group, keep, boilerplate, reject, summary).
+field (pair, group, keep, boilerplate, reject, summary); --format parquet
+needs -o.
 
 A summary goes to stderr (with a progress bar when stderr is a terminal).
 
@@ -62,6 +68,7 @@ func runDedup(args []string, stdout, stderr io.Writer) error {
 type engineFlags struct {
 	fs         *flag.FlagSet
 	out        *string
+	format     *string
 	quiet      *bool
 	cpuProfile *string
 	memProfile *string
@@ -71,6 +78,7 @@ type engineFlags struct {
 func addEngineFlags(fs *flag.FlagSet, cfg *engine.Config) *engineFlags {
 	ef := &engineFlags{fs: fs}
 	ef.out = fs.String("o", "", "output `DIR` (created if missing); default: JSONL on stdout")
+	ef.format = fs.String("format", formatJSONL, "format of the tables written to -o DIR: `jsonl` or parquet (parquet needs -o)")
 	ef.quiet = fs.Bool("q", false, "no summary or progress on stderr")
 	fs.Float64Var(&cfg.Threshold, "threshold", cfg.Threshold, "Jaccard similarity of shingle sets from which two articles are near duplicates")
 	fs.Float64Var(&cfg.Containment, "containment", cfg.Containment, "share of the smaller article's shingles the larger must hold for 'contains'")
@@ -82,7 +90,7 @@ func addEngineFlags(fs *flag.FlagSet, cfg *engine.Config) *engineFlags {
 	fs.IntVar(&cfg.Workers, "workers", 0, "parallel workers (0 = all cores); output does not depend on it")
 	fs.StringVar(&cfg.TempDir, "tmp", "", "directory for spill files (default: system temp dir)")
 	fs.Int64Var(&cfg.Read.MaxArticleBytes, "max-article-bytes", 4<<20, "truncate longer article texts")
-	fs.Int64Var(&cfg.Read.MaxRecordBytes, "max-record-bytes", 16<<20, "reject longer JSONL/CSV records and .json files; parse .html files and WARC pages from their start")
+	fs.Int64Var(&cfg.Read.MaxRecordBytes, "max-record-bytes", 16<<20, "reject longer JSONL/CSV records, Parquet rows and .json files; parse .html files and WARC pages from their start")
 	ef.cpuProfile = fs.String("cpuprofile", "", "write a CPU profile to `FILE`")
 	ef.memProfile = fs.String("memprofile", "", "write a heap profile (at the end of the run) to `FILE`")
 	return ef
@@ -100,6 +108,15 @@ func (ef *engineFlags) run(paths []string, cfg engine.Config, stdout, stderr io.
 	if len(paths) == 0 {
 		ef.fs.Usage()
 		return fmt.Errorf("%w: no input PATH given", errUsage)
+	}
+	switch *ef.format {
+	case formatJSONL:
+	case formatParquet:
+		if *ef.out == "" {
+			return fmt.Errorf("%w: --format parquet writes files and needs -o DIR (standard output is JSONL only)", errUsage)
+		}
+	default:
+		return fmt.Errorf("%w: --format must be jsonl or parquet, not %q", errUsage, *ef.format)
 	}
 	if cfg.Threshold <= 0 || cfg.Threshold > 1 || cfg.Containment <= 0 || cfg.Containment > 1 {
 		return fmt.Errorf("%w: --threshold and --containment must be in (0, 1]", errUsage)
@@ -128,7 +145,7 @@ func (ef *engineFlags) run(paths []string, cfg engine.Config, stdout, stderr io.
 		return err
 	}
 	if *ef.out != "" {
-		err = writeDir(*ef.out, res)
+		err = writeDir(*ef.out, res, *ef.format)
 	} else {
 		err = writeStream(stdout, res)
 	}
@@ -220,17 +237,33 @@ func provenanceRecord(g provenance.Graph) any {
 	}{g, g.DOT()}
 }
 
-func writeDir(dir string, res *engine.Result) error {
+// writeDir writes the run's output files to dir, its tables as JSONL or
+// Parquet (format); rejects, summary, relations, provenance and outlets are
+// JSON in either case.
+func writeDir(dir string, res *engine.Result, format string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("creating output dir: %w", err)
 	}
-	if err := writeJSONL(filepath.Join(dir, "pairs.jsonl"), res.Pairs, id); err != nil {
+	pq := format == formatParquet
+	table := func(name string, jsonl, parquet func(string) error) error {
+		if pq {
+			return parquet(filepath.Join(dir, name+".parquet"))
+		}
+		return jsonl(filepath.Join(dir, name+".jsonl"))
+	}
+	if err := table("pairs",
+		func(p string) error { return writeJSONL(p, res.Pairs, id) },
+		func(p string) error { return writeParquet(p, res.Pairs, pairRowOf) }); err != nil {
 		return err
 	}
-	if err := writeJSONL(filepath.Join(dir, "groups.jsonl"), res.Groups, id); err != nil {
+	if err := table("groups",
+		func(p string) error { return writeJSONL(p, res.Groups, id) },
+		func(p string) error { return writeParquet(p, res.Groups, groupRowOf) }); err != nil {
 		return err
 	}
-	if err := writeJSONL(filepath.Join(dir, "boilerplate.jsonl"), res.Boilerplate, id); err != nil {
+	if err := table("boilerplate",
+		func(p string) error { return writeJSONL(p, res.Boilerplate, id) },
+		func(p string) error { return writeParquet(p, res.Boilerplate, boilerplateRowOf) }); err != nil {
 		return err
 	}
 	if err := writeJSONL(filepath.Join(dir, "rejects.jsonl"), res.Issues, func(is article.Issue) any { return reject(is) }); err != nil {
@@ -248,19 +281,29 @@ func writeDir(dir string, res *engine.Result) error {
 		}
 	}
 	if res.Config.Stories {
-		if err := writeJSONL(filepath.Join(dir, "stories.jsonl"), res.Stories, id); err != nil {
+		if err := table("stories",
+			func(p string) error { return writeJSONL(p, res.Stories, id) },
+			func(p string) error { return writeParquet(p, res.Stories, storyRowOf) }); err != nil {
 			return err
 		}
-		if err := writeJSONL(filepath.Join(dir, "storylines.jsonl"), res.Storylines, id); err != nil {
+		if err := table("storylines",
+			func(p string) error { return writeJSONL(p, res.Storylines, id) },
+			func(p string) error { return writeParquet(p, res.Storylines, storylineRowOf) }); err != nil {
 			return err
 		}
 	}
-	keep := strings.Join(res.Keep, "\n")
-	if len(res.Keep) > 0 {
-		keep += "\n"
-	}
-	if err := os.WriteFile(filepath.Join(dir, "keep.txt"), []byte(keep), 0o644); err != nil {
-		return fmt.Errorf("writing keep.txt: %w", err)
+	if pq {
+		if err := writeParquet(filepath.Join(dir, "keep.parquet"), res.Keep, keepRowOf); err != nil {
+			return err
+		}
+	} else {
+		keep := strings.Join(res.Keep, "\n")
+		if len(res.Keep) > 0 {
+			keep += "\n"
+		}
+		if err := os.WriteFile(filepath.Join(dir, "keep.txt"), []byte(keep), 0o644); err != nil {
+			return fmt.Errorf("writing keep.txt: %w", err)
+		}
 	}
 	b, err := json.MarshalIndent(summaryOf(res), "", "  ")
 	if err != nil {

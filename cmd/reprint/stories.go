@@ -33,6 +33,10 @@ With -o DIR it writes everything 'reprint dedup' writes, plus:
   outlets.jsonl     per outlet: articles, stories reported first, the outlets it takes
                     from and that take from it, with counts
 (--relations=false leaves these three out.)
+With --format parquet, stories.parquet and storylines.parquet take the place
+of stories.jsonl and storylines.jsonl (first_seen and last_seen as
+TIMESTAMP(millisecond, UTC), null when unknown; lists as LIST columns), beside
+the Parquet tables of dedup; relations, provenance and outlets stay JSONL.
 Without -o the same records go to stdout as JSONL with a "type" field.
 
 Flags:
