@@ -420,7 +420,9 @@ func decodeUnit(u *unit, raw []byte, opts *Options, res *result) {
 		res.skip(u.pos, "bad_id", err.Error()+": "+clip(strconv.Quote(a.ID), 60))
 		return
 	}
-	res.issues = append(res.issues, u.keep...)
+	if u.kind != kindCSV { // CSV and Parquet rows report theirs first, above
+		res.issues = append(res.issues, u.keep...)
+	}
 	res.rec = Record{Article: a, Pos: u.pos, Bytes: u.size}
 	res.ok = true
 }
