@@ -139,8 +139,20 @@ func pairScore(x, y *sentence) cell {
 		return cell{}
 	}
 	var f [numPairFeatures]float64
-	pairFeatures(x, y, &f)
-	return cell{float32(SentenceModel.Prob(f[:])), float32(ia), float32(ib), float32(q)}
+	pairFeatures(x, y, &f, false)
+	return cell{float32(SentenceModel.Prob(f[:numAlignFeatures])), float32(ia), float32(ib), float32(q)}
+}
+
+// shortScore scores two short texts taken whole (x and y are their
+// merged sentences): the short-text model's probability that they say
+// the same thing, 0 below the prefilter.
+func shortScore(x, y *sentence) float64 {
+	if d, _, _, _ := sim(x, y); d < PrefilterDice {
+		return 0
+	}
+	var f [numPairFeatures]float64
+	pairFeatures(x, y, &f, true)
+	return ShortTextModel.Prob(f[:])
 }
 
 // MergeContain is the share of each of two adjacent sentences' weight

@@ -1,19 +1,37 @@
 package match
 
+import (
+	"math"
+	"slices"
+
+	"github.com/reprint-news/reprint/text"
+)
+
 // Sentence pair features: what the sentence model (SentenceModel) sees of
-// two sentences. Every feature is a share or an indicator in [0, 1].
+// two sentences. Most features are shares or indicators in [0, 1]; counts
+// are scaled to about that range.
 var pairFeatureNames = []string{
 	"dice_weighted", "contain_min", "contain_max", "dice_stems", "dice_bigrams",
 	"numbers_both", "numbers_differ", "numbers_one_side", "names_differ", "length_ratio", "unmatched_heaviest",
 	"unmatched_min", "unmatched_max", "unmatched_weight_min", "unmatched_weight_max", "dice_synonyms",
 	"dice_trigrams", "dice_all_words", "contain_all_words_min", "contain_bigrams_min", "contain_trigrams_min",
+	"contain_all_words_max", "contain_bigrams_max", "contain_trigrams_max", "lcs_max", "lcs_min", "edit_distance",
+	"length_difference", "chars3_min", "chars3_max", "chars4_min", "chars4_max", "negation_differs",
+	"numbers_unmatched_min", "numbers_unmatched_max", "names_unmatched_min", "names_unmatched_max",
+	"unmatched_run_max", "said_differs",
 }
 
-// numPairFeatures is len(pairFeatureNames).
-const numPairFeatures = 21
+// numPairFeatures is len(pairFeatureNames); the sentence model of the
+// alignment (SentenceModel) sees the first numAlignFeatures of them, the
+// short-text model (ShortTextModel) all.
+const (
+	numPairFeatures  = 39
+	numAlignFeatures = 21
+)
 
-// pairFeatures computes the features of sentences a and b into f.
-func pairFeatures(a, b *sentence, f *[numPairFeatures]float64) {
+// pairFeatures computes the features of sentences a and b into f: the
+// first numAlignFeatures, or all of them.
+func pairFeatures(a, b *sentence, f *[numPairFeatures]float64, all bool) {
 	*f = [numPairFeatures]float64{}
 	if a.mass == 0 || b.mass == 0 {
 		return
@@ -109,10 +127,108 @@ func pairFeatures(a, b *sentence, f *[numPairFeatures]float64) {
 	if mt := max(len(a.tris), len(b.tris)); mt > 0 {
 		f[20] = float64(inter(a.tris, b.tris)) / float64(mt)
 	}
+	if !all {
+		return
+	}
+	// The short-text model's: word sequences, characters, negation,
+	// unmatched anchors and the longest added run of words.
+	if mu := min(len(a.uni), len(b.uni)); mu > 0 {
+		f[21] = float64(inter(a.uni, b.uni)) / float64(mu)
+	}
+	if mb := min(len(a.bigrams), len(b.bigrams)); mb > 0 {
+		f[22] = float64(inter(a.bigrams, b.bigrams)) / float64(mb)
+	}
+	if mt := min(len(a.tris), len(b.tris)); mt > 0 {
+		f[23] = float64(inter(a.tris, b.tris)) / float64(mt)
+	}
+	// The word sequences: longest common subsequence and edit distance.
+	la, lb := len(a.seq), len(b.seq)
+	if la > 0 && lb > 0 {
+		l, e := seqDistances(a.seq, b.seq)
+		f[24] = float64(l) / float64(max(la, lb))
+		f[25] = float64(l) / float64(min(la, lb))
+		f[26] = float64(e) / float64(max(la, lb))
+	}
+	f[27] = math.Abs(float64(la-lb)) / 10
+	f[28], f[29] = containments(a.chars3, b.chars3)
+	f[30], f[31] = containments(a.chars4, b.chars4)
+	if a.neg != b.neg {
+		f[32] = 1
+	}
+	na, nb = len(a.nums)-inter(a.nums, b.nums), len(b.nums)-inter(a.nums, b.nums)
+	f[33], f[34] = float64(min(na, nb)), float64(max(na, nb))
+	ma, mb := len(a.names)-inter(a.names, b.uni), len(b.names)-inter(b.names, a.uni)
+	f[35], f[36] = float64(min(ma, mb)), float64(max(ma, mb))
+	f[37] = float64(max(unmatchedRun(a.seq, b.uni), unmatchedRun(b.seq, a.uni))) / 10
+	if a.said != b.said {
+		f[38] = 1
+	}
 }
 
-// PairFeatureNames returns the names of the sentence pair features.
+// containments returns the smaller and the larger share of each of two
+// sorted, unique lists found in the other.
+func containments(a, b []uint32) (float64, float64) {
+	if len(a) == 0 || len(b) == 0 {
+		return 0, 0
+	}
+	k := float64(inter(a, b))
+	ca, cb := k/float64(len(a)), k/float64(len(b))
+	return min(ca, cb), max(ca, cb)
+}
+
+// seqDistances returns the length of the longest common subsequence of
+// two word sequences (by stem) and their edit distance.
+func seqDistances(a, b []text.Word) (lcs, edit int) {
+	var buf [4 * 65]int32
+	var l0, l1, e0, e1 []int32
+	if len(b) < 65 {
+		l0, l1, e0, e1 = buf[0:len(b)+1], buf[65:65+len(b)+1], buf[130:130+len(b)+1], buf[195:195+len(b)+1]
+	} else {
+		l0, l1, e0, e1 = make([]int32, len(b)+1), make([]int32, len(b)+1), make([]int32, len(b)+1), make([]int32, len(b)+1)
+	}
+	for j := range e0 {
+		e0[j] = int32(j)
+	}
+	for i := 1; i <= len(a); i++ {
+		e1[0] = int32(i)
+		l1[0] = 0
+		for j := 1; j <= len(b); j++ {
+			if a[i-1].Stem == b[j-1].Stem {
+				l1[j] = l0[j-1] + 1
+				e1[j] = e0[j-1]
+			} else {
+				l1[j] = max(l1[j-1], l0[j])
+				e1[j] = min(e0[j-1], e0[j], e1[j-1]) + 1
+			}
+		}
+		l0, l1 = l1, l0
+		e0, e1 = e1, e0
+	}
+	return int(l0[len(b)]), int(e0[len(b)])
+}
+
+// unmatchedRun returns the longest run of words of seq whose stems are
+// not in the sorted list other (an added clause).
+func unmatchedRun(seq []text.Word, other []uint32) int {
+	best, cur := 0, 0
+	for _, w := range seq {
+		if _, found := slices.BinarySearch(other, w.Stem); found {
+			cur = 0
+			continue
+		}
+		cur++
+		best = max(best, cur)
+	}
+	return best
+}
+
+// PairFeatureNames returns the names of the sentence pair features (the
+// alignment's sentence model uses the first AlignFeatures of them).
 func PairFeatureNames() []string { return append([]string(nil), pairFeatureNames...) }
+
+// AlignFeatures is how many of the pair features the alignment's
+// sentence model (SentenceModel) uses.
+const AlignFeatures = numAlignFeatures
 
 // WholeFeatures returns the features of text a against text b, each taken
 // as one sentence (for fitting the sentence model on sentence pairs that
@@ -120,7 +236,7 @@ func PairFeatureNames() []string { return append([]string(nil), pairFeatureNames
 func WholeFeatures(a, b *Doc) []float64 {
 	ma, mb := a.whole(), b.whole()
 	var f [numPairFeatures]float64
-	pairFeatures(&ma, &mb, &f)
+	pairFeatures(&ma, &mb, &f, true)
 	return f[:]
 }
 
@@ -131,8 +247,12 @@ func (d *Doc) whole() sentence {
 	}
 	d.extras()
 	s := d.sents[0]
+	seq := s.seq
 	for k := 1; k < len(d.sents); k++ {
 		s = merge(&s, &d.sents[k])
+		seq = slices.Concat(seq, d.sents[k].seq)
 	}
+	s.seq = seq
+	d.textExtras(&s)
 	return s
 }

@@ -13,8 +13,8 @@ import (
 //
 //  1. exact, near_duplicate, contains: from the two texts' shingle sets
 //     (Classify, the dedup decision), given by the caller as an Overlap.
-//  2. for two short texts (sentences): rewrite when the sentence model
-//     (SentenceModel) gives ReuseConfig.Paraphrase or more for the two
+//  2. for two short texts (sentences): rewrite when the short-text model
+//     (ShortTextModel) gives ReuseConfig.Paraphrase or more for the two
 //     texts taken whole.
 //  3. rewrite or partial: the reuse model (ReuseModel, a logistic
 //     regression over the alignment's coverages, verbatim shares and
@@ -58,7 +58,7 @@ type ReuseConfig struct {
 	ScreenCosine         float64 `json:"screen_cosine"`
 	ScreenTrigrams       float64 `json:"screen_trigrams"`
 	ScreenCosineUnshared float64 `json:"screen_cosine_unshared"`
-	// Paraphrase is the sentence model's probability from which two short
+	// Paraphrase is the short-text model's probability from which two short
 	// texts (ShortSentences sentences or fewer each: sentence pairs, as
 	// in MSRP) are a rewrite of each other; they are compared whole.
 	Paraphrase float64 `json:"paraphrase"`
@@ -233,7 +233,7 @@ func relate(a, b *Doc, o Overlap, sameExact bool, dir Direction, cfg ReuseConfig
 	if len(a.sents) <= ShortSentences && len(b.sents) <= ShortSentences && len(a.sents) > 0 && len(b.sents) > 0 {
 		// Short texts: compared whole by the sentence model.
 		wa, wb := a.whole(), b.whole()
-		p := round4(float64(pairScore(&wa, &wb).score))
+		p := round4(shortScore(&wa, &wb))
 		r.PDerived, r.PRewrite = p, p
 		switch {
 		case p >= cfg.Paraphrase:
@@ -324,7 +324,7 @@ func DecideReuseWith(f []float64, cfg ReuseConfig, reuse, rewrite *Logit) (Relat
 }
 
 // similarityFeatureNames name the features of the similarity model.
-var similarityFeatureNames = []string{"cosine", "coverage_max", "coverage_min", "names", "numbers"}
+var similarityFeatureNames = []string{"cosine", "coverage_max", "coverage_min", "names", "numbers", "words_max", "words_min", "trigrams_max", "trigrams_min"}
 
 // SimilarityFeatureNames returns the names of the similarity model's
 // features.
@@ -335,7 +335,7 @@ func SimilarityFeatureNames() []string { return append([]string(nil), similarity
 func SimilarityFeatures(al *Alignment, a, b *Doc) []float64 {
 	return []float64{
 		al.Cosine, max(al.CoverageA, al.CoverageB), min(al.CoverageA, al.CoverageB),
-		jaccard32(a.names, b.names), jaccard32(a.nums, b.nums),
+		jaccard32(a.names, b.names), jaccard32(a.nums, b.nums), max(al.WordsA, al.WordsB), min(al.WordsA, al.WordsB), max(al.TrigramsA, al.TrigramsB), min(al.TrigramsA, al.TrigramsB),
 	}
 }
 

@@ -3,6 +3,7 @@ package match
 import (
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -73,6 +74,11 @@ type sentence struct {
 	mass    float64     // Σ weights
 	words   int         // tokens
 	seq     []text.Word // its words in order (for the n-gram lists, made by extras)
+	// Of whole texts only (Doc.whole, for the short-text model):
+	chars3 []uint32 // hashes of its lower-cased character trigrams, sorted, unique
+	chars4 []uint32 // the same, 4-grams
+	neg    bool     // it holds a negation (not, no, never, nor, without, n't)
+	said   bool     // it reports speech (said, says)
 }
 
 // entry is one stem of one sentence, with its weight there.
@@ -294,6 +300,56 @@ func (d *Doc) extras() {
 			s.uni = slices.Compact(s.uni)
 		}
 	})
+}
+
+// textExtras fills what only the short-text model sees of a whole text
+// (s, its sentences merged): its character n-grams, negation and
+// reported speech.
+func (d *Doc) textExtras(s *sentence) {
+	var c3, c4 []uint32
+	for _, st := range d.Sentences {
+		a, b := charGrams(d.Text[st.Start:st.End])
+		c3, c4 = append(c3, a...), append(c4, b...)
+		for _, tk := range d.Tokens[st.First : st.First+st.N] {
+			w := d.Text[tk.Start:tk.End]
+			switch {
+			case negations[strings.ToLower(w)] || strings.HasSuffix(w, "n't") || strings.HasSuffix(w, "n’t"):
+				s.neg = true
+			case w == "said" || w == "says":
+				s.said = true
+			}
+		}
+	}
+	slices.Sort(c3)
+	slices.Sort(c4)
+	s.chars3, s.chars4 = slices.Compact(c3), slices.Compact(c4)
+}
+
+// negations are the words that negate a sentence (besides "n't").
+var negations = map[string]bool{"not": true, "no": true, "never": true, "nor": true, "without": true}
+
+// charGrams returns the sorted, unique hashes of the lower-cased
+// character trigrams and 4-grams of s (spaces and punctuation included).
+func charGrams(s string) (c3, c4 []uint32) {
+	var r [4]rune
+	n := 0
+	for _, c := range s {
+		r[0], r[1], r[2], r[3] = r[1], r[2], r[3], unicode.ToLower(c)
+		n++
+		h := uint32(2166136261)
+		for k := 1; k < 4; k++ {
+			h = (h ^ uint32(r[k])) * 16777619
+		}
+		if n >= 3 {
+			c3 = append(c3, h)
+		}
+		if n >= 4 {
+			c4 = append(c4, (h^uint32(r[0]))*16777619)
+		}
+	}
+	slices.Sort(c3)
+	slices.Sort(c4)
+	return slices.Compact(c3), slices.Compact(c4)
 }
 
 // quoteMask reports for every token whether it stands inside quotation

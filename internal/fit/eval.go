@@ -16,7 +16,7 @@ import (
 // `reprint compare --pairs` answers (docs/QUALITY.md):
 //
 //   - MSRP: 10-fold cross-validation of the pair answer, the sentence
-//     model fitted on nine folds and the tenth answered by the engine;
+//     models fitted on nine folds and the tenth answered by the engine;
 //     exact, near_duplicate, contains and rewrite count as paraphrase.
 //   - METER: the committed models' answers (in-sample) and the 10-fold
 //     cross-validated figures of fitting them, as `fit reuse` prints.
@@ -57,8 +57,8 @@ func msrpPipelineCV(dir string) (float64, error) {
 	}
 	defer os.Remove(corpus)
 	idx := rand.New(rand.NewPCG(1, 2)).Perm(len(X))
-	saved := match.SentenceModel
-	defer func() { match.SentenceModel = saved }()
+	savedA, savedS := match.SentenceModel, match.ShortTextModel
+	defer func() { match.SentenceModel, match.ShortTextModel = savedA, savedS }()
 	correct := 0
 	for fold := range 10 {
 		var tx [][]float64
@@ -71,11 +71,11 @@ func msrpPipelineCV(dir string) (float64, error) {
 				tx, ty = append(tx, X[i]), append(ty, Y[i])
 			}
 		}
-		m, err := match.FitLogit(match.PairFeatureNames(), tx, ty, sentenceL2)
+		ma, ms, err := fitSentenceModels(tx, ty)
 		if err != nil {
 			return 0, err
 		}
-		match.SentenceModel = m
+		match.SentenceModel, match.ShortTextModel = ma, ms
 		var fq []engine.PairQuery
 		for _, i := range test {
 			fq = append(fq, qs[i])

@@ -52,8 +52,8 @@ func TestQualityFloors(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("MSRP 10-fold pair-answer accuracy %.4f", acc)
-	if acc < 0.745 {
-		t.Errorf("MSRP accuracy %.4f below the floor 0.745", acc)
+	if acc < 0.77 {
+		t.Errorf("MSRP accuracy %.4f below the floor 0.77", acc)
 	}
 	y, pred, sources, err := meterAnswers(dir)
 	if err != nil {
@@ -61,8 +61,8 @@ func TestQualityFloors(t *testing.T) {
 	}
 	s := scoreMeter(y, pred)
 	t.Logf("METER (committed models): accuracy %.3f, macro-F1 %.3f, derived-vs-non accuracy %.3f", s.acc, s.macroF1, s.binAcc)
-	if s.macroF1 < 0.63 || s.binAcc < 0.81 {
-		t.Errorf("METER macro-F1 %.3f (floor 0.63), derived-vs-non accuracy %.3f (floor 0.81)", s.macroF1, s.binAcc)
+	if s.macroF1 < 0.66 || s.binAcc < 0.82 {
+		t.Errorf("METER macro-F1 %.3f (floor 0.66), derived-vs-non accuracy %.3f (floor 0.82)", s.macroF1, s.binAcc)
 	}
 	for i, src := range sources {
 		if pred[i] != "non" && (len(src) < 14 || src[:14] != "meter:pagroup/") {
@@ -79,15 +79,15 @@ func TestQualityFloors(t *testing.T) {
 	}
 	_, _, cv := bestThresholds(X, Y, mds, mws, fold)
 	t.Logf("METER 10-fold: accuracy %.3f, macro-F1 %.3f, derived-vs-non accuracy %.3f", cv.acc, cv.macroF1, cv.binAcc)
-	if cv.macroF1 < 0.62 || cv.binAcc < 0.80 {
-		t.Errorf("METER 10-fold macro-F1 %.3f (floor 0.62), derived-vs-non accuracy %.3f (floor 0.80)", cv.macroF1, cv.binAcc)
+	if cv.macroF1 < 0.645 || cv.binAcc < 0.81 {
+		t.Errorf("METER 10-fold macro-F1 %.3f (floor 0.645), derived-vs-non accuracy %.3f (floor 0.81)", cv.macroF1, cv.binAcc)
 	}
 	r, err := semevalPearson(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("SemEval Pearson %.3f", r)
-	if math.Abs(r) < 0.80 {
-		t.Errorf("SemEval |Pearson| %.3f below the floor 0.80", math.Abs(r))
+	if math.Abs(r) < 0.82 {
+		t.Errorf("SemEval |Pearson| %.3f below the floor 0.82", math.Abs(r))
 	}
 }

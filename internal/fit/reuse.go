@@ -79,7 +79,7 @@ func meterFeatures(dir string, cfg engine.Config) ([][]float64, []string, error)
 }
 
 // reuseL2 is the L2 penalty of the reuse models.
-const reuseL2 = 1.0
+const reuseL2 = 3.0
 
 // meterScores are the metrics of a METER prediction.
 type meterScores struct {
