@@ -316,6 +316,7 @@ func (l *Live) load() error {
 			return c.err
 		}
 	}
+	l.words.Compact() // the lists' growth room, of no use once built
 	l.stale.Store(false)
 	l.publishCounts()
 	l.publishIndexBytes()
@@ -531,13 +532,13 @@ func prepare(a article.Article, analyze bool) *Prepared {
 	fx := extractors.Get().(*text.FeatureExtractor)
 	p.feat = fx.ExtractTokenized(a.Title, a.Text, &p.doc)
 	extractors.Put(fx)
-	p.words = searchWords(&p.feat, a.Title)
 	if analyze {
 		p.reuse = match.Analyze(a.Text, &p.doc, p.feat.Lang)
 		p.stems = p.reuse.Stems()
 	} else {
 		p.stems = text.DistinctStems(nil, text.Words(nil, a.Text, p.doc.Tokens, p.feat.Lang))
 	}
+	p.words = searchWords(p.stems, a.Title, p.feat.Lang)
 	return p
 }
 

@@ -22,82 +22,81 @@ import (
 // search index under the engine's lock, for a moment, and then reads the
 // records without it.
 
-// searchBodyTerms is how many of an article's most frequent body terms
-// its search postings hold, besides every title word and name.
-const searchBodyTerms = 8
-
-// searchWords returns the folded word hashes an article is found by:
-// the words of its title, of its names and of its searchBodyTerms most
-// frequent body terms (features f), each once, sorted.
-func searchWords(f *text.Features, title string) []uint32 {
+// searchWords returns the stems an article is found by: the distinct
+// stems of its body (stems, text.DistinctStems) and those of its title
+// in its language lang, stop words left out, sorted.
+func searchWords(stems []uint32, title, lang string) []uint32 {
 	var d text.Doc
-	var out []uint32
-	addWords := func(s string) {
-		d.Tokenize(s)
-		out = d.Hashes(out)
-	}
-	addWords(title)
-	for _, t := range f.Ent {
-		addWords(t.Text)
-	}
-	for _, t := range topBodyTerms(f.Body, searchBodyTerms) {
-		addWords(t.Text)
-	}
+	d.Tokenize(title)
+	out := text.DistinctStems(slices.Clone(stems), text.Words(nil, title, d.Tokens, lang))
 	slices.Sort(out)
 	return slices.Compact(out)
-}
-
-// topBodyTerms returns the k most frequent of terms (ties: the first text
-// in byte order), in no particular order: one pass keeping the k best.
-func topBodyTerms(terms []text.Term, k int) []text.Term {
-	before := func(a, b text.Term) bool { return a.TF > b.TF || a.TF == b.TF && a.Text < b.Text }
-	top := make([]text.Term, 0, k)
-	w := 0 // the worst kept term, once top is full
-	worst := func() {
-		w = 0
-		for i := 1; i < len(top); i++ {
-			if before(top[w], top[i]) {
-				w = i
-			}
-		}
-	}
-	for _, t := range terms {
-		if len(top) < k {
-			if top = append(top, t); len(top) == k {
-				worst()
-			}
-			continue
-		}
-		if before(t, top[w]) {
-			top[w] = t
-			worst()
-		}
-	}
-	return top
 }
 
 // searchScanCap bounds the postings a search looks at (of its rarest
 // word).
 const searchScanCap = 200_000
 
-// Search returns up to limit stored articles, newest first, found by
-// every word of q (a word matches an article's title words, names and
-// most frequent body terms, case- and accent-insensitively).
-func (l *Live) Search(q string, limit int) ([]*LiveArticle, error) {
+// SearchHit is an article found by Search, with a snippet of its text
+// around the words it was found by.
+type SearchHit struct {
+	Article *LiveArticle
+	Snippet Snippet
+}
+
+// Snippet is a short passage of an article's text: Text (cut at word
+// boundaries, "…" where it is cut short of the article's start or end)
+// and the byte ranges in it of the words that match the query, [start,
+// end), in order.
+type Snippet struct {
+	Text  string   `json:"text"`
+	Marks [][2]int `json:"marks"`
+}
+
+// queryStems returns the stem sets q is searched with (each sorted,
+// stop words left out): its words stemmed as text.Words stems an
+// undetermined text (English, ASCII words), and, when q's language is
+// detected and stems it otherwise, stemmed in that language. None: q
+// holds only stop words (or no words).
+func queryStems(q string) [][]uint32 {
 	var d text.Doc
 	d.Tokenize(q)
-	words := slices.Compact(slices.Sorted(slices.Values(d.Hashes(nil))))
-	if len(words) == 0 || limit <= 0 {
+	var sets [][]uint32
+	for _, lang := range []string{text.Undetermined, text.Language("", q)} {
+		stems := text.DistinctStems(nil, text.Words(nil, q, d.Tokens, lang))
+		if len(stems) > 0 && !slices.ContainsFunc(sets, func(s []uint32) bool { return slices.Equal(s, stems) }) {
+			sets = append(sets, stems)
+		}
+	}
+	return sets
+}
+
+// Search returns up to limit stored articles, newest first, that hold
+// every word of q (stop words aside) in their title or text, matched by
+// their stems (Snowball, in the article's language: "drones" finds
+// "drone", "denies" finds "denied"), each with a snippet.
+func (l *Live) Search(q string, limit int) ([]SearchHit, error) {
+	sets := queryStems(q)
+	if len(sets) == 0 || limit <= 0 {
 		return nil, nil
 	}
 	var seqs []uint64
 	l.rmu.RLock()
-	l.words.Search(words, searchScanCap, func(seq uint64) bool {
-		seqs = append(seqs, seq)
-		return len(seqs) < limit
-	})
+	for _, words := range sets {
+		n := 0
+		l.words.Search(words, searchScanCap, func(seq uint64) bool {
+			seqs = append(seqs, seq)
+			n++
+			return n < limit
+		})
+	}
 	l.rmu.RUnlock()
-	out := make([]*LiveArticle, 0, len(seqs))
+	// Newest first, over every stem set.
+	slices.Sort(seqs)
+	seqs = slices.Compact(seqs)
+	slices.Reverse(seqs)
+	seqs = seqs[:min(len(seqs), limit)]
+	out := make([]SearchHit, 0, len(seqs))
 	for _, seq := range seqs {
 		a, err := l.bySeq(seq)
 		if errors.Is(err, store.ErrNotFound) { // deleted since
@@ -105,9 +104,104 @@ func (l *Live) Search(q string, limit int) ([]*LiveArticle, error) {
 		} else if err != nil {
 			return nil, err
 		}
-		out = append(out, a)
+		out = append(out, SearchHit{Article: a, Snippet: snippet(a.Text, a.Lang, sets)})
 	}
 	return out, nil
+}
+
+// snippetLen is about the most bytes a snippet holds (its text, before
+// the ellipses).
+const snippetLen = 200
+
+// snippet cuts from s (in language lang) a passage of about snippetLen
+// bytes at word boundaries, beginning a few words before the first word
+// whose stem is one of a query's (any of sets), and marks the query's
+// words in it. Without one, it is the start of s.
+func snippet(s, lang string, sets [][]uint32) Snippet {
+	var d text.Doc
+	d.Tokenize(s)
+	if lang == "" {
+		lang = text.Undetermined
+	}
+	words := text.Words(nil, s, d.Tokens, lang)
+	hit := func(i int) bool {
+		if words[i].Kind == text.Stop {
+			return false
+		}
+		for _, set := range sets {
+			if _, ok := slices.BinarySearch(set, words[i].Stem); ok {
+				return true
+			}
+		}
+		return false
+	}
+	toks := d.Tokens
+	first := 0
+	for i := range toks {
+		if hit(i) {
+			first = i
+			break
+		}
+	}
+	// Start a few words before the first match, on a word's start, and
+	// end on a word's end.
+	lead := first
+	for lead > 0 && first-lead < 5 && toks[first].Start-toks[lead-1].Start < snippetLen/3 {
+		lead--
+	}
+	start := 0
+	if len(toks) > 0 {
+		start = toks[lead].Start
+	}
+	if lead == 0 {
+		start = 0
+	}
+	end := start
+	last := lead
+	for ; last < len(toks) && toks[last].End-start <= snippetLen; last++ {
+		end = toks[last].End
+	}
+	if end == start && last < len(toks) { // one long word
+		end, last = toks[last].End, last+1
+	}
+	if last == len(toks) {
+		end = len(s)
+	}
+	var b strings.Builder
+	if start > 0 {
+		b.WriteString("… ")
+	}
+	off := b.Len()
+	b.WriteString(strings.Join(strings.Fields(s[start:end]), " "))
+	sn := Snippet{Marks: [][2]int{}}
+	// The marks: the passage's whitespace is squeezed, so find each
+	// matched word in the squeezed text in order.
+	text := b.String()
+	at, k := off, -1
+	for i := lead; i < last; i++ {
+		// The pieces of a word split by normalization share its bytes.
+		if i == lead || toks[i].Start != toks[i-1].Start {
+			w := s[toks[i].Start:toks[i].End]
+			if k = strings.Index(text[at:], w); k < 0 {
+				continue
+			}
+			k += at
+			at = k + len(w)
+		} else if k < 0 {
+			continue
+		}
+		if hit(i) {
+			if n := len(sn.Marks); n > 0 && sn.Marks[n-1] == [2]int{k, at} {
+				continue
+			}
+			sn.Marks = append(sn.Marks, [2]int{k, at})
+		}
+	}
+	if end < len(s) {
+		text += " …"
+	}
+	sn.Text = text
+	return sn
 }
 
 // errEndScan, returned by collect's get, ends the scan.

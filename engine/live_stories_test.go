@@ -1,10 +1,7 @@
 package engine
 
 import (
-	"cmp"
 	"errors"
-	"fmt"
-	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -98,7 +95,7 @@ func TestLiveSeedStories(t *testing.T) {
 		t.Fatalf("search drones: %v, %v", drones, err)
 	}
 	for i := 1; i < len(drones); i++ {
-		if drones[i].Seq > drones[i-1].Seq {
+		if drones[i].Article.Seq > drones[i-1].Article.Seq {
 			t.Fatalf("search results not newest first")
 		}
 	}
@@ -270,7 +267,7 @@ func TestLiveDelete(t *testing.T) {
 	for _, a := range []string{id2, ans["003"].ID} {
 		found, _ := l.Search("Iran", 50)
 		for _, f := range found {
-			if f.ID == a {
+			if f.Article.ID == a {
 				t.Fatalf("search finds deleted %s", a)
 			}
 		}
@@ -324,35 +321,112 @@ func TestLiveCompare(t *testing.T) {
 	}
 }
 
-// TestTopBodyTerms checks the one-pass selection of search terms against
-// sorting the whole list (frequency, then text), on lists with many ties.
-func TestTopBodyTerms(t *testing.T) {
-	rng := rand.New(rand.NewPCG(91, 92))
-	for range 500 {
-		terms := make([]text.Term, rng.IntN(30))
-		for i := range terms {
-			terms[i] = text.Term{TF: float32(rng.IntN(4)), Text: fmt.Sprintf("w%03d", i*7%31+rng.IntN(1000)*31)}
+// TestLiveSearchStems checks search by stems on the seeds: plurals and
+// inflections match, stop words alone match nothing, snippets mark the
+// matched words exactly, deleted articles are not found.
+func TestLiveSearchStems(t *testing.T) {
+	_, l := openLive(t, "")
+	ans, _ := ingestSeeds(t, l)
+	found := func(q string) []string {
+		t.Helper()
+		hits, err := l.Search(q, 20)
+		if err != nil {
+			t.Fatal(err)
 		}
-		k := 1 + rng.IntN(10)
-		sorted := slices.Clone(terms)
-		slices.SortFunc(sorted, func(a, b text.Term) int {
-			if c := cmp.Compare(b.TF, a.TF); c != 0 {
-				return c
+		var ids []string
+		for i, h := range hits {
+			if i > 0 && h.Article.Seq > hits[i-1].Article.Seq {
+				t.Fatalf("%q: not newest first", q)
 			}
-			return strings.Compare(a.Text, b.Text)
-		})
-		want := sorted[:min(k, len(sorted))]
-		got := topBodyTerms(terms, k)
-		key := func(ts []text.Term) []string {
-			var out []string
-			for _, t := range ts {
-				out = append(out, fmt.Sprint(t.TF, t.Text))
+			ids = append(ids, h.Article.ID)
+			sn := h.Snippet
+			if len(sn.Text) > snippetLen+2*len("… ") {
+				t.Errorf("%q: snippet of %d bytes", q, len(sn.Text))
 			}
-			slices.Sort(out)
-			return out
+			for _, m := range sn.Marks {
+				w := sn.Text[m[0]:m[1]]
+				if !slices.ContainsFunc(strings.Fields(q), func(qw string) bool {
+					return stemOf(qw) == stemOf(w)
+				}) {
+					t.Errorf("%q in %s: mark %v is %q", q, h.Article.ID, m, w)
+				}
+			}
+			if len(sn.Marks) == 0 {
+				t.Errorf("%q in %s: no marks in snippet %q", q, h.Article.ID, sn.Text)
+			}
 		}
-		if !slices.Equal(key(got), key(want)) {
-			t.Fatalf("top %d of %v: %v, want %v", k, terms, key(got), key(want))
+		return ids
+	}
+	want := func(q string, seeds ...string) {
+		t.Helper()
+		got := found(q)
+		var ids []string
+		for i := len(seeds) - 1; i >= 0; i-- {
+			ids = append(ids, ans[seeds[i]].ID)
+		}
+		if !slices.Equal(got, ids) {
+			t.Fatalf("%q: %v, want %v", q, got, ids)
+		}
+	}
+	want("drones", "000", "001", "002", "004")
+	want("drone", "000", "001", "002", "004")
+	want("denies", "001")
+	want("the of and")
+	want("xylophonequartz")
+	if err := l.Delete(ans["002"].ID); err != nil {
+		t.Fatal(err)
+	}
+	want("drones", "000", "001", "004")
+}
+
+// stemOf returns the stem of the one word w (as search stems it).
+func stemOf(w string) uint32 {
+	var d text.Doc
+	d.Tokenize(w)
+	ws := text.Words(nil, w, d.Tokens, text.Undetermined)
+	if len(ws) != 1 {
+		return 0
+	}
+	return ws[0].Stem
+}
+
+func TestSnippet(t *testing.T) {
+	set := func(words ...string) [][]uint32 {
+		var s []uint32
+		for _, w := range words {
+			s = append(s, stemOf(w))
+		}
+		slices.Sort(s)
+		return [][]uint32{s}
+	}
+	long := strings.Repeat("Filler words go here and there. ", 20)
+	for _, c := range []struct {
+		text  string
+		q     []string
+		want  string
+		marks []string
+	}{
+		{"Drones flew.\n\nThe drone  fell.", []string{"drones"}, "Drones flew. The drone fell.", []string{"Drones", "drone"}},
+		{long + "Then the drones came back, denying it.", []string{"drone", "denied"}, "", []string{"drones", "denying"}},
+		{"No match here.", []string{"zebra"}, "No match here.", nil},
+		{"", []string{"zebra"}, "", nil},
+	} {
+		sn := snippet(c.text, "en", set(c.q...))
+		if c.want != "" && sn.Text != c.want {
+			t.Errorf("%q: %q, want %q", c.text, sn.Text, c.want)
+		}
+		if len(sn.Text) > snippetLen+2*len("… ") {
+			t.Errorf("%q: %d bytes", c.text, len(sn.Text))
+		}
+		var marks []string
+		for _, m := range sn.Marks {
+			marks = append(marks, sn.Text[m[0]:m[1]])
+		}
+		if !slices.Equal(marks, c.marks) {
+			t.Errorf("%q: marks %q, want %q", sn.Text, marks, c.marks)
+		}
+		if len(c.text) > snippetLen && !strings.HasPrefix(sn.Text, "… ") {
+			t.Errorf("cut snippet %q without an ellipsis", sn.Text)
 		}
 	}
 }

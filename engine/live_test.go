@@ -386,7 +386,7 @@ func TestLiveReadsDuringBatch(t *testing.T) {
 			return
 		default:
 		}
-		if _, err := l.Search("the", 5); err != nil {
+		if _, err := l.Search("said", 5); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := l.Compare(stored[0], stored[1]); err != nil {

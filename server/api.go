@@ -255,6 +255,9 @@ type ArticleView struct {
 	Reuse      []engine.LiveReuse `json:"reuse,omitzero"`
 	CopiedBy   []string           `json:"copied_by,omitzero"`
 	CopiedFrom []string           `json:"copied_from,omitzero"`
+	// Snippet is written by GET /v1/search only (always): a passage of
+	// the text around the words the article was found by.
+	Snippet *engine.Snippet `json:"snippet,omitempty"`
 }
 
 func viewOf(a *engine.LiveArticle, withText bool) ArticleView {
@@ -447,7 +450,7 @@ func (s *Server) getStoryline(w http.ResponseWriter, r *http.Request, l *engine.
 // SearchResult is the answer of GET /v1/search.
 type SearchResult struct {
 	Query    string        `json:"query"`
-	Articles []ArticleView `json:"articles"`
+	Articles []ArticleView `json:"articles"` // with their snippets
 }
 
 func (s *Server) search(w http.ResponseWriter, r *http.Request, l *engine.Live) {
@@ -466,8 +469,10 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, l *engine.Live) 
 		return
 	}
 	out := SearchResult{Query: q, Articles: []ArticleView{}}
-	for _, a := range found {
-		out.Articles = append(out.Articles, viewOf(a, false))
+	for _, h := range found {
+		v := viewOf(h.Article, false)
+		v.Snippet = &h.Snippet
+		out.Articles = append(out.Articles, v)
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -228,6 +228,7 @@ var specTypes = []struct {
 	{"StoryView", reflect.TypeFor[StoryView](), false},
 	{"StorylineView", reflect.TypeFor[StorylineView](), false},
 	{"SearchResult", reflect.TypeFor[SearchResult](), false},
+	{"Snippet", reflect.TypeFor[engine.Snippet](), false},
 	{"CompareView", reflect.TypeFor[CompareView](), false},
 	{"Passage", reflect.TypeFor[match.Passage](), false},
 	{"LiveReuse", reflect.TypeFor[engine.LiveReuse](), false},

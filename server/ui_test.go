@@ -500,6 +500,12 @@ func TestUI(t *testing.T) {
 	if w := seeds["004"].ID + " #/story/" + seeds["004"].Story; len(found) != 1 || found[0] != w {
 		t.Errorf("search for disavows: results %q, want [%s]", found, w)
 	}
+	// Other forms of a word match, and the snippet marks them.
+	p.open("#/search?q=drone")
+	marks := uiEval[[]string](p, "reading the snippets' marks", `[...document.querySelectorAll(".result .snippet mark")].map(m => m.textContent.toLowerCase())`)
+	if len(marks) < 4 || slices.ContainsFunc(marks, func(m string) bool { return m != "drone" && m != "drones" }) {
+		t.Errorf("search for drone: snippet marks %q, want drones and drone", marks)
+	}
 
 	// Its title opens the article: its text and its duplicate group.
 	p.do("opening 004",

@@ -34,7 +34,7 @@ export async function renderSearch(params, ctx) {
   ctx.title = q ? `Search: ${q}` : "Search";
   if (!q) {
     return h("div", { class: "view search-view" }, h("h1", {}, "Search"),
-      h("p", { class: "muted" }, "Type words in the search box above: articles whose title, names or main terms hold every word are listed, newest first."));
+      h("p", { class: "muted" }, "Type words in the search box above: articles whose title or text holds every word (or a form of it: drone, drones) are listed, newest first."));
   }
   const limit = 50;
   const res = await api("search", { q, limit }, ctx);
@@ -52,6 +52,7 @@ export async function renderSearch(params, ctx) {
       h("p", { class: "meta" },
         h("span", { class: "result-outlet" }, outletName(a.source)), " · ",
         publishedEl(a, false), " · ", h("code", {}, a.id)),
+      snippetEl(a.snippet),
       h("p", { class: "meta" }, "In ", storyLink,
         (a.relations || []).map((r) => [" · ", relationName(r.relation), " of ",
           h("a", { href: route("compare", null, { a: a.id, b: r.id }) }, h("code", {}, r.id))])));
@@ -72,9 +73,26 @@ export async function renderSearch(params, ctx) {
   return h("div", { class: "view search-view" },
     h("h1", {}, "Search: ", h("q", {}, q)),
     h("p", { class: "muted" }, found.length === 0
-      ? "No article holds every one of these words in its title, names or main terms."
+      ? "No article holds every one of these words in its title or text."
       : found.length === limit ? `The newest ${limit} matching articles.` : `${plural(found.length, "article")}, newest first.`),
     h("ol", { class: "results" }, rows));
+}
+
+// snippetEl shows a search hit's snippet with its matched words in
+// <mark>: the marks are byte offsets into the UTF-8 text.
+function snippetEl(sn) {
+  if (!sn || !sn.text) return null;
+  const bytes = new TextEncoder().encode(sn.text);
+  const dec = new TextDecoder();
+  const parts = [];
+  let at = 0;
+  for (const [start, end] of sn.marks || []) {
+    if (start < at || end > bytes.length) continue;
+    parts.push(dec.decode(bytes.subarray(at, start)), h("mark", {}, dec.decode(bytes.subarray(start, end))));
+    at = end;
+  }
+  parts.push(dec.decode(bytes.subarray(at)));
+  return h("p", { class: "snippet" }, ...parts);
 }
 
 // reuseList lists article ids (copied by, copied from), each with its
