@@ -332,3 +332,36 @@ func reuseCounts(rec *LiveArticle) (copied, rewrote int) {
 	}
 	return copied, rewrote
 }
+
+// OutletFlows sums the provenance graphs of the most recent stories (up to
+// stories of them, newest updated first; From and To of q bound their
+// span, Source keeps those with an article of that outlet) per outlet, as
+// the batch run's outlets.jsonl does over all stories
+// (provenance.Outlets): which outlets each takes from and how often. It
+// returns the outlets and the number of stories summed. Each story counts
+// its first perStory articles.
+func (l *Live) OutletFlows(q StoryQuery, stories, perStory int) ([]provenance.Outlet, int, error) {
+	q.Sort, q.Cursor = "recent", ""
+	var graphs []provenance.Graph
+	for len(graphs) < stories {
+		q.Limit = min(500, stories-len(graphs))
+		page, next, err := l.Stories(q)
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, s := range page {
+			g, err := l.StoryProvenance(s.ID, perStory)
+			if errors.Is(err, store.ErrNotFound) {
+				continue // deleted since
+			} else if err != nil {
+				return nil, 0, err
+			}
+			graphs = append(graphs, *g)
+		}
+		if next == "" || len(page) == 0 {
+			break
+		}
+		q.Cursor = next
+	}
+	return provenance.Outlets(graphs), len(graphs), nil
+}

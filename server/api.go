@@ -537,6 +537,38 @@ type ProvenanceView struct {
 	DOT string `json:"dot"`
 }
 
+// OutletsView is the answer of GET /v1/outlets: per outlet, summed over
+// the most recent stories, its articles, the stories it reported first,
+// its articles derived from other outlets' and the flows between outlets.
+type OutletsView struct {
+	// Stories is how many stories were summed.
+	Stories int                 `json:"stories"`
+	Outlets []provenance.Outlet `json:"outlets"`
+}
+
+func (s *Server) getOutlets(w http.ResponseWriter, r *http.Request, l *engine.Live) {
+	q := engine.StoryQuery{Source: r.URL.Query().Get("source")}
+	stories, err := intParam(r, "stories", 1000, 20000)
+	if err == nil {
+		if q.From, err = timeParam(r, "from"); err == nil {
+			q.To, err = timeParam(r, "to")
+		}
+	}
+	if err != nil {
+		s.fail(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	outlets, n, err := l.OutletFlows(q, stories, 1000)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if outlets == nil {
+		outlets = []provenance.Outlet{}
+	}
+	writeJSON(w, http.StatusOK, OutletsView{Stories: n, Outlets: outlets})
+}
+
 func (s *Server) getProvenance(w http.ResponseWriter, r *http.Request, l *engine.Live) {
 	id := r.PathValue("id")
 	limit, err := intParam(r, "limit", 1000, 10000)

@@ -237,6 +237,9 @@ var specTypes = []struct {
 	{"Provenance", reflect.TypeFor[ProvenanceView](), false},
 	{"ProvenanceNode", reflect.TypeFor[provenance.Article](), false},
 	{"ProvenanceEdge", reflect.TypeFor[provenance.Edge](), false},
+	{"Outlets", reflect.TypeFor[OutletsView](), false},
+	{"Outlet", reflect.TypeFor[provenance.Outlet](), false},
+	{"OutletFlow", reflect.TypeFor[provenance.OutletFlow](), false},
 }
 
 // goField is a JSON field of a Go type.
@@ -551,7 +554,7 @@ func TestOpenAPISession(t *testing.T) {
 	}
 
 	// Loading.
-	reads := []string{"/v1/articles/x", "/v1/stories", "/v1/stories/s000001", "/v1/stories/s000001/provenance", "/v1/storylines/l000001", "/v1/search?q=x", "/v1/compare?a=x&b=y"}
+	reads := []string{"/v1/articles/x", "/v1/stories", "/v1/stories/s000001", "/v1/stories/s000001/provenance", "/v1/storylines/l000001", "/v1/search?q=x", "/v1/compare?a=x&b=y", "/v1/outlets"}
 	get(http.StatusOK, "/healthz")
 	get(http.StatusServiceUnavailable, "/readyz")
 	for _, p := range reads {
@@ -647,6 +650,13 @@ func TestOpenAPISession(t *testing.T) {
 	get(http.StatusBadRequest, "/v1/stories/"+story+"/provenance?format=svg")
 	get(http.StatusBadRequest, "/v1/stories/"+story+"/provenance?limit=0")
 	get(http.StatusNotFound, "/v1/stories/s999999/provenance")
+	outlets := decodeAs[OutletsView](t, get(http.StatusOK, "/v1/outlets"))
+	if outlets.Stories == 0 {
+		t.Errorf("outlets: %+v", outlets)
+	}
+	get(http.StatusOK, "/v1/outlets?stories=2&from=2000-01-01&to=2100-01-01&source=x")
+	get(http.StatusBadRequest, "/v1/outlets?stories=0")
+	get(http.StatusBadRequest, "/v1/outlets?from=yesterday")
 	get(http.StatusOK, "/v1/storylines/"+results["002"].Storyline)
 	get(http.StatusNotFound, "/v1/storylines/l999999")
 	get(http.StatusOK, "/v1/search?q=Kanaani")

@@ -181,6 +181,7 @@ func (s *Server) routes() {
 	s.route("GET /v1/stories/{id}", "story", false, s.getStory)
 	s.route("GET /v1/stories/{id}/provenance", "story_provenance", false, s.getProvenance)
 	s.route("GET /v1/storylines/{id}", "storyline", false, s.getStoryline)
+	s.route("GET /v1/outlets", "outlets", false, s.getOutlets)
 	s.route("GET /v1/search", "search", false, s.search)
 	s.route("GET /v1/compare", "compare", false, s.compare)
 	s.mux.HandleFunc("GET /v1/openapi.json", func(w http.ResponseWriter, r *http.Request) {
