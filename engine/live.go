@@ -92,7 +92,10 @@ type Live struct {
 	idSeed maphash.Seed
 	// Document frequencies of the stored articles' stems, and prepared
 	// articles, for text reuse (live_reuse.go).
-	df    *match.DocFreq
+	df *match.DocFreq
+	// bpj journals the boilerplate changes the write stage has not
+	// passed (live_boiler.go).
+	bpj   boilerJournal
 	reuse reuseCache
 	// The story and storyline clusterers with their stored numbers.
 	stories, lines liveClusters
@@ -231,6 +234,7 @@ func (l *Live) load() error {
 	cfg := l.cfg
 	l.bands = cfg.Bands()
 	l.bp = text.NewBoilerplate(cfg.Boilerplate)
+	l.bpj.reset()
 	l.sk = sketch.NewSketcher(cfg.K, cfg.Seed)
 	l.bkt = index.NewBuckets(l.bands, cfg.MaxBucket)
 	l.words = postings.New()

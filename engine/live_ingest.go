@@ -330,7 +330,7 @@ func (l *Live) dedup(p *Prepared, now time.Time, fl *inflight) (*staged, *Ingest
 	l.next++
 	l.rmu.Lock()
 	err = l.addIndexes(rec, p)
-	l.bp.Add(a.Text, p.doc.Lines)
+	l.bpj.add(l.bp, rec.Seq, a.Text, p.doc.Lines)
 	l.rmu.Unlock()
 	l.publishIndexBytes()
 	if err != nil {
@@ -380,6 +380,9 @@ func (l *Live) writeBatch(st *staged) (*Ingested, error) {
 		return nil, err
 	}
 	l.df.AddStems(st.stems)
+	l.rmu.Lock()
+	l.bpj.passed(rec.Seq)
+	l.rmu.Unlock()
 	if err := putArticle(b, rec); err != nil {
 		return nil, err
 	}

@@ -24,9 +24,10 @@ import (
 // articles before it (the write stage counts an article's stems after its
 // own comparisons, and replay counts them in the same order), so that a
 // pipelined batch and the same articles one by one weigh words alike;
-// boilerplate is the engine's of the moment (in a pipelined batch it may
-// already hold the next article's lines, which moves a line across the
-// boilerplate threshold only at the moment it reaches it). The batch run compares each article with the
+// boilerplate is the engine's as of the article written
+// (live_boiler.go), whatever the dedup stage has taken in since, so that
+// a pipelined batch and the same articles one by one leave out the same
+// lines (TestExportSameState). The batch run compares each article with the
 // Config.StoryPairs articles before it in publication order; the service,
 // in arrival order, with the most recent ones: on the same articles in
 // the same order, they give the same relations (TestReuseBatchAndLive).
@@ -120,21 +121,36 @@ func (l *Live) reuseEnv(now time.Time) *reuseEnv {
 	return newReuseEnv(l.cfg, df, bp.Has, now)
 }
 
+// reuseEnvAsOf is reuseEnv with the boilerplate as of article seq
+// (live_boiler.go): the write stage's, whatever the dedup stage has taken
+// in since.
+func (l *Live) reuseEnvAsOf(now time.Time, seq uint64) *reuseEnv {
+	l.rmu.RLock()
+	df, bp, j := l.df, l.bp, &l.bpj
+	l.rmu.RUnlock()
+	return newReuseEnv(l.cfg, df, func(h uint64) bool { return j.has(bp, seq, h) }, now)
+}
+
 // liveReuseArticle is what reuse needs of a stored article.
 func liveReuseArticle(a *LiveArticle) *ReuseArticle {
 	return &ReuseArticle{ID: a.ID, Source: a.Source, Title: a.Title, Text: a.Text, Published: a.Published, PublishedFrom: a.PublishedFrom, Lang: a.Lang}
 }
 
-// preparedOf returns stored article a prepared (cached); t is its text
-// analyzed, when the caller has it (nil: analyzed here).
-func (l *Live) preparedOf(env *reuseEnv, a *LiveArticle, t *match.Text) *reusePrepared {
+// preparedOf returns stored article a prepared, from the cache or made
+// with env; t is its text analyzed, when the caller has it (nil: analyzed
+// here). Only the write stage keeps what it made in the cache (keep), so
+// that the relations it finds depend on the articles written, not on the
+// reads served meanwhile.
+func (l *Live) preparedOf(env *reuseEnv, a *LiveArticle, t *match.Text, keep bool) *reusePrepared {
 	if p := l.reuse.get(a.Seq); p != nil && p.a.ID == a.ID {
 		return p
 	}
 	l.rmu.RLock()
 	p := env.prepare(liveReuseArticle(a), t)
 	l.rmu.RUnlock()
-	l.reuse.put(a.Seq, p)
+	if keep {
+		l.reuse.put(a.Seq, p)
+	}
 	return p
 }
 
@@ -156,8 +172,8 @@ func (l *Live) relateReuse(b *store.Batch, rec *LiveArticle, num uint64, t *matc
 	if len(seqs) == 0 {
 		return nil
 	}
-	env := l.reuseEnv(rec.Received)
-	p := l.preparedOf(env, rec, t)
+	env := l.reuseEnvAsOf(rec.Received, rec.Seq)
+	p := l.preparedOf(env, rec, t, true)
 	// Oldest first, as the batch run lists them. The comparisons are
 	// independent: they run on all cores (a single article's answer waits
 	// for them), and their answers are kept in that order.
@@ -175,7 +191,7 @@ func (l *Live) relateReuse(b *store.Batch, rec *LiveArticle, num uint64, t *matc
 				errs[i] = err
 				return
 			}
-			op = l.preparedOf(env, o, nil)
+			op = l.preparedOf(env, o, nil, true)
 		}
 		answers[i] = env.summarize(p, op)
 	})
@@ -259,7 +275,7 @@ func (l *Live) StoryProvenance(id string, limit int) (*provenance.Graph, error) 
 // different stories are not same_story (ReuseAnswer.keepStoriesApart).
 func (l *Live) CompareReuse(a, b *LiveArticle) ReuseAnswer {
 	env := l.reuseEnv(time.Now())
-	ans := env.compare(l.preparedOf(env, a, nil), l.preparedOf(env, b, nil))
+	ans := env.compare(l.preparedOf(env, a, nil, false), l.preparedOf(env, b, nil, false))
 	ans.WithSpans()
 	line := func(story string) string {
 		if s, err := l.Story(story); err == nil {

@@ -40,6 +40,7 @@ func init() {
 		{"compare", "tell how two articles relate (copy, rewrite, partial, same story) and show the evidence", runCompare},
 		{"index", "load articles into a store for 'reprint serve' (relations, groups, stories)", runIndex},
 		{"serve", "serve a store: HTTP API, web UI, metrics", runServe},
+		{"export", "write a store's state (pairs, groups, stories, relations) in a canonical order", runExport},
 		{"loadgen", "post a JSONL corpus to a running server and measure latency and throughput", runLoadgen},
 		{"bench", "generate a realistic corpus and measure speed, memory and LSH recall", runBench},
 		{"eval", "score predicted clusters against gold labels (pairwise, BCubed, ARI, NMI)", runEval},

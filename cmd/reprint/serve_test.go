@@ -499,3 +499,42 @@ func TestServeCannotStart(t *testing.T) {
 		t.Errorf("store in use: exit %d\n%s", code, errOut)
 	}
 }
+
+// TestExport loads the seeds with index, exports the store twice (the
+// same bytes), and checks the usage errors and a store in use.
+func TestExport(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "store")
+	if code, _, errOut := runCLI(t, "index", "-q", "--data", data, "../../testdata/seeds"); code != exitOK {
+		t.Fatalf("index: exit %d\n%s", code, errOut)
+	}
+	var outs [2][]byte
+	for i := range outs {
+		out := filepath.Join(dir, fmt.Sprint("out", i))
+		code, stdout, errOut := runCLI(t, "export", "--data", data, "-o", out)
+		if code != exitOK || !strings.Contains(stdout, `"articles":5`) {
+			t.Fatalf("export: exit %d %s\n%s", code, stdout, errOut)
+		}
+		for _, f := range []string{"pairs.jsonl", "groups.jsonl", "stories.jsonl", "storylines.jsonl", "relations.jsonl"} {
+			b, err := os.ReadFile(filepath.Join(out, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			outs[i] = append(outs[i], b...)
+		}
+	}
+	if !bytes.Equal(outs[0], outs[1]) || !bytes.Contains(outs[0], []byte(`"relation":"near_duplicate"`)) {
+		t.Errorf("exports differ or lack the 002/004 pair:\n%s", outs[0])
+	}
+	if code, _, errOut := runCLI(t, "export", "--data", data); code != exitUsage || !strings.Contains(errOut, "-o OUT") {
+		t.Errorf("no -o: exit %d\n%s", code, errOut)
+	}
+	st, err := store.Open(data, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if code, _, errOut := runCLI(t, "export", "--data", data, "-o", filepath.Join(dir, "x")); code != exitFailure || !strings.Contains(errOut, "another reprint process") {
+		t.Errorf("store in use: exit %d\n%s", code, errOut)
+	}
+}
