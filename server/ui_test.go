@@ -532,6 +532,15 @@ func TestUI(t *testing.T) {
 		t.Errorf("the page of 004 shows %d of the copied by / copied from sections, want both", n)
 	}
 
+	// The outlets page: Tehran Times took from Press TV once (000 is
+	// undated, so the seeds' only directed flow is none: every outlet
+	// is listed with its articles, none derived).
+	p.open("#/outlets")
+	rows := uiEval[[]string](p, "reading the outlets", `[...document.querySelectorAll("table.outlets tbody tr")].map(r => r.dataset.outlet + " " + r.querySelector("td.num").textContent)`)
+	if w := []string{"Mehr News 2", "Press TV 2", "Tehran Times 1"}; !slices.Equal(rows, w) {
+		t.Errorf("outlets page rows %q, want %q", rows, w)
+	}
+
 	// An API error is shown on the page, not swallowed.
 	p.open("#/story/s-none")
 	if msg := p.text(".error"); !strings.Contains(msg, "404") || !strings.Contains(msg, "not found") {

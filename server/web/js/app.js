@@ -3,7 +3,8 @@
 // are, embedded in the binary.
 //
 // Routes: #/ (stories; ?sort=size&source=&term=&from=&to=), #/story/ID,
-// #/storyline/ID, #/compare?a=ID&b=ID, #/search?q=, #/article/ID.
+// #/storyline/ID, #/compare?a=ID&b=ID, #/search?q=, #/article/ID,
+// #/outlets (?stories=N).
 //
 // Each route renders into <main> once its data has come; meanwhile main
 // is aria-busy. When it is done, main's data-route is the route it shows
@@ -14,7 +15,7 @@ import { errorBox, h } from "./dom.js";
 import { renderList } from "./list.js";
 import { renderStory } from "./story.js";
 import { renderCompare } from "./compare.js";
-import { renderStoryline, renderSearch, renderArticle } from "./pages.js";
+import { renderStoryline, renderSearch, renderArticle, renderOutlets } from "./pages.js";
 
 const main = document.getElementById("app");
 const searchForm = document.getElementById("search");
@@ -27,6 +28,7 @@ const routes = [
   [/^\/article\/(.+)$/, (m, params, ctx) => renderArticle(decodeURIComponent(m[1]), ctx)],
   [/^\/compare$/, (m, params, ctx) => renderCompare(params, ctx)],
   [/^\/search$/, (m, params, ctx) => renderSearch(params, ctx)],
+  [/^\/outlets$/, (m, params, ctx) => renderOutlets(params, ctx)],
 ];
 
 let current = null; // the render in progress or shown: {controller}

@@ -161,3 +161,35 @@ export async function renderArticle(id, ctx) {
     h("section", { class: "article-text" }, h("div", { class: "text" }, a.text || "")),
   );
 }
+
+// renderOutlets lists the outlets of the most recent stories (#/outlets,
+// ?stories=N): per outlet its articles, the stories it reported first,
+// its articles derived from other outlets' and the outlets it takes from
+// and that take from it.
+export async function renderOutlets(params, ctx) {
+  const stories = Number(params.get("stories")) || 1000;
+  const res = await api("outlets", { stories }, ctx);
+  const outlets = res.outlets || [];
+  ctx.title = "Outlets";
+  const flows = (list) => list.length === 0
+    ? h("span", { class: "muted" }, "none")
+    : list.slice(0, 5).map((f, i) => [i > 0 && ", ", outletName(f.outlet), " ", h("span", { class: "count" }, f.articles)]);
+  return h("div", { class: "view outlets-view" },
+    h("h1", {}, "Outlets"),
+    h("p", { class: "dek" },
+      "Who takes from whom, over the ", plural(res.stories, "most recent story", "most recent stories"),
+      ": an outlet's article derived from another outlet's earlier one (copied, rewritten or partly taken) counts once per source outlet."),
+    outlets.length === 0
+      ? h("p", { class: "empty" }, "No outlet is named in these stories.")
+      : h("table", { class: "outlets" },
+        h("thead", {}, h("tr", {},
+          ["Outlet", "Articles", "Reported first", "Derived", "Takes from", "Taken from by"].map((c) => h("th", { scope: "col" }, c)))),
+        h("tbody", {}, outlets.map((o) => h("tr", { dataset: { outlet: o.outlet } },
+          h("th", { scope: "row" }, h("a", { href: route("", null, { source: o.outlet }) }, outletName(o.outlet))),
+          h("td", { class: "num" }, o.articles),
+          h("td", { class: "num" }, o.first),
+          h("td", { class: "num" }, o.derived),
+          h("td", { class: "takes-from" }, flows(o.takes_from || [])),
+          h("td", { class: "copied-by" }, flows(o.copied_by || [])))))),
+  );
+}
