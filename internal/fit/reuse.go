@@ -386,20 +386,8 @@ package match
 // three-class accuracy %.3f, macro-F1 %.3f; derived against non:
 // accuracy %.3f, macro-F1 %.3f.
 var (
-	ReuseModel = &Logit{
-		Features: %#v,
-		Mean: %#v,
-		Scale: %#v,
-		W: %#v,
-		B: %#v,
-	}
-	RewriteModel = &Logit{
-		Features: %#v,
-		Mean: %#v,
-		Scale: %#v,
-		W: %#v,
-		B: %#v,
-	}
+	ReuseModel = %s
+	RewriteModel = %s
 )
 
 // DefaultDerived and DefaultRewrite are the thresholds on ReuseModel and
@@ -415,13 +403,7 @@ const (
 // penalty %g for "overall" ≤ %v (1 = very similar … 4 = very dissimilar).
 // 10-fold cross-validated Pearson correlation of the score with
 // "overall": %.3f.
-var SimilarityModel = &Logit{
-	Features: %#v,
-	Mean: %#v,
-	Scale: %#v,
-	W: %#v,
-	B: %#v,
-}
+var SimilarityModel = %s
 
 // DefaultSameStory is the similarity from which two texts not derived
 // from each other are reports of the same story: the threshold that best
@@ -429,8 +411,8 @@ var SimilarityModel = &Logit{
 // rest, on the cross-validated scores (accuracy %.3f).
 const DefaultSameStory = %v
 `, len(Y), counts["wholly"], counts["partially"], counts["non"], reuseL2, cv.acc, cv.macroF1, cv.binAcc, cv.binF1,
-		md.Features, md.Mean, md.Scale, md.W, md.B, mw.Features, mw.Mean, mw.Scale, mw.W, mw.B, tD, tW,
-		len(sy), similarityL2, sameStoryOverall, r, ms.Features, ms.Mean, ms.Scale, ms.W, ms.B, accS, tS)
+		logitLiteral(md), logitLiteral(mw), tD, tW,
+		len(sy), similarityL2, sameStoryOverall, r, logitLiteral(ms), accS, tS)
 	src, err := format.Source(b.Bytes())
 	return src, fmt.Sprintf("METER 10-fold: accuracy %.3f, macro-F1 %.3f, derived-vs-non accuracy %.3f (thresholds %.2f, %.2f); SemEval 10-fold Pearson %.3f",
 		cv.acc, cv.macroF1, cv.binAcc, tD, tW, r), err

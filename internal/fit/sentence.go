@@ -136,22 +136,10 @@ package match
 // cross-validated accuracy %.4f (SentenceModel) and %.4f
 // (ShortTextModel).
 var (
-	SentenceModel = &Logit{
-		Features: %#v,
-		Mean: %#v,
-		Scale: %#v,
-		W: %#v,
-		B: %#v,
-	}
-	ShortTextModel = &Logit{
-		Features: %#v,
-		Mean: %#v,
-		Scale: %#v,
-		W: %#v,
-		B: %#v,
-	}
+	SentenceModel = %s
+	ShortTextModel = %s
 )
-`, len(ps), countTrue(Y), sentenceL2, accA, accS, ma.Features, ma.Mean, ma.Scale, ma.W, ma.B, ms.Features, ms.Mean, ms.Scale, ms.W, ms.B)
+`, len(ps), countTrue(Y), sentenceL2, accA, accS, logitLiteral(ma), logitLiteral(ms))
 	src, err := format.Source(b.Bytes())
 	return src, fmt.Sprintf("%d pairs, 10-fold accuracy %.4f (alignment model), %.4f (short-text model)", len(ps), accA, accS), err
 }
@@ -183,6 +171,12 @@ func crossValidate(X [][]float64, Y []bool, k int) (float64, error) {
 		}
 	}
 	return float64(correct) / float64(len(X)), nil
+}
+
+// logitLiteral is the Go expression of a fitted model, for the generated
+// files.
+func logitLiteral(m *match.Logit) string {
+	return fmt.Sprintf("&Logit{\nFeatures: %#v,\nMean: %#v,\nScale: %#v,\nW: %#v,\nB: %#v,\n}", m.Features, m.Mean, m.Scale, m.W, m.B)
 }
 
 func countTrue(y []bool) int {
