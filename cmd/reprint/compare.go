@@ -91,10 +91,8 @@ func runCompare(args []string, stdout, stderr io.Writer) error {
 		}
 		ans = engine.CompareTexts(a, b, cfg)
 	} else {
-		for _, p := range args[2:] {
-			if _, err := os.Stat(p); err != nil && p != "-" {
-				return fmt.Errorf("%w: %v", errUsage, err)
-			}
+		if err := checkPaths(args[2:]); err != nil {
+			return err
 		}
 		res, err := engine.ComparePairs(ctx, args[2:], []engine.PairQuery{{A: args[0], B: args[1]}}, cfg)
 		if err != nil {
@@ -175,7 +173,7 @@ func comparePairs(ctx context.Context, pairsPath string, paths []string, cfg eng
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 16<<20)
 	for n := 1; sc.Scan(); n++ {
-		raw := bytes.TrimSpace(bytes.TrimPrefix(sc.Bytes(), []byte("\xef\xbb\xbf")))
+		raw := bytes.TrimSpace(bytes.TrimPrefix(sc.Bytes(), []byte(article.BOM)))
 		if len(raw) == 0 {
 			continue
 		}
@@ -198,10 +196,8 @@ func comparePairs(ctx context.Context, pairsPath string, paths []string, cfg eng
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("reading %s: %w", pairsPath, err)
 	}
-	for _, p := range paths {
-		if _, err := os.Stat(p); err != nil && p != "-" {
-			return fmt.Errorf("%w: %v", errUsage, err)
-		}
+	if err := checkPaths(paths); err != nil {
+		return err
 	}
 	res, err := engine.ComparePairs(ctx, paths, queries, cfg)
 	if err != nil {

@@ -121,13 +121,8 @@ func (ef *engineFlags) run(paths []string, cfg engine.Config, stdout, stderr io.
 	if cfg.Threshold <= 0 || cfg.Threshold > 1 || cfg.Containment <= 0 || cfg.Containment > 1 {
 		return fmt.Errorf("%w: --threshold and --containment must be in (0, 1]", errUsage)
 	}
-	for _, p := range paths {
-		if p == "-" {
-			continue
-		}
-		if _, err := os.Stat(p); err != nil {
-			return fmt.Errorf("%w: %v", errUsage, err)
-		}
+	if err := checkPaths(paths); err != nil {
+		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

@@ -52,10 +52,8 @@ func runIndex(args []string, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return fmt.Errorf("%w: give --data DIR and at least one PATH", errUsage)
 	}
-	for _, p := range paths {
-		if _, err := os.Stat(p); err != nil && p != "-" {
-			return fmt.Errorf("%w: %v", errUsage, err)
-		}
+	if err := checkPaths(paths); err != nil {
+		return err
 	}
 	o, err := so.options()
 	if err != nil {

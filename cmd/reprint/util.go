@@ -13,7 +13,6 @@ import (
 	"github.com/reprint-news/reprint/article"
 	"github.com/reprint-news/reprint/store"
 	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
 )
 
 func reject(is article.Issue) rejectRecord {
@@ -31,8 +30,7 @@ type progress struct {
 }
 
 func newProgress(w io.Writer, inputBytes int64) *progress {
-	f, ok := w.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
+	if !isTerminal(w) {
 		return nil
 	}
 	return &progress{w: w, total: inputBytes}
@@ -122,4 +120,18 @@ func (f storeFlags) options() (store.Options, error) {
 		return store.Options{}, fmt.Errorf("%w: --cache-mb and --max-open-files cannot be negative", errUsage)
 	}
 	return store.Options{CacheBytes: *f.cacheMB << 20, MaxOpenFiles: *f.maxOpenFiles}, nil
+}
+
+// checkPaths is a usage error naming the first input PATH that does not
+// exist ("-", standard input, always does).
+func checkPaths(paths []string) error {
+	for _, p := range paths {
+		if p == "-" {
+			continue
+		}
+		if _, err := os.Stat(p); err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+	}
+	return nil
 }
