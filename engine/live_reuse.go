@@ -145,8 +145,12 @@ func (l *Live) preparedOf(env *reuseEnv, a *LiveArticle, t *match.Text, keep boo
 	if p := l.reuse.get(a.Seq); p != nil && p.a.ID == a.ID {
 		return p
 	}
-	l.rmu.RLock()
-	p := env.prepare(liveReuseArticle(a), t)
+	ra := liveReuseArticle(a)
+	if t == nil { // the text alone: outside the lock
+		t = analyzeReuse(ra)
+	}
+	l.rmu.RLock() // the boilerplate statistics
+	p := env.prepare(ra, t)
 	l.rmu.RUnlock()
 	if keep {
 		l.reuse.put(a.Seq, p)

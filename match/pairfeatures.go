@@ -75,13 +75,15 @@ func pairFeatures(a, b *sentence, f *[numPairFeatures]float64, all bool) {
 	ca, cb := sharedA/a.mass, sharedB/b.mass
 	f[1], f[2] = min(ca, cb), max(ca, cb)
 	f[3] = 2 * float64(n) / float64(len(a.terms)+len(b.terms))
+	// The shared bigrams, trigrams, words and numbers, counted once.
+	kb, kt, ku, kn := inter(a.bigrams, b.bigrams), inter(a.tris, b.tris), inter(a.uni, b.uni), inter(a.nums, b.nums)
 	if nb := len(a.bigrams) + len(b.bigrams); nb > 0 {
-		f[4] = 2 * float64(inter(a.bigrams, b.bigrams)) / float64(nb)
+		f[4] = 2 * float64(kb) / float64(nb)
 	}
 	switch {
 	case len(a.nums) > 0 && len(b.nums) > 0:
 		f[5] = 1
-		k := inter(a.nums, b.nums)
+		k := kn
 		u := len(a.nums) + len(b.nums) - k
 		f[6] = float64(u-k) / float64(u)
 	case len(a.nums) > 0 || len(b.nums) > 0:
@@ -114,18 +116,17 @@ func pairFeatures(a, b *sentence, f *[numPairFeatures]float64, all bool) {
 	}
 	f[15] = (sharedA + sharedB + synA + synB) / (a.mass + b.mass)
 	if nt := len(a.tris) + len(b.tris); nt > 0 {
-		f[16] = 2 * float64(inter(a.tris, b.tris)) / float64(nt)
+		f[16] = 2 * float64(kt) / float64(nt)
 	}
 	if nu := len(a.uni) + len(b.uni); nu > 0 {
-		k := inter(a.uni, b.uni)
-		f[17] = 2 * float64(k) / float64(nu)
-		f[18] = float64(k) / float64(max(len(a.uni), len(b.uni)))
+		f[17] = 2 * float64(ku) / float64(nu)
+		f[18] = float64(ku) / float64(max(len(a.uni), len(b.uni)))
 	}
 	if mb := max(len(a.bigrams), len(b.bigrams)); mb > 0 {
-		f[19] = float64(inter(a.bigrams, b.bigrams)) / float64(mb)
+		f[19] = float64(kb) / float64(mb)
 	}
 	if mt := max(len(a.tris), len(b.tris)); mt > 0 {
-		f[20] = float64(inter(a.tris, b.tris)) / float64(mt)
+		f[20] = float64(kt) / float64(mt)
 	}
 	if !all {
 		return
@@ -133,13 +134,13 @@ func pairFeatures(a, b *sentence, f *[numPairFeatures]float64, all bool) {
 	// The short-text model's: word sequences, characters, negation,
 	// unmatched anchors and the longest added run of words.
 	if mu := min(len(a.uni), len(b.uni)); mu > 0 {
-		f[21] = float64(inter(a.uni, b.uni)) / float64(mu)
+		f[21] = float64(ku) / float64(mu)
 	}
 	if mb := min(len(a.bigrams), len(b.bigrams)); mb > 0 {
-		f[22] = float64(inter(a.bigrams, b.bigrams)) / float64(mb)
+		f[22] = float64(kb) / float64(mb)
 	}
 	if mt := min(len(a.tris), len(b.tris)); mt > 0 {
-		f[23] = float64(inter(a.tris, b.tris)) / float64(mt)
+		f[23] = float64(kt) / float64(mt)
 	}
 	// The word sequences: longest common subsequence and edit distance.
 	la, lb := len(a.seq), len(b.seq)
@@ -155,7 +156,7 @@ func pairFeatures(a, b *sentence, f *[numPairFeatures]float64, all bool) {
 	if a.neg != b.neg {
 		f[32] = 1
 	}
-	na, nb = len(a.nums)-inter(a.nums, b.nums), len(b.nums)-inter(a.nums, b.nums)
+	na, nb = len(a.nums)-kn, len(b.nums)-kn
 	f[33], f[34] = float64(min(na, nb)), float64(max(na, nb))
 	ma, mb := len(a.names)-inter(a.names, b.uni), len(b.names)-inter(b.names, a.uni)
 	f[35], f[36] = float64(min(ma, mb)), float64(max(ma, mb))
@@ -234,25 +235,28 @@ const AlignFeatures = numAlignFeatures
 // as one sentence (for fitting the sentence model on sentence pairs that
 // the splitter cuts in two).
 func WholeFeatures(a, b *Doc) []float64 {
-	ma, mb := a.whole(), b.whole()
 	var f [numPairFeatures]float64
-	pairFeatures(&ma, &mb, &f, true)
+	pairFeatures(a.whole(), b.whole(), &f, true)
 	return f[:]
 }
 
-// whole returns the bag of all the text's sentences merged.
-func (d *Doc) whole() sentence {
-	if len(d.sents) == 0 {
-		return sentence{}
-	}
-	d.extras()
-	s := d.sents[0]
-	seq := s.seq
-	for k := 1; k < len(d.sents); k++ {
-		s = merge(&s, &d.sents[k])
-		seq = slices.Concat(seq, d.sents[k].seq)
-	}
-	s.seq = seq
-	d.textExtras(&s)
-	return s
+// whole returns the bag of all the text's sentences merged, made once
+// per text (it is compared with many).
+func (d *Doc) whole() *sentence {
+	d.wholeOnce.Do(func() {
+		if len(d.sents) == 0 {
+			return
+		}
+		d.extras()
+		s := d.sents[0]
+		seq := s.seq
+		for k := 1; k < len(d.sents); k++ {
+			s = merge(&s, &d.sents[k])
+			seq = slices.Concat(seq, d.sents[k].seq)
+		}
+		s.seq = seq
+		d.textExtras(&s)
+		d.wholeS = s
+	})
+	return &d.wholeS
 }

@@ -232,8 +232,7 @@ func relate(a, b *Doc, o Overlap, sameExact bool, dir Direction, cfg ReuseConfig
 	}
 	if len(a.sents) <= ShortSentences && len(b.sents) <= ShortSentences && len(a.sents) > 0 && len(b.sents) > 0 {
 		// Short texts: compared whole by the sentence model.
-		wa, wb := a.whole(), b.whole()
-		p := round4(shortScore(&wa, &wb))
+		p := round4(shortScore(a.whole(), b.whole()))
 		r.PDerived, r.PRewrite = p, p
 		switch {
 		case p >= cfg.Paraphrase:

@@ -61,6 +61,8 @@ type Doc struct {
 	grams     *gramIndex   // its content's gram index for Passages (passagesWith)
 	gramOnce  sync.Once
 	extraOnce sync.Once // the sentences' n-gram lists (extras)
+	wholeOnce sync.Once // wholeS: all its sentences as one (whole)
+	wholeS    sentence
 }
 
 // sentence is a sentence's bag of stems.
