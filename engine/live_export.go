@@ -34,24 +34,6 @@ type ExportStats struct {
 	Relations  int `json:"relations"`
 }
 
-// ExportPair is a line of pairs.jsonl: as `reprint dedup` writes it (for
-// contains, a holds b; otherwise a < b).
-type ExportPair struct {
-	A           string  `json:"a"`
-	B           string  `json:"b"`
-	Relation    string  `json:"relation"`
-	Jaccard     float64 `json:"jaccard"`
-	Containment float64 `json:"containment"`
-}
-
-// ExportGroup is a line of groups.jsonl: a duplicate group by its
-// representative, with its members (the representative too), sorted.
-type ExportGroup struct {
-	ID             string   `json:"id"`
-	Representative string   `json:"representative"`
-	Members        []string `json:"members"`
-}
-
 // ExportStory is a line of stories.jsonl.
 type ExportStory struct {
 	ID        string     `json:"id"`
@@ -76,7 +58,7 @@ func Export(st *store.Store, dir string) (ExportStats, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return es, err
 	}
-	var pairs []ExportPair
+	var pairs []Pair
 	var rels []Relation
 	groups := map[string][]string{}
 	stories := map[string]*ExportStory{}
@@ -88,7 +70,8 @@ func Export(st *store.Store, dir string) (ExportStats, error) {
 		}
 		es.Articles++
 		for _, r := range a.Relations {
-			p := ExportPair{A: a.ID, B: r.ID, Relation: r.Relation.String(), Jaccard: r.Jaccard, Containment: r.Containment}
+			// As the batch run writes a pair: for contains, a holds b.
+			p := Pair{A: a.ID, B: r.ID, Relation: r.Relation, Jaccard: r.Jaccard, Containment: r.Containment}
 			if r.Relation == match.Contains && r.Contains == "other" || r.Relation != match.Contains && r.ID < a.ID {
 				p.A, p.B = p.B, p.A
 			}
@@ -98,12 +81,7 @@ func Export(st *store.Store, dir string) (ExportStats, error) {
 			groups[a.Group] = append(groups[a.Group], a.ID)
 		}
 		for _, r := range a.Reuse {
-			rel := Relation{Story: a.Story, ReuseSummary: ReuseSummary{A: a.ID, B: r.ID, Relation: r.Relation, Container: r.Container,
-				Direction: r.Direction, Note: r.Note, CoverageA: r.Coverage, CoverageB: r.CoverageO, Similarity: r.Similarity}}
-			if r.Source != "" {
-				src := r.Source
-				rel.Source = &src
-			}
+			rel := Relation{Story: a.Story, ReuseSummary: r.summary(a.ID)}
 			if rel.B < rel.A {
 				rel.A, rel.B, rel.CoverageA, rel.CoverageB = rel.B, rel.A, rel.CoverageB, rel.CoverageA
 			}
@@ -150,14 +128,14 @@ func Export(st *store.Store, dir string) (ExportStats, error) {
 			l.Articles += len(s.Articles)
 		}
 	}
-	slices.SortFunc(pairs, func(x, y ExportPair) int { return strings.Compare(x.A+"\x00"+x.B, y.A+"\x00"+y.B) })
+	slices.SortFunc(pairs, func(x, y Pair) int { return strings.Compare(x.A+"\x00"+x.B, y.A+"\x00"+y.B) })
 	slices.SortFunc(rels, func(x, y Relation) int { return strings.Compare(x.A+"\x00"+x.B, y.A+"\x00"+y.B) })
-	var gs []ExportGroup
+	var gs []Group
 	for rep, members := range groups {
 		slices.Sort(members)
-		gs = append(gs, ExportGroup{ID: rep, Representative: rep, Members: members})
+		gs = append(gs, Group{ID: rep, Representative: rep, Members: members})
 	}
-	slices.SortFunc(gs, func(x, y ExportGroup) int { return strings.Compare(x.ID, y.ID) })
+	slices.SortFunc(gs, func(x, y Group) int { return strings.Compare(x.ID, y.ID) })
 	ss := sortedValues(stories)
 	ls := sortedValues(lines)
 	for _, l := range ls {
@@ -200,6 +178,7 @@ func writeRows[T any](path string, rows []T) error {
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
 	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // as the batch run writes its files
 	for _, r := range rows {
 		if err = enc.Encode(r); err != nil {
 			break

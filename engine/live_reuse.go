@@ -69,6 +69,17 @@ func reuseOf(ans *ReuseSummary) LiveReuse {
 	return r
 }
 
+// summary is the relation as the batch run gives it, with id as a.
+func (r LiveReuse) summary(id string) ReuseSummary {
+	s := ReuseSummary{A: id, B: r.ID, Relation: r.Relation, Container: r.Container, Direction: r.Direction, Note: r.Note,
+		CoverageA: r.Coverage, CoverageB: r.CoverageO, Similarity: r.Similarity}
+	if r.Source != "" {
+		src := r.Source
+		s.Source = &src
+	}
+	return s
+}
+
 // flip returns the relation as the other article sees it (with id as the
 // other).
 func (r LiveReuse) flip(id string) LiveReuse {
@@ -256,18 +267,23 @@ func (l *Live) StoryProvenance(id string, limit int) (*provenance.Graph, error) 
 	if _, err := l.Story(id); err != nil {
 		return nil, err
 	}
+	return l.storyProvenance(id, limit)
+}
+
+// storyProvenance is StoryProvenance of a story known to exist.
+func (l *Live) storyProvenance(id string, limit int) (*provenance.Graph, error) {
 	arts, err := l.StoryArticles(id, limit)
 	if err != nil {
 		return nil, err
 	}
-	env := l.reuseEnv(time.Now())
+	window := l.cfg.Story.window(time.Now())
 	var nodes []provenance.Article
 	var rels []provenance.Relation
 	for _, a := range arts {
-		nodes = append(nodes, env.node(liveReuseArticle(a)))
+		nodes = append(nodes, provenanceNode(liveReuseArticle(a), window))
 		for _, r := range a.Reuse {
-			rels = append(rels, provenance.Relation{A: a.ID, B: r.ID, Relation: r.Relation, Source: r.Source,
-				CoverageA: r.Coverage, CoverageB: r.CoverageO, Similarity: r.Similarity})
+			s := r.summary(a.ID)
+			rels = append(rels, s.provenance())
 		}
 	}
 	g := provenance.Build(id, nodes, rels)
@@ -370,11 +386,12 @@ func (l *Live) OutletFlows(q StoryQuery, stories, perStory int) ([]provenance.Ou
 			return nil, 0, err
 		}
 		for _, s := range page {
-			g, err := l.StoryProvenance(s.ID, perStory)
-			if errors.Is(err, store.ErrNotFound) {
-				continue // deleted since
-			} else if err != nil {
+			g, err := l.storyProvenance(s.ID, perStory)
+			if err != nil {
 				return nil, 0, err
+			}
+			if len(g.Nodes) == 0 {
+				continue // deleted since it was listed
 			}
 			graphs = append(graphs, *g)
 		}

@@ -63,6 +63,15 @@ type ReuseSummary struct {
 	Similarity float64 `json:"similarity"`
 }
 
+// provenance is the relation as an edge of a provenance graph.
+func (s *ReuseSummary) provenance() provenance.Relation {
+	pr := provenance.Relation{A: s.A, B: s.B, Relation: s.Relation, CoverageA: s.CoverageA, CoverageB: s.CoverageB, Similarity: s.Similarity}
+	if s.Source != nil {
+		pr.Source = *s.Source
+	}
+	return pr
+}
+
 // encodeReuseArticle appends an article's reuse record (text spill).
 func encodeReuseArticle(b []byte, a *article.Article, lang string) []byte {
 	for _, s := range []string{a.ID, a.Source, a.Title, a.Text, a.PublishedFrom, lang} {
@@ -193,11 +202,7 @@ func (r *run) storyRelations(env *reuseEnv, sr *storyRelations, story string, do
 				continue
 			}
 			sr.rels = append(sr.rels, Relation{Story: story, ReuseSummary: sum})
-			pr := provenance.Relation{A: sum.A, B: sum.B, Relation: sum.Relation, CoverageA: sum.CoverageA, CoverageB: sum.CoverageB, Similarity: sum.Similarity}
-			if sum.Source != nil {
-				pr.Source = *sum.Source
-			}
-			sr.edges = append(sr.edges, pr)
+			sr.edges = append(sr.edges, sum.provenance())
 		}
 		window[k%len(window)] = p
 	}

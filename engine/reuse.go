@@ -290,10 +290,15 @@ func (e *reuseEnv) plausible(a *ReuseArticle) (time.Time, bool) {
 
 // node returns article a as a node of a provenance graph: outlet, headline
 // and its publication time when plausible.
-func (e *reuseEnv) node(a *ReuseArticle) provenance.Article {
+func (e *reuseEnv) node(a *ReuseArticle) provenance.Article { return provenanceNode(a, e.times) }
+
+// provenanceNode is article a as a node of a provenance graph, with its
+// publication time when it lies in the plausible window.
+func provenanceNode(a *ReuseArticle, window timeWindow) provenance.Article {
 	n := provenance.Article{ID: a.ID, Source: a.Source, PublishedFrom: a.PublishedFrom}
 	n.Headline, _ = headlineOf(a.Title, a.Text)
-	if t, ok := e.plausible(a); ok {
+	if window.holds(unixOf(a.Published)) {
+		t := a.Published
 		n.Published = &t
 	}
 	return n

@@ -264,11 +264,8 @@ func viewOf(a *engine.LiveArticle, withText bool) ArticleView {
 	v := ArticleView{ID: a.ID, Source: a.Source, URL: a.URL, Title: a.Title, Received: a.Received,
 		Dedup: a.Dedup, Relations: a.Relations, Group: a.Group, Story: a.Story, Storyline: a.Storyline}
 	if !a.Published.IsZero() {
-		v.PublishedFrom = a.PublishedFrom
-	}
-	if !a.Published.IsZero() {
 		p := a.Published
-		v.Published = &p
+		v.Published, v.PublishedFrom = &p, a.PublishedFrom
 	}
 	if withText {
 		v.Text = a.Text
@@ -563,10 +560,7 @@ func (s *Server) getOutlets(w http.ResponseWriter, r *http.Request, l *engine.Li
 		s.failErr(w, r, err)
 		return
 	}
-	if outlets == nil {
-		outlets = []provenance.Outlet{}
-	}
-	writeJSON(w, http.StatusOK, OutletsView{Stories: n, Outlets: outlets})
+	writeJSON(w, http.StatusOK, OutletsView{Stories: n, Outlets: nonNil(outlets)})
 }
 
 func (s *Server) getProvenance(w http.ResponseWriter, r *http.Request, l *engine.Live) {
