@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -38,39 +39,52 @@ var errRecordTooLong = errors.New("record too long")
 type csvTap struct {
 	r    io.Reader
 	max  int64
-	n    int64  // bytes handed to the csv reader
-	keep []byte // the bytes handed over from offset start on
-	from int64  // offset of keep[0]
+	buf  []byte // buf[head:] are the bytes handed over from offset from on
+	head int
+	from int64
 }
 
 func (t *csvTap) Read(p []byte) (int, error) {
 	// encoding/csv reads through a 4 KiB bufio.Reader, so at most that much
 	// beyond the record is read ahead.
-	if int64(len(t.keep)) > t.max+4096 {
+	if int64(len(t.buf)-t.head) > t.max+4096 {
 		return 0, errRecordTooLong
 	}
 	n, err := t.r.Read(p)
-	t.keep = append(t.keep, p[:n]...)
-	t.n += int64(n)
+	t.buf = append(t.buf, p[:n]...)
 	return n, err
 }
 
 // startRecord drops the kept bytes before offset off (the next record's
-// start).
+// start); the buffer is compacted only once most of it is dropped.
 func (t *csvTap) startRecord(off int64) {
-	k := int(off - t.from)
-	t.keep = t.keep[:copy(t.keep, t.keep[k:])]
+	t.head += int(off - t.from)
 	t.from = off
+	if t.head > len(t.buf)/2 {
+		t.buf = t.buf[:copy(t.buf, t.buf[t.head:])]
+		t.head = 0
+	}
 }
+
+// since returns the kept bytes from offset off on.
+func (t *csvTap) since(off int64) []byte { return t.buf[t.head+int(off-t.from):] }
 
 // rest is the input from offset off on: the kept bytes, then the unread
 // input.
 func (t *csvTap) rest(off int64) io.Reader {
-	return io.MultiReader(bytes.NewReader(bytes.Clone(t.keep[off-t.from:])), t.r)
+	return io.MultiReader(bytes.NewReader(bytes.Clone(t.since(off))), t.r)
 }
 
-// csvColumns are the columns the CSV reader knows (case-insensitive).
+// csvColumns are the columns the CSV and Parquet readers know
+// (case-insensitive).
 var csvColumns = []string{"id", "source", "url", "published", "title", "text"}
+
+// articleColumn returns the article field a CSV or Parquet column name
+// gives (trimmed, any case), or false.
+func articleColumn(name string) (string, bool) {
+	name = strings.ToLower(strings.TrimSpace(name))
+	return name, slices.Contains(csvColumns, name)
+}
 
 // csvQuoteOpen reports whether raw (the bytes of one or more records)
 // ends inside a quoted field, by the rules encoding/csv applies with lazy
@@ -153,7 +167,7 @@ func (p *producer) readCSV(s source, idBase string) bool {
 		// resync rejects the record read last, which starts on line
 		// line, and parses again from the line after that one.
 		resync := func(line int, detail string) bool {
-			raw := tap.keep[recStart-tap.from:]
+			raw := tap.since(recStart)
 			end := 0 // the end of the record's first line in raw
 			for k := recLine; k <= line; k++ {
 				nl := bytes.IndexByte(raw[end:], '\n')
@@ -180,7 +194,7 @@ func (p *producer) readCSV(s source, idBase string) bool {
 			}
 			if errors.Is(err, errRecordTooLong) {
 				// Skip the record to its end, then go on after it.
-				raw := tap.keep[recStart-tap.from:]
+				raw := tap.since(recStart)
 				br := bufio.NewReader(tap.r)
 				var lines int
 				var open, atEOL bool
@@ -233,7 +247,7 @@ func (p *producer) readCSV(s source, idBase string) bool {
 			line, _ := cr.FieldPos(0)
 			endLine, _ := cr.FieldPos(len(rec) - 1)
 			off := cr.InputOffset()
-			raw := tap.keep[recStart-tap.from : off-tap.from]
+			raw := tap.since(recStart)[:off-recStart]
 			size := off - recStart
 			// A record that went wrong across lines swallows the rows
 			// after its first line: reject that line, read the rest again.
@@ -307,15 +321,8 @@ func (p *producer) readCSV(s source, idBase string) bool {
 func csvHeader(rec []string) map[string]int {
 	col := map[string]int{"text": -1}
 	for i := len(rec) - 1; i >= 0; i-- { // the first of repeated names wins
-		name := rec[i]
-		if i == 0 {
-			name = strings.TrimPrefix(name, "\uFEFF")
-		}
-		name = strings.ToLower(strings.TrimSpace(name))
-		for _, c := range csvColumns {
-			if name == c {
-				col[c] = i
-			}
+		if name, ok := articleColumn(rec[i]); ok {
+			col[name] = i
 		}
 	}
 	return col

@@ -311,6 +311,7 @@ func DecodeJSON(raw []byte, pos Pos) (a Article, issues []Issue, ok bool) {
 		applyTextTime(&a, time.Now())
 		if err := CheckID(a.ID); err != nil {
 			res.skip(pos, "bad_id", err.Error())
+			ok = false
 		}
 	}
 	return a, res.issues, ok

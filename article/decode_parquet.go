@@ -107,8 +107,8 @@ func parquetFields(pf *parquet.File) ([]*pqField, string) {
 	seen := map[string]bool{}
 	textWhy := "schema has no \"text\" column"
 	for _, c := range pf.Root().Columns() {
-		name := strings.ToLower(strings.TrimSpace(c.Name()))
-		if seen[name] || !isArticleField(name) {
+		name, ok := articleColumn(c.Name())
+		if !ok || seen[name] {
 			continue
 		}
 		seen[name] = true
@@ -133,15 +133,6 @@ func parquetFields(pf *parquet.File) ([]*pqField, string) {
 		}
 	}
 	return nil, textWhy
-}
-
-func isArticleField(name string) bool {
-	for _, c := range csvColumns {
-		if name == c {
-			return true
-		}
-	}
-	return false
 }
 
 // readRowGroup hands on the rows of one row group in runs; row counts the

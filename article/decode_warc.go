@@ -170,7 +170,7 @@ func unmarshalWARC(um gowarc.Unmarshaler, br *bufio.Reader) (rec gowarc.WarcReco
 // warcFailure names the reason for a record the library could not parse.
 func warcFailure(err error) string {
 	var ce flate.CorruptInputError
-	if errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) ||
+	if errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) || errors.Is(err, zlib.ErrChecksum) ||
 		errors.As(err, &ce) || errors.Is(err, errBadMagic) {
 		return "decompress_error"
 	}
@@ -267,12 +267,7 @@ func (p *producer) warcRecord(rec gowarc.WarcRecord, pos Pos, validation []error
 	limit := p.opts.MaxRecordBytes
 	raw, err := io.ReadAll(io.LimitReader(body, limit+1))
 	if err != nil {
-		reason := "malformed_warc"
-		var ce flate.CorruptInputError
-		if errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) || errors.As(err, &ce) || errors.Is(err, zlib.ErrChecksum) {
-			reason = "decompress_error"
-		}
-		return p.issue(pos, reason, "HTTP payload: "+err.Error())
+		return p.issue(pos, warcFailure(err), "HTTP payload: "+err.Error())
 	}
 	if sniff && !strings.HasPrefix(http.DetectContentType(raw), "text/html") {
 		return p.issue(pos, "not_html", "Content-Type "+clip(strconv.Quote(ctype), 80)+" and the payload does not look like HTML, for "+clip(uri, 200))
