@@ -11,9 +11,10 @@ import "github.com/reprint-news/reprint/text"
 // stage asks what was boilerplate as of the article it writes: whether a
 // line is boilerplate changes only when an article holding that line is
 // added, so the dedup stage journals every such change with the article's
-// sequence number, and a line's state as of article n is the state before
-// its first change by a later article (or its state now). The write stage
-// drops the changes it has passed. A pipelined batch and the same articles
+// sequence number (text.Boilerplate.AddChanged names them), and a line's
+// state as of article n is the state before its first change by a later
+// article (or its state now). The write stage drops the changes it has
+// passed. A pipelined batch and the same articles
 // one by one then leave out the same lines.
 
 // boilerFlip is a change of a line's boilerplate state by article seq.
@@ -25,8 +26,9 @@ type boilerFlip struct {
 // boilerJournal holds the changes the write stage has not passed yet
 // (guarded by Live.rmu).
 type boilerJournal struct {
-	flips map[uint64][]boilerFlip // by line hash, in seq order
-	order []boilerRef             // every change, in seq order
+	flips   map[uint64][]boilerFlip // by line hash, in seq order
+	order   []boilerRef             // every change, in seq order
+	changed []uint64                // scratch for add
 }
 
 type boilerRef struct {
@@ -37,25 +39,13 @@ type boilerRef struct {
 // add adds article seq's lines (text s) to bp and journals the lines
 // whose state changed.
 func (j *boilerJournal) add(bp *text.Boilerplate, seq uint64, s string, lines []text.Line) {
-	before := make([]bool, len(lines))
-	for i, ln := range lines {
-		before[i] = bp.Has(ln.Hash)
-	}
-	bp.Add(s, lines)
-	for i, ln := range lines {
-		now := bp.Has(ln.Hash)
-		if now == before[i] {
-			continue
-		}
-		fs := j.flips[ln.Hash]
-		if n := len(fs); n > 0 && fs[n-1].seq == seq {
-			continue // a line the article holds twice
-		}
+	j.changed = bp.AddChanged(s, lines, j.changed[:0])
+	for _, h := range j.changed {
 		if j.flips == nil {
 			j.flips = map[uint64][]boilerFlip{}
 		}
-		j.flips[ln.Hash] = append(fs, boilerFlip{seq: seq, has: now})
-		j.order = append(j.order, boilerRef{seq: seq, line: ln.Hash})
+		j.flips[h] = append(j.flips[h], boilerFlip{seq: seq, has: bp.Has(h)})
+		j.order = append(j.order, boilerRef{seq: seq, line: h})
 	}
 }
 

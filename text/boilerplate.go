@@ -126,10 +126,18 @@ func NewBoilerplate(cfg BoilerplateConfig) *Boilerplate {
 }
 
 // Add records the lines of one article (as produced by Doc.Tokenize on s).
-func (b *Boilerplate) Add(s string, lines []Line) {
+func (b *Boilerplate) Add(s string, lines []Line) { b.add(s, lines, false, nil) }
+
+// AddChanged is Add, and appends to changed the hashes of the article's
+// lines whose boilerplate state (Has) the article changed.
+func (b *Boilerplate) AddChanged(s string, lines []Line, changed []uint64) []uint64 {
+	return b.add(s, lines, true, changed)
+}
+
+func (b *Boilerplate) add(s string, lines []Line, track bool, changed []uint64) []uint64 {
 	b.docs++
 	if len(lines) == 0 {
-		return
+		return changed
 	}
 	u := b.uniq[:0]
 	for _, l := range lines {
@@ -184,12 +192,17 @@ func (b *Boilerplate) Add(s string, lines []Line) {
 			st = &lineStat{toks: uint32(l.N)}
 			b.stats[h] = st
 		}
+		was := track && b.rule(st)
 		st.n++
 		st.addContext(ctx)
 		if int(st.n)+1 == b.cfg.MinDocs {
 			b.texts[h] = Clip(strings.TrimSpace(s[l.Start:l.End]), 300)
 		}
+		if track && b.rule(st) != was {
+			changed = append(changed, h)
+		}
 	}
+	return changed
 }
 
 // rule applies the boilerplate rule to one line's statistics.

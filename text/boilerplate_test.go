@@ -2,6 +2,7 @@ package text
 
 import (
 	"fmt"
+	"reflect"
 	"testing"
 )
 
@@ -103,5 +104,35 @@ func TestBoilerplateHasMatchesSet(t *testing.T) {
 	d.Tokenize("SHARE THIS ARTICLE")
 	if !b.Has(d.Lines[0].Hash) {
 		t.Fatal("a widget line in 12 unrelated articles is not boilerplate")
+	}
+}
+
+// TestAddChanged checks that AddChanged names exactly the lines of the
+// article whose Has answer the article changed.
+func TestAddChanged(t *testing.T) {
+	b := NewBoilerplate(BoilerplateConfig{MinDocs: 3, MaxShare: 0.5, MaxTokens: 40})
+	footers := []string{"Share this article", "All rights reserved", "Follow us"}
+	var d Doc
+	for i := range 60 {
+		s := fmt.Sprintf("Story number %d about things %d.\n%s\nBody line %d of its own.", i, i%7, footers[i%3], i%5)
+		d.Tokenize(s)
+		before := map[uint64]bool{}
+		for _, ln := range d.Lines {
+			before[ln.Hash] = b.Has(ln.Hash)
+		}
+		changed := b.AddChanged(s, d.Lines, nil)
+		want := map[uint64]bool{}
+		for _, ln := range d.Lines {
+			if b.Has(ln.Hash) != before[ln.Hash] {
+				want[ln.Hash] = true
+			}
+		}
+		got := map[uint64]bool{}
+		for _, h := range changed {
+			got[h] = true
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("article %d: changed %v, want %v", i, got, want)
+		}
 	}
 }
