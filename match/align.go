@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/reprint-news/reprint/internal/radix"
 	"github.com/reprint-news/reprint/text"
 )
 
@@ -603,7 +604,7 @@ func trigrams(toks []text.Token) []uint64 {
 	for i := 2; i < len(toks); i++ {
 		out = append(out, (uint64(toks[i-2].Hash)*0x9e3779b97f4a7c15)^uint64(toks[i-1].Hash)<<32^uint64(toks[i].Hash))
 	}
-	slices.Sort(out)
+	radix.Sort(out, make([]uint64, len(out)))
 	return slices.Compact(out)
 }
 

@@ -308,7 +308,7 @@ func (d *Doc) extras() {
 // (s, its sentences merged): its character n-grams, negation and
 // reported speech.
 func (d *Doc) textExtras(s *sentence) {
-	var c3, c4 []uint32
+	var c3, c4 []uint32 // sorted and made unique once, below
 	for _, st := range d.Sentences {
 		a, b := charGrams(d.Text[st.Start:st.End])
 		c3, c4 = append(c3, a...), append(c4, b...)
@@ -330,7 +330,7 @@ func (d *Doc) textExtras(s *sentence) {
 // negations are the words that negate a sentence (besides "n't").
 var negations = map[string]bool{"not": true, "no": true, "never": true, "nor": true, "without": true}
 
-// charGrams returns the sorted, unique hashes of the lower-cased
+// charGrams returns the hashes of the lower-cased
 // character trigrams and 4-grams of s (spaces and punctuation included).
 func charGrams(s string) (c3, c4 []uint32) {
 	var r [4]rune
@@ -349,9 +349,7 @@ func charGrams(s string) (c3, c4 []uint32) {
 			c4 = append(c4, (h^uint32(r[0]))*16777619)
 		}
 	}
-	slices.Sort(c3)
-	slices.Sort(c4)
-	return slices.Compact(c3), slices.Compact(c4)
+	return c3, c4
 }
 
 // quoteMask reports for every token whether it stands inside quotation
