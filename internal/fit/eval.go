@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 
@@ -56,20 +55,15 @@ func msrpPipelineCV(dir string) (float64, error) {
 		return 0, err
 	}
 	defer os.Remove(corpus)
-	idx := rand.New(rand.NewPCG(1, 2)).Perm(len(X))
+	train, test := folds(len(X), 10, 1, 2)
 	savedA, savedS := match.SentenceModel, match.ShortTextModel
 	defer func() { match.SentenceModel, match.ShortTextModel = savedA, savedS }()
 	correct := 0
 	for fold := range 10 {
 		var tx [][]float64
 		var ty []bool
-		var test []int
-		for r, i := range idx {
-			if r%10 == fold {
-				test = append(test, i)
-			} else {
-				tx, ty = append(tx, X[i]), append(ty, Y[i])
-			}
+		for _, i := range train[fold] {
+			tx, ty = append(tx, X[i]), append(ty, Y[i])
 		}
 		ma, ms, err := fitSentenceModels(tx, ty)
 		if err != nil {
@@ -77,7 +71,7 @@ func msrpPipelineCV(dir string) (float64, error) {
 		}
 		match.SentenceModel, match.ShortTextModel = ma, ms
 		var fq []engine.PairQuery
-		for _, i := range test {
+		for _, i := range test[fold] {
 			fq = append(fq, qs[i])
 		}
 		res, err := engine.ComparePairs(context.Background(), []string{corpus}, fq, engine.DefaultConfig())
@@ -88,7 +82,7 @@ func msrpPipelineCV(dir string) (float64, error) {
 			if r.Err != nil {
 				return 0, r.Err
 			}
-			if paraphraseRelations[r.Relation] == Y[test[k]] {
+			if paraphraseRelations[r.Relation] == Y[test[fold][k]] {
 				correct++
 			}
 		}

@@ -75,18 +75,15 @@ func fitBackground(dir string) ([]byte, string, error) {
 	n := 0
 	var d text.Doc
 	var words []text.Word
-	var scratch []uint32
+	var stems []uint32
 	for _, name := range backgroundCorpora {
 		err := eachArticle(filepath.Join(dir, name), func(title, body string) {
-			d.Tokenize(title + "\n" + body)
-			words = text.Words(words[:0], title+"\n"+body, d.Tokens, "en")
-			scratch = scratch[:0]
-			seen := map[uint32]bool{}
-			for _, w := range words {
-				if w.Kind != text.Stop && !seen[w.Stem] {
-					seen[w.Stem] = true
-					df[w.Stem]++
-				}
+			s := title + "\n" + body
+			d.Tokenize(s)
+			words = text.Words(words[:0], s, d.Tokens, "en")
+			stems = text.DistinctStems(stems[:0], words)
+			for _, x := range stems {
+				df[x]++
 			}
 			n++
 		})

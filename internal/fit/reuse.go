@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"go/format"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 
@@ -164,18 +163,17 @@ func fitReuseModels(X [][]float64, Y []string) (*match.Logit, *match.Logit, erro
 // cvReuse returns the models fitted on each of 10 folds' training part
 // and each row's fold.
 func cvReuse(X [][]float64, Y []string) ([]*match.Logit, []*match.Logit, []int, error) {
-	idx := rand.New(rand.NewPCG(3, 4)).Perm(len(X))
+	train, test := folds(len(X), 10, 3, 4)
 	fold := make([]int, len(X))
 	var mds, mws []*match.Logit
 	for k := range 10 {
 		var tx [][]float64
 		var ty []string
-		for r, i := range idx {
-			if r%10 != k {
-				tx, ty = append(tx, X[i]), append(ty, Y[i])
-			} else {
-				fold[i] = k
-			}
+		for _, i := range train[k] {
+			tx, ty = append(tx, X[i]), append(ty, Y[i])
+		}
+		for _, i := range test[k] {
+			fold[i] = k
 		}
 		md, mw, err := fitReuseModels(tx, ty)
 		if err != nil {
@@ -306,24 +304,20 @@ func sameStoryThreshold(p, ys []float64) (float64, float64) {
 }
 
 func cvSimilarity(X [][]float64, ys []float64) ([]float64, error) {
-	idx := rand.New(rand.NewPCG(5, 6)).Perm(len(X))
+	train, test := folds(len(X), 10, 5, 6)
 	p := make([]float64, len(X))
 	for fold := range 10 {
 		var tx [][]float64
 		var ty []bool
-		for r, i := range idx {
-			if r%10 != fold {
-				tx, ty = append(tx, X[i]), append(ty, ys[i] <= sameStoryOverall)
-			}
+		for _, i := range train[fold] {
+			tx, ty = append(tx, X[i]), append(ty, ys[i] <= sameStoryOverall)
 		}
 		m, err := match.FitLogit(match.SimilarityFeatureNames(), tx, ty, similarityL2)
 		if err != nil {
 			return nil, err
 		}
-		for r, i := range idx {
-			if r%10 == fold {
-				p[i] = m.Prob(X[i])
-			}
+		for _, i := range test[fold] {
+			p[i] = m.Prob(X[i])
 		}
 	}
 	return p, nil

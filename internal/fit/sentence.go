@@ -49,12 +49,15 @@ func readMSRP(path string) ([]msrpPair, error) {
 // splitter), with document frequencies over the MSRP sentences and the
 // background, and WordNet senses when installed.
 func msrpFeatures(ps []msrpPair) ([][]float64, []bool) {
+	// Each text analyzed once: counted, then weighed.
 	w := match.NewDocFreq("en")
-	var d text.Doc
-	for _, p := range ps {
-		for _, s := range []string{p.a, p.b} {
+	texts := make([][2]*match.Text, len(ps))
+	for i, p := range ps {
+		for k, s := range []string{p.a, p.b} {
+			d := new(text.Doc)
 			d.Tokenize(s)
-			w.Add(text.Words(nil, s, d.Tokens, "en"))
+			texts[i][k] = match.Analyze(s, d, "en")
+			w.AddStems(texts[i][k].Stems())
 		}
 	}
 	env := match.Env{Weights: w}
@@ -63,15 +66,10 @@ func msrpFeatures(ps []msrpPair) ([][]float64, []bool) {
 	} else {
 		fmt.Fprintln(os.Stderr, "fit: without WordNet:", err)
 	}
-	prep := func(s string) *match.Doc {
-		var d text.Doc
-		d.Tokenize(s)
-		return match.Prepare(s, &d, "en", env)
-	}
 	var X [][]float64
 	var Y []bool
-	for _, p := range ps {
-		X = append(X, match.WholeFeatures(prep(p.a), prep(p.b)))
+	for i, p := range ps {
+		X = append(X, match.WholeFeatures(texts[i][0].Prepare(env), texts[i][1].Prepare(env)))
 		Y = append(Y, p.paraphrase)
 	}
 	return X, Y
@@ -144,28 +142,41 @@ var (
 	return src, fmt.Sprintf("%d pairs, 10-fold accuracy %.4f (alignment model), %.4f (short-text model)", len(ps), accA, accS), err
 }
 
+// folds splits n rows into k folds from a fixed shuffle (seeds s1, s2):
+// for each fold its training rows and its test rows, each in shuffled
+// order.
+func folds(n, k int, s1, s2 uint64) (train, test [][]int) {
+	train, test = make([][]int, k), make([][]int, k)
+	for r, i := range rand.New(rand.NewPCG(s1, s2)).Perm(n) {
+		for fold := range k {
+			if r%k == fold {
+				test[fold] = append(test[fold], i)
+			} else {
+				train[fold] = append(train[fold], i)
+			}
+		}
+	}
+	return train, test
+}
+
 // crossValidate returns the k-fold cross-validated accuracy of the
 // logistic model at probability 0.5 (folds from a fixed shuffle).
 func crossValidate(X [][]float64, Y []bool, k int) (float64, error) {
-	idx := rand.New(rand.NewPCG(1, 2)).Perm(len(X))
+	train, test := folds(len(X), k, 1, 2)
 	names := match.PairFeatureNames()[:len(X[0])]
 	correct := 0
 	for fold := range k {
-		var tx, vx [][]float64
-		var ty, vy []bool
-		for r, i := range idx {
-			if r%k == fold {
-				vx, vy = append(vx, X[i]), append(vy, Y[i])
-			} else {
-				tx, ty = append(tx, X[i]), append(ty, Y[i])
-			}
+		var tx [][]float64
+		var ty []bool
+		for _, i := range train[fold] {
+			tx, ty = append(tx, X[i]), append(ty, Y[i])
 		}
 		m, err := match.FitLogit(names, tx, ty, sentenceL2)
 		if err != nil {
 			return 0, err
 		}
-		for i, x := range vx {
-			if (m.Prob(x) >= 0.5) == vy[i] {
+		for _, i := range test[fold] {
+			if (m.Prob(X[i]) >= 0.5) == Y[i] {
 				correct++
 			}
 		}
