@@ -85,22 +85,7 @@ func (o Overlap) Containment() float64 {
 
 // Compare intersects two sorted, duplicate-free sets.
 func Compare(a, b []uint32) Overlap {
-	o := Overlap{SizeA: len(a), SizeB: len(b)}
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		x, y := a[i], b[j]
-		switch {
-		case x < y:
-			i++
-		case x > y:
-			j++
-		default:
-			o.Inter++
-			i++
-			j++
-		}
-	}
-	return o
+	return Overlap{Inter: inter(a, b), SizeA: len(a), SizeB: len(b)}
 }
 
 // Duplicate reports whether an overlap makes two articles duplicates

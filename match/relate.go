@@ -334,7 +334,7 @@ func SimilarityFeatureNames() []string { return append([]string(nil), similarity
 func SimilarityFeatures(al *Alignment, a, b *Doc) []float64 {
 	return []float64{
 		al.Cosine, max(al.CoverageA, al.CoverageB), min(al.CoverageA, al.CoverageB),
-		jaccard32(a.names, b.names), jaccard32(a.nums, b.nums), max(al.WordsA, al.WordsB), min(al.WordsA, al.WordsB), max(al.TrigramsA, al.TrigramsB), min(al.TrigramsA, al.TrigramsB),
+		Compare(a.names, b.names).Jaccard(), Compare(a.nums, b.nums).Jaccard(), max(al.WordsA, al.WordsB), min(al.WordsA, al.WordsB), max(al.TrigramsA, al.TrigramsB), min(al.TrigramsA, al.TrigramsB),
 	}
 }
 
@@ -352,14 +352,6 @@ func (d *Doc) makeAnchors() (names, nums []uint32) {
 	slices.Sort(names)
 	slices.Sort(nums)
 	return slices.Compact(names), slices.Compact(nums)
-}
-
-func jaccard32(a, b []uint32) float64 {
-	if len(a)+len(b) == 0 {
-		return 0
-	}
-	k := inter(a, b)
-	return float64(k) / float64(len(a)+len(b)-k)
 }
 
 // newShare returns the share of d's items not in o (0 when d has none).
