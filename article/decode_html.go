@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-shiori/dom"
 	"github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
 )
@@ -22,11 +23,20 @@ func decodeHTML(raw []byte, pos Pos, base *url.URL, res *result) (Article, bool)
 		res.skip(pos, "binary_file", "NUL or control bytes in the first 8 KiB")
 		return Article{}, false
 	}
-	out, err := trafilatura.Extract(bytes.NewReader(raw), trafilatura.Options{
-		EnableFallback:  true,
-		ExcludeComments: true,
-		OriginalURL:     base,
-	})
+	// The page parsed once: its stated time read before extraction, which
+	// prunes the tree.
+	doc, err := dom.Parse(bytes.NewReader(raw))
+	var out *trafilatura.ExtractResult
+	var stated time.Time
+	var hasStated bool
+	if err == nil {
+		stated, hasStated = pageTime(raw, doc)
+		out, err = trafilatura.ExtractDocument(doc, trafilatura.Options{
+			EnableFallback:  true,
+			ExcludeComments: true,
+			OriginalURL:     base,
+		})
+	}
 	var text string
 	if err == nil && out != nil {
 		text = nodeText(out.ContentNode)
@@ -58,8 +68,8 @@ func decodeHTML(raw []byte, pos Pos, base *url.URL, res *result) (Article, bool)
 		a.Source = strings.TrimSpace(md.Hostname)
 	}
 	// trafilatura keeps the day; the page may state the time of day.
-	if t, ok := pageTime(raw); ok && (a.Published.IsZero() || sameDay(t, a.Published)) {
-		a.Published = t
+	if hasStated && (a.Published.IsZero() || sameDay(stated, a.Published)) {
+		a.Published = stated
 	}
 	if !a.Published.IsZero() {
 		a.PublishedFrom = PublishedFromHTML

@@ -1,7 +1,6 @@
 package article
 
 import (
-	"bytes"
 	"regexp"
 	"strings"
 	"time"
@@ -30,56 +29,53 @@ var publishedMeta = map[string]bool{
 
 var jsonLDPublished = regexp.MustCompile(`"datePublished"\s*:\s*"([^"]{10,40})"`)
 
-// pageTime returns the first publication time with a time of day the page
-// states, or false.
-func pageTime(raw []byte) (time.Time, bool) {
+// pageTime returns the first publication time with a time of day the
+// page (raw, parsed as doc) states, or false.
+func pageTime(raw []byte, doc *html.Node) (time.Time, bool) {
 	if m := jsonLDPublished.FindSubmatch(raw); m != nil {
 		if t, ok := parseDate(string(m[1])); ok && hasClock(string(m[1])) {
 			return t, true
 		}
 	}
-	z := html.NewTokenizer(bytes.NewReader(raw))
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return time.Time{}, false
-		case html.StartTagToken, html.SelfClosingTagToken:
-			name, hasAttr := z.TagName()
-			if !hasAttr || (string(name) != "meta" && string(name) != "time") {
-				continue
-			}
+	var found time.Time
+	var walk func(n *html.Node) bool
+	walk = func(n *html.Node) bool {
+		if n.Type == html.ElementNode && (n.Data == "meta" || n.Data == "time") {
 			var key, content, datetime string
 			pub := false
-			for {
-				k, v, more := z.TagAttr()
-				switch string(k) {
+			for _, at := range n.Attr {
+				switch at.Key {
 				case "name", "property", "itemprop":
-					key = strings.ToLower(strings.TrimSpace(string(v)))
+					key = strings.ToLower(strings.TrimSpace(at.Val))
 					pub = pub || key == "datepublished"
 				case "content":
-					content = string(v)
+					content = at.Val
 				case "datetime":
-					datetime = string(v)
+					datetime = at.Val
 				case "pubdate":
 					pub = true
 				}
-				if !more {
-					break
-				}
 			}
-			s := content
+			s := ""
 			switch {
-			case string(name) == "meta" && publishedMeta[key]:
-			case string(name) == "time" && pub:
+			case n.Data == "meta" && publishedMeta[key]:
+				s = content
+			case n.Data == "time" && pub:
 				s = datetime
-			default:
-				continue
 			}
 			if t, ok := parseDate(s); ok && !t.IsZero() && hasClock(s) {
-				return t, true
+				found = t
+				return true
 			}
 		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if walk(c) {
+				return true
+			}
+		}
+		return false
 	}
+	return found, walk(doc)
 }
 
 // hasClock reports whether a date string states a time of day.
