@@ -412,7 +412,7 @@ func (l *Live) Compare(a, b string) (*Comparison, error) {
 	_, fpb := l.fingerprintDoc(&db, false, &sc)
 	c.Relation = l.relateFP(fpa, fpb, rb.ID)
 	l.rmu.RUnlock()
-	c.Reuse = l.CompareReuse(ra, rb)
+	c.Reuse = l.compareReuse(ra, rb, &da, &db)
 	c.Passages = c.Reuse.Passages
 	return c, nil
 }

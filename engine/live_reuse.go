@@ -10,6 +10,7 @@ import (
 	"github.com/reprint-news/reprint/match"
 	"github.com/reprint-news/reprint/provenance"
 	"github.com/reprint-news/reprint/store"
+	"github.com/reprint-news/reprint/text"
 )
 
 // Text reuse in the live engine.
@@ -158,7 +159,7 @@ func (l *Live) preparedOf(env *reuseEnv, a *LiveArticle, t *match.Text, keep boo
 	}
 	ra := liveReuseArticle(a)
 	if t == nil { // the text alone: outside the lock
-		t = analyzeReuse(ra)
+		t = analyzeReuse(ra, nil)
 	}
 	l.rmu.RLock() // the boilerplate statistics
 	p := env.prepare(ra, t)
@@ -293,9 +294,20 @@ func (l *Live) storyProvenance(id string, limit int) (*provenance.Graph, error) 
 // CompareReuse compares stored articles a and b for text reuse, with the
 // engine's document frequencies and boilerplate of now. Two articles of
 // different stories are not same_story (ReuseAnswer.keepStoriesApart).
-func (l *Live) CompareReuse(a, b *LiveArticle) ReuseAnswer {
+func (l *Live) CompareReuse(a, b *LiveArticle) ReuseAnswer { return l.compareReuse(a, b, nil, nil) }
+
+// compareReuse is CompareReuse with the two tokenized texts when the
+// caller has them (nil: tokenized here).
+func (l *Live) compareReuse(a, b *LiveArticle, da, db *text.Doc) ReuseAnswer {
 	env := l.reuseEnv(time.Now())
-	ans := env.compare(l.preparedOf(env, a, nil, false), l.preparedOf(env, b, nil, false))
+	prep := func(x *LiveArticle, d *text.Doc) *reusePrepared {
+		var t *match.Text
+		if p := l.reuse.get(x.Seq); p == nil && d != nil {
+			t = analyzeReuse(liveReuseArticle(x), d)
+		}
+		return l.preparedOf(env, x, t, false)
+	}
+	ans := env.compare(prep(a, da), prep(b, db))
 	ans.WithSpans()
 	line := func(story string) string {
 		if s, err := l.Story(story); err == nil {

@@ -149,7 +149,7 @@ type reusePrepared struct {
 // it; nil to analyze it here).
 func (e *reuseEnv) prepare(a *ReuseArticle, t *match.Text) *reusePrepared {
 	if t == nil {
-		t = analyzeReuse(a)
+		t = analyzeReuse(a, nil)
 	}
 	p := &reusePrepared{a: a}
 	var weights match.Weights
@@ -170,11 +170,14 @@ func (e *reuseEnv) prepare(a *ReuseArticle, t *match.Text) *reusePrepared {
 	return p
 }
 
-// analyzeReuse tokenizes and analyzes an article for prepare (its
-// language told from its text when a.Lang is empty).
-func analyzeReuse(a *ReuseArticle) *match.Text {
-	d := new(text.Doc)
-	d.Tokenize(a.Text)
+// analyzeReuse analyzes an article for prepare (its language told from
+// its text when a.Lang is empty); d holds its tokens, nil to tokenize it
+// here.
+func analyzeReuse(a *ReuseArticle, d *text.Doc) *match.Text {
+	if d == nil {
+		d = new(text.Doc)
+		d.Tokenize(a.Text)
+	}
 	if a.Lang == "" {
 		a.Lang = text.Language(a.Title, a.Text)
 	}
@@ -345,7 +348,7 @@ func CompareTexts(a, b *article.Article, cfg Config) ReuseAnswer {
 	cfg = cfg.withDefaults()
 	df := match.NewDocFreq("en")
 	ra, rb := reuseArticle(a), reuseArticle(b)
-	ta, tb := analyzeReuse(ra), analyzeReuse(rb)
+	ta, tb := analyzeReuse(ra, nil), analyzeReuse(rb, nil)
 	df.AddStems(ta.Stems())
 	df.AddStems(tb.Stems())
 	e := newReuseEnv(cfg, df, nil, time.Now())
