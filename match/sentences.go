@@ -513,12 +513,11 @@ func merge(a, b *sentence) sentence {
 	return out
 }
 
-// timeStems are the stems of the English weekday and month names ("may"
-// left out, a verb as often as a month).
+// timeStems are the stems of the English weekday and month names
+// (text.TimeWords).
 var timeStems = func() map[uint32]bool {
 	m := map[uint32]bool{}
-	for _, w := range []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-		"january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december"} {
+	for _, w := range text.TimeWords() {
 		m[text.HashWord(english.Stem(w, true))] = true
 	}
 	return m

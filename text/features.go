@@ -219,6 +219,16 @@ func isNumber(w string) bool {
 	return w != ""
 }
 
+// TimeWords returns the weekday and month names ("may" left out, a verb
+// as often as a month), in no particular order.
+func TimeWords() []string {
+	out := make([]string, 0, len(timeWords))
+	for w := range timeWords {
+		out = append(out, w)
+	}
+	return out
+}
+
 // timeWords are the month and weekday names of the When field.
 var timeWords = map[string]bool{
 	"january": true, "february": true, "march": true, "april": true, "june": true, "july": true,
