@@ -232,6 +232,15 @@ func provenanceRecord(g provenance.Graph) any {
 	}{g, g.DOT()}
 }
 
+// writeTable writes one table of the run to dir: name.parquet with rows
+// made by row when pq, name.jsonl of the items as they are otherwise.
+func writeTable[T, R any](dir, name string, pq bool, items []T, row func(T) R) error {
+	if pq {
+		return writeParquet(filepath.Join(dir, name+".parquet"), items, row)
+	}
+	return writeJSONL(filepath.Join(dir, name+".jsonl"), items, id)
+}
+
 // writeDir writes the run's output files to dir, its tables as JSONL or
 // Parquet (format); rejects, summary, relations, provenance and outlets are
 // JSON in either case.
@@ -240,25 +249,13 @@ func writeDir(dir string, res *engine.Result, format string) error {
 		return fmt.Errorf("creating output dir: %w", err)
 	}
 	pq := format == formatParquet
-	table := func(name string, jsonl, parquet func(string) error) error {
-		if pq {
-			return parquet(filepath.Join(dir, name+".parquet"))
-		}
-		return jsonl(filepath.Join(dir, name+".jsonl"))
-	}
-	if err := table("pairs",
-		func(p string) error { return writeJSONL(p, res.Pairs, id) },
-		func(p string) error { return writeParquet(p, res.Pairs, pairRowOf) }); err != nil {
+	if err := writeTable(dir, "pairs", pq, res.Pairs, pairRowOf); err != nil {
 		return err
 	}
-	if err := table("groups",
-		func(p string) error { return writeJSONL(p, res.Groups, id) },
-		func(p string) error { return writeParquet(p, res.Groups, groupRowOf) }); err != nil {
+	if err := writeTable(dir, "groups", pq, res.Groups, groupRowOf); err != nil {
 		return err
 	}
-	if err := table("boilerplate",
-		func(p string) error { return writeJSONL(p, res.Boilerplate, id) },
-		func(p string) error { return writeParquet(p, res.Boilerplate, boilerplateRowOf) }); err != nil {
+	if err := writeTable(dir, "boilerplate", pq, res.Boilerplate, boilerplateRowOf); err != nil {
 		return err
 	}
 	if err := writeJSONL(filepath.Join(dir, "rejects.jsonl"), res.Issues, func(is article.Issue) any { return reject(is) }); err != nil {
@@ -276,14 +273,10 @@ func writeDir(dir string, res *engine.Result, format string) error {
 		}
 	}
 	if res.Config.Stories {
-		if err := table("stories",
-			func(p string) error { return writeJSONL(p, res.Stories, id) },
-			func(p string) error { return writeParquet(p, res.Stories, storyRowOf) }); err != nil {
+		if err := writeTable(dir, "stories", pq, res.Stories, storyRowOf); err != nil {
 			return err
 		}
-		if err := table("storylines",
-			func(p string) error { return writeJSONL(p, res.Storylines, id) },
-			func(p string) error { return writeParquet(p, res.Storylines, storylineRowOf) }); err != nil {
+		if err := writeTable(dir, "storylines", pq, res.Storylines, storylineRowOf); err != nil {
 			return err
 		}
 	}
