@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/reprint-news/reprint/engine"
 	"github.com/reprint-news/reprint/match"
@@ -139,11 +140,17 @@ func semevalPearson(dir string) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
+	return similarityPearson(X, ys), nil
+}
+
+// similarityPearson is the Pearson correlation of the committed
+// similarity model's scores of X with ys.
+func similarityPearson(X [][]float64, ys []float64) float64 {
 	p := make([]float64, len(X))
 	for i, x := range X {
 		p[i] = match.SimilarityModel.Prob(x)
 	}
-	return pearson(p, ys), nil
+	return pearson(p, ys)
 }
 
 func evalAll(dir string) error {
@@ -162,7 +169,7 @@ func evalAll(dir string) error {
 	for i, src := range sources {
 		if pred[i] != "non" {
 			derived++
-			if src != "" && src[:12] == "meter:pagrou" {
+			if strings.HasPrefix(src, "meter:pagrou") {
 				wire++
 			}
 		}
@@ -180,15 +187,11 @@ func evalAll(dir string) error {
 	tD, tW, cv := bestThresholds(X, Y, mds, mws, fold)
 	fmt.Printf("METER, 10-fold cross-validated (thresholds %.2f, %.2f chosen on the folds' predictions): 3-class accuracy %.3f, macro-F1 %.3f; derived vs non accuracy %.3f, macro-F1 %.3f\n",
 		tD, tW, cv.acc, cv.macroF1, cv.binAcc, cv.binF1)
-	r, err := semevalPearson(dir)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("SemEval-2022 (354 pairs), committed similarity model: Pearson with overall %.3f\n", r)
 	SX, sy, err := semevalFeatures(dir, engine.DefaultConfig())
 	if err != nil {
 		return err
 	}
+	fmt.Printf("SemEval-2022 (354 pairs), committed similarity model: Pearson with overall %.3f\n", similarityPearson(SX, sy))
 	sp, err := cvSimilarity(SX, sy)
 	if err != nil {
 		return err
