@@ -116,6 +116,20 @@ var asciiClass = func() (t [128]uint8) {
 	return
 }()
 
+// asciiFold maps an ASCII letter or digit to its lower-case form and every
+// other byte (separators, apostrophes, non-ASCII bytes) to 0.
+var asciiFold = func() (t [256]uint8) {
+	for c := range asciiClass {
+		switch asciiClass[c] {
+		case 1:
+			t[c] = uint8(c)
+		case 2:
+			t[c] = uint8(c) + 'a' - 'A'
+		}
+	}
+	return
+}()
+
 func isApostrophe(r rune) bool {
 	switch r {
 	case '\'', '`', '\u2019', '\u2018', '\u02bc', '\u2032', '\u02b9', '\uff07':
@@ -175,29 +189,27 @@ func (d *Doc) Tokenize(s string) {
 				i++
 				continue
 			}
-			// Fast path: a pure ASCII word.
+			// Fast path: a pure ASCII word. One table lookup per byte
+			// tells a word byte (with its folded form) from anything else.
 			start := i
 			h := uint32(fnvOffset32)
 			for i < n {
-				c = s[i]
-				if c >= utf8.RuneSelf {
-					break
-				}
-				cl = asciiClass[c]
-				if cl == 0 {
-					break
-				}
-				if cl == 3 { // apostrophe: part of the word only between word characters
-					if i+1 < n && (s[i+1] >= utf8.RuneSelf || asciiClass[s[i+1]] == 1 || asciiClass[s[i+1]] == 2) {
-						i++
+				f := asciiFold[s[i]]
+				if f == 0 {
+					if s[i] == '\'' || s[i] == '`' { // apostrophe: part of the word only between word characters
+						if i+1 < n && (s[i+1] >= utf8.RuneSelf || asciiFold[s[i+1]] != 0) {
+							i++
+							continue
+						}
+					} else if s[i] == 0xe2 && i > start && asciiFold[s[i-1]] != 0 && i+3 < n && s[i+1] == 0x80 && s[i+2] == 0x99 && asciiFold[s[i+3]] != 0 {
+						// A typographic apostrophe (U+2019) between ASCII word
+						// characters, as in "Iran’s": dropped, as folding does.
+						i += 3
 						continue
 					}
 					break
 				}
-				if cl == 2 {
-					c += 'a' - 'A'
-				}
-				h = (h ^ uint32(c)) * fnvPrime32
+				h = (h ^ uint32(f)) * fnvPrime32
 				i++
 			}
 			if i < n && s[i] >= utf8.RuneSelf {
@@ -289,11 +301,23 @@ func foldUnicode(buf []byte, w string, emit func(piece []byte)) []byte {
 		w = norm.NFKC.String(w)
 	}
 	b := buf[:0]
+	// lowered: a rune of the piece changed case. Lower case can compose
+	// where upper case could not ("Y" + ring above stays two runes, "y" +
+	// ring above is "ẙ"), so such a piece is normalized once more: folding
+	// folded text changes nothing.
+	lowered := false
+	var tmp []byte
 	flush := func() {
 		if len(b) > 0 {
-			emit(b)
+			if lowered && !norm.NFKC.IsNormal(b) {
+				tmp = norm.NFKC.Append(tmp[:0], b...)
+				emit(tmp)
+			} else {
+				emit(b)
+			}
 			b = b[:0]
 		}
+		lowered = false
 	}
 	for _, r := range w {
 		if isArabicBlock(r) {
@@ -310,7 +334,9 @@ func foldUnicode(buf []byte, w string, emit func(piece []byte)) []byte {
 		case !isWordRune(r):
 			flush()
 		default:
-			b = utf8.AppendRune(b, unicode.ToLower(r))
+			lr := unicode.ToLower(r)
+			lowered = lowered || lr != r
+			b = utf8.AppendRune(b, lr)
 		}
 	}
 	flush()

@@ -145,6 +145,10 @@ func FuzzTokenize(f *testing.F) {
 		if total != len(d.Tokens) {
 			t.Fatalf("lines cover %d of %d tokens", total, len(d.Tokens))
 		}
+		// The ASCII fast path gives exactly the tokens of the general path.
+		if ref := generalTokens(s); !slices.Equal(ref, d.Tokens) {
+			t.Fatalf("fast path %v, general path %v for %q", d.Tokens, ref, s)
+		}
 		// The folded text tokenizes to the same hashes as the original.
 		f := Fold(s)
 		var d2 Doc
@@ -158,6 +162,36 @@ func FuzzTokenize(f *testing.F) {
 			}
 		}
 	})
+}
+
+// generalTokens tokenizes s through the general (rune by rune) path only.
+func generalTokens(s string) []Token {
+	var d Doc
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			i++
+		case isSingleRuneWord(r):
+			d.appendFolded(s, i, i+size)
+			i += size
+		case isWordRune(r):
+			i = d.slowWord(s, i)
+		default:
+			i += size
+		}
+	}
+	return d.Tokens
+}
+
+func TestFastPathTokens(t *testing.T) {
+	for _, s := range []string{"Iran’s drones", "rock’n’roll x", "it’", "a’b’", "x’ y", "’s", "a'’b", "O'Neil’s’é", "x’é", "A’\n"} {
+		var d Doc
+		d.Tokenize(s)
+		if ref := generalTokens(s); !slices.Equal(ref, d.Tokens) {
+			t.Errorf("fast path %v, general path %v for %q", d.Tokens, ref, s)
+		}
+	}
 }
 
 // TestFoldASCII checks foldWord's ASCII path against its general path on
