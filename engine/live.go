@@ -74,7 +74,7 @@ type Live struct {
 	mu    sync.Mutex
 	rmu   sync.RWMutex
 	cfg   Config
-	st    *store.Store
+	st    store.KV
 	bands index.Bands
 	bkt   *index.Buckets
 	words *postings.Index   // search (rmu)
@@ -153,6 +153,12 @@ type LiveArticle struct {
 	// Reuse are its text reuse relations with earlier articles of its
 	// story (live_reuse.go).
 	Reuse     []LiveReuse `json:"reuse,omitempty"`
+	// Prep is what its text reuse preparation took from the corpus when
+	// it was written (match.Frozen, packed): the word weights and
+	// boilerplate lines of that moment, so that it is prepared alike
+	// whenever it is compared again — after a restart, on another worker,
+	// whether or not a cache still holds it.
+	Prep []byte `json:"prep,omitempty"`
 	Story     string      `json:"story"`
 	Storyline string      `json:"storyline"`
 	// T is the time the story clusterer used (unix s, 0: no plausible
@@ -188,6 +194,27 @@ const (
 	liveKeyConfig     = "c/config"
 )
 
+// KeyFamily is the scan family of a key of the live engine's layout
+// (docs/STORE.md): every range the engine scans lies within one family. A
+// store that scans by families (redisstore) is given it. The members of
+// one group (m/), the articles of one story (n/), the stories of one
+// storyline (k/) and the reuse relations of one article (r/) are a family
+// each: the one-letter prefix and the 8-byte number after it; every other
+// prefix (articles in sequence order, stories by time and by size, …) is
+// one family; a key without a prefix is its own.
+func KeyFamily(key []byte) []byte {
+	if len(key) < 2 || key[1] != '/' {
+		return key
+	}
+	switch string(key[:2]) {
+	case livePrefixMember, livePrefixStoryMember, livePrefixLineMember, livePrefixReuse:
+		if len(key) >= 10 {
+			return key[:10]
+		}
+	}
+	return key[:2]
+}
+
 // liveCounters are the next numbers to give out; they are stored, so that
 // a number is never given twice even when the last holder was deleted.
 type liveCounters struct {
@@ -200,7 +227,7 @@ type liveCounters struct {
 // replays the stored articles. A store keeps the parameters it was built
 // with (key c/config, written at the first open): they override cfg's, so
 // that every article of a store is judged by the same rules.
-func OpenLive(st *store.Store, cfg Config) (*Live, error) {
+func OpenLive(st store.KV, cfg Config) (*Live, error) {
 	l := &Live{cfg: cfg, st: st}
 	switch v, err := st.Get([]byte(liveKeyConfig)); {
 	case err == nil:
@@ -417,7 +444,7 @@ func decodeArticle(v []byte) (*LiveArticle, error) {
 }
 
 // putArticle puts article a's record and id into b.
-func putArticle(b *store.Batch, a *LiveArticle) error {
+func putArticle(b store.Batch, a *LiveArticle) error {
 	if err := putJSON(b, seqKey(livePrefixSeq, a.Seq), a); err != nil {
 		return err
 	}

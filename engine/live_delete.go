@@ -115,7 +115,7 @@ func (l *Live) Delete(id string) error {
 }
 
 // leaveGroup takes a out of its duplicate group (see Delete).
-func (l *Live) leaveGroup(b *store.Batch, a *LiveArticle, load func(string) (*LiveArticle, error)) error {
+func (l *Live) leaveGroup(b store.Batch, a *LiveArticle, load func(string) (*LiveArticle, error)) error {
 	if a.Group == "" {
 		return nil
 	}
@@ -165,7 +165,7 @@ func (l *Live) leaveGroup(b *store.Batch, a *LiveArticle, load func(string) (*Li
 }
 
 // leaveStory takes a out of its story and storyline records (see Delete).
-func (l *Live) leaveStory(b *store.Batch, a *LiveArticle) error {
+func (l *Live) leaveStory(b store.Batch, a *LiveArticle) error {
 	num, ok := parseNum(a.Story, 's')
 	if !ok {
 		return nil

@@ -53,7 +53,7 @@ type ExportStoryline struct {
 // Export writes the state of store st to directory dir (created if
 // missing): pairs.jsonl, groups.jsonl, stories.jsonl, storylines.jsonl
 // and relations.jsonl.
-func Export(st *store.Store, dir string) (ExportStats, error) {
+func Export(st store.KV, dir string) (ExportStats, error) {
 	var es ExportStats
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return es, err

@@ -212,7 +212,7 @@ var errEndScan = errors.New("end of scan")
 // returns what get makes of it, up to limit (≤ 0: all). A key whose record
 // get does not find (store.ErrNotFound: deleted since the scan began, or
 // not wanted) is passed over; errEndScan from get ends the scan.
-func collect[T any](st *store.Store, prefix []byte, reverse bool, limit int, get func(n uint64) (T, error)) ([]T, error) {
+func collect[T any](st store.KV, prefix []byte, reverse bool, limit int, get func(n uint64) (T, error)) ([]T, error) {
 	var out []T
 	visit := func(k, _ []byte) error {
 		v, err := get(binary.BigEndian.Uint64(k[len(k)-8:]))

@@ -161,9 +161,15 @@ func (l *Live) preparedOf(env *reuseEnv, a *LiveArticle, t *match.Text, keep boo
 	if t == nil { // the text alone: outside the lock
 		t = analyzeReuse(ra, nil)
 	}
-	l.rmu.RLock() // the boilerplate statistics
-	p := env.prepare(ra, t)
-	l.rmu.RUnlock()
+	var p *reusePrepared
+	var f match.Frozen
+	if len(a.Prep) > 0 && f.UnmarshalBinary(a.Prep) == nil {
+		p = env.prepareFrozen(ra, t, &f)
+	} else { // a record written before records kept it
+		l.rmu.RLock() // the boilerplate statistics
+		p = env.prepare(ra, t)
+		l.rmu.RUnlock()
+	}
 	if keep {
 		l.reuse.put(a.Seq, p)
 	}
@@ -174,7 +180,7 @@ func (l *Live) preparedOf(env *reuseEnv, a *LiveArticle, t *match.Text, keep boo
 // to be written in b; t its text analyzed) with the most recent articles
 // of its story, and puts the relations in rec and the back-references in
 // b.
-func (l *Live) relateReuse(b *store.Batch, rec *LiveArticle, num uint64, t *match.Text) error {
+func (l *Live) relateReuse(b store.Batch, rec *LiveArticle, num uint64, t *match.Text) error {
 	if !l.cfg.Relations || l.cfg.StoryPairs <= 0 {
 		return nil
 	}
@@ -184,12 +190,22 @@ func (l *Live) relateReuse(b *store.Batch, rec *LiveArticle, num uint64, t *matc
 	if err != nil {
 		return err
 	}
-	rec.Reuse = nil
+	rec.Reuse, rec.Prep = nil, nil
+	env := l.reuseEnvAsOf(rec.Received, rec.Seq)
 	if len(seqs) == 0 {
+		// Nothing to compare with yet: only what a later comparison will
+		// prepare it with.
+		if t == nil {
+			t = analyzeReuse(liveReuseArticle(rec), nil)
+		}
+		l.rmu.RLock() // the boilerplate statistics
+		f := t.Freeze(env.matchEnv())
+		l.rmu.RUnlock()
+		rec.Prep, _ = f.MarshalBinary()
 		return nil
 	}
-	env := l.reuseEnvAsOf(rec.Received, rec.Seq)
 	p := l.preparedOf(env, rec, t, true)
+	rec.Prep, _ = p.frozen.MarshalBinary()
 	// Oldest first, as the batch run lists them. The comparisons are
 	// independent: they run on all cores (a single article's answer waits
 	// for them), and their answers are kept in that order.
@@ -323,7 +339,7 @@ func (l *Live) compareReuse(a, b *LiveArticle, da, db *text.Doc) ReuseAnswer {
 
 // deleteReuse removes article a's reuse records: its back-references and
 // those it left in the articles it related to.
-func (l *Live) deleteReuse(b *store.Batch, a *LiveArticle, load func(string) (*LiveArticle, error)) error {
+func (l *Live) deleteReuse(b store.Batch, a *LiveArticle, load func(string) (*LiveArticle, error)) error {
 	prefix := seqKey(livePrefixReuse, a.Seq)
 	var later []string
 	err := l.st.Scan(prefix, store.PrefixEnd(prefix), func(k, v []byte) error {

@@ -193,7 +193,7 @@ func unixTime(t int64) time.Time {
 // the duplicate group rec joins (nil: none), whose story it joins as it
 // is; w is rec weighed for the story clusterer (when rep is nil); t is
 // rec's text analyzed for text reuse.
-func (l *Live) placeStory(b *store.Batch, rec *LiveArticle, rep *LiveArticle, w *cluster.Weighted, t *match.Text) error {
+func (l *Live) placeStory(b store.Batch, rec *LiveArticle, rep *LiveArticle, w *cluster.Weighted, t *match.Text) error {
 	sc := &l.stories
 	var s int
 	if rep != nil {
@@ -411,7 +411,7 @@ func storySizeKey(n int, num uint64) []byte {
 	return binary.BigEndian.AppendUint64(k, num)
 }
 
-func putJSON(b *store.Batch, key []byte, v any) error {
+func putJSON(b store.Batch, key []byte, v any) error {
 	j, err := json.Marshal(v)
 	if err != nil {
 		return err

@@ -143,6 +143,9 @@ type reusePrepared struct {
 	doc   *match.Doc
 	set   []uint32
 	exact uint64
+	// frozen is what it took from the corpus (match.Frozen), stored with
+	// a live article so that it can be prepared again alike.
+	frozen *match.Frozen
 }
 
 // prepare prepares an article (t: its text analyzed, when the caller has
@@ -151,15 +154,34 @@ func (e *reuseEnv) prepare(a *ReuseArticle, t *match.Text) *reusePrepared {
 	if t == nil {
 		t = analyzeReuse(a, nil)
 	}
-	p := &reusePrepared{a: a}
-	var weights match.Weights
+	f := t.Freeze(e.matchEnv())
+	return e.prepareFrozen(a, t, &f)
+}
+
+// matchEnv is the corpus statistics of the moment, as match takes them.
+func (e *reuseEnv) matchEnv() match.Env {
+	env := match.Env{Boiler: e.boiler}
 	if e.df != nil {
-		weights = e.df
+		env.Weights = e.df
 	}
-	p.doc = t.Prepare(match.Env{Weights: weights, Boiler: e.boiler, Senses: e.senses})
+	return env
+}
+
+// prepareFrozen prepares an article with the weights and boilerplate
+// frozen when it was first prepared (f): the same preparation, whatever
+// the corpus statistics are now. Every preparation goes through here, the
+// first one too, so that a prepared article kept in a cache and one made
+// again from its stored record are the same.
+func (e *reuseEnv) prepareFrozen(a *ReuseArticle, t *match.Text, f *match.Frozen) *reusePrepared {
+	if t == nil {
+		t = analyzeReuse(a, nil)
+	}
+	p := &reusePrepared{a: a, frozen: f}
+	env := f.Env(e.senses)
+	p.doc = t.Prepare(env)
 	var kept []uint32
 	for _, ln := range t.Lines() {
-		if e.boiler == nil || !e.boiler(ln.Hash) {
+		if env.Boiler == nil || !env.Boiler(ln.Hash) {
 			for _, tk := range t.Tokens()[ln.First : ln.First+ln.N] {
 				kept = append(kept, tk.Hash)
 			}

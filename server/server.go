@@ -59,7 +59,7 @@ const (
 // Server is the HTTP service.
 type Server struct {
 	opts  Options
-	st    *store.Store
+	st    store.KV
 	live  atomic.Pointer[engine.Live]
 	mux   *http.ServeMux
 	reg   *prometheus.Registry
@@ -74,9 +74,11 @@ var openapi []byte
 //go:embed web
 var webFS embed.FS
 
-// New returns a server over store st; it answers 503 to the API until
-// SetLive gives it the engine.
-func New(st *store.Store, o Options) *Server {
+// New returns a server over the state st (a Store, or any store.KV such
+// as a Redis Cluster); it answers 503 to the API until SetLive gives it
+// the engine. The store's size and statistics are exported as metrics when
+// st is a Store.
+func New(st store.KV, o Options) *Server {
 	if o.MaxBodyBytes <= 0 {
 		o.MaxBodyBytes = DefaultMaxBodyBytes
 	}
@@ -120,10 +122,14 @@ func (s *Server) metrics() {
 		gauge("reprint_articles", "Articles stored.", func(l *engine.Live) float64 { return float64(l.Len()) }),
 		gauge("reprint_stories", "Stories opened.", func(l *engine.Live) float64 { return float64(l.Counts().Stories) }),
 		gauge("reprint_storylines", "Storylines opened.", func(l *engine.Live) float64 { return float64(l.Counts().Storylines) }),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "reprint_store_bytes", Help: "Size of the store on disk."}, func() float64 {
-			n, _ := s.st.Size()
+	)
+	if pst, ok := s.st.(*store.Store); ok {
+		s.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "reprint_store_bytes", Help: "Size of the store on disk."}, func() float64 {
+			n, _ := pst.Size()
 			return float64(n)
-		}),
+		}), storeCollector{pst})
+	}
+	s.reg.MustRegister(
 		gauge("reprint_bucket_index_bytes", "Memory held by the LSH bucket index.", func(l *engine.Live) float64 {
 			b, _ := l.IndexBytes()
 			return float64(b)
@@ -132,7 +138,6 @@ func (s *Server) metrics() {
 			_, w := l.IndexBytes()
 			return float64(w)
 		}),
-		storeCollector{s.st},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 }

@@ -360,9 +360,8 @@ func PrefixEnd(prefix []byte) []byte {
 	return nil
 }
 
-// Batch collects writes that Commit applies atomically. A batch is used
-// by one goroutine.
-type Batch struct {
+// pebbleBatch is Batch for a Store.
+type pebbleBatch struct {
 	s *Store
 	b *pebble.Batch
 	// closed is set once b went back to Pebble's pool (by a commit or
@@ -372,24 +371,21 @@ type Batch struct {
 }
 
 // NewBatch returns an empty batch.
-func (s *Store) NewBatch() *Batch { return &Batch{s: s, b: s.db.NewBatch()} }
+func (s *Store) NewBatch() Batch { return &pebbleBatch{s: s, b: s.db.NewBatch()} }
 
-// Set sets key to value. Both may be reused once Set returns.
-func (b *Batch) Set(key, value []byte) { b.b.Set(key, value, nil) }
+func (b *pebbleBatch) Set(key, value []byte) { b.b.Set(key, value, nil) }
 
-// Delete removes key.
-func (b *Batch) Delete(key []byte) { b.b.Delete(key, nil) }
+func (b *pebbleBatch) Delete(key []byte) { b.b.Delete(key, nil) }
 
-// Len returns the number of writes in the batch.
-func (b *Batch) Len() int { return int(b.b.Count()) }
+func (b *pebbleBatch) Len() int { return int(b.b.Count()) }
 
 // Commit applies the batch atomically and returns once it is synced to
 // disk. A read-only store returns ErrReadOnly and applies nothing.
-func (b *Batch) Commit() error { return b.commit(pebble.Sync) }
+func (b *pebbleBatch) Commit() error { return b.commit(pebble.Sync) }
 
 // commit applies the batch with write options o, unless the store takes
 // no writes now (Store.Writable).
-func (b *Batch) commit(o *pebble.WriteOptions) error {
+func (b *pebbleBatch) commit(o *pebble.WriteOptions) error {
 	defer b.close()
 	if err := b.s.Writable(); err != nil {
 		return err
@@ -400,12 +396,10 @@ func (b *Batch) commit(o *pebble.WriteOptions) error {
 	return nil
 }
 
-// Discard drops an uncommitted batch; it does nothing to one that was
-// committed.
-func (b *Batch) Discard() { b.close() }
+func (b *pebbleBatch) Discard() { b.close() }
 
 // close returns the batch to Pebble once.
-func (b *Batch) close() {
+func (b *pebbleBatch) close() {
 	if !b.closed {
 		b.closed = true
 		b.b.Close()

@@ -61,7 +61,7 @@ func (s *Store) checkSpace() error {
 // before the write-ahead log reaches the disk: a crash may lose it, and
 // with it every later batch, never an earlier one alone. Store.Sync makes
 // it durable. Many batches then one Sync cost one fsync, not one each.
-func (b *Batch) CommitNoSync() error { return b.commit(pebble.NoSync) }
+func (b *pebbleBatch) CommitNoSync() error { return b.commit(pebble.NoSync) }
 
 // Sync returns once every batch committed before it is durable. Syncs
 // from concurrent writers share fsyncs (Pebble's group commit).
