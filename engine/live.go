@@ -152,15 +152,15 @@ type LiveArticle struct {
 	Relations []LiveRelation `json:"relations,omitempty"`
 	// Reuse are its text reuse relations with earlier articles of its
 	// story (live_reuse.go).
-	Reuse     []LiveReuse `json:"reuse,omitempty"`
+	Reuse []LiveReuse `json:"reuse,omitempty"`
 	// Prep is what its text reuse preparation took from the corpus when
 	// it was written (match.Frozen, packed): the word weights and
 	// boilerplate lines of that moment, so that it is prepared alike
 	// whenever it is compared again — after a restart, on another worker,
 	// whether or not a cache still holds it.
-	Prep []byte `json:"prep,omitempty"`
-	Story     string      `json:"story"`
-	Storyline string      `json:"storyline"`
+	Prep      []byte `json:"prep,omitempty"`
+	Story     string `json:"story"`
+	Storyline string `json:"storyline"`
 	// T is the time the story clusterer used (unix s, 0: no plausible
 	// date), kept so that replay gives the clusterer what it had.
 	T int64 `json:"t,omitempty"`
