@@ -330,18 +330,9 @@ func (l *Live) load() error {
 	}()
 	for c := range chunks {
 		for i, a := range c.recs {
-			p := c.ps[i]
-			if err := l.replayStory(a, p); err != nil {
-				return fmt.Errorf("replaying article %q: %w", a.ID, err)
+			if err := l.replay(a, c.ps[i]); err != nil {
+				return err
 			}
-			l.bp.Add(a.Text, p.doc.Lines)
-			l.df.AddStems(p.stems)
-			if err := l.addIndexes(a, p); err != nil {
-				return fmt.Errorf("replaying article %q: %w", a.ID, err)
-			}
-			l.next = max(l.next, a.Seq+1)
-			l.ids[l.idHash(a.ID)]++
-			l.count.Add(1)
 		}
 		if c.err != nil {
 			return c.err
@@ -352,6 +343,83 @@ func (l *Live) load() error {
 	l.publishCounts()
 	l.publishIndexBytes()
 	return nil
+}
+
+// replay takes stored article a (prepared: p) into memory as its write
+// left it: story and storyline clusterers, boilerplate statistics,
+// document frequencies, bucket and search indexes, counters (the caller
+// holds rmu).
+func (l *Live) replay(a *LiveArticle, p *Prepared) error {
+	if err := l.replayStory(a, p); err != nil {
+		return fmt.Errorf("replaying article %q: %w", a.ID, err)
+	}
+	l.bp.Add(a.Text, p.doc.Lines)
+	l.df.AddStems(p.stems)
+	if err := l.addIndexes(a, p); err != nil {
+		return fmt.Errorf("replaying article %q: %w", a.ID, err)
+	}
+	l.next = max(l.next, a.Seq+1)
+	l.ids[l.idHash(a.ID)]++
+	l.count.Add(1)
+	return nil
+}
+
+// CatchUp takes into memory the articles that other processes sharing
+// the state (a Redis Cluster: redisstore) have written since this engine
+// last read or wrote it, as a restart would, and returns how many. A
+// process that writes to a shared state calls it before each write, under
+// the state's writer lease, so that it decides as one process would have
+// (cmd/reprint worker); a process that only reads calls it to see the
+// others' articles in its search index and story lists. Articles deleted by
+// another process stay in this one's memory until it restarts.
+func (l *Live) CatchUp() (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var c liveCounters
+	if v, err := l.st.Get([]byte(liveKeyCounters)); err == nil {
+		if err := json.Unmarshal(v, &c); err != nil {
+			return 0, fmt.Errorf("counters: corrupt record: %w", err)
+		}
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return 0, err
+	}
+	if c.Seq <= l.next {
+		return 0, nil
+	}
+	var recs []*LiveArticle
+	err := l.st.Scan(seqKey(livePrefixSeq, l.next), store.PrefixEnd([]byte(livePrefixSeq)), func(k, v []byte) error {
+		a, err := decodeArticle(v)
+		if err != nil {
+			return fmt.Errorf("catching up with article #%x: %w", k[len(livePrefixSeq):], err)
+		}
+		recs = append(recs, a)
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	arts := make([]article.Article, len(recs))
+	for i, r := range recs {
+		arts[i] = article.Article{ID: r.ID, Title: r.Title, Text: r.Text}
+	}
+	ps := prepareAll(arts)
+	l.rmu.Lock()
+	defer l.rmu.Unlock()
+	for i, a := range recs {
+		if err := l.replay(a, ps[i]); err != nil {
+			l.stale.Store(true) // rebuilt from the store at the next write
+			return i, err
+		}
+	}
+	l.next = max(l.next, c.Seq)
+	l.stories.next, l.lines.next = max(l.stories.next, c.Story), max(l.lines.next, c.Storyline)
+	// The story and storyline records this process last wrote may have
+	// been rewritten by another one.
+	l.storyRecs.reset()
+	l.lineRecs.reset()
+	l.publishCounts()
+	l.publishIndexBytes()
+	return len(recs), nil
 }
 
 // addIndexes puts stored article a (prepared: p) into the in-memory

@@ -10,6 +10,7 @@ import (
 
 	"github.com/reprint-news/reprint/internal/clustertest"
 	"github.com/reprint-news/reprint/redisstore"
+	"github.com/reprint-news/reprint/store"
 )
 
 func TestMain(m *testing.M) { clustertest.Main(m) }
@@ -71,26 +72,82 @@ func TestLiveOnRedis(t *testing.T) {
 	if err != nil || got.New {
 		t.Fatalf("re-posting the first article: new %v, %v", got != nil && got.New, err)
 	}
-	dp, dr := t.TempDir(), t.TempDir()
-	sp, err := Export(stP, dp)
+	sameExport(t, stP, openRedis(t, ns), len(arts))
+}
+
+// sameExport checks that states a and b export to the same files, of n
+// articles.
+func sameExport(t *testing.T, a, b store.KV, n int) {
+	t.Helper()
+	da, db := t.TempDir(), t.TempDir()
+	sa, err := Export(a, da)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sr, err := Export(openRedis(t, ns), dr)
+	sb, err := Export(b, db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sp != sr || sp.Articles != len(arts) || sp.Groups == 0 || sp.Relations == 0 {
-		t.Fatalf("Pebble %+v, Redis %+v (%d articles)", sp, sr, len(arts))
+	if sa != sb || sa.Articles != n || sa.Groups == 0 || sa.Relations == 0 {
+		t.Fatalf("exports %+v and %+v (%d articles)", sa, sb, n)
 	}
 	for _, f := range []string{"pairs.jsonl", "groups.jsonl", "stories.jsonl", "storylines.jsonl", "relations.jsonl"} {
-		x, _ := os.ReadFile(filepath.Join(dp, f))
-		y, err := os.ReadFile(filepath.Join(dr, f))
+		x, _ := os.ReadFile(filepath.Join(da, f))
+		y, err := os.ReadFile(filepath.Join(db, f))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(x, y) {
-			t.Errorf("%s differs between Pebble and Redis", f)
+			t.Errorf("%s differs", f)
 		}
 	}
+}
+
+// TestCatchUpInterleaved has three engines over one Redis state take
+// turns, each catching up before it writes, as workers do: the state is
+// the one engine's that took every article.
+func TestCatchUpInterleaved(t *testing.T) {
+	arts := readArticles(t, synthCorpus(t, 300, 13), seedsDir())
+	stP, one := openLive(t, "")
+	ns := fmt.Sprintf("turns%d", time.Now().UnixNano())
+	var ls []*Live
+	for range 3 {
+		l, err := OpenLive(openRedis(t, ns), DefaultConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ls = append(ls, l)
+	}
+	for lo, turn := 0, 0; lo < len(arts); turn++ {
+		n := 1 + turn%7 // turns of 1 to 7 articles
+		batch := arts[lo:min(lo+n, len(arts))]
+		lo += len(batch)
+		l := ls[turn%len(ls)]
+		if _, err := l.CatchUp(); err != nil {
+			t.Fatal(err)
+		}
+		if turn%2 == 0 {
+			if _, err := l.IngestMany(batch); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			for _, a := range batch {
+				if _, err := l.Ingest(a); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if _, err := one.IngestMany(batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, l := range ls {
+		if _, err := l.CatchUp(); err != nil {
+			t.Fatal(err)
+		}
+		if l.Len() != uint64(len(arts)) || l.Counts() != one.Counts() {
+			t.Errorf("an engine caught up holds %d articles, %+v; want %d, %+v", l.Len(), l.Counts(), len(arts), one.Counts())
+		}
+	}
+	sameExport(t, stP, openRedis(t, ns), len(arts))
 }

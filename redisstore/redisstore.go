@@ -66,6 +66,9 @@ type Options struct {
 	WaitTimeout time.Duration
 	// Timeout bounds one round trip (default 5 s).
 	Timeout time.Duration
+	// RequireLease refuses commits (ErrLeaseLost) unless this KV holds
+	// the writer lease (Acquire): for processes that share the state.
+	RequireLease bool
 }
 
 // KV is a store.KV on a Redis Cluster. Its methods are safe for
@@ -77,6 +80,7 @@ type KV struct {
 	logKey  string
 	applied string
 	cmu     sync.Mutex // one commit at a time: log order is apply order
+	lease   lease
 }
 
 var _ store.KV = (*KV)(nil)
@@ -288,6 +292,9 @@ func (b *batch) Commit() error {
 	if len(b.ops) == 0 {
 		return nil
 	}
+	if kv.o.RequireLease && kv.leaseToken() == "" {
+		return ErrLeaseLost
+	}
 	kv.cmu.Lock()
 	defer kv.cmu.Unlock()
 	entry := encodeOps(b.ops)
@@ -298,27 +305,31 @@ func (b *batch) Commit() error {
 	if err != nil {
 		return fmt.Errorf("redisstore: commit: %w", err)
 	}
-	var add *redis.StringCmd
+	var add *redis.Cmd
 	var wait *redis.IntCmd
 	_, err = node.Pipelined(ctx, func(p redis.Pipeliner) error {
-		add = p.XAdd(ctx, &redis.XAddArgs{Stream: kv.logKey, Values: []any{"b", entry}})
+		add = appendScript.Eval(ctx, p, []string{kv.logKey, kv.leaseKey()}, kv.leaseToken(), entry)
 		if kv.o.WaitReplicas > 0 {
 			wait = kv.queueWait(ctx, p)
 		}
 		return nil
 	})
+	if err := leaseErr(add.Err()); errors.Is(err, ErrLeaseLost) {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("redisstore: commit: logging the batch: %w", err)
 	}
+	id, _ := add.Text()
 	if wait != nil && wait.Val() < int64(kv.o.WaitReplicas) {
 		// Logged on the primary only; applying it now would make a
 		// failover lose what was acknowledged. Leave it to recovery.
-		return fmt.Errorf("%w (log entry %s)", ErrNotReplicated, add.Val())
+		return fmt.Errorf("%w (log entry %s)", ErrNotReplicated, id)
 	}
 	if err := kv.apply(ctx, b.ops); err != nil {
 		return err
 	}
-	return kv.markApplied(ctx, add.Val())
+	return kv.markApplied(ctx, id)
 }
 
 // queueWait queues WAIT on pipeline p: it answers once the writes sent

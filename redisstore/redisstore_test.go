@@ -1,9 +1,13 @@
 package redisstore
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/reprint-news/reprint/internal/clustertest"
 	"github.com/reprint-news/reprint/store/kvtest"
@@ -32,4 +36,94 @@ func open(t *testing.T, o Options) *KV {
 
 func TestConformance(t *testing.T) {
 	kvtest.Run(t, open(t, Options{}))
+}
+
+func TestLease(t *testing.T) {
+	ns := fmt.Sprintf("lease%d", time.Now().UnixNano())
+	a := open(t, Options{Namespace: ns, RequireLease: true})
+	b := open(t, Options{Namespace: ns, RequireLease: true})
+	put := func(kv *KV, k, v string) error {
+		bt := kv.NewBatch()
+		bt.Set([]byte(k), []byte(v))
+		return bt.Commit()
+	}
+	ctx := context.Background()
+	if err := put(a, "a/x", "1"); !errors.Is(err, ErrLeaseLost) {
+		t.Fatalf("a commit without the lease: %v", err)
+	}
+	if err := a.Acquire(ctx, 3*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := put(a, "a/x", "1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SetPos(ctx, 7); err != nil {
+		t.Fatal(err)
+	}
+	// b waits while a holds the lease.
+	short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	if err := b.Acquire(short, 3*time.Second); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a second Acquire: %v", err)
+	}
+	// Renewal keeps it past its time to live.
+	time.Sleep(3500 * time.Millisecond)
+	if err := put(a, "a/x", "2"); err != nil {
+		t.Fatalf("after renewals: %v", err)
+	}
+	// Taken away (as when a expired while paused): a can no longer write.
+	a.Client().Del(ctx, ns+":{w}:lease")
+	if err := b.Acquire(ctx, 3*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := put(a, "a/x", "3"); !errors.Is(err, ErrLeaseLost) {
+		t.Fatalf("a commit after the lease was taken: %v", err)
+	}
+	if err := a.SetPos(ctx, 8); !errors.Is(err, ErrLeaseLost) {
+		t.Fatalf("SetPos after the lease was taken: %v", err)
+	}
+	if p, err := b.Pos(ctx); err != nil || p != 7 {
+		t.Fatalf("Pos = %d, %v", p, err)
+	}
+	if v, err := b.Get([]byte("a/x")); err != nil || string(v) != "2" {
+		t.Fatalf("a/x = %q, %v", v, err)
+	}
+	a.Release()
+	if err := b.Release(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRecovery: a batch logged but not applied (the writer died between)
+// is applied by the next Open, in log order, and only once.
+func TestRecovery(t *testing.T) {
+	ns := fmt.Sprintf("rec%d", time.Now().UnixNano())
+	a := open(t, Options{Namespace: ns})
+	ctx := context.Background()
+	bt := a.NewBatch()
+	bt.Set([]byte("a/k"), []byte("old"))
+	if err := bt.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	// Two entries logged by a writer that died before applying them.
+	for _, v := range []string{"mid", "new"} {
+		if err := a.Client().XAdd(ctx, &redis.XAddArgs{Stream: ns + ":{w}:log", Values: []any{"b", encodeOps([]op{{key: []byte("a/k"), value: []byte(v)}, {key: []byte("a/" + v), value: []byte("1")}})}}).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if v, _ := a.Get([]byte("a/k")); string(v) != "old" {
+		t.Fatalf("a/k = %q before recovery", v)
+	}
+	b := open(t, Options{Namespace: ns})
+	if v, _ := b.Get([]byte("a/k")); string(v) != "new" {
+		t.Fatalf("a/k = %q after recovery, want new", v)
+	}
+	var keys []string
+	b.Scan([]byte("a/"), []byte("a0"), func(k, v []byte) error { keys = append(keys, string(k)); return nil })
+	if fmt.Sprint(keys) != "[a/k a/mid a/new]" {
+		t.Fatalf("keys %v", keys)
+	}
+	if n, _ := b.Client().XLen(ctx, ns+":{w}:log").Result(); n != 0 {
+		t.Fatalf("%d entries left in the log", n)
+	}
 }

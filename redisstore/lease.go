@@ -1,0 +1,170 @@
+package redisstore
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// The writer lease: the one ordered step of many processes over one state.
+//
+// Decisions that depend on earlier articles are taken one article at a
+// time, in input order, by whichever process holds the lease (key
+// NS:{w}:lease, holding the holder's random token, with a time to live it
+// renews). While a KV holds it, every batch it commits is appended to the
+// log only if the lease is still its own (checked on the log's node, in one
+// script with the append), so a process that lost its lease — paused past
+// the time to live, cut off from the cluster — cannot write after another
+// took over. Beside it, NS:{w}:pos records the input position (a NATS
+// stream sequence) of the last article processed, set under the lease too.
+
+// ErrLeaseLost is returned by a commit or SetPos of a KV whose lease
+// expired or was taken by another process.
+var ErrLeaseLost = errors.New("redisstore: the writer lease was lost")
+
+// appendScript appends a batch to the log when the caller's lease (ARGV[1],
+// "" when it holds none) is current.
+var appendScript = redis.NewScript(`
+if ARGV[1] ~= '' and redis.call('GET', KEYS[2]) ~= ARGV[1] then
+  return redis.error_reply('LEASELOST')
+end
+return redis.call('XADD', KEYS[1], '*', 'b', ARGV[2])`)
+
+// setPosScript sets the position when the lease is current.
+var setPosScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return redis.error_reply('LEASELOST')
+end
+redis.call('SET', KEYS[2], ARGV[2])
+return 1`)
+
+// renewScript extends the lease when it is current; releaseScript drops it.
+var renewScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+return redis.call('PEXPIRE', KEYS[1], ARGV[2])`)
+
+var releaseScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+return redis.call('DEL', KEYS[1])`)
+
+// lease is the KV's writer lease, when it holds one.
+type lease struct {
+	mu    sync.Mutex
+	token string
+	stop  chan struct{}
+	done  chan struct{}
+}
+
+func (kv *KV) leaseKey() string { return kv.ns + ":{w}:lease" }
+func (kv *KV) posKey() string   { return kv.ns + ":{w}:pos" }
+
+// leaseToken returns the current token ("" when none is held).
+func (kv *KV) leaseToken() string {
+	kv.lease.mu.Lock()
+	defer kv.lease.mu.Unlock()
+	return kv.lease.token
+}
+
+// Acquire waits until this KV holds the writer lease (time to live ttl,
+// renewed every ttl/3 until Release), or ctx ends. Once it holds it, it
+// applies whatever a writer before it left in the log half-applied.
+func (kv *KV) Acquire(ctx context.Context, ttl time.Duration) error {
+	if kv.leaseToken() != "" {
+		return nil
+	}
+	var b [16]byte
+	rand.Read(b[:])
+	token := hex.EncodeToString(b[:])
+	delay := 5 * time.Millisecond
+	for {
+		ok, err := kv.c.SetNX(ctx, kv.leaseKey(), token, ttl).Result()
+		if err != nil && ctx.Err() == nil {
+			return fmt.Errorf("redisstore: acquiring the writer lease: %w", err)
+		}
+		if ok {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 100*time.Millisecond)
+	}
+	kv.lease.mu.Lock()
+	kv.lease.token = token
+	kv.lease.stop, kv.lease.done = make(chan struct{}), make(chan struct{})
+	stop, done := kv.lease.stop, kv.lease.done
+	kv.lease.mu.Unlock()
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(ttl / 3)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				c, cancel := kv.ctx()
+				renewScript.Run(c, kv.c, []string{kv.leaseKey()}, token, ttl.Milliseconds())
+				cancel()
+			}
+		}
+	}()
+	return kv.recover()
+}
+
+// Release gives the writer lease up.
+func (kv *KV) Release() error {
+	kv.lease.mu.Lock()
+	token, stop, done := kv.lease.token, kv.lease.stop, kv.lease.done
+	kv.lease.token = ""
+	kv.lease.mu.Unlock()
+	if token == "" {
+		return nil
+	}
+	close(stop)
+	<-done
+	ctx, cancel := kv.ctx()
+	defer cancel()
+	return releaseScript.Run(ctx, kv.c, []string{kv.leaseKey()}, token).Err()
+}
+
+// Pos returns the input position last set (0: none).
+func (kv *KV) Pos(ctx context.Context) (uint64, error) {
+	v, err := kv.c.Get(ctx, kv.posKey()).Result()
+	if errors.Is(err, redis.Nil) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("redisstore: position: %w", err)
+	}
+	return strconv.ParseUint(v, 10, 64)
+}
+
+// SetPos records the input position of the last article processed; the
+// KV must hold the writer lease.
+func (kv *KV) SetPos(ctx context.Context, pos uint64) error {
+	token := kv.leaseToken()
+	if token == "" {
+		return ErrLeaseLost
+	}
+	err := setPosScript.Run(ctx, kv.c, []string{kv.leaseKey(), kv.posKey()}, token, pos).Err()
+	return leaseErr(err)
+}
+
+// leaseErr turns the scripts' LEASELOST reply into ErrLeaseLost.
+func leaseErr(err error) error {
+	if err != nil && strings.HasSuffix(err.Error(), "LEASELOST") {
+		return ErrLeaseLost
+	}
+	return err
+}
