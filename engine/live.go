@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -110,6 +111,9 @@ type Live struct {
 	// write rebuilds it from the store first.
 	stale atomic.Bool
 	loads int // rebuilds from the store so far (under mu)
+	// lease is the writer lease of a shared state (Share); nil for a
+	// state of one process.
+	lease Lease
 	// writeFault, set by tests only, makes a write fail before its
 	// commit when it returns an error.
 	writeFault func(*LiveArticle) error
@@ -224,11 +228,23 @@ type liveCounters struct {
 }
 
 // OpenLive opens the live engine on store st (which it does not close) and
-// replays the stored articles. A store keeps the parameters it was built
+// replays the stored articles. A store that many processes share (one
+// that is a Lease: redisstore) is written under its writer lease
+// (live_shared.go). A store keeps the parameters it was built
 // with (key c/config, written at the first open): they override cfg's, so
 // that every article of a store is judged by the same rules.
 func OpenLive(st store.KV, cfg Config) (*Live, error) {
 	l := &Live{cfg: cfg, st: st}
+	if ls, ok := st.(Lease); ok && st.Writable() == nil { // a state shared with other processes
+		l.lease = ls
+		ctx, cancel := context.WithTimeout(context.Background(), LeaseWait)
+		err := ls.Acquire(ctx, LeaseTTL) // for the parameters, written once
+		cancel()
+		if err != nil {
+			return nil, fmt.Errorf("waiting for the writer lease: %w", err)
+		}
+		defer ls.Release()
+	}
 	switch v, err := st.Get([]byte(liveKeyConfig)); {
 	case err == nil:
 		if err := json.Unmarshal(v, &l.cfg); err != nil {

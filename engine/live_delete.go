@@ -35,6 +35,11 @@ import (
 // next start no longer sees it. Stories already decided are not
 // re-decided. Delete returns store.ErrNotFound for an unknown id.
 func (l *Live) Delete(id string) error {
+	done, err := l.beginWrite()
+	if err != nil {
+		return err
+	}
+	defer done()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	a, err := l.get(id)

@@ -92,6 +92,11 @@ func (l *Live) lookup(fl *inflight, id string) (*LiveArticle, error) {
 // storyline. The answer is durable when Ingest returns.
 func (l *Live) Ingest(a article.Article) (*Ingested, error) {
 	p := Prepare(a)
+	done, err := l.beginWrite()
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	l.mu.Lock()
 	got, err := l.ingest(p, time.Now())
 	l.mu.Unlock()
@@ -115,7 +120,8 @@ type IngestResult struct {
 // An article's error does not stop the others; the returned error is the
 // sync's.
 func (l *Live) IngestMany(arts []article.Article) ([]IngestResult, error) {
-	return l.ingestAll(len(arts), prepareAhead(arts, true))
+	get := prepareAhead(arts, true) // before the lease: other writers may hold it meanwhile
+	return l.ingestAll(len(arts), get)
 }
 
 // IngestPrepared is IngestMany for prepared articles. Other writers wait
@@ -151,6 +157,11 @@ func prepareAhead(arts []article.Article, analyze bool) func(i int) *Prepared {
 // ingestAll ingests n articles (get returns article i, prepared) and
 // syncs once if any is new.
 func (l *Live) ingestAll(n int, get func(i int) *Prepared) ([]IngestResult, error) {
+	done, err := l.beginWrite()
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	out := make([]IngestResult, n)
 	l.mu.Lock()
 	l.pipeline(n, get, out, time.Now())

@@ -57,7 +57,9 @@ return redis.call('DEL', KEYS[1])`)
 
 // lease is the KV's writer lease, when it holds one.
 type lease struct {
+	hold  sync.Mutex // serializes Acquire
 	mu    sync.Mutex
+	n     int // Acquires not yet released
 	token string
 	stop  chan struct{}
 	done  chan struct{}
@@ -74,12 +76,19 @@ func (kv *KV) leaseToken() string {
 }
 
 // Acquire waits until this KV holds the writer lease (time to live ttl,
-// renewed every ttl/3 until Release), or ctx ends. Once it holds it, it
+// renewed every ttl/3 until Release), or ctx ends. It is reentrant: a KV
+// that holds the lease holds it until as many Releases as Acquires. Once it holds it, it
 // applies whatever a writer before it left in the log half-applied.
 func (kv *KV) Acquire(ctx context.Context, ttl time.Duration) error {
-	if kv.leaseToken() != "" {
+	kv.lease.hold.Lock() // one Acquire at a time: a second waits for the first
+	defer kv.lease.hold.Unlock()
+	kv.lease.mu.Lock()
+	if kv.lease.token != "" {
+		kv.lease.n++
+		kv.lease.mu.Unlock()
 		return nil
 	}
+	kv.lease.mu.Unlock()
 	var b [16]byte
 	rand.Read(b[:])
 	token := hex.EncodeToString(b[:])
@@ -100,7 +109,7 @@ func (kv *KV) Acquire(ctx context.Context, ttl time.Duration) error {
 		delay = min(2*delay, 100*time.Millisecond)
 	}
 	kv.lease.mu.Lock()
-	kv.lease.token = token
+	kv.lease.token, kv.lease.n = token, 1
 	kv.lease.stop, kv.lease.done = make(chan struct{}), make(chan struct{})
 	stop, done := kv.lease.stop, kv.lease.done
 	kv.lease.mu.Unlock()
@@ -122,11 +131,16 @@ func (kv *KV) Acquire(ctx context.Context, ttl time.Duration) error {
 	return kv.recover()
 }
 
-// Release gives the writer lease up.
+// Release matches an Acquire; the last one gives the writer lease up.
 func (kv *KV) Release() error {
 	kv.lease.mu.Lock()
+	if kv.lease.n > 1 {
+		kv.lease.n--
+		kv.lease.mu.Unlock()
+		return nil
+	}
 	token, stop, done := kv.lease.token, kv.lease.stop, kv.lease.done
-	kv.lease.token = ""
+	kv.lease.token, kv.lease.n = "", 0
 	kv.lease.mu.Unlock()
 	if token == "" {
 		return nil

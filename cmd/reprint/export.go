@@ -11,10 +11,12 @@ import (
 	"github.com/reprint-news/reprint/store"
 )
 
-const exportUsage = `Usage: reprint export --data DIR -o OUT
+const exportUsage = `Usage: reprint export (--data DIR | --redis ADDRS) -o OUT
 
 Writes the state of the store in DIR (made by 'reprint index' or
-'reprint serve') to the directory OUT, in a canonical order, so that two
+'reprint serve'), or the state on a Redis Cluster (made by 'reprint
+worker', or by 'reprint index' or 'reprint serve' with --redis), to the
+directory OUT, in a canonical order, so that two
 states compare with diff: the same articles in the same order give the
 same files, however they were loaded.
 
@@ -27,8 +29,10 @@ same files, however they were loaded.
   storylines.jsonl  {"id","stories","articles"} per storyline
   relations.jsonl   the text reuse relations, as 'reprint stories' writes them
 
-The store is read without the replay that serving needs; it must not be in
-use by a running 'reprint serve' or 'reprint index'. Prints the counts as
+The store is read without the replay that serving needs; a store
+directory must not be in use by a running 'reprint serve' or 'reprint
+index' (a Redis Cluster may be: the export is then of the state as it was
+read, article by article). Prints the counts as
 JSON on stdout.
 
 Flags:
@@ -36,27 +40,33 @@ Flags:
 
 func runExport(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("export", exportUsage, stdout, stderr)
-	data := fs.String("data", "", "store `DIR`")
+	sf := addStateFlags(fs)
 	out := fs.String("o", "", "output `DIR` (created if missing)")
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
-	if *data == "" || *out == "" || len(rest) > 0 {
+	if *out == "" || len(rest) > 0 {
 		fs.Usage()
-		return fmt.Errorf("%w: give --data DIR and -o OUT (and no PATH)", errUsage)
+		return fmt.Errorf("%w: give --data DIR or --redis ADDRS, and -o OUT (and no PATH)", errUsage)
 	}
-	if _, err := os.Stat(*data); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+	if err := sf.resolve(); err != nil {
+		fs.Usage()
+		return err
 	}
-	st, err := store.Open(*data, store.Options{ReadOnly: true})
+	if !sf.shared() {
+		if _, err := os.Stat(*sf.data); err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+	}
+	st, err := sf.open(store.Options{ReadOnly: true})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	stats, err := engine.Export(st, *out)
 	if errors.Is(err, store.ErrNotFound) {
-		err = fmt.Errorf("%s holds no reprint store", *data)
+		err = fmt.Errorf("%s holds no reprint state", sf)
 	}
 	if err != nil {
 		return err

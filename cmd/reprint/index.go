@@ -15,10 +15,12 @@ import (
 	"github.com/reprint-news/reprint/store"
 )
 
-const indexUsage = `Usage: reprint index --data DIR [flags] PATH...
+const indexUsage = `Usage: reprint index (--data DIR | --redis ADDRS) [flags] PATH...
 
 Loads every article under PATH (the formats of 'reprint dedup') into the
-store in DIR (created if missing), through the same engine as
+store in DIR (created if missing), or into the state on a Redis Cluster
+that other reprint processes share (--redis; each batch is written under
+the cluster's writer lease, after what the others wrote), through the same engine as
 'reprint serve' and in input order: each article gets its relations,
 duplicate group, story and storyline exactly as if it had been posted to
 the API one at a time. Articles already in the store are skipped (same
@@ -37,25 +39,28 @@ const indexBatch = 1024
 
 func runIndex(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("index", indexUsage, stdout, stderr)
-	data := fs.String("data", "", "store `DIR`")
+	sf := addStateFlags(fs)
 	batch := fs.Int("batch", indexBatch, "articles per synced batch")
 	rejects := fs.String("rejects", "", "write rejected records as JSONL to `FILE` (default: stderr)")
 	quiet := fs.Bool("q", false, "no summary or progress on stderr")
-	so := addStoreFlags(fs)
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to `FILE`")
 	relations := fs.Bool("relations", true, "a new store compares each article for text reuse with the latest articles of its story (a store keeps the setting it was created with)")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
-	if *data == "" || len(paths) == 0 || *batch < 1 {
+	if len(paths) == 0 || *batch < 1 {
 		fs.Usage()
-		return fmt.Errorf("%w: give --data DIR and at least one PATH", errUsage)
+		return fmt.Errorf("%w: give --data DIR or --redis ADDRS, and at least one PATH", errUsage)
+	}
+	if err := sf.resolve(); err != nil {
+		fs.Usage()
+		return err
 	}
 	if err := checkPaths(paths); err != nil {
 		return err
 	}
-	o, err := so.options()
+	o, err := sf.store.options()
 	if err != nil {
 		return err
 	}
@@ -67,7 +72,7 @@ func runIndex(args []string, stdout, stderr io.Writer) error {
 		defer stop()
 	}
 	t0 := time.Now()
-	st, err := store.Open(*data, o)
+	st, err := sf.open(o)
 	if err != nil {
 		return err
 	}
@@ -157,7 +162,9 @@ func runIndex(args []string, stdout, stderr io.Writer) error {
 	sum.Stored = l.Len()
 	sum.Before = before
 	sum.Counts = l.Counts()
-	sum.StoreBytes, _ = st.Size()
+	if pst, ok := st.(*store.Store); ok {
+		sum.StoreBytes, _ = pst.Size()
+	}
 	if n := sum.New + sum.Existing; n > 0 {
 		sum.PerSecond = float64(n) / (sum.Seconds - sum.OpenSeconds)
 	}

@@ -18,9 +18,10 @@ import (
 	"github.com/reprint-news/reprint/store"
 )
 
-const serveUsage = `Usage: reprint serve --data DIR [--addr HOST:PORT] [flags]
+const serveUsage = `Usage: reprint serve (--data DIR | --redis ADDRS) [--addr HOST:PORT] [flags]
 
-Serves the store in DIR (created if missing): the JSON API under /v1
+Serves the store in DIR (created if missing), or the state on a Redis
+Cluster that other reprint processes share (--redis): the JSON API under /v1
 (POST /v1/articles, GET /v1/stories, …; described at /v1/openapi.json),
 the web UI at /, /healthz, /readyz and Prometheus /metrics.
 
@@ -31,6 +32,12 @@ A store that cannot be written (--read-only, or a directory without write
 permission) is served for reads; writes answer 503. Writes are refused
 with 507 when the disk has less than --min-free-mb free.
 
+Over a Redis Cluster, any number of 'reprint serve' and 'reprint worker'
+processes share one state: a write takes the cluster's writer lease and
+first takes in what the others wrote (so its answer is the one a single
+process would give), and every --catch-up interval the server takes in
+the others' articles for its search index and story lists.
+
 SIGINT or SIGTERM stops accepting requests, lets requests in flight
 (writes included) finish for up to --shutdown-timeout, and closes the
 store.
@@ -40,7 +47,7 @@ Flags:
 
 func runServe(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("serve", serveUsage, stdout, stderr)
-	data := fs.String("data", "", "store `DIR`")
+	sf := addStateFlags(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	token := fs.String("token", "", "bearer token for writes (default $REPRINT_TOKEN)")
 	protectReads := fs.Bool("protect-reads", false, "reads need the token too")
@@ -49,18 +56,18 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	maxBody := fs.Int64("max-body-bytes", server.DefaultMaxBodyBytes, "largest request body")
 	maxArticle := fs.Int("max-article-bytes", server.DefaultMaxArticleBytes, "largest article text")
 	minFree := fs.Int64("min-free-mb", store.DefaultMinFreeBytes>>20, "refuse writes below this much free disk space (MiB)")
-	so := addStoreFlags(fs)
+	catchUp := fs.Duration("catch-up", time.Second, "over a Redis Cluster: how often to take in what other processes wrote")
 	shutdown := fs.Duration("shutdown-timeout", 30*time.Second, "how long requests in flight may take to finish at shutdown")
 	quiet := fs.Bool("q", false, "log only errors")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to `FILE` (written at shutdown)")
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return err
 	}
-	if *data == "" {
+	if err := sf.resolve(); err != nil {
 		fs.Usage()
-		return fmt.Errorf("%w: give --data DIR", errUsage)
+		return err
 	}
-	o, err := so.options()
+	o, err := sf.store.options()
 	if err != nil {
 		return err
 	}
@@ -90,11 +97,12 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(*data, o)
+	st, err := sf.open(o)
 	if err != nil {
 		ln.Close()
 		return err
 	}
+	pst, _ := st.(*store.Store) // nil over a Redis Cluster
 	// The store is closed once the replay is over (a shutdown during the
 	// replay leaves it to the process exit: every write is synced).
 	replaying := true
@@ -103,7 +111,10 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 			st.Close()
 		}
 	}()
-	ro, why := st.ReadOnly()
+	ro, why := *readOnly, "--read-only"
+	if pst != nil {
+		ro, why = pst.ReadOnly()
+	}
 	if ro {
 		log.Warn("serving reads only", "reason", why)
 	}
@@ -116,7 +127,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "data", *data, "auth", *token != "")
+	log.Info("listening", "addr", ln.Addr().String(), "state", sf.String(), "auth", *token != "")
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 
@@ -127,15 +138,18 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		if err == nil {
 			// Before the first write: a sync then overwrites log blocks
 			// instead of growing a new file (store.PrimeLog).
-			if *primeLog && !ro {
+			if *primeLog && !ro && pst != nil {
 				p0 := time.Now()
-				if perr := st.PrimeLog(); perr != nil {
+				if perr := pst.PrimeLog(); perr != nil {
 					log.Warn("write-ahead log not primed; single writes sync slower until two memtables are written", "error", perr)
 				} else {
 					log.Info("write-ahead log primed", "took", time.Since(p0).Round(time.Millisecond).String())
 				}
 			}
 			srv.SetLive(l)
+			if sf.shared() && *catchUp > 0 {
+				go catchUpEvery(l, *catchUp, log)
+			}
 			c := l.Counts()
 			log.Info("ready", "articles", c.Articles, "stories", c.Stories, "storylines", c.Storylines, "replay", time.Since(t0).Round(time.Millisecond).String())
 		}
@@ -170,4 +184,17 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		log.Error("shutdown", "error", err)
 	}
 	return runErr
+}
+
+// catchUpEvery takes into l, every interval, the articles other processes
+// sharing its state wrote (engine.Live.CatchUp), for as long as the
+// process runs.
+func catchUpEvery(l *engine.Live, interval time.Duration, log *slog.Logger) {
+	for range time.Tick(interval) {
+		if n, err := l.CatchUp(); err != nil {
+			log.Warn("catching up with the shared state", "error", err)
+		} else if n > 0 {
+			log.Debug("caught up", "articles", n)
+		}
+	}
 }
