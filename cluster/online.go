@@ -117,10 +117,10 @@ type centroid struct {
 	last   int64
 	lang   string
 	pruned [NumFields]int // size at last pruning
-	// norm caches the L2 norm of each field's TF-IDF centroid; normN is the
-	// corpus size it was computed at (0: stale). See centroidNorm.
-	norm  [NumFields]float64
-	normN [NumFields]int
+	// norm holds the L2 norm of each field's TF-IDF centroid, as of its
+	// last change or the last time the corpus size reached a power of two
+	// (see centroidNorm).
+	norm [NumFields]float64
 }
 
 // fieldTerms holds a centroid field's terms in three parallel slices
@@ -257,6 +257,13 @@ func (o *Online) Observe(w *Weighted) {
 				o.texts[id] = w.Item.Fields[f][i].Text
 			}
 			o.dfs[id]++
+		}
+	}
+	// While the corpus is small every item moves the IDF weights; later,
+	// at each power of two.
+	if o.n <= exactNorms || o.n&(o.n-1) == 0 {
+		for _, id := range o.open {
+			o.refreshNorms(o.clusters[id])
 		}
 	}
 }
@@ -565,24 +572,34 @@ func (o *Online) cosine(f int, a []wterm, c *centroid) float64 {
 	return dot / math.Sqrt(na) / o.centroidNorm(f, c)
 }
 
-// centroidNorm returns the norm of cluster c's field-f TF-IDF centroid. It
-// is cached: recomputed when the centroid changes (Add) or when the corpus
-// has doubled since, because IDF weights drift only logarithmically with
-// corpus size. The rule depends only on the item sequence, so results stay
-// deterministic; it keeps the cost of scoring a candidate proportional to
-// the item's terms, not the centroid's.
-func (o *Online) centroidNorm(f int, c *centroid) float64 {
-	if c.normN[f] == 0 || o.n >= 2*c.normN[f] {
-		inv := 1 / float64(c.n)
+// centroidNorm returns the norm of cluster c's field-f TF-IDF centroid.
+// It is computed when the centroid changes (Add) and, for every open
+// cluster, after each of the first exactNorms items and then whenever the
+// number of items observed reaches a power of two (IDF weights drift only
+// logarithmically with corpus size), never on demand:
+// so it is a function of the item sequence alone, and a clusterer rebuilt
+// by replaying the items (Observe, New, Add: no scoring) holds the norms
+// of the one that scored them. Scoring a candidate then costs in
+// proportion to the item's terms, not the centroid's.
+func (o *Online) centroidNorm(f int, c *centroid) float64 { return c.norm[f] }
+
+// exactNorms is the corpus size up to which every open cluster's norms
+// are computed again after each item (as exact as computing them when
+// scored).
+const exactNorms = 256
+
+// refreshNorms computes cluster c's centroid norms with the IDF of now.
+func (o *Online) refreshNorms(c *centroid) {
+	inv := 1 / float64(c.n)
+	for f := range c.terms {
 		nc := 0.0
 		ct := &c.terms[f]
 		for k, id := range ct.id {
 			w := float64(ct.tf[k]) * inv * o.idfOf(id)
 			nc += w * w
 		}
-		c.norm[f], c.normN[f] = math.Sqrt(nc), max(o.n, 1)
+		c.norm[f] = math.Sqrt(nc)
 	}
-	return c.norm[f]
 }
 
 // New opens a cluster holding the item and returns its id.
@@ -612,7 +629,6 @@ func (o *Online) Add(id int, w *Weighted) {
 		if c.terms[f].len() > 2*max(o.cfg.CentroidTerms, c.pruned[f]) {
 			o.pruneTo(c, f, o.cfg.CentroidTerms)
 		}
-		c.normN[f] = 0 // the centroid changed
 		if !o.cfg.Indexed[f] {
 			continue
 		}
@@ -624,6 +640,7 @@ func (o *Online) Add(id int, w *Weighted) {
 			o.postings[o.postOf[t]-1].add(int32(id), o.cfg.MaxPosting)
 		}
 	}
+	o.refreshNorms(c) // the centroid changed
 }
 
 // posting lists the open clusters among the last MaxPosting clusters

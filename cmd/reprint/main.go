@@ -40,6 +40,8 @@ func init() {
 		{"compare", "tell how two articles relate (copy, rewrite, partial, same story) and show the evidence", runCompare},
 		{"index", "load articles into a store for 'reprint serve' (relations, groups, stories)", runIndex},
 		{"serve", "serve a store: HTTP API, web UI, metrics", runServe},
+		{"publish", "put articles on the NATS JetStream stream that workers process", runPublish},
+		{"worker", "process articles from the stream into the state shared on a Redis Cluster", runWorker},
 		{"export", "write a store's state (pairs, groups, stories, relations) in a canonical order", runExport},
 		{"loadgen", "post a JSONL corpus to a running server and measure latency and throughput", runLoadgen},
 		{"bench", "generate a realistic corpus and measure speed, memory and LSH recall", runBench},

@@ -1,0 +1,354 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime"
+	"slices"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/reprint-news/reprint/article"
+	"github.com/reprint-news/reprint/engine"
+	"github.com/reprint-news/reprint/queue"
+	"github.com/reprint-news/reprint/redisstore"
+)
+
+const workerUsage = `Usage: reprint worker [--redis ADDRS] [--nats URL] [flags]
+
+Takes the articles 'reprint publish' puts on the NATS JetStream stream and
+processes them into the state on a Redis Cluster, as 'reprint index' would.
+Any number of workers, on any machines, share the stream and the state, and
+the state is the one a single process taking every article in stream order
+would build: whatever the number of workers and however their work
+interleaves, 'reprint export' gives the same files.
+
+A worker fetches up to --batch messages (each a chunk of consecutive
+articles: 'reprint publish --chunk') and prepares their articles (tokens,
+fingerprints, features: what depends on the article alone) while the
+articles before them are decided. Then it waits for its turn — every
+message before its first processed — takes the cluster's writer lease,
+takes in what the other workers wrote, decides and writes its articles in
+stream order, records the stream position, gives the lease back and
+acknowledges them: an article is acknowledged only once its state is
+durable. An article delivered again (a worker stopped before acknowledging
+it) is processed idempotently: one already stored is answered from the
+state. Rejected articles (no text, a bad id, an id stored with another
+text, a malformed message) are reported on stderr with their stream
+position and reason, and acknowledged.
+
+Prints {"processed","messages","new","existing","rejected","turns","seconds"}
+on stdout when it stops (SIGINT, SIGTERM, or --idle without articles).
+
+Flags:
+`
+
+func runWorker(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("worker", workerUsage, stdout, stderr)
+	sf := addStateFlags(fs)
+	natsF := natsFlag(fs)
+	stream := fs.String("stream", queue.DefaultStream, "JetStream stream `NAME`")
+	batch := fs.Int("batch", 16, "messages (chunks of articles) fetched at once")
+	idle := fs.Duration("idle", 0, "stop after this long without articles (0: run until SIGINT or SIGTERM)")
+	quiet := fs.Bool("q", false, "log only errors")
+	if rest, err := parseInterspersed(fs, args); err != nil {
+		return err
+	} else if len(rest) > 0 || *batch < 1 {
+		fs.Usage()
+		return fmt.Errorf("%w: a worker takes no PATH, and --batch must be positive", errUsage)
+	}
+	if err := sf.resolve(); err != nil {
+		fs.Usage()
+		return err
+	}
+	if !sf.shared() {
+		fs.Usage()
+		return fmt.Errorf("%w: a worker processes into a state shared on a Redis Cluster: give --redis ADDRS (or set REPRINT_REDIS)", errUsage)
+	}
+	url, err := natsURL(*natsF)
+	if err != nil {
+		fs.Usage()
+		return err
+	}
+	level := slog.LevelInfo
+	if *quiet {
+		level = slog.LevelError
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	t0 := time.Now()
+	o, err := sf.store.options()
+	if err != nil {
+		return err
+	}
+	st, err := sf.open(o)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	kv := st.(*redisstore.KV)
+	l, err := engine.OpenLive(kv, engine.DefaultConfig())
+	if err != nil {
+		return err
+	}
+	q, err := queue.Open(ctx, url, *stream)
+	if err != nil {
+		return err
+	}
+	defer q.Close()
+	log.Info("worker ready", "state", sf.String(), "stream", *stream, "articles", l.Len(), "took", time.Since(t0).Round(time.Millisecond).String())
+	w := &worker{l: l, kv: kv, q: q, log: log, rej: newRejectWriter(stderr), stream: *stream}
+	lastWork := time.Now()
+	for ctx.Err() == nil {
+		msgs, err := q.Fetch(ctx, *batch, time.Second)
+		if err != nil && ctx.Err() == nil {
+			log.Warn("fetching articles", "error", err)
+			time.Sleep(time.Second)
+		}
+		if len(msgs) == 0 {
+			if *idle > 0 && time.Since(lastWork) >= *idle {
+				break
+			}
+			continue
+		}
+		lastWork = time.Now()
+		if err := w.process(ctx, msgs); err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			// Not acknowledged: delivered again after queue.AckWait (to
+			// this worker or another), and processed idempotently.
+			log.Error("processing articles", "first", msgs[0].Seq, "error", err)
+			time.Sleep(time.Second)
+		}
+	}
+	w.sum.Seconds = time.Since(t0).Seconds()
+	if !*quiet {
+		fmt.Fprintf(stderr, "worker: %d articles processed (%d new, %d already stored, %d rejected) in %d turns, %.1fs\n",
+			w.sum.Processed, w.sum.New, w.sum.Existing, w.sum.Rejected, w.sum.Turns, w.sum.Seconds)
+	}
+	return json.NewEncoder(stdout).Encode(w.sum)
+}
+
+// worker processes fetched articles in stream order.
+type worker struct {
+	l      *engine.Live
+	kv     *redisstore.KV
+	q      *queue.Queue
+	log    *slog.Logger
+	rej    *rejectWriter
+	stream string
+	sum    workerSummary
+}
+
+// workerSummary is what 'reprint worker' prints on stdout.
+type workerSummary struct {
+	Processed int     `json:"processed"`
+	Messages  int     `json:"messages"`
+	New       int     `json:"new"`
+	Existing  int     `json:"existing"`
+	Rejected  int     `json:"rejected"`
+	Turns     int     `json:"turns"`
+	Seconds   float64 `json:"seconds"`
+}
+
+// prepared is a fetched chunk with its articles prepared (nil where the
+// article is rejected before the engine: errs says why).
+type prepared struct {
+	msg  *queue.Msg
+	ps   []*engine.Prepared
+	errs []error
+}
+
+// process prepares msgs, then decides and writes them in stream order, a
+// turn at a time, and acknowledges them.
+func (w *worker) process(ctx context.Context, msgs []*queue.Msg) error {
+	slices.SortFunc(msgs, func(a, b *queue.Msg) int { return cmp.Compare(a.Seq, b.Seq) })
+	todo := make([]prepared, len(msgs))
+	type job struct{ i, k int }
+	jobs := make(chan job, 256)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for j := range jobs {
+				t := &todo[j.i]
+				err := t.msg.Errs[j.k]
+				if err == nil {
+					err = article.CheckID(t.msg.Articles[j.k].ID)
+				}
+				if err != nil {
+					t.errs[j.k] = err
+					continue
+				}
+				t.ps[j.k] = engine.Prepare(t.msg.Articles[j.k])
+			}
+		})
+	}
+	for i, m := range msgs {
+		todo[i] = prepared{msg: m, ps: make([]*engine.Prepared, len(m.Articles)), errs: make([]error, len(m.Articles))}
+	}
+	for i, m := range msgs {
+		for k := range m.Articles {
+			jobs <- job{i, k}
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	for len(todo) > 0 {
+		n, err := w.turn(ctx, todo)
+		if err != nil {
+			return err
+		}
+		todo = todo[n:]
+	}
+	return nil
+}
+
+// turn waits until the messages before todo[0] are processed, then, under
+// the writer lease, processes the run of todo that follows the recorded
+// position, and returns how many messages of todo it took.
+func (w *worker) turn(ctx context.Context, todo []prepared) (int, error) {
+	first := todo[0].msg.Seq
+	if err := w.waitFor(ctx, first, todo); err != nil {
+		return 0, err
+	}
+	lctx, cancel := context.WithTimeout(ctx, engine.LeaseWait)
+	err := w.kv.Acquire(lctx, engine.LeaseTTL)
+	cancel()
+	if err != nil {
+		return 0, err
+	}
+	defer w.kv.Release()
+	pos, err := w.kv.Pos(ctx)
+	if err != nil {
+		return 0, err
+	}
+	// Processed before (delivered again): acknowledged only.
+	done := 0
+	for done < len(todo) && todo[done].msg.Seq <= pos {
+		done++
+	}
+	if done > 0 {
+		w.ack(todo[:done])
+		return done, nil
+	}
+	if first != pos+1 {
+		return 0, nil // another worker's articles come first: wait again
+	}
+	run := 1
+	for run < len(todo) && todo[run].msg.Seq == first+uint64(run) {
+		run++
+	}
+	var ps []*engine.Prepared
+	type at struct{ i, k int }
+	var where []at
+	for i, t := range todo[:run] {
+		for k, p := range t.ps {
+			if p != nil {
+				ps = append(ps, p)
+				where = append(where, at{i, k})
+			}
+		}
+	}
+	res, err := w.l.IngestPrepared(ps)
+	if err != nil {
+		return 0, err
+	}
+	// A write that failed for the state's sake (not the article's) is
+	// retried: the turn ends with the message before it.
+	for j, r := range res {
+		if r.Err != nil && !articleError(r.Err) {
+			if where[j].i == 0 {
+				return 0, r.Err
+			}
+			run = where[j].i
+			res, where = res[:j], where[:j]
+			break
+		}
+	}
+	if err := w.kv.SetPos(ctx, todo[run-1].msg.Seq); err != nil {
+		return 0, err
+	}
+	for j, r := range res {
+		if where[j].i >= run {
+			break
+		}
+		switch {
+		case r.Err != nil:
+			todo[where[j].i].errs[where[j].k] = r.Err
+		case r.New:
+			w.sum.New++
+		default:
+			w.sum.Existing++
+		}
+	}
+	for _, t := range todo[:run] {
+		for k, err := range t.errs {
+			if err != nil {
+				w.sum.Rejected++
+				w.rej.write(article.Issue{Pos: article.Pos{File: fmt.Sprintf("stream %s message %d", w.stream, t.msg.Seq), Line: k + 1},
+					Reason: "engine", Detail: fmt.Sprintf("%q: %v", t.msg.Articles[k].ID, err), Skipped: true})
+			}
+		}
+	}
+	w.sum.Turns++
+	w.ack(todo[:run])
+	return run, nil
+}
+
+// articleError reports whether err is the article's own fault (it is
+// rejected) rather than the state's (the write is retried).
+func articleError(err error) bool {
+	return errors.Is(err, engine.ErrConflict) || errors.Is(err, engine.ErrNoText) || errors.Is(err, engine.ErrNoID) ||
+		errors.Is(err, engine.ErrBadID)
+}
+
+// waitFor returns once the recorded position is at least seq-1, telling
+// the server meanwhile that todo's messages are being worked on.
+func (w *worker) waitFor(ctx context.Context, seq uint64, todo []prepared) error {
+	delay := 100 * time.Microsecond
+	told := time.Now()
+	for {
+		pos, err := w.kv.Pos(ctx)
+		if err != nil {
+			return err
+		}
+		if pos+1 >= seq {
+			return nil
+		}
+		if time.Since(told) > queue.AckWait/4 {
+			for _, t := range todo {
+				t.msg.InProgress()
+			}
+			told = time.Now()
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 2*time.Millisecond)
+	}
+}
+
+// ack acknowledges processed messages.
+func (w *worker) ack(done []prepared) {
+	for _, t := range done {
+		if err := t.msg.Ack(); err != nil {
+			// Delivered again later and acknowledged then (its position
+			// is recorded).
+			w.log.Warn("acknowledging", "message", t.msg.Seq, "error", err)
+		}
+		w.sum.Messages++
+		w.sum.Processed += len(t.msg.Articles)
+	}
+}

@@ -1,0 +1,236 @@
+// Package queue is reprint's ingest queue on NATS JetStream: publishers
+// put articles on a stream in input order ('reprint publish'), and workers
+// ('reprint worker') take them through one shared durable consumer,
+// process them in stream order and acknowledge each once its state is
+// durable. The stream keeps a message until it is acknowledged (work-queue
+// retention), on disk (file storage); a message not acknowledged in
+// AckWait is delivered again, to any worker.
+//
+// A message is a chunk of consecutive articles, one JSON object per line
+// (article.Article's fields); its stream sequence number, then the line,
+// is the articles' input position: the order in which they are decided.
+// Chunks let one worker decide many articles in one turn.
+package queue
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/reprint-news/reprint/article"
+)
+
+// Defaults.
+const (
+	// DefaultStream is the stream's name; its subject is the name in
+	// lower case followed by ".articles".
+	DefaultStream = "REPRINT"
+	// Consumer is the durable consumer every worker takes from.
+	Consumer = "workers"
+	// AckWait is how long a delivered message may go unacknowledged
+	// (workers that wait for their turn say they are still at it) before
+	// it is delivered again.
+	AckWait = 60 * time.Second
+	// MaxAckPending bounds the messages delivered and not yet
+	// acknowledged, over all workers.
+	MaxAckPending = 8192
+)
+
+// Queue is a connection to the stream and its consumer.
+type Queue struct {
+	nc      *nats.Conn
+	js      jetstream.JetStream
+	stream  jetstream.Stream
+	cons    jetstream.Consumer
+	subject string
+}
+
+// Open connects to the NATS server at url and creates the stream name
+// and its consumer when they do not exist.
+func Open(ctx context.Context, url, name string) (*Queue, error) {
+	if name == "" {
+		name = DefaultStream
+	}
+	nc, err := nats.Connect(url, nats.Name("reprint"), nats.MaxReconnects(-1), nats.ReconnectWait(250*time.Millisecond))
+	if err != nil {
+		return nil, fmt.Errorf("queue: connecting to %s: %w", url, err)
+	}
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(1024))
+	if err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	q := &Queue{nc: nc, js: js, subject: strings.ToLower(name) + ".articles"}
+	q.stream, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:      name,
+		Subjects:  []string{q.subject},
+		Storage:   jetstream.FileStorage,
+		Retention: jetstream.WorkQueuePolicy,
+	})
+	if err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("queue: stream %s: %w", name, err)
+	}
+	q.cons, err = q.stream.CreateOrUpdateConsumer(ctx, jetstream.ConsumerConfig{
+		Durable:       Consumer,
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       AckWait,
+		MaxAckPending: MaxAckPending,
+		MaxDeliver:    -1,
+	})
+	if err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("queue: consumer %s: %w", Consumer, err)
+	}
+	return q, nil
+}
+
+// Close closes the connection.
+func (q *Queue) Close() { q.nc.Close() }
+
+// Publish puts a chunk of articles on the stream as one message, without
+// waiting for the server's acknowledgement: Flush waits for all of them.
+// Chunks published by one Queue are sequenced in the order of the calls.
+func (q *Queue) Publish(arts []article.Article) (jetstream.PubAckFuture, error) {
+	b, err := encode(arts)
+	if err != nil {
+		return nil, err
+	}
+	return q.js.PublishAsync(q.subject, b)
+}
+
+// PublishWait puts a chunk of articles on the stream and returns its
+// sequence number once the server has stored it.
+func (q *Queue) PublishWait(ctx context.Context, arts []article.Article) (uint64, error) {
+	b, err := encode(arts)
+	if err != nil {
+		return 0, err
+	}
+	ack, err := q.js.Publish(ctx, q.subject, b)
+	if err != nil {
+		return 0, fmt.Errorf("queue: publishing: %w", err)
+	}
+	return ack.Sequence, nil
+}
+
+// encode writes arts as JSON lines.
+func encode(arts []article.Article) ([]byte, error) {
+	var out []byte
+	for i := range arts {
+		b, err := json.Marshal(&arts[i])
+		if err != nil {
+			return nil, err
+		}
+		out = append(append(out, b...), '\n')
+	}
+	return out, nil
+}
+
+// Flush waits until every article published is stored by the server.
+func (q *Queue) Flush(ctx context.Context) error {
+	select {
+	case <-q.js.PublishAsyncComplete():
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("queue: %d articles not acknowledged by the server: %w", q.js.PublishAsyncPending(), ctx.Err())
+	}
+}
+
+// Processed returns the sequence number up to which every message has
+// been acknowledged by the workers, and the last sequence number the
+// stream has taken.
+func (q *Queue) Processed(ctx context.Context) (acked, last uint64, err error) {
+	ci, err := q.cons.Info(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("queue: %w", err)
+	}
+	si, err := q.stream.Info(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("queue: %w", err)
+	}
+	return ci.AckFloor.Stream, si.State.LastSeq, nil
+}
+
+// WaitProcessed returns once every message up to sequence seq has been
+// acknowledged, polling every interval.
+func (q *Queue) WaitProcessed(ctx context.Context, seq uint64, interval time.Duration) error {
+	for {
+		acked, _, err := q.Processed(ctx)
+		if err != nil {
+			return err
+		}
+		if acked >= seq {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("queue: waiting for message %d to be processed (processed up to %d): %w", seq, acked, ctx.Err())
+		case <-time.After(interval):
+		}
+	}
+}
+
+// Msg is one delivered chunk of articles.
+type Msg struct {
+	// Seq is its stream sequence number: its position in the input.
+	Seq uint64
+	// Articles are its articles, in order; Errs[i] says why line i could
+	// not be read (its article is then to be reported, not retried).
+	Articles []article.Article
+	Errs     []error
+	m        jetstream.Msg
+}
+
+// decode reads a chunk's lines.
+func decode(data []byte) ([]article.Article, []error) {
+	var arts []article.Article
+	var errs []error
+	for line := range bytes.SplitSeq(bytes.TrimRight(data, "\n"), []byte("\n")) {
+		var a article.Article
+		var err error
+		if e := json.Unmarshal(line, &a); e != nil {
+			err = fmt.Errorf("malformed article JSON: %w", e)
+		}
+		arts, errs = append(arts, a), append(errs, err)
+	}
+	return arts, errs
+}
+
+// Fetch returns up to n delivered chunks, in stream order, waiting up
+// to wait for the first.
+func (q *Queue) Fetch(ctx context.Context, n int, wait time.Duration) ([]*Msg, error) {
+	batch, err := q.cons.Fetch(n, jetstream.FetchMaxWait(wait))
+	if err != nil {
+		return nil, fmt.Errorf("queue: fetch: %w", err)
+	}
+	var out []*Msg
+	for m := range batch.Messages() {
+		md, err := m.Metadata()
+		if err != nil {
+			return out, fmt.Errorf("queue: message metadata: %w", err)
+		}
+		msg := &Msg{Seq: md.Sequence.Stream, m: m}
+		msg.Articles, msg.Errs = decode(m.Data())
+		out = append(out, msg)
+	}
+	if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) && !errors.Is(err, context.DeadlineExceeded) {
+		return out, fmt.Errorf("queue: fetch: %w", err)
+	}
+	return out, nil
+}
+
+// Ack acknowledges m without waiting for the server to confirm it: an
+// acknowledgement lost on the way means one more delivery of an article
+// already processed, which a worker answers from the state.
+func (m *Msg) Ack() error { return m.m.Ack() }
+
+// InProgress tells the server m is still being worked on (its AckWait
+// starts again).
+func (m *Msg) InProgress() error { return m.m.InProgress() }
