@@ -3,8 +3,8 @@
 // ('reprint worker') take them through one shared durable consumer,
 // process them in stream order and acknowledge each once its state is
 // durable. The stream keeps a message until it is acknowledged (work-queue
-// retention), on disk (file storage); a message not acknowledged in
-// AckWait is delivered again, to any worker.
+// retention), on disk (file storage); a message not acknowledged in the
+// consumer's AckWait is delivered again, to any worker.
 //
 // A message is a chunk of consecutive articles, one JSON object per line
 // (article.Article's fields); its stream sequence number, then the line,
@@ -34,10 +34,10 @@ const (
 	DefaultStream = "REPRINT"
 	// Consumer is the durable consumer every worker takes from.
 	Consumer = "workers"
-	// AckWait is how long a delivered message may go unacknowledged
-	// (workers that wait for their turn say they are still at it) before
-	// it is delivered again.
-	AckWait = 60 * time.Second
+	// DefaultAckWait is how long a delivered message may go
+	// unacknowledged (workers that wait for their turn say they are still
+	// at it) before it is delivered again.
+	DefaultAckWait = 60 * time.Second
 	// MaxAckPending bounds the messages delivered and not yet
 	// acknowledged, over all workers.
 	MaxAckPending = 8192
@@ -50,11 +50,17 @@ type Queue struct {
 	stream  jetstream.Stream
 	cons    jetstream.Consumer
 	subject string
+	// AckWait is the consumer's (Open).
+	AckWait time.Duration
 }
 
 // Open connects to the NATS server at url and creates the stream name
-// and its consumer when they do not exist.
-func Open(ctx context.Context, url, name string) (*Queue, error) {
+// and its consumer when they do not exist; ackWait (0: DefaultAckWait)
+// sets the consumer's.
+func Open(ctx context.Context, url, name string, ackWait time.Duration) (*Queue, error) {
+	if ackWait <= 0 {
+		ackWait = DefaultAckWait
+	}
 	if name == "" {
 		name = DefaultStream
 	}
@@ -67,7 +73,7 @@ func Open(ctx context.Context, url, name string) (*Queue, error) {
 		nc.Close()
 		return nil, fmt.Errorf("queue: %w", err)
 	}
-	q := &Queue{nc: nc, js: js, subject: strings.ToLower(name) + ".articles"}
+	q := &Queue{nc: nc, js: js, subject: strings.ToLower(name) + ".articles", AckWait: ackWait}
 	q.stream, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 		Name:      name,
 		Subjects:  []string{q.subject},
@@ -81,7 +87,7 @@ func Open(ctx context.Context, url, name string) (*Queue, error) {
 	q.cons, err = q.stream.CreateOrUpdateConsumer(ctx, jetstream.ConsumerConfig{
 		Durable:       Consumer,
 		AckPolicy:     jetstream.AckExplicitPolicy,
-		AckWait:       AckWait,
+		AckWait:       ackWait,
 		MaxAckPending: MaxAckPending,
 		MaxDeliver:    -1,
 	})

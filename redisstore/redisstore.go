@@ -39,6 +39,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -74,13 +75,19 @@ type Options struct {
 // KV is a store.KV on a Redis Cluster. Its methods are safe for
 // concurrent use; batches are committed one at a time.
 type KV struct {
-	c       *redis.ClusterClient
-	o       Options
-	ns      string
-	logKey  string
-	applied string
-	cmu     sync.Mutex // one commit at a time: log order is apply order
-	lease   lease
+	c        *redis.ClusterClient
+	o        Options
+	ns       string
+	logKey   string
+	applied  string
+	cmu      sync.Mutex // one commit at a time: log order is apply order
+	lease    lease
+	rmu      sync.Mutex
+	replicas map[string]replicaCount // by primary address (wantAcks)
+	// dirty is set when a commit failed after its batch was logged: the
+	// log holds a batch that may be half-applied, and it is applied (with
+	// any other) before the next commit or read.
+	dirty atomic.Bool
 }
 
 var _ store.KV = (*KV)(nil)
@@ -121,7 +128,9 @@ func Open(o Options) (*KV, error) {
 	kv := &KV{c: c, o: o, ns: o.Namespace, logKey: o.Namespace + ":{w}:log", applied: o.Namespace + ":{w}:applied"}
 	ctx, cancel := kv.ctx()
 	defer cancel()
-	if err := c.ForEachShard(ctx, func(ctx context.Context, n *redis.Client) error { return n.Ping(ctx).Err() }); err != nil {
+	// One node answering is enough: a cluster failing over one of its
+	// primaries is still the state (its operations wait and retry).
+	if err := c.Ping(ctx).Err(); err != nil {
 		c.Close()
 		return nil, fmt.Errorf("redisstore: %v: %w", o.Addrs, err)
 	}
@@ -144,6 +153,9 @@ func (kv *KV) familyKey(key []byte) string { return kv.ns + ":f:" + string(kv.o.
 
 // Get returns the value of key, or store.ErrNotFound.
 func (kv *KV) Get(key []byte) ([]byte, error) {
+	if err := kv.settle(); err != nil {
+		return nil, err
+	}
 	ctx, cancel := kv.ctx()
 	defer cancel()
 	v, err := kv.c.Get(ctx, kv.valueKey(key)).Bytes()
@@ -171,6 +183,9 @@ func (kv *KV) ScanReverse(lower, upper []byte, fn func(key, value []byte) error)
 }
 
 func (kv *KV) scan(lower, upper []byte, reverse bool, fn func(key, value []byte) error) error {
+	if err := kv.settle(); err != nil {
+		return err
+	}
 	fam := kv.familyKey(lower)
 	lo, hi := "["+string(lower), "+"
 	if len(lower) == 0 {
@@ -297,6 +312,11 @@ func (b *batch) Commit() error {
 	}
 	kv.cmu.Lock()
 	defer kv.cmu.Unlock()
+	if kv.dirty.Load() {
+		if err := kv.recoverLocked(); err != nil {
+			return err
+		}
+	}
 	entry := encodeOps(b.ops)
 	ctx, cancel := kv.ctx()
 	defer cancel()
@@ -307,10 +327,11 @@ func (b *batch) Commit() error {
 	}
 	var add *redis.Cmd
 	var wait *redis.IntCmd
+	want := kv.wantAcks(ctx, node)
 	_, err = node.Pipelined(ctx, func(p redis.Pipeliner) error {
 		add = appendScript.Eval(ctx, p, []string{kv.logKey, kv.leaseKey()}, kv.leaseToken(), entry)
-		if kv.o.WaitReplicas > 0 {
-			wait = kv.queueWait(ctx, p)
+		if want > 0 {
+			wait = kv.queueWait(ctx, p, want)
 		}
 		return nil
 	})
@@ -321,22 +342,63 @@ func (b *batch) Commit() error {
 		return fmt.Errorf("redisstore: commit: logging the batch: %w", err)
 	}
 	id, _ := add.Text()
-	if wait != nil && wait.Val() < int64(kv.o.WaitReplicas) {
+	if wait != nil && wait.Val() < int64(want) {
 		// Logged on the primary only; applying it now would make a
 		// failover lose what was acknowledged. Leave it to recovery.
 		return fmt.Errorf("%w (log entry %s)", ErrNotReplicated, id)
 	}
 	if err := kv.apply(ctx, b.ops); err != nil {
+		kv.dirty.Store(true)
 		return err
 	}
-	return kv.markApplied(ctx, id)
+	if err := kv.markApplied(ctx, id); err != nil {
+		kv.dirty.Store(true)
+		return err
+	}
+	return nil
+}
+
+// wantAcks returns how many replicas must acknowledge a write on
+// primary node: WaitReplicas, or as many as the node has connected when it
+// has fewer (a primary whose replica failed, or a replica promoted after
+// its primary failed, runs alone until another replica joins; its writes
+// are then as durable as its own append-only file, and the cluster is
+// degraded, not stopped). The count is asked of the node at most once a
+// second.
+func (kv *KV) wantAcks(ctx context.Context, node *redis.Client) int {
+	if kv.o.WaitReplicas <= 0 {
+		return 0
+	}
+	addr := node.Options().Addr
+	kv.rmu.Lock()
+	r, ok := kv.replicas[addr]
+	kv.rmu.Unlock()
+	if !ok || time.Since(r.at) > time.Second {
+		r = replicaCount{n: kv.o.WaitReplicas, at: time.Now()}
+		if role, err := node.Do(ctx, "ROLE").Slice(); err == nil && len(role) >= 3 {
+			connected, _ := role[2].([]any) // ROLE of a primary: "master", offset, [replicas]
+			r.n = len(connected)
+		}
+		kv.rmu.Lock()
+		if kv.replicas == nil {
+			kv.replicas = map[string]replicaCount{}
+		}
+		kv.replicas[addr] = r
+		kv.rmu.Unlock()
+	}
+	return min(kv.o.WaitReplicas, r.n)
+}
+
+type replicaCount struct {
+	n  int
+	at time.Time
 }
 
 // queueWait queues WAIT on pipeline p: it answers once the writes sent
-// before it on the same connection reached WaitReplicas replicas, or the
-// timeout passed, with how many did.
-func (kv *KV) queueWait(ctx context.Context, p redis.Pipeliner) *redis.IntCmd {
-	cmd := redis.NewIntCmd(ctx, "wait", kv.o.WaitReplicas, kv.o.WaitTimeout.Milliseconds())
+// before it on the same connection reached n replicas, or the timeout
+// passed, with how many did.
+func (kv *KV) queueWait(ctx context.Context, p redis.Pipeliner, n int) *redis.IntCmd {
+	cmd := redis.NewIntCmd(ctx, "wait", n, kv.o.WaitTimeout.Milliseconds())
 	p.Process(ctx, cmd)
 	return cmd
 }
@@ -395,6 +457,7 @@ func (kv *KV) applyOnce(ctx context.Context, ops []op) error {
 		go func() {
 			defer wg.Done()
 			var wait *redis.IntCmd
+			want := kv.wantAcks(ctx, n.c)
 			_, err := n.c.Pipelined(ctx, func(p redis.Pipeliner) error {
 				for _, j := range n.ops {
 					o := ops[j/2]
@@ -409,12 +472,12 @@ func (kv *KV) applyOnce(ctx context.Context, ops []op) error {
 						p.ZAdd(ctx, keys[j], redis.Z{Member: string(o.key)})
 					}
 				}
-				if kv.o.WaitReplicas > 0 {
-					wait = kv.queueWait(ctx, p)
+				if want > 0 {
+					wait = kv.queueWait(ctx, p, want)
 				}
 				return nil
 			})
-			if err == nil && wait != nil && wait.Val() < int64(kv.o.WaitReplicas) {
+			if err == nil && wait != nil && wait.Val() < int64(want) {
 				err = ErrNotReplicated
 			}
 			if err != nil {
@@ -445,6 +508,20 @@ func (kv *KV) markApplied(ctx context.Context, id string) error {
 func (kv *KV) recover() error {
 	kv.cmu.Lock()
 	defer kv.cmu.Unlock()
+	return kv.recoverLocked()
+}
+
+// settle applies what a failed commit of this KV left in the log before a
+// read, when this KV may write (it holds the lease, or needs none).
+func (kv *KV) settle() error {
+	if !kv.dirty.Load() || kv.o.ReadOnly || (kv.o.RequireLease && kv.leaseToken() == "") {
+		return nil
+	}
+	return kv.recover()
+}
+
+// recoverLocked is recover with kv.cmu held.
+func (kv *KV) recoverLocked() error {
 	ctx, cancel := kv.ctx()
 	defer cancel()
 	from := "-"
@@ -477,6 +554,7 @@ func (kv *KV) recover() error {
 	if last != "" {
 		kv.c.XTrimMinID(ctx, kv.logKey, last)
 	}
+	kv.dirty.Store(false)
 	return nil
 }
 

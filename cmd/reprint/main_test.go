@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/reprint-news/reprint/internal/clustertest"
 )
 
 // asMainEnv, when set to "1", makes the test binary behave as the reprint
@@ -18,7 +20,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv(asMainEnv) == "1" {
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	clustertest.Main(m) // runs the tests; stops the shared cluster if one was started
 }
 
 // runCLI runs the command in-process and returns its exit code, stdout and

@@ -52,6 +52,7 @@ func runPublish(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("publish", publishUsage, stdout, stderr)
 	natsF := natsFlag(fs)
 	stream := fs.String("stream", queue.DefaultStream, "JetStream stream `NAME`")
+	ackWait := fs.Duration("ack-wait", queue.DefaultAckWait, "how long a message taken by a worker may go unacknowledged before another worker gets it (the stream's consumer keeps the last value set)")
 	chunk := fs.Int("chunk", 64, "articles per message: a worker decides a message's articles in one turn")
 	wait := fs.Bool("wait", false, "return when the workers have processed every article published")
 	rejects := fs.String("rejects", "", "write rejected records as JSONL to `FILE` (default: stderr)")
@@ -85,7 +86,7 @@ func runPublish(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	t0 := time.Now()
-	q, err := queue.Open(ctx, url, *stream)
+	q, err := queue.Open(ctx, url, *stream, *ackWait)
 	if err != nil {
 		return err
 	}

@@ -56,6 +56,7 @@ func runWorker(args []string, stdout, stderr io.Writer) error {
 	sf := addStateFlags(fs)
 	natsF := natsFlag(fs)
 	stream := fs.String("stream", queue.DefaultStream, "JetStream stream `NAME`")
+	ackWait := fs.Duration("ack-wait", queue.DefaultAckWait, "how long a message taken by a worker may go unacknowledged before another worker gets it (the stream's consumer keeps the last value set)")
 	batch := fs.Int("batch", 16, "messages (chunks of articles) fetched at once")
 	idle := fs.Duration("idle", 0, "stop after this long without articles (0: run until SIGINT or SIGTERM)")
 	quiet := fs.Bool("q", false, "log only errors")
@@ -100,7 +101,7 @@ func runWorker(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	q, err := queue.Open(ctx, url, *stream)
+	q, err := queue.Open(ctx, url, *stream, *ackWait)
 	if err != nil {
 		return err
 	}
@@ -122,13 +123,7 @@ func runWorker(args []string, stdout, stderr io.Writer) error {
 		}
 		lastWork = time.Now()
 		if err := w.process(ctx, msgs); err != nil {
-			if ctx.Err() != nil {
-				break
-			}
-			// Not acknowledged: delivered again after queue.AckWait (to
-			// this worker or another), and processed idempotently.
-			log.Error("processing articles", "first", msgs[0].Seq, "error", err)
-			time.Sleep(time.Second)
+			break // stopped: what was not acknowledged is delivered again
 		}
 	}
 	w.sum.Seconds = time.Since(t0).Seconds()
@@ -203,11 +198,30 @@ func (w *worker) process(ctx context.Context, msgs []*queue.Msg) error {
 	}
 	close(jobs)
 	wg.Wait()
+	// A turn that fails for the state's sake (Redis unreachable, failing
+	// over, the lease lost) is tried again until it succeeds: nothing it
+	// did is acknowledged, and what it wrote is taken as written (an
+	// article stored before is answered from the state).
+	backoff := 100 * time.Millisecond
 	for len(todo) > 0 {
 		n, err := w.turn(ctx, todo)
 		if err != nil {
-			return err
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			w.log.Warn("turn failed; trying again", "first", todo[0].msg.Seq, "in", backoff.String(), "error", err)
+			for _, t := range todo {
+				t.msg.InProgress()
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(backoff):
+			}
+			backoff = min(2*backoff, 5*time.Second)
+			continue
 		}
+		backoff = 100 * time.Millisecond
 		todo = todo[n:]
 	}
 	return nil
@@ -325,7 +339,7 @@ func (w *worker) waitFor(ctx context.Context, seq uint64, todo []prepared) error
 		if pos+1 >= seq {
 			return nil
 		}
-		if time.Since(told) > queue.AckWait/4 {
+		if time.Since(told) > w.q.AckWait/4 {
 			for _, t := range todo {
 				t.msg.InProgress()
 			}

@@ -1,0 +1,219 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/reprint-news/reprint/engine"
+	"github.com/reprint-news/reprint/internal/clustertest"
+	"github.com/reprint-news/reprint/redisstore"
+)
+
+// workerProc is a `reprint worker` child process (the test binary as the
+// command, see TestMain).
+type workerProc struct {
+	cmd    *exec.Cmd
+	stderr *bytes.Buffer
+	done   chan error
+}
+
+func startWorker(t *testing.T, env []string, args ...string) *workerProc {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, append([]string{"worker", "-q"}, args...)...)
+	cmd.Env = append(append(os.Environ(), asMainEnv+"=1"), env...)
+	p := &workerProc{cmd: cmd, stderr: &bytes.Buffer{}, done: make(chan error, 1)}
+	cmd.Stderr = p.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-p.done
+		if t.Failed() {
+			t.Logf("worker %d stderr:\n%s", cmd.Process.Pid, p.stderr)
+		}
+	})
+	return p
+}
+
+// stop ends a worker with SIGTERM and waits for it.
+func (p *workerProc) stop(t *testing.T) {
+	t.Helper()
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-p.done:
+		if err != nil {
+			t.Errorf("worker: %v\n%s", err, p.stderr)
+		}
+		p.done <- err
+	case <-time.After(30 * time.Second):
+		t.Fatal("a worker did not stop on SIGTERM")
+	}
+}
+
+// oneNode loads file through one process (reprint index) and exports it.
+func oneNode(t *testing.T, file string) string {
+	t.Helper()
+	data, out := filepath.Join(t.TempDir(), "data"), filepath.Join(t.TempDir(), "export")
+	if code, _, stderr := runCLI(t, "index", "-q", "--data", data, file); code != 0 {
+		t.Fatalf("index: %s", stderr)
+	}
+	if code, _, stderr := runCLI(t, "export", "--data", data, "-o", out); code != 0 {
+		t.Fatalf("export: %s", stderr)
+	}
+	return out
+}
+
+// sameFiles checks that the export directories a and b hold the same
+// files, byte for byte.
+func sameFiles(t *testing.T, a, b string) {
+	t.Helper()
+	for _, f := range []string{"pairs.jsonl", "groups.jsonl", "stories.jsonl", "storylines.jsonl", "relations.jsonl"} {
+		x, err := os.ReadFile(filepath.Join(a, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		y, err := os.ReadFile(filepath.Join(b, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(x) == 0 || !bytes.Equal(x, y) {
+			t.Errorf("%s: one node wrote %d bytes, the workers %d, and they differ", f, len(x), len(y))
+		}
+	}
+}
+
+// waitPos waits until the workers have processed message n of the state in
+// namespace ns.
+func waitPos(t *testing.T, addrs []string, ns string, n uint64, within time.Duration) {
+	t.Helper()
+	kv, err := redisstore.Open(redisstore.Options{Addrs: addrs, Namespace: ns, Family: engine.KeyFamily, ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kv.Close()
+	deadline := time.Now().Add(within)
+	for {
+		p, err := kv.Pos(context.Background())
+		if err == nil && p >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the workers processed %d messages in %s, want %d (%v)", p, within, n, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestWorkers: the generated corpus published to the stream and processed
+// by three workers — one of them killed with SIGKILL halfway and started
+// again — gives the state one process gives, file for file in the export.
+func TestWorkers(t *testing.T) {
+	addrs, natsURL := clustertest.Shared(t)
+	file, _ := corpusLines(t, 600, 21)
+	want := oneNode(t, file)
+	id := strconv.FormatInt(time.Now().UnixNano(), 36)
+	ns, stream := "w"+id, "W"+strings.ToUpper(id)
+	env := []string{"REPRINT_REDIS=" + strings.Join(addrs, ","), "REPRINT_NATS=" + natsURL}
+	args := []string{"--namespace", ns, "--stream", stream, "--ack-wait", "3s"}
+	var ws []*workerProc
+	for range 3 {
+		ws = append(ws, startWorker(t, env, args...))
+	}
+	t.Setenv("REPRINT_NATS", natsURL)
+	code, stdout, stderr := runCLI(t, "publish", "-q", "--stream", stream, "--ack-wait", "3s", "--chunk", "8", file)
+	if code != 0 {
+		t.Fatalf("publish: %s", stderr)
+	}
+	if !strings.Contains(stdout, `"published":600,"messages":75,`) {
+		t.Fatalf("publish printed %s", stdout)
+	}
+	waitPos(t, addrs, ns, 30, 2*time.Minute)
+	ws[0].cmd.Process.Kill() // SIGKILL, mid-turn or between turns
+	ws = append(ws[1:], startWorker(t, env, args...))
+	waitPos(t, addrs, ns, 75, 3*time.Minute)
+	for _, w := range ws {
+		w.stop(t)
+	}
+	got := filepath.Join(t.TempDir(), "export")
+	if code, _, stderr := runCLI(t, "export", "--redis", strings.Join(addrs, ","), "--namespace", ns, "-o", got); code != 0 {
+		t.Fatalf("export: %s", stderr)
+	}
+	sameFiles(t, want, got)
+}
+
+// TestWorkersPrimaryFailover: a Redis primary killed while workers write
+// (its replica takes over): nothing acknowledged is lost, and the state is
+// still the one of one process.
+func TestWorkersPrimaryFailover(t *testing.T) {
+	addrs, natsURL := clustertest.Start(t)
+	file, _ := corpusLines(t, 400, 22)
+	want := oneNode(t, file)
+	env := []string{"REPRINT_REDIS=" + strings.Join(addrs, ","), "REPRINT_NATS=" + natsURL}
+	args := []string{"--namespace", "fo", "--stream", "FO", "--ack-wait", "3s"}
+	var ws []*workerProc
+	for range 2 {
+		ws = append(ws, startWorker(t, env, args...))
+	}
+	t.Setenv("REPRINT_NATS", natsURL)
+	if code, _, stderr := runCLI(t, "publish", "-q", "--stream", "FO", "--ack-wait", "3s", "--chunk", "8", file); code != 0 {
+		t.Fatalf("publish: %s", stderr)
+	}
+	waitPos(t, addrs, "fo", 15, 2*time.Minute)
+	killPrimary(t, addrs)
+	waitPos(t, addrs, "fo", 50, 3*time.Minute)
+	for _, w := range ws {
+		w.stop(t)
+	}
+	got := filepath.Join(t.TempDir(), "export")
+	if code, _, stderr := runCLI(t, "export", "--redis", strings.Join(addrs, ","), "--namespace", "fo", "-o", got); code != 0 {
+		t.Fatalf("export: %s", stderr)
+	}
+	sameFiles(t, want, got)
+}
+
+// killPrimary kills one of the cluster's primaries with SIGKILL.
+func killPrimary(t *testing.T, addrs []string) {
+	t.Helper()
+	ctx := context.Background()
+	for _, a := range addrs {
+		c := redis.NewClient(&redis.Options{Addr: a})
+		role, err := c.Do(ctx, "ROLE").Slice()
+		if err != nil || len(role) == 0 || role[0] != "master" {
+			c.Close()
+			continue
+		}
+		info, err := c.Info(ctx, "server").Result()
+		c.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for line := range strings.SplitSeq(info, "\n") {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(line), "process_id:"); ok {
+				pid, _ := strconv.Atoi(v)
+				if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+					t.Fatal(err)
+				}
+				t.Logf("killed the primary at %s (pid %d)", a, pid)
+				return
+			}
+		}
+	}
+	t.Fatal(fmt.Errorf("no primary among %v", addrs))
+}
