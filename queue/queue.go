@@ -14,10 +14,12 @@ package queue
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -209,14 +211,28 @@ func decode(data []byte) ([]article.Article, []error) {
 	return arts, errs
 }
 
-// Fetch returns up to n delivered chunks, in stream order, waiting up
-// to wait for the first.
+// Fetch returns up to n delivered chunks, in stream order: it waits up
+// to wait for the first, then takes what else is there without waiting.
 func (q *Queue) Fetch(ctx context.Context, n int, wait time.Duration) ([]*Msg, error) {
-	batch, err := q.cons.Fetch(n, jetstream.FetchMaxWait(wait))
+	first, err := q.cons.Fetch(1, jetstream.FetchMaxWait(wait))
 	if err != nil {
 		return nil, fmt.Errorf("queue: fetch: %w", err)
 	}
-	var out []*Msg
+	out, err := collect(nil, first)
+	if err != nil || len(out) == 0 || n == 1 {
+		return out, err
+	}
+	more, err := q.cons.FetchNoWait(n - 1)
+	if err != nil {
+		return out, fmt.Errorf("queue: fetch: %w", err)
+	}
+	out, err = collect(out, more)
+	slices.SortFunc(out, func(a, b *Msg) int { return cmp.Compare(a.Seq, b.Seq) })
+	return out, err
+}
+
+// collect appends a fetched batch's chunks to out.
+func collect(out []*Msg, batch jetstream.MessageBatch) ([]*Msg, error) {
 	for m := range batch.Messages() {
 		md, err := m.Metadata()
 		if err != nil {
@@ -226,7 +242,7 @@ func (q *Queue) Fetch(ctx context.Context, n int, wait time.Duration) ([]*Msg, e
 		msg.Articles, msg.Errs = decode(m.Data())
 		out = append(out, msg)
 	}
-	if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) && !errors.Is(err, context.DeadlineExceeded) {
+	if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, jetstream.ErrNoMessages) {
 		return out, fmt.Errorf("queue: fetch: %w", err)
 	}
 	return out, nil

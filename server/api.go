@@ -62,6 +62,27 @@ type BatchResult struct {
 // of 500, as the load generator sends, is one chunk.
 const batchChunk = 512
 
+// ingest takes posted articles: through Options.Ingest when set, else
+// straight into the engine.
+func (s *Server) ingest(l *engine.Live, arts []article.Article) ([]engine.IngestResult, error) {
+	if s.opts.Ingest != nil {
+		return s.opts.Ingest(l, arts)
+	}
+	return l.IngestMany(arts)
+}
+
+// ingestOne is ingest for one article.
+func (s *Server) ingestOne(l *engine.Live, a article.Article) (*engine.Ingested, error) {
+	if s.opts.Ingest == nil {
+		return l.Ingest(a)
+	}
+	res, err := s.opts.Ingest(l, []article.Article{a})
+	if err != nil {
+		return nil, err
+	}
+	return res[0].Ingested, res[0].Err
+}
+
 // postArticles is POST /v1/articles: one JSON article, or a JSONL batch
 // (Content-Type application/x-ndjson or application/jsonl).
 func (s *Server) postArticles(w http.ResponseWriter, r *http.Request, l *engine.Live) {
@@ -112,7 +133,7 @@ func (s *Server) postArticles(w http.ResponseWriter, r *http.Request, l *engine.
 			s.fail(w, r, code, err.Error())
 			return
 		}
-		in, err := l.Ingest(a)
+		in, err := s.ingestOne(l, a)
 		if err != nil {
 			s.arts.WithLabelValues("rejected").Inc()
 			s.failErr(w, r, err)
@@ -154,7 +175,7 @@ func (s *Server) postArticles(w http.ResponseWriter, r *http.Request, l *engine.
 	}
 	for lo := 0; lo < len(arts); lo += batchChunk {
 		hi := min(lo+batchChunk, len(arts))
-		res, err := l.IngestMany(arts[lo:hi])
+		res, err := s.ingest(l, arts[lo:hi])
 		if err != nil { // the sync failed: nothing of the chunk is acknowledged
 			s.failErr(w, r, err)
 			return

@@ -30,6 +30,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/reprint-news/reprint/article"
 	"github.com/reprint-news/reprint/engine"
 	"github.com/reprint-news/reprint/store"
 )
@@ -48,6 +49,12 @@ type Options struct {
 	MaxArticleBytes int
 	// Logger receives one line per failed request (default: discard).
 	Logger *slog.Logger
+	// Ingest, when set, takes the posted articles instead of the engine
+	// itself (engine.Live.IngestMany): a server whose writes go through a
+	// queue to the workers of a shared state (reprint serve --nats)
+	// answers once they are processed. Its results are in the order of
+	// arts.
+	Ingest func(l *engine.Live, arts []article.Article) ([]engine.IngestResult, error)
 }
 
 // Defaults of Options.

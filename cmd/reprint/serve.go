@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/reprint-news/reprint/engine"
+	"github.com/reprint-news/reprint/queue"
+	"github.com/reprint-news/reprint/redisstore"
 	"github.com/reprint-news/reprint/server"
 	"github.com/reprint-news/reprint/store"
 )
@@ -36,7 +38,9 @@ Over a Redis Cluster, any number of 'reprint serve' and 'reprint worker'
 processes share one state: a write takes the cluster's writer lease and
 first takes in what the others wrote (so its answer is the one a single
 process would give), and every --catch-up interval the server takes in
-the others' articles for its search index and story lists.
+the others' articles for its search index and story lists. With --nats
+(or $REPRINT_NATS) posted articles go through the stream instead, in the
+one order the workers decide in, and are answered once processed.
 
 SIGINT or SIGTERM stops accepting requests, lets requests in flight
 (writes included) finish for up to --shutdown-timeout, and closes the
@@ -57,6 +61,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	maxArticle := fs.Int("max-article-bytes", server.DefaultMaxArticleBytes, "largest article text")
 	minFree := fs.Int64("min-free-mb", store.DefaultMinFreeBytes>>20, "refuse writes below this much free disk space (MiB)")
 	catchUp := fs.Duration("catch-up", time.Second, "over a Redis Cluster: how often to take in what other processes wrote")
+	natsF := fs.String("nats", "", "over a Redis Cluster: take posted articles through the NATS JetStream stream at `URL` that 'reprint worker' processes (default $REPRINT_NATS), answering once they are processed")
+	stream := fs.String("stream", queue.DefaultStream, "with --nats: the JetStream stream `NAME`")
+	postTimeout := fs.Duration("post-timeout", time.Minute, "with --nats: how long a post waits for the workers")
 	shutdown := fs.Duration("shutdown-timeout", 30*time.Second, "how long requests in flight may take to finish at shutdown")
 	quiet := fs.Bool("q", false, "log only errors")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to `FILE` (written at shutdown)")
@@ -70,6 +77,12 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	o, err := sf.store.options()
 	if err != nil {
 		return err
+	}
+	if *natsF != "" && !sf.shared() {
+		return fmt.Errorf("%w: --nats takes posts through the workers of a shared state: give --redis too", errUsage)
+	}
+	if *natsF == "" && sf.shared() {
+		*natsF = os.Getenv("REPRINT_NATS")
 	}
 	if *token == "" {
 		*token = os.Getenv("REPRINT_TOKEN")
@@ -118,7 +131,22 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if ro {
 		log.Warn("serving reads only", "reason", why)
 	}
-	srv := server.New(st, server.Options{Token: *token, ProtectReads: *protectReads, MaxBodyBytes: *maxBody, MaxArticleBytes: *maxArticle, Logger: log})
+	so := server.Options{Token: *token, ProtectReads: *protectReads, MaxBodyBytes: *maxBody, MaxArticleBytes: *maxArticle, Logger: log}
+	if *natsF != "" {
+		qctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		q, err := queue.Open(qctx, *natsF, *stream, 0)
+		cancel()
+		if err != nil {
+			ln.Close()
+			st.Close()
+			return err
+		}
+		defer q.Close()
+		si := &streamIngest{q: q, kv: st.(*redisstore.KV), timeout: *postTimeout}
+		so.Ingest = si.ingest
+		log.Info("posts go through the stream", "nats", *natsF, "stream", *stream)
+	}
+	srv := server.New(st, so)
 	hs := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,

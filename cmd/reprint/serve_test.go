@@ -37,15 +37,19 @@ type serverProc struct {
 
 var listenLine = regexp.MustCompile(`msg=listening addr=(\S+)`)
 
-// startServer starts `reprint serve --data dir` on a free port and waits
-// until it is ready.
+// startServer starts `reprint serve --data dir` (dir "": the state is
+// given in extra) on a free port and waits until it is ready.
 func startServer(t *testing.T, dir string, extra ...string) *serverProc {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(exe, append([]string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--min-free-mb", "0"}, extra...)...)
+	args := []string{"serve", "--addr", "127.0.0.1:0", "--min-free-mb", "0"}
+	if dir != "" { // "": the state is in extra (--redis)
+		args = append(args, "--data", dir)
+	}
+	cmd := exec.Command(exe, append(args, extra...)...)
 	cmd.Env = append(os.Environ(), asMainEnv+"=1")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

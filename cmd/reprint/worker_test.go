@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -216,4 +218,56 @@ func killPrimary(t *testing.T, addrs []string) {
 		}
 	}
 	t.Fatal(fmt.Errorf("no primary among %v", addrs))
+}
+
+// TestServeSharedState: two servers over one state on the cluster, posts
+// going through the stream to a worker or straight to the state: an
+// article posted to either is answered by the other, and the other's
+// answers to later articles take it into account.
+func TestServeSharedState(t *testing.T) {
+	addrs, natsURL := clustertest.Shared(t)
+	seeds, err := filepath.Glob("../../testdata/seeds/*.txt")
+	if err != nil || len(seeds) != 5 {
+		t.Fatalf("seeds: %v %v", seeds, err)
+	}
+	for _, viaStream := range []bool{true, false} {
+		t.Run(fmt.Sprintf("stream=%v", viaStream), func(t *testing.T) {
+			id := strconv.FormatInt(time.Now().UnixNano(), 36)
+			args := []string{"--redis", strings.Join(addrs, ","), "--namespace", "s" + id}
+			if viaStream {
+				args = append(args, "--nats", natsURL, "--stream", "S"+strings.ToUpper(id))
+				startWorker(t, nil, append(args[:4:4], "--nats", natsURL, "--stream", "S"+strings.ToUpper(id))...)
+			}
+			a, b := startServer(t, "", args...), startServer(t, "", args...)
+			for i, p := range seeds {
+				text, err := os.ReadFile(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				name := strings.TrimSuffix(filepath.Base(p), ".txt")
+				line, _ := json.Marshal(map[string]string{"id": name, "text": string(text)})
+				to, other := a, b
+				if i%2 == 1 || i == 4 { // 002 to a, 004 to b
+					to, other = b, a
+				}
+				code, got, err := post(to.url, line)
+				if err != nil || code != http.StatusCreated || !got.New {
+					t.Fatalf("posting %s: %d %+v %v", name, code, got, err)
+				}
+				var seen struct{ ID, Story string }
+				if code := getJSON(t, other.url+"/v1/articles/"+name, &seen); code != http.StatusOK || seen.Story != got.Story {
+					t.Fatalf("%s posted to one server: the other answers %d %+v, want story %s", name, code, seen, got.Story)
+				}
+				if strings.HasPrefix(name, "004") { // 002 was posted to the other server
+					if len(got.Relations) != 1 || !strings.HasPrefix(got.Relations[0].ID, "002") || got.Relations[0].Relation != "near_duplicate" {
+						t.Errorf("004's relations %+v, want near_duplicate of 002", got.Relations)
+					}
+				}
+				// Posted again to the other server: already stored.
+				if code, got, err := post(other.url, line); err != nil || code != http.StatusOK || got.New {
+					t.Errorf("posting %s again to the other server: %d %+v %v", name, code, got, err)
+				}
+			}
+		})
+	}
 }

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/reprint-news/reprint/article"
+	"github.com/reprint-news/reprint/engine"
+	"github.com/reprint-news/reprint/queue"
+	"github.com/reprint-news/reprint/redisstore"
+	"github.com/reprint-news/reprint/store"
+)
+
+// streamIngest takes the articles posted to 'reprint serve --nats': it
+// puts them on the stream as one message, waits until the workers have
+// processed it (the position recorded in the shared state), takes in what
+// they wrote and answers from the state.
+type streamIngest struct {
+	q       *queue.Queue
+	kv      *redisstore.KV
+	timeout time.Duration
+}
+
+// errNotProcessed answers a post the workers did not process in time.
+var errNotProcessed = errors.New("not processed by the workers in time (is a 'reprint worker' running?)")
+
+func (s *streamIngest) ingest(l *engine.Live, arts []article.Article) ([]engine.IngestResult, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
+	defer cancel()
+	// Stored before: answered as existing, not new.
+	before := make([]bool, len(arts))
+	for i, a := range arts {
+		if got, err := l.Article(a.ID); err == nil && got.Text == a.Text {
+			before[i] = true
+		}
+	}
+	seq, err := s.q.PublishWait(ctx, arts)
+	if err != nil {
+		return nil, err
+	}
+	for delay := 200 * time.Microsecond; ; delay = min(2*delay, 5*time.Millisecond) {
+		pos, err := s.kv.Pos(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if pos >= seq {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("message %d: %w", seq, errNotProcessed)
+		case <-time.After(delay):
+		}
+	}
+	if _, err := l.CatchUp(); err != nil {
+		return nil, err
+	}
+	out := make([]engine.IngestResult, len(arts))
+	for i, a := range arts {
+		got, err := l.Article(a.ID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			out[i].Err = fmt.Errorf("article %q: rejected by the worker that processed message %d (its log says why)", a.ID, seq)
+		case err != nil:
+			out[i].Err = err
+		case got.Text != a.Text:
+			out[i].Err = engine.ErrConflict
+		default:
+			out[i].Ingested = &engine.Ingested{LiveArticle: got, New: !before[i]}
+		}
+	}
+	return out, nil
+}
