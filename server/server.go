@@ -288,6 +288,11 @@ func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // statusOf maps engine and store errors to HTTP status codes.
+// ErrNotProcessed is for Options.Ingest to return when the articles were
+// taken but not processed in time (answered 503: posting them again is
+// safe, a stored article is answered as existing).
+var ErrNotProcessed = errors.New("not processed in time")
+
 func statusOf(err error) int {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -296,7 +301,7 @@ func statusOf(err error) int {
 		return http.StatusConflict
 	case errors.Is(err, engine.ErrNoText), errors.Is(err, engine.ErrNoID), errors.Is(err, engine.ErrBadID), errors.Is(err, engine.ErrBadCursor):
 		return http.StatusBadRequest
-	case errors.Is(err, store.ErrReadOnly):
+	case errors.Is(err, store.ErrReadOnly), errors.Is(err, ErrNotProcessed):
 		return http.StatusServiceUnavailable
 	case errors.Is(err, store.ErrDiskFull):
 		return http.StatusInsufficientStorage

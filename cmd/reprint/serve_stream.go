@@ -10,6 +10,7 @@ import (
 	"github.com/reprint-news/reprint/engine"
 	"github.com/reprint-news/reprint/queue"
 	"github.com/reprint-news/reprint/redisstore"
+	"github.com/reprint-news/reprint/server"
 	"github.com/reprint-news/reprint/store"
 )
 
@@ -23,8 +24,6 @@ type streamIngest struct {
 	timeout time.Duration
 }
 
-// errNotProcessed answers a post the workers did not process in time.
-var errNotProcessed = errors.New("not processed by the workers in time (is a 'reprint worker' running?)")
 
 func (s *streamIngest) ingest(l *engine.Live, arts []article.Article) ([]engine.IngestResult, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
@@ -50,7 +49,7 @@ func (s *streamIngest) ingest(l *engine.Live, arts []article.Article) ([]engine.
 		}
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("message %d: %w", seq, errNotProcessed)
+			return nil, fmt.Errorf("message %d: %w by the workers (is a 'reprint worker' running?)", seq, server.ErrNotProcessed)
 		case <-time.After(delay):
 		}
 	}
