@@ -89,16 +89,11 @@ func runIndex(args []string, stdout, stderr io.Writer) error {
 	before := l.Len()
 	tOpen := time.Since(t0)
 
-	rej := newRejectWriter(stderr)
-	if *rejects != "" {
-		f, err := os.Create(*rejects)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		rej = newRejectWriter(f)
-		rej.jsonl = true
+	rej, closeRej, err := openRejects(*rejects, stderr)
+	if err != nil {
+		return err
 	}
+	defer closeRej()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var sum indexSummary
@@ -198,6 +193,21 @@ type rejectWriter struct {
 }
 
 func newRejectWriter(w io.Writer) *rejectWriter { return &rejectWriter{w: w} }
+
+// openRejects returns the writer of rejected records: JSONL to the file
+// path, or text lines to stderr when path is ""; close closes the file.
+func openRejects(path string, stderr io.Writer) (rej *rejectWriter, close func(), err error) {
+	if path == "" {
+		return newRejectWriter(stderr), func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	rej = newRejectWriter(f)
+	rej.jsonl = true
+	return rej, func() { f.Close() }, nil
+}
 
 func (r *rejectWriter) write(is article.Issue) {
 	if r.jsonl {

@@ -73,16 +73,11 @@ func runPublish(args []string, stdout, stderr io.Writer) error {
 	if err := checkPaths(paths); err != nil {
 		return err
 	}
-	rej := newRejectWriter(stderr)
-	if *rejects != "" {
-		f, err := os.Create(*rejects)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		rej = newRejectWriter(f)
-		rej.jsonl = true
+	rej, closeRej, err := openRejects(*rejects, stderr)
+	if err != nil {
+		return err
 	}
+	defer closeRej()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	t0 := time.Now()

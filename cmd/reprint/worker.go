@@ -45,8 +45,11 @@ state. Rejected articles (no text, a bad id, an id stored with another
 text, a malformed message) are reported on stderr with their stream
 position and reason, and acknowledged.
 
-Prints {"processed","messages","new","existing","rejected","turns","seconds"}
-on stdout when it stops (SIGINT, SIGTERM, or --idle without articles).
+Prints {"processed","messages","new","existing","rejected","turns","seconds",
+and where the time went: "prepare_seconds", "wait_seconds" (for the turn),
+"catch_up_seconds" (taking in "caught_up" articles of other workers) and
+"write_seconds" (deciding and writing: the ordered step)} on stdout when it
+stops (SIGINT, SIGTERM, or --idle without articles).
 
 Flags:
 `
@@ -154,6 +157,14 @@ type workerSummary struct {
 	Rejected  int     `json:"rejected"`
 	Turns     int     `json:"turns"`
 	Seconds   float64 `json:"seconds"`
+	// Where the time went: preparing articles (all cores, before the
+	// turn), waiting for the turn, taking in the other workers' articles,
+	// and deciding and writing them (the ordered step, under the lease).
+	PrepareSeconds float64 `json:"prepare_seconds"`
+	WaitSeconds    float64 `json:"wait_seconds"`
+	CatchUpSeconds float64 `json:"catch_up_seconds"`
+	CaughtUp       int     `json:"caught_up"`
+	WriteSeconds   float64 `json:"write_seconds"`
 }
 
 // prepared is a fetched chunk with its articles prepared (nil where the
@@ -191,6 +202,7 @@ func (w *worker) process(ctx context.Context, msgs []*queue.Msg) error {
 	for i, m := range msgs {
 		todo[i] = prepared{msg: m, ps: make([]*engine.Prepared, len(m.Articles)), errs: make([]error, len(m.Articles))}
 	}
+	t0 := time.Now()
 	for i, m := range msgs {
 		for k := range m.Articles {
 			jobs <- job{i, k}
@@ -198,6 +210,7 @@ func (w *worker) process(ctx context.Context, msgs []*queue.Msg) error {
 	}
 	close(jobs)
 	wg.Wait()
+	w.sum.PrepareSeconds += time.Since(t0).Seconds()
 	// A turn that fails for the state's sake (Redis unreachable, failing
 	// over, the lease lost) is tried again until it succeeds: nothing it
 	// did is acknowledged, and what it wrote is taken as written (an
@@ -232,9 +245,11 @@ func (w *worker) process(ctx context.Context, msgs []*queue.Msg) error {
 // position, and returns how many messages of todo it took.
 func (w *worker) turn(ctx context.Context, todo []prepared) (int, error) {
 	first := todo[0].msg.Seq
+	t0 := time.Now()
 	if err := w.waitFor(ctx, first, todo); err != nil {
 		return 0, err
 	}
+	w.sum.WaitSeconds += time.Since(t0).Seconds()
 	lctx, cancel := context.WithTimeout(ctx, engine.LeaseWait)
 	err := w.kv.Acquire(lctx, engine.LeaseTTL)
 	cancel()
@@ -273,7 +288,16 @@ func (w *worker) turn(ctx context.Context, todo []prepared) (int, error) {
 			}
 		}
 	}
+	t1 := time.Now()
+	n, err := w.l.CatchUp()
+	if err != nil {
+		return 0, err
+	}
+	t2 := time.Now()
+	w.sum.CaughtUp += n
+	w.sum.CatchUpSeconds += t2.Sub(t1).Seconds()
 	res, err := w.l.IngestPrepared(ps)
+	w.sum.WriteSeconds += time.Since(t2).Seconds()
 	if err != nil {
 		return 0, err
 	}
