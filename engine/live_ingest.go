@@ -104,7 +104,7 @@ func (l *Live) Ingest(a article.Article) (*Ingested, error) {
 		return got, err
 	}
 	// Outside the lock: concurrent writers' syncs share one fsync.
-	return got, l.st.Sync()
+	return got, l.sync()
 }
 
 // IngestResult is one article's outcome in IngestMany.
@@ -170,7 +170,18 @@ func (l *Live) ingestAll(n int, get func(i int) *Prepared) ([]IngestResult, erro
 	if !anyNew { // stored answers only (a read-only store takes no sync)
 		return out, nil
 	}
-	return out, l.st.Sync()
+	return out, l.sync()
+}
+
+// sync makes the writes committed so far durable; when it fails, they
+// may not be stored (a shared state drops them), and the memory that took
+// them in is rebuilt from the store at the next write.
+func (l *Live) sync() error {
+	err := l.st.Sync()
+	if err != nil {
+		l.stale.Store(true)
+	}
+	return err
 }
 
 // errStale is dedup's answer, in a pipeline, when the engine's memory is

@@ -145,6 +145,13 @@ func (kv *KV) Release() error {
 	if token == "" {
 		return nil
 	}
+	// Writes not synced cannot be once another process writes: dropped.
+	kv.pmu.Lock()
+	if len(kv.pending) > 0 {
+		kv.pending, kv.overlay, kv.byFamily = nil, nil, nil
+		kv.failedTo, kv.failErr = kv.taken, ErrLeaseLost
+	}
+	kv.pmu.Unlock()
 	close(stop)
 	<-done
 	ctx, cancel := kv.ctx()

@@ -38,6 +38,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -84,6 +85,16 @@ type KV struct {
 	lease    lease
 	rmu      sync.Mutex
 	replicas map[string]replicaCount // by primary address (wantAcks)
+	// pending are the writes committed with CommitNoSync and not synced
+	// yet, in order; overlay indexes the last one of each key (pmu).
+	pmu      sync.Mutex
+	pending  []op
+	overlay  map[string]int
+	byFamily map[string][]int // the pending writes of each family
+	// taken counts the batches taken; durable is the count made durable;
+	// failedTo and failErr say which were dropped by a failed Sync.
+	taken, durable, failedTo uint64
+	failErr                  error
 	// dirty is set when a commit failed after its batch was logged: the
 	// log holds a batch that may be half-applied, and it is applied (with
 	// any other) before the next commit or read.
@@ -153,6 +164,16 @@ func (kv *KV) familyKey(key []byte) string { return kv.ns + ":f:" + string(kv.o.
 
 // Get returns the value of key, or store.ErrNotFound.
 func (kv *KV) Get(key []byte) ([]byte, error) {
+	kv.pmu.Lock()
+	if i, ok := kv.overlay[string(key)]; ok {
+		o := kv.pending[i]
+		kv.pmu.Unlock()
+		if o.del {
+			return nil, store.ErrNotFound
+		}
+		return bytes.Clone(o.value), nil
+	}
+	kv.pmu.Unlock()
 	if err := kv.settle(); err != nil {
 		return nil, err
 	}
@@ -186,6 +207,76 @@ func (kv *KV) scan(lower, upper []byte, reverse bool, fn func(key, value []byte)
 	if err := kv.settle(); err != nil {
 		return err
 	}
+	if mine := kv.pendingIn(lower, upper); mine != nil {
+		return kv.scanMerged(lower, upper, reverse, mine, fn)
+	}
+	return kv.scanCluster(lower, upper, reverse, fn)
+}
+
+// pendingIn returns the pending writes (the last of each key) in [lower,
+// upper) of lower's family, sorted by key; nil when there are none.
+func (kv *KV) pendingIn(lower, upper []byte) []op {
+	kv.pmu.Lock()
+	defer kv.pmu.Unlock()
+	if len(kv.overlay) == 0 {
+		return nil
+	}
+	var out []op
+	for _, i := range kv.byFamily[string(kv.o.Family(lower))] {
+		o := kv.pending[i]
+		if kv.overlay[string(o.key)] != i || bytes.Compare(o.key, lower) < 0 || (upper != nil && bytes.Compare(o.key, upper) >= 0) {
+			continue // a later write of its key, or out of the range
+		}
+		out = append(out, o)
+	}
+	slices.SortFunc(out, func(a, b op) int { return bytes.Compare(a.key, b.key) })
+	return out
+}
+
+// scanMerged is scan over the cluster's keys with this KV's pending
+// writes mine laid over them.
+func (kv *KV) scanMerged(lower, upper []byte, reverse bool, mine []op, fn func(key, value []byte) error) error {
+	var all []op
+	err := kv.scanCluster(lower, upper, false, func(k, v []byte) error {
+		all = append(all, op{key: bytes.Clone(k), value: bytes.Clone(v)})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	merged := make([]op, 0, len(all)+len(mine))
+	i, j := 0, 0
+	for i < len(all) || j < len(mine) {
+		switch {
+		case j == len(mine) || (i < len(all) && bytes.Compare(all[i].key, mine[j].key) < 0):
+			merged = append(merged, all[i])
+			i++
+		case i == len(all) || bytes.Compare(mine[j].key, all[i].key) < 0:
+			if !mine[j].del {
+				merged = append(merged, mine[j])
+			}
+			j++
+		default: // the same key: the pending write wins
+			if !mine[j].del {
+				merged = append(merged, mine[j])
+			}
+			i++
+			j++
+		}
+	}
+	if reverse {
+		slices.Reverse(merged)
+	}
+	for _, o := range merged {
+		if err := fn(o.key, o.value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scanCluster is scan over what the cluster holds.
+func (kv *KV) scanCluster(lower, upper []byte, reverse bool, fn func(key, value []byte) error) error {
 	fam := kv.familyKey(lower)
 	lo, hi := "["+string(lower), "+"
 	if len(lower) == 0 {
@@ -243,12 +334,42 @@ func (kv *KV) scan(lower, upper []byte, reverse bool, fn func(key, value []byte)
 	}
 }
 
-// Sync returns nil: Commit returns once a batch is durable.
+// Sync writes the batches committed with CommitNoSync since the last
+// Sync as one log entry (a group commit: one append, one round of
+// pipelines, one WAIT per primary for all of them) and returns once they
+// are durable. If it fails, they are dropped: they were never durable,
+// and the caller's memory of them is stale (engine.Live rebuilds it).
 func (kv *KV) Sync() error {
 	if kv.o.ReadOnly {
 		return store.ErrReadOnly
 	}
-	return nil
+	kv.pmu.Lock()
+	target := kv.taken // the writes this call must see durable
+	kv.pmu.Unlock()
+	kv.cmu.Lock()
+	defer kv.cmu.Unlock()
+	kv.pmu.Lock()
+	if kv.durable >= target { // an earlier Sync wrote them
+		kv.pmu.Unlock()
+		return nil
+	}
+	if target <= kv.failedTo { // an earlier Sync dropped them
+		err := kv.failErr
+		kv.pmu.Unlock()
+		return err
+	}
+	ops, hi := kv.pending, kv.taken
+	kv.pending, kv.overlay, kv.byFamily = nil, nil, nil
+	kv.pmu.Unlock()
+	err := kv.commitLocked(ops)
+	kv.pmu.Lock()
+	if err == nil {
+		kv.durable = hi
+	} else {
+		kv.failedTo, kv.failErr = hi, err
+	}
+	kv.pmu.Unlock()
+	return err
 }
 
 // Writable returns store.ErrReadOnly for a read-only KV, else nil.
@@ -290,12 +411,41 @@ func (b *batch) Len() int { return len(b.ops) }
 
 func (b *batch) Discard() { b.done = true }
 
-// CommitNoSync is Commit: a batch on a cluster is durable when Commit
-// returns.
-func (b *batch) CommitNoSync() error { return b.Commit() }
+// CommitNoSync takes the batch into this KV's pending writes, which its
+// reads see at once and Sync makes durable on the cluster, together.
+// Other processes see them after the Sync.
+func (b *batch) CommitNoSync() error {
+	if err := b.check(); err != nil || len(b.ops) == 0 {
+		return err
+	}
+	kv := b.kv
+	kv.pmu.Lock()
+	if kv.overlay == nil {
+		kv.overlay = map[string]int{}
+	}
+	if kv.byFamily == nil {
+		kv.byFamily = map[string][]int{}
+	}
+	for _, o := range b.ops {
+		f := string(kv.o.Family(o.key))
+		kv.overlay[string(o.key)] = len(kv.pending)
+		kv.byFamily[f] = append(kv.byFamily[f], len(kv.pending))
+		kv.pending = append(kv.pending, o)
+	}
+	kv.taken++
+	n := len(kv.pending)
+	kv.pmu.Unlock()
+	if n >= maxPending {
+		return kv.Sync()
+	}
+	return nil
+}
 
-// Commit logs the batch, applies it and marks it applied.
-func (b *batch) Commit() error {
+// maxPending bounds the writes CommitNoSync holds before it syncs itself.
+const maxPending = 1 << 14
+
+// check is what every commit checks first.
+func (b *batch) check() error {
 	if b.done {
 		return errors.New("redisstore: batch committed or discarded before")
 	}
@@ -304,20 +454,47 @@ func (b *batch) Commit() error {
 	if err := kv.Writable(); err != nil {
 		return err
 	}
-	if len(b.ops) == 0 {
-		return nil
-	}
-	if kv.o.RequireLease && kv.leaseToken() == "" {
+	if len(b.ops) > 0 && kv.o.RequireLease && kv.leaseToken() == "" {
 		return ErrLeaseLost
 	}
+	return nil
+}
+
+// Commit makes the batch durable on the cluster, with any pending writes
+// before it (CommitNoSync).
+func (b *batch) Commit() error {
+	if err := b.check(); err != nil || len(b.ops) == 0 {
+		return err
+	}
+	kv := b.kv
 	kv.cmu.Lock()
 	defer kv.cmu.Unlock()
+	kv.pmu.Lock()
+	ops := append(kv.pending, b.ops...)
+	kv.taken++
+	hi := kv.taken
+	kv.pending, kv.overlay, kv.byFamily = nil, nil, nil
+	kv.pmu.Unlock()
+	err := kv.commitLocked(ops)
+	kv.pmu.Lock()
+	if err == nil {
+		kv.durable = max(kv.durable, hi)
+	} else {
+		kv.failedTo, kv.failErr = hi, err
+	}
+	kv.pmu.Unlock()
+	return err
+}
+
+// commitLocked logs ops as one batch, applies them and marks them applied
+// (kv.cmu held).
+func (kv *KV) commitLocked(ops []op) error {
 	if kv.dirty.Load() {
 		if err := kv.recoverLocked(); err != nil {
 			return err
 		}
 	}
-	entry := encodeOps(b.ops)
+	entry := encodeOps(ops)
 	ctx, cancel := kv.ctx()
 	defer cancel()
 	// The log entry, acknowledged by a replica before anything is applied.
@@ -347,7 +524,7 @@ func (b *batch) Commit() error {
 		// failover lose what was acknowledged. Leave it to recovery.
 		return fmt.Errorf("%w (log entry %s)", ErrNotReplicated, id)
 	}
-	if err := kv.apply(ctx, b.ops); err != nil {
+	if err := kv.apply(ctx, ops); err != nil {
 		kv.dirty.Store(true)
 		return err
 	}

@@ -108,6 +108,45 @@ func Run(t *testing.T, kv store.KV) {
 	if err := kv.Scan([]byte("a/"), nil, func(k, v []byte) error { n++; return stop }); !errors.Is(err, stop) || n != 1 {
 		t.Fatalf("Scan with a stopping fn: %v after %d keys", err, n)
 	}
+	// Batches committed without a sync are read back at once — by Get and
+	// by scans, merged with what was stored before, deletes included — and
+	// stay after the Sync.
+	b = kv.NewBatch()
+	b.Set([]byte("d/2"), []byte("stored"))
+	b.Set([]byte("d/4"), []byte("stored"))
+	if err := b.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	for _, ops := range [][][2]string{{{"d/1", "new"}, {"d/2", "\x00del"}}, {{"d/3", "new"}, {"d/4", "changed"}}} {
+		b := kv.NewBatch()
+		for _, o := range ops {
+			if o[1] == "\x00del" {
+				b.Delete([]byte(o[0]))
+			} else {
+				b.Set([]byte(o[0]), []byte(o[1]))
+			}
+		}
+		if err := b.CommitNoSync(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for round := range 2 {
+		if v, err := kv.Get([]byte("d/4")); err != nil || string(v) != "changed" {
+			t.Fatalf("round %d: Get of a key changed without a sync = %q, %v", round, v, err)
+		}
+		if _, err := kv.Get([]byte("d/2")); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("round %d: Get of a key deleted without a sync: %v", round, err)
+		}
+		if got, want := scan("d/", "d0", false), []string{"d/1=new", "d/3=new", "d/4=changed"}; !slices.Equal(got, want) {
+			t.Fatalf("round %d: Scan with writes not synced = %q, want %q", round, got, want)
+		}
+		if got, want := scan("d/", "d0", true), []string{"d/4=changed", "d/3=new", "d/1=new"}; !slices.Equal(got, want) {
+			t.Fatalf("round %d: ScanReverse with writes not synced = %q, want %q", round, got, want)
+		}
+		if err := kv.Sync(); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// Long scans (more than one page of any implementation), both ways,
 	// with CommitNoSync and Sync.
 	const many = 1000
