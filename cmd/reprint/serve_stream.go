@@ -24,7 +24,6 @@ type streamIngest struct {
 	timeout time.Duration
 }
 
-
 func (s *streamIngest) ingest(l *engine.Live, arts []article.Article) ([]engine.IngestResult, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
 	defer cancel()
