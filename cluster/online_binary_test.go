@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/reprint-news/reprint/internal/binenc"
@@ -169,5 +170,34 @@ func TestOnlineReadBad(t *testing.T) {
 	wr.WriteTo(&wbuf)
 	if _, err := o.NewWeigher().ReadFrom(bytes.NewReader(wbuf.Bytes()[:wbuf.Len()-1])); err == nil {
 		t.Fatal("a truncated Weigher was read")
+	}
+}
+
+// TestDropClosedAfterReplay replays a clusterer's items (Observe, then
+// Add to the cluster each joined or New: no Assign, as the engine's
+// replay does): after DropClosed the replayed clusterer and the one that
+// assigned them hold the same state, postings included.
+func TestDropClosedAfterReplay(t *testing.T) {
+	items := testItems(9000)
+	o := NewOnline(testConfig())
+	joined := feed(o, o.NewWeigher(), items)
+	r := NewOnline(testConfig())
+	wr := r.NewWeigher()
+	for i, it := range items {
+		w := wr.Weigh(it)
+		r.Observe(w)
+		if joined[i] < r.Len() {
+			r.Add(joined[i], w)
+		} else {
+			r.New(w)
+		}
+	}
+	if d := stateeq.Diff(o, r, scratch...); !strings.Contains(d, ".postings") {
+		t.Fatalf("the replayed postings do not hold closed clusters: the test does not exercise DropClosed (%q)", d)
+	}
+	o.DropClosed()
+	r.DropClosed()
+	if d := stateeq.Diff(o, r, scratch...); d != "" {
+		t.Fatalf("replayed clusterer differs: %s", d)
 	}
 }

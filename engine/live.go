@@ -348,7 +348,7 @@ func (l *Live) startFromSnapshot(path string) error {
 		return fmt.Errorf("replaying the articles stored after snapshot %s: %w", path, err)
 	}
 	l.rmu.Lock()
-	l.words.Compact() // as a full replay leaves it
+	l.settle()
 	l.rmu.Unlock()
 	l.publishIndexBytes()
 	l.started = StartInfo{Snapshot: path, SnapshotSeq: seq, Replayed: n, SnapshotRead: read}
@@ -375,6 +375,18 @@ func (l *Live) reset() {
 	l.count.Store(0)
 	l.next = 0
 	l.diverged = false
+}
+
+// settle leaves the memory of a start the same whether it was replayed
+// whole or read from a snapshot and caught up (the caller holds rmu): the
+// search lists without growth room, of no use once built, and the
+// clusterers' postings without closed clusters, which the scans of the
+// engine that wrote the snapshot may have dropped and a replay never
+// does.
+func (l *Live) settle() {
+	l.words.Compact()
+	l.stories.on.DropClosed()
+	l.lines.on.DropClosed()
 }
 
 // counters reads the stored counters (zero when none are stored).
@@ -407,7 +419,7 @@ func (l *Live) load() (int, error) {
 	if err != nil {
 		return n, err
 	}
-	l.words.Compact() // the lists' growth room, of no use once built
+	l.settle()
 	l.stale.Store(false)
 	l.publishCounts()
 	l.publishIndexBytes()

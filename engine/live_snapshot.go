@@ -28,7 +28,7 @@ import (
 // it (Options.Snapshot) reads the file and replays only the articles
 // stored after it (CatchUp), which gives the memory a full replay would
 // give, bit for bit: every structure is written whole, floats included,
-// and nothing is decided again. Caches that a rebuild empties (recent
+// nothing is decided again, and either start ends alike (settle). Caches that a rebuild empties (recent
 // articles, text reuse preparations, story and storyline records, the
 // boilerplate journal) are not written.
 //
