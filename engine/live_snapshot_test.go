@@ -256,3 +256,32 @@ func TestSnapshotIgnored(t *testing.T) {
 		})
 	}
 }
+
+// TestSnapshotEmpty starts from the snapshot of an empty store, then
+// takes articles as an engine that never stopped would.
+func TestSnapshotEmpty(t *testing.T) {
+	arts := readArticles(t, seedsDir())
+	dir := t.TempDir()
+	path := filepath.Join(dir, SnapshotFile)
+	st, l := openLive(t, dir)
+	if _, err := l.Snapshot(path); err != nil {
+		t.Fatal(err)
+	}
+	l, err := OpenLiveWith(st, DefaultConfig(), Options{Snapshot: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := l.Started(); s.Snapshot != path || s.Replayed != 0 || l.Len() != 0 {
+		t.Fatalf("start %+v (%v), %d articles", s, s.Ignored, l.Len())
+	}
+	stB, straight := openLive(t, "")
+	for _, a := range arts {
+		for _, e := range []*Live{l, straight} {
+			if _, err := e.Ingest(a); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	sameMemory(t, st, l, straight)
+	sameExport(t, st, stB, len(arts))
+}
