@@ -672,6 +672,25 @@ func (p *posting) add(id int32, max int) {
 	}
 }
 
+// DropClosed drops the closed clusters from every posting, as Assign's
+// scans do for the postings they meet. A clusterer rebuilt by replaying
+// its items (Observe, New, Add: no Assign) still holds them; after
+// DropClosed both hold the same postings, and decide alike either way
+// (a closed cluster is never a candidate).
+func (o *Online) DropClosed() {
+	for i := range o.postings {
+		ps := &o.postings[i]
+		keep := 0
+		for k, c := range ps.c {
+			if !o.closed[c] {
+				ps.c[keep], ps.seq[keep] = c, ps.seq[k]
+				keep++
+			}
+		}
+		ps.c, ps.seq = ps.c[:keep], ps.seq[:keep]
+	}
+}
+
 // Touch widens cluster id's time span to include t (for an article that
 // joins without changing the centroid, such as a duplicate).
 func (o *Online) Touch(id int, t int64) {

@@ -6,11 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/maphash"
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/cespare/xxhash/v2"
 	gojson "github.com/goccy/go-json"
 
 	"github.com/reprint-news/reprint/article"
@@ -63,7 +64,8 @@ import (
 // statistics and the story and storyline clusterers by replaying the
 // stored articles in sequence order with their stored assignments (weigh,
 // observe, add; nothing is decided again), so a restarted engine answers
-// as the one before it would have.
+// as the one before it would have; or it reads them from a snapshot and
+// replays only the articles stored after it (live_snapshot.go).
 //
 // Keys: docs/STORE.md.
 //
@@ -88,9 +90,11 @@ type Live struct {
 	recent recent
 	// ids counts the stored and in-pipeline articles by id hash (under
 	// mu): dedup asks the store about a new article's id only when its
-	// hash is here, and almost every new id's is not.
+	// hash is here, and almost every new id's is not. The hash is seeded
+	// at random (idSeed), and the seed is kept with the counts in a
+	// snapshot.
 	ids    map[uint64]uint32
-	idSeed maphash.Seed
+	idSeed uint64
 	// Document frequencies of the stored articles' stems, and prepared
 	// articles, for text reuse (live_reuse.go).
 	df *match.DocFreq
@@ -111,6 +115,15 @@ type Live struct {
 	// write rebuilds it from the store first.
 	stale atomic.Bool
 	loads int // rebuilds from the store so far (under mu)
+	// diverged is set when an article was deleted since the last
+	// rebuild (under mu): the clusterers, boilerplate statistics and
+	// document frequencies still hold its share, which a replay of the
+	// store would not, so the memory is not written to a snapshot.
+	diverged bool
+	// started says how the memory was built at open (StartInfo).
+	started StartInfo
+	// snapMu orders snapshot writes.
+	snapMu sync.Mutex
 	// lease is the writer lease of a shared state (Share); nil for a
 	// state of one process.
 	lease Lease
@@ -234,6 +247,47 @@ type liveCounters struct {
 // with (key c/config, written at the first open): they override cfg's, so
 // that every article of a store is judged by the same rules.
 func OpenLive(st store.KV, cfg Config) (*Live, error) {
+	return OpenLiveWith(st, cfg, Options{})
+}
+
+// Options are OpenLiveWith's options.
+type Options struct {
+	// Snapshot is the path of a snapshot of the engine's memory
+	// (Live.Snapshot) to start from: when it is valid for the store, the
+	// engine reads it and replays only the articles stored after it;
+	// otherwise (missing, damaged, of other parameters, older than a
+	// deletion, newer than the store, or the state is shared) it
+	// replays every stored article, as without one, and StartInfo says
+	// why.
+	Snapshot string
+}
+
+// StartInfo says how OpenLiveWith built the engine's memory.
+type StartInfo struct {
+	// Snapshot is the snapshot started from ("": none, every stored
+	// article was replayed).
+	Snapshot string
+	// SnapshotSeq is the sequence number the snapshot covers up to.
+	SnapshotSeq uint64
+	// Replayed is the number of stored articles replayed (after the
+	// snapshot, or all of them).
+	Replayed int
+	// Ignored is why the snapshot given was not used (nil: it was, or
+	// none was given); errors.Is(Ignored, fs.ErrNotExist) for a missing
+	// file.
+	Ignored error
+	// SnapshotRead is the time taken to read the snapshot; Took the
+	// whole start (reading and replaying).
+	SnapshotRead time.Duration
+	Took         time.Duration
+}
+
+// Started returns how the engine's memory was built at open.
+func (l *Live) Started() StartInfo { return l.started }
+
+// OpenLiveWith is OpenLive with options: a snapshot to start from.
+func OpenLiveWith(st store.KV, cfg Config, o Options) (*Live, error) {
+	t0 := time.Now()
 	l := &Live{cfg: cfg, st: st}
 	if ls, ok := st.(Lease); ok && st.Writable() == nil { // a state shared with other processes
 		l.lease = ls
@@ -262,18 +316,47 @@ func OpenLive(st store.KV, cfg Config) (*Live, error) {
 			return nil, err
 		}
 	}
-	if err := l.load(); err != nil {
-		return nil, err
+	if o.Snapshot != "" {
+		l.started.Ignored = l.startFromSnapshot(o.Snapshot)
 	}
+	if l.started.Snapshot == "" {
+		n, err := l.load()
+		if err != nil {
+			return nil, err
+		}
+		l.started.Replayed = n
+	}
+	l.started.Took = time.Since(t0)
 	return l, nil
 }
 
-// load (re)builds the in-memory state from the store: boilerplate
-// statistics, story and storyline clusterers, counters.
-func (l *Live) load() error {
+// startFromSnapshot reads the snapshot at path and replays the articles
+// stored after it, or returns why it cannot (the memory is then to be
+// rebuilt by a full replay).
+func (l *Live) startFromSnapshot(path string) error {
+	if l.lease != nil {
+		return errors.New("the state is shared: every process keeps its own memory of it")
+	}
+	t0 := time.Now()
+	seq, err := l.readSnapshot(path)
+	if err != nil {
+		return err
+	}
+	read := time.Since(t0)
+	n, err := l.CatchUp()
+	if err != nil {
+		return fmt.Errorf("replaying the articles stored after snapshot %s: %w", path, err)
+	}
 	l.rmu.Lock()
-	defer l.rmu.Unlock()
-	l.loads++
+	l.settle()
+	l.rmu.Unlock()
+	l.publishIndexBytes()
+	l.started = StartInfo{Snapshot: path, SnapshotSeq: seq, Replayed: n, SnapshotRead: read}
+	return nil
+}
+
+// reset empties the in-memory state (the caller holds rmu).
+func (l *Live) reset() {
 	cfg := l.cfg
 	l.bands = cfg.Bands()
 	l.bp = text.NewBoilerplate(cfg.Boilerplate)
@@ -286,21 +369,69 @@ func (l *Live) load() error {
 	l.recent.reset()
 	l.storyRecs.reset()
 	l.lineRecs.reset()
-	l.ids, l.idSeed = map[uint64]uint32{}, maphash.MakeSeed()
+	l.ids, l.idSeed = map[uint64]uint32{}, rand.Uint64()
 	l.stories = newLiveClusters(cfg.Story.Story)
 	l.lines = newLiveClusters(cfg.Story.Storyline)
 	l.count.Store(0)
+	l.next = 0
+	l.diverged = false
+}
+
+// settle leaves the memory of a start the same whether it was replayed
+// whole or read from a snapshot and caught up (the caller holds rmu): the
+// search lists without growth room, of no use once built, and the
+// clusterers' postings without closed clusters, which the scans of the
+// engine that wrote the snapshot may have dropped and a replay never
+// does.
+func (l *Live) settle() {
+	l.words.Compact()
+	l.stories.on.DropClosed()
+	l.lines.on.DropClosed()
+}
+
+// counters reads the stored counters (zero when none are stored).
+func (l *Live) counters() (liveCounters, error) {
 	var c liveCounters
 	if v, err := l.st.Get([]byte(liveKeyCounters)); err == nil {
 		if err := json.Unmarshal(v, &c); err != nil {
-			return fmt.Errorf("counters: corrupt record: %w", err)
+			return c, fmt.Errorf("counters: corrupt record: %w", err)
 		}
 	} else if !errors.Is(err, store.ErrNotFound) {
-		return err
+		return c, err
+	}
+	return c, nil
+}
+
+// load (re)builds the in-memory state from the store by replaying every
+// stored article: boilerplate statistics, story and storyline
+// clusterers, counters. It returns the number of articles replayed.
+func (l *Live) load() (int, error) {
+	l.rmu.Lock()
+	defer l.rmu.Unlock()
+	l.loads++
+	l.reset()
+	c, err := l.counters()
+	if err != nil {
+		return 0, err
 	}
 	l.next, l.stories.next, l.lines.next = c.Seq, max(c.Story, 1), max(c.Storyline, 1)
-	// The stored articles are read and prepared (tokens, features) on
-	// other goroutines, a chunk at a time, ahead of the replay proper.
+	n, err := l.replayStored(0, false)
+	if err != nil {
+		return n, err
+	}
+	l.settle()
+	l.stale.Store(false)
+	l.publishCounts()
+	l.publishIndexBytes()
+	return n, nil
+}
+
+// replayStored replays the stored articles from sequence number from on,
+// in order, and returns how many. They are read and prepared (tokens,
+// features) on other goroutines, a chunk at a time, ahead of the replay
+// proper. With lockChunks it takes rmu for each chunk's replay (reads go
+// on between chunks); else the caller holds rmu.
+func (l *Live) replayStored(from uint64, lockChunks bool) (int, error) {
 	type chunk struct {
 		recs []*LiveArticle
 		ps   []*Prepared
@@ -327,7 +458,7 @@ func (l *Live) load() error {
 			}
 		}
 		errStop := errors.New("stop")
-		err := l.st.Scan([]byte(livePrefixSeq), store.PrefixEnd([]byte(livePrefixSeq)), func(k, v []byte) error {
+		err := l.st.Scan(seqKey(livePrefixSeq, from), store.PrefixEnd([]byte(livePrefixSeq)), func(k, v []byte) error {
 			a, err := decodeArticle(v)
 			if err != nil {
 				return fmt.Errorf("replaying article #%x: %w", k[len(livePrefixSeq):], err)
@@ -344,21 +475,28 @@ func (l *Live) load() error {
 		c.err = err
 		send()
 	}()
+	n := 0
 	for c := range chunks {
+		if lockChunks {
+			l.rmu.Lock()
+		}
 		for i, a := range c.recs {
 			if err := l.replay(a, c.ps[i]); err != nil {
-				return err
+				if lockChunks {
+					l.rmu.Unlock()
+				}
+				return n, err
 			}
+			n++
+		}
+		if lockChunks {
+			l.rmu.Unlock()
 		}
 		if c.err != nil {
-			return c.err
+			return n, c.err
 		}
 	}
-	l.words.Compact() // the lists' growth room, of no use once built
-	l.stale.Store(false)
-	l.publishCounts()
-	l.publishIndexBytes()
-	return nil
+	return n, nil
 }
 
 // replay takes stored article a (prepared: p) into memory as its write
@@ -380,52 +518,29 @@ func (l *Live) replay(a *LiveArticle, p *Prepared) error {
 	return nil
 }
 
-// CatchUp takes into memory the articles that other processes sharing
-// the state (a Redis Cluster: redisstore) have written since this engine
-// last read or wrote it, as a restart would, and returns how many. A
-// process that writes to a shared state calls it before each write, under
-// the state's writer lease, so that it decides as one process would have
-// (cmd/reprint worker); a process that only reads calls it to see the
-// others' articles in its search index and story lists. Articles deleted by
-// another process stay in this one's memory until it restarts.
+// CatchUp takes into memory the articles stored since this engine last
+// read or wrote the store, as a restart would, and returns how many:
+// those other processes sharing the state (a Redis Cluster: redisstore)
+// wrote, or, at open, those stored after a snapshot. A process that
+// writes to a shared state calls it before each write, under the state's
+// writer lease, so that it decides as one process would have (cmd/reprint
+// worker); a process that only reads calls it to see the others' articles
+// in its search index and story lists. Articles deleted by another
+// process stay in this one's memory until it restarts.
 func (l *Live) CatchUp() (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var c liveCounters
-	if v, err := l.st.Get([]byte(liveKeyCounters)); err == nil {
-		if err := json.Unmarshal(v, &c); err != nil {
-			return 0, fmt.Errorf("counters: corrupt record: %w", err)
-		}
-	} else if !errors.Is(err, store.ErrNotFound) {
+	c, err := l.counters()
+	if err != nil {
 		return 0, err
 	}
 	if c.Seq <= l.next {
 		return 0, nil
 	}
-	var recs []*LiveArticle
-	err := l.st.Scan(seqKey(livePrefixSeq, l.next), store.PrefixEnd([]byte(livePrefixSeq)), func(k, v []byte) error {
-		a, err := decodeArticle(v)
-		if err != nil {
-			return fmt.Errorf("catching up with article #%x: %w", k[len(livePrefixSeq):], err)
-		}
-		recs = append(recs, a)
-		return nil
-	})
+	n, err := l.replayStored(l.next, true)
 	if err != nil {
-		return 0, err
-	}
-	arts := make([]article.Article, len(recs))
-	for i, r := range recs {
-		arts[i] = article.Article{ID: r.ID, Title: r.Title, Text: r.Text}
-	}
-	ps := prepareAll(arts)
-	l.rmu.Lock()
-	defer l.rmu.Unlock()
-	for i, a := range recs {
-		if err := l.replay(a, ps[i]); err != nil {
-			l.stale.Store(true) // rebuilt from the store at the next write
-			return i, err
-		}
+		l.stale.Store(true) // rebuilt from the store at the next write
+		return n, err
 	}
 	l.next = max(l.next, c.Seq)
 	l.stories.next, l.lines.next = max(l.stories.next, c.Story), max(l.lines.next, c.Storyline)
@@ -435,7 +550,7 @@ func (l *Live) CatchUp() (int, error) {
 	l.lineRecs.reset()
 	l.publishCounts()
 	l.publishIndexBytes()
-	return len(recs), nil
+	return n, nil
 }
 
 // addIndexes puts stored article a (prepared: p) into the in-memory
@@ -504,7 +619,12 @@ func (l *Live) get(id string) (*LiveArticle, error) {
 }
 
 // idHash is id's key in l.ids.
-func (l *Live) idHash(id string) uint64 { return maphash.String(l.idSeed, id) }
+func (l *Live) idHash(id string) uint64 {
+	var d xxhash.Digest
+	d.ResetWithSeed(l.idSeed)
+	d.WriteString(id)
+	return d.Sum64()
+}
 
 // bySeq returns stored article seq, or store.ErrNotFound.
 func (l *Live) bySeq(seq uint64) (*LiveArticle, error) {

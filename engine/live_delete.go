@@ -32,8 +32,11 @@ import (
 // What it leaves: the in-memory clusterers, boilerplate statistics and
 // text reuse document frequencies keep the article's share of document
 // frequencies and centroids until the engine restarts (they hold sums, not articles); the replay at the
-// next start no longer sees it. Stories already decided are not
-// re-decided. Delete returns store.ErrNotFound for an unknown id.
+// next start no longer sees it. So the batch also counts the deletion
+// (c/deleted), which makes every snapshot written before it invalid, and
+// the engine writes no snapshot until its memory is rebuilt. Stories
+// already decided are not re-decided. Delete returns store.ErrNotFound
+// for an unknown id.
 func (l *Live) Delete(id string) error {
 	done, err := l.beginWrite()
 	if err != nil {
@@ -100,9 +103,15 @@ func (l *Live) Delete(id string) error {
 			return err
 		}
 	}
+	deleted, err := l.deletedCount()
+	if err != nil {
+		return err
+	}
+	b.Set([]byte(liveKeyDeleted), binary.BigEndian.AppendUint64(nil, deleted+1))
 	if err := b.Commit(); err != nil {
 		return err
 	}
+	l.diverged = true // no snapshot until a rebuild (live_snapshot.go)
 	l.bkt.Remove(a.Seq)
 	l.recent.reset() // groups may have new representatives
 	if h := l.idHash(a.ID); l.ids[h] > 1 {

@@ -304,7 +304,7 @@ func (l *Live) dedup(p *Prepared, now time.Time, fl *inflight) (*staged, *Ingest
 			// pipeline stops and ingests the rest after the rebuild.
 			return nil, nil, errStale
 		}
-		if err := l.load(); err != nil {
+		if _, err := l.load(); err != nil {
 			return nil, nil, fmt.Errorf("rebuilding the engine state after a failed write: %w", err)
 		}
 	}

@@ -342,7 +342,7 @@ func (x *Index) Compact() {
 			l.buf = append(make([]byte, 0, len(l.buf)), l.buf...)
 		}
 		if l.more != nil && cap(l.more.skip) > len(l.more.skip) {
-			l.more.skip = slices.Clone(l.more.skip)
+			l.more.skip = append(make([]uint32, 0, len(l.more.skip)), l.more.skip...)
 		}
 		x.bytes += l.bytes() - before
 	}

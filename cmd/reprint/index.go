@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -26,6 +28,12 @@ duplicate group, story and storyline exactly as if it had been posted to
 the API one at a time. Articles already in the store are skipped (same
 id and text) or reported as conflicts (same id, other text).
 
+With --data, the engine starts from the snapshot of its memory in
+DIR/snapshot when it is valid for the store (replaying only the articles
+stored after it; otherwise every stored article), and a load that ends
+without error writes the snapshot, so that 'reprint serve' starts from
+it (--snapshot=false: neither).
+
 Writes are committed per article and synced once per batch (--batch); an
 interrupted load keeps every batch it reported. Every input record that is
 rejected, by the readers or by the engine, is reported on stderr with its
@@ -44,6 +52,7 @@ func runIndex(args []string, stdout, stderr io.Writer) error {
 	rejects := fs.String("rejects", "", "write rejected records as JSONL to `FILE` (default: stderr)")
 	quiet := fs.Bool("q", false, "no summary or progress on stderr")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to `FILE`")
+	snapshot := fs.Bool("snapshot", true, "with --data: start from DIR/snapshot when valid, and write it at the end")
 	relations := fs.Bool("relations", true, "a new store compares each article for text reuse with the latest articles of its story (a store keeps the setting it was created with)")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -71,6 +80,7 @@ func runIndex(args []string, stdout, stderr io.Writer) error {
 		}
 		defer stop()
 	}
+	var sum indexSummary
 	t0 := time.Now()
 	st, err := sf.open(o)
 	if err != nil {
@@ -82,9 +92,18 @@ func runIndex(args []string, stdout, stderr io.Writer) error {
 	}
 	cfg := engine.DefaultConfig()
 	cfg.Relations = *relations
-	l, err := engine.OpenLive(st, cfg)
+	snapPath := ""
+	if *snapshot && !sf.shared() {
+		snapPath = filepath.Join(*sf.data, engine.SnapshotFile)
+	}
+	l, err := engine.OpenLiveWith(st, cfg, engine.Options{Snapshot: snapPath})
 	if err != nil {
 		return err
+	}
+	if s := l.Started(); s.Snapshot != "" {
+		sum.FromSnapshot = true
+	} else if s.Ignored != nil && !errors.Is(s.Ignored, os.ErrNotExist) && !*quiet {
+		fmt.Fprintf(stderr, "snapshot not used: %v\n", s.Ignored)
 	}
 	before := l.Len()
 	tOpen := time.Since(t0)
@@ -96,7 +115,6 @@ func runIndex(args []string, stdout, stderr io.Writer) error {
 	defer closeRej()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	var sum indexSummary
 	var prog *progress
 	if !*quiet {
 		prog = newProgress(stderr, inputSize(paths))
@@ -152,6 +170,16 @@ func runIndex(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	tLoaded := time.Now()
+	if snapPath != "" {
+		// The articles are stored: a snapshot that cannot be written
+		// costs the next start a full replay, not the load.
+		if info, err := l.Snapshot(snapPath); err != nil {
+			fmt.Fprintf(stderr, "no snapshot written (the next start replays the store): %v\n", err)
+		} else {
+			sum.SnapshotBytes, sum.SnapshotSeconds = info.Bytes, info.Took.Seconds()
+		}
+	}
 	sum.Seconds = time.Since(t0).Seconds()
 	sum.OpenSeconds = tOpen.Seconds()
 	sum.Stored = l.Len()
@@ -161,11 +189,14 @@ func runIndex(args []string, stdout, stderr io.Writer) error {
 		sum.StoreBytes, _ = pst.Size()
 	}
 	if n := sum.New + sum.Existing; n > 0 {
-		sum.PerSecond = float64(n) / (sum.Seconds - sum.OpenSeconds)
+		sum.PerSecond = float64(n) / tLoaded.Sub(t0.Add(tOpen)).Seconds()
 	}
 	if !*quiet {
 		fmt.Fprintf(stderr, "indexed %d new articles (%d already stored, %d rejected, %d repaired) in %.1fs: %.0f articles/s; store %d articles, %d stories, %d storylines, %.1f MB\n",
 			sum.New, sum.Existing, sum.Rejected, sum.Repaired, sum.Seconds, sum.PerSecond, sum.Stored, sum.Counts.Stories, sum.Counts.Storylines, float64(sum.StoreBytes)/1e6)
+		if sum.SnapshotBytes > 0 {
+			fmt.Fprintf(stderr, "snapshot %s: %.1f MB in %.2fs\n", snapPath, float64(sum.SnapshotBytes)/1e6, sum.SnapshotSeconds)
+		}
 	}
 	enc := json.NewEncoder(stdout)
 	return enc.Encode(sum)
@@ -184,6 +215,12 @@ type indexSummary struct {
 	Seconds     float64           `json:"seconds"`
 	OpenSeconds float64           `json:"open_seconds"`
 	PerSecond   float64           `json:"articles_per_second"`
+	// FromSnapshot: the engine started from the store's snapshot;
+	// SnapshotBytes and SnapshotSeconds describe the one written at the
+	// end (--data).
+	FromSnapshot    bool    `json:"from_snapshot,omitempty"`
+	SnapshotBytes   int64   `json:"snapshot_bytes,omitempty"`
+	SnapshotSeconds float64 `json:"snapshot_seconds,omitempty"`
 }
 
 // rejectWriter reports rejected records: as text lines or JSONL.

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -42,9 +43,18 @@ the others' articles for its search index and story lists. With --nats
 (or $REPRINT_NATS) posted articles go through the stream instead, in the
 one order the workers decide in, and are answered once processed.
 
+With --data, the server starts from the snapshot of the engine's memory
+in DIR/snapshot when it is valid for the store, and replays only the
+articles stored after it (otherwise, or with --snapshot=false, every
+stored article); it writes the snapshot at shutdown and, off the request
+path, every --snapshot-every articles stored (writers wait while the
+memory is encoded). A deletion makes the snapshot invalid until the next
+start, which replays the store. Over a Redis Cluster there is no
+snapshot.
+
 SIGINT or SIGTERM stops accepting requests, lets requests in flight
-(writes included) finish for up to --shutdown-timeout, and closes the
-store.
+(writes included) finish for up to --shutdown-timeout, writes the
+snapshot, and closes the store.
 
 Flags:
 `
@@ -65,6 +75,8 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	stream := fs.String("stream", queue.DefaultStream, "with --nats: the JetStream stream `NAME`")
 	postTimeout := fs.Duration("post-timeout", time.Minute, "with --nats: how long a post waits for the workers")
 	shutdown := fs.Duration("shutdown-timeout", 30*time.Second, "how long requests in flight may take to finish at shutdown")
+	snapshot := fs.Bool("snapshot", true, "with --data: start from DIR/snapshot when valid, and write it at shutdown and every --snapshot-every articles")
+	snapEvery := fs.Int("snapshot-every", 100000, "with --data: write the snapshot every `N` articles stored (0: only at shutdown)")
 	quiet := fs.Bool("q", false, "log only errors")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to `FILE` (written at shutdown)")
 	if _, err := parseInterspersed(fs, args); err != nil {
@@ -159,10 +171,28 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 
+	snapPath := ""
+	if *snapshot && !sf.shared() {
+		snapPath = filepath.Join(*sf.data, engine.SnapshotFile)
+	}
+	writeSnapshots := snapPath != "" && !ro
+	var live *engine.Live // set before loaded is sent
+	stopSnapshots := func() {}
 	loaded := make(chan error, 1)
 	go func() {
 		t0 := time.Now()
-		l, err := engine.OpenLive(st, engine.DefaultConfig())
+		l, err := engine.OpenLiveWith(st, engine.DefaultConfig(), engine.Options{Snapshot: snapPath})
+		if err == nil && snapPath != "" {
+			switch s := l.Started(); {
+			case s.Snapshot != "":
+				log.Info("started from the snapshot", "path", s.Snapshot, "seq", s.SnapshotSeq,
+					"read", s.SnapshotRead.Round(time.Millisecond).String(), "replayed_after", s.Replayed)
+			case errors.Is(s.Ignored, os.ErrNotExist):
+				log.Info("no snapshot: replayed the store", "articles", s.Replayed)
+			default:
+				log.Warn("snapshot not used: replayed the store", "reason", s.Ignored, "articles", s.Replayed)
+			}
+		}
 		if err == nil {
 			// Before the first write: a sync then overwrites log blocks
 			// instead of growing a new file (store.PrimeLog).
@@ -178,8 +208,13 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 			if sf.shared() && *catchUp > 0 {
 				go catchUpEvery(l, *catchUp, log)
 			}
+			if writeSnapshots && *snapEvery > 0 {
+				stopSnapshots = snapshotEvery(l, snapPath, uint64(*snapEvery), log)
+			}
+			live = l
 			c := l.Counts()
-			log.Info("ready", "articles", c.Articles, "stories", c.Stories, "storylines", c.Storylines, "replay", time.Since(t0).Round(time.Millisecond).String())
+			log.Info("ready", "articles", c.Articles, "stories", c.Stories, "storylines", c.Storylines, "replay", time.Since(t0).Round(time.Millisecond).String(),
+				"from_snapshot", l.Started().Snapshot != "")
 		}
 		loaded <- err
 	}()
@@ -211,7 +246,55 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if err := hs.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Error("shutdown", "error", err)
 	}
+	if !replaying && live != nil && writeSnapshots { // live is set once loaded was received
+		stopSnapshots()
+		writeSnapshot(live, snapPath, log)
+	}
 	return runErr
+}
+
+// snapshotEvery writes l's snapshot to path each time every articles
+// more are stored, checking every second, until the returned function is
+// called (which waits for a snapshot being written).
+func snapshotEvery(l *engine.Live, path string, every uint64, log *slog.Logger) (stop func()) {
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		last := l.Len()
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-tick.C:
+			}
+			if n := l.Len(); n >= last+every {
+				last = n
+				writeSnapshot(l, path, log)
+			} else if n < last {
+				last = n // deletions
+			}
+		}
+	}()
+	return func() {
+		close(quit)
+		<-done
+	}
+}
+
+// writeSnapshot writes l's snapshot to path and logs the outcome.
+func writeSnapshot(l *engine.Live, path string, log *slog.Logger) {
+	info, err := l.Snapshot(path)
+	switch {
+	case errors.Is(err, engine.ErrSnapshotDiverged):
+		log.Info("no snapshot written: an article was deleted since start-up; the next start replays the store")
+	case err != nil:
+		log.Error("writing the snapshot", "path", path, "error", err)
+	default:
+		log.Info("snapshot written", "path", path, "seq", info.Seq, "articles", info.Articles, "mb", float64(info.Bytes)/1e6,
+			"writers_held", info.Held.Round(time.Millisecond).String(), "took", info.Took.Round(time.Millisecond).String())
+	}
 }
 
 // catchUpEvery takes into l, every interval, the articles other processes

@@ -33,6 +33,25 @@ type serverProc struct {
 	url  string
 	done chan error
 	logs *bytes.Buffer
+	mu   sync.Mutex // guards logs while the server runs
+}
+
+// log returns the server's log so far.
+func (p *serverProc) log() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.logs.String()
+}
+
+// waitLog waits up to timeout for the server's log to hold n lines
+// matching re.
+func (p *serverProc) waitLog(t *testing.T, re *regexp.Regexp, n int, timeout time.Duration) {
+	t.Helper()
+	for deadline := time.Now().Add(timeout); len(re.FindAllString(p.log(), -1)) < n; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %d log lines matching %s within %s:\n%s", n, re, timeout, p.log())
+		}
+	}
 }
 
 var listenLine = regexp.MustCompile(`msg=listening addr=(\S+)`)
@@ -60,13 +79,12 @@ func startServer(t *testing.T, dir string, extra ...string) *serverProc {
 	}
 	p := &serverProc{cmd: cmd, done: make(chan error, 1), logs: &bytes.Buffer{}}
 	addr := make(chan string, 1)
-	var mu sync.Mutex
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
-			mu.Lock()
+			p.mu.Lock()
 			p.logs.WriteString(sc.Text() + "\n")
-			mu.Unlock()
+			p.mu.Unlock()
 			if m := listenLine.FindStringSubmatch(sc.Text()); m != nil {
 				addr <- m[1]
 			}
@@ -76,9 +94,7 @@ func startServer(t *testing.T, dir string, extra ...string) *serverProc {
 	t.Cleanup(func() {
 		cmd.Process.Kill()
 		if t.Failed() {
-			mu.Lock()
-			t.Logf("server log:\n%s", p.logs)
-			mu.Unlock()
+			t.Logf("server log:\n%s", p.log())
 		}
 	})
 	select {

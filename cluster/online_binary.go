@@ -1,0 +1,197 @@
+package cluster
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/reprint-news/reprint/internal/binenc"
+)
+
+// Tags open an encoded clusterer and Weigher (and name their encodings'
+// versions).
+const (
+	onlineTag  = "cluster.Online/1"
+	weigherTag = "cluster.Weigher/1"
+)
+
+// WriteTo writes the clusterer's whole state to w in a compact binary
+// encoding (ReadFrom reads it back): the parameters, the item count,
+// clock and sweep counter, every term's document frequency and text, the
+// postings, the open and closed clusters, and every centroid with its
+// terms, span, language and norms, bit for bit — a clusterer read back
+// decides every later item as the one written would. Scratch space and
+// the table of logarithms are not written.
+func (o *Online) WriteTo(w io.Writer) (int64, error) {
+	e := binenc.NewWriter(w)
+	start := e.Len()
+	e.String(onlineTag)
+	cfg, err := json.Marshal(o.cfg)
+	if err != nil {
+		return 0, err
+	}
+	e.Bytes(cfg)
+	e.Int(o.n)
+	e.Varint(o.now)
+	e.Int(o.sinceGC)
+	binenc.PutSlice(e, o.dfs)
+	e.Strings(o.texts)
+	binenc.PutSlice(e, o.postOf)
+	e.Uvarint(uint64(len(o.postings)))
+	for i := range o.postings {
+		p := &o.postings[i]
+		e.Varint(int64(p.n))
+		binenc.PutSlice(e, p.c)
+		binenc.PutArray(e, p.seq)
+	}
+	closed := make([]uint8, len(o.closed))
+	for i, c := range o.closed {
+		if c {
+			closed[i] = 1
+		}
+	}
+	binenc.PutSlice(e, closed)
+	binenc.PutSlice(e, o.open)
+	e.Uvarint(uint64(len(o.clusters)))
+	for _, c := range o.clusters {
+		e.Int(c.n)
+		e.Varint(c.first)
+		e.Varint(c.last)
+		e.String(c.lang)
+		for f := range NumFields {
+			e.Int(c.pruned[f])
+			e.Float64(c.norm[f])
+			ft := &c.terms[f]
+			binenc.PutSlice(e, ft.h)
+			binenc.PutArray(e, ft.tf)
+			binenc.PutArray(e, ft.id)
+		}
+	}
+	e.Flush()
+	return e.Len() - start, e.Err()
+}
+
+// ReadFrom replaces o's state with one written by WriteTo, which must
+// have o's parameters (o is made by NewOnline with them).
+func (o *Online) ReadFrom(r io.Reader) (int64, error) {
+	d := binenc.NewReader(r)
+	start := d.Len()
+	if tag := d.String(); d.Err() == nil && tag != onlineTag {
+		d.Failf("not a clusterer: %q", tag)
+	}
+	checkConfig(d, o.cfg)
+	n, now, sinceGC := d.Int(), d.Varint(), d.Int()
+	dfs := binenc.Slice[int32](d)
+	texts := d.Strings()
+	postOf := binenc.Slice[int32](d)
+	if d.Err() == nil && (len(texts) != len(dfs) || len(postOf) != len(dfs)) {
+		d.Failf("%d terms, %d texts, %d posting slots", len(dfs), len(texts), len(postOf))
+	}
+	postings := make([]posting, d.Count(3))
+	for i := range postings {
+		if d.Err() != nil {
+			break
+		}
+		p := &postings[i]
+		p.n = int32(d.Varint())
+		p.c = binenc.Slice[int32](d)
+		p.seq = make([]int32, len(p.c))
+		binenc.Array(d, p.seq)
+	}
+	closedBytes := binenc.Slice[uint8](d)
+	open := binenc.Slice[int32](d)
+	clusters := make([]*centroid, d.Count(16))
+	if d.Err() == nil && len(clusters) != len(closedBytes) {
+		d.Failf("%d clusters, %d closed flags", len(clusters), len(closedBytes))
+	}
+	for i := range clusters {
+		if d.Err() != nil {
+			break
+		}
+		c := &centroid{n: d.Int(), first: d.Varint(), last: d.Varint(), lang: d.String()}
+		for f := range NumFields {
+			c.pruned[f] = d.Int()
+			c.norm[f] = d.Float64()
+			ft := &c.terms[f]
+			ft.h = binenc.Slice[uint64](d)
+			ft.tf = make([]float32, len(ft.h))
+			ft.id = make([]int32, len(ft.h))
+			binenc.Array(d, ft.tf)
+			binenc.Array(d, ft.id)
+		}
+		clusters[i] = c
+	}
+	if err := d.Err(); err != nil {
+		return d.Len() - start, err
+	}
+	closed := make([]bool, len(closedBytes))
+	for i, b := range closedBytes {
+		closed[i] = b != 0
+	}
+	o.n, o.now, o.sinceGC = n, now, sinceGC
+	o.dfs, o.texts, o.postOf, o.postings = dfs, texts, postOf, postings
+	o.clusters, o.closed, o.open = clusters, closed, open
+	o.hits, o.touched, o.tfs = nil, nil, nil
+	o.ln = nil
+	o.ln.of(o.n + 1) // as Observe leaves it
+	return d.Len() - start, nil
+}
+
+// checkConfig reads encoded parameters and fails unless they are cfg.
+func checkConfig(d *binenc.Reader, cfg OnlineConfig) {
+	got := d.Bytes()
+	if want, _ := json.Marshal(cfg); d.Err() == nil && string(got) != string(want) {
+		d.Failf("clusterer parameters %s; want %s", got, want)
+	}
+}
+
+// WriteTo writes the Weigher's state to w in a compact binary encoding
+// (ReadFrom reads it back): its parameters, item count, and every term's
+// key and document frequency in the order of their dense ids.
+func (wr *Weigher) WriteTo(w io.Writer) (int64, error) {
+	e := binenc.NewWriter(w)
+	start := e.Len()
+	e.String(weigherTag)
+	cfg, err := json.Marshal(wr.cfg)
+	if err != nil {
+		return 0, err
+	}
+	e.Bytes(cfg)
+	e.Int(wr.n)
+	keys := make([]uint64, len(wr.dfs))
+	for k, id := range wr.termID {
+		keys[id] = k
+	}
+	binenc.PutSlice(e, keys)
+	binenc.PutArray(e, wr.dfs)
+	e.Flush()
+	return e.Len() - start, e.Err()
+}
+
+// ReadFrom replaces wr's state with one written by WriteTo, which must
+// have wr's parameters.
+func (wr *Weigher) ReadFrom(r io.Reader) (int64, error) {
+	d := binenc.NewReader(r)
+	start := d.Len()
+	if tag := d.String(); d.Err() == nil && tag != weigherTag {
+		d.Failf("not a Weigher: %q", tag)
+	}
+	checkConfig(d, wr.cfg)
+	n := d.Int()
+	keys := binenc.Slice[uint64](d)
+	dfs := make([]int32, len(keys))
+	binenc.Array(d, dfs)
+	if err := d.Err(); err != nil {
+		return d.Len() - start, err
+	}
+	termID := make(map[uint64]int32, len(keys))
+	for id, k := range keys {
+		termID[k] = int32(id)
+	}
+	if len(termID) != len(keys) {
+		d.Failf("%d term keys, %d distinct", len(keys), len(termID))
+		return d.Len() - start, d.Err()
+	}
+	wr.n, wr.termID, wr.dfs = n, termID, dfs
+	wr.ln, wr.scratch = nil, nil
+	return d.Len() - start, nil
+}
