@@ -94,12 +94,20 @@ func (kv *KV) Acquire(ctx context.Context, ttl time.Duration) error {
 	token := hex.EncodeToString(b[:])
 	delay := 5 * time.Millisecond
 	for {
+		// An error (a primary failing over, the cluster out of reach for
+		// a moment) is waited out like a lease held by another, until ctx
+		// ends.
 		ok, err := kv.c.SetNX(ctx, kv.leaseKey(), token, ttl).Result()
-		if err != nil && ctx.Err() == nil {
-			return fmt.Errorf("redisstore: acquiring the writer lease: %w", err)
-		}
-		if ok {
+		if err == nil && ok {
 			break
+		}
+		if err == nil { // held: by another, or by this token whose reply was lost
+			if v, _ := kv.c.Get(ctx, kv.leaseKey()).Result(); v == token {
+				break
+			}
+		}
+		if err != nil && ctx.Err() != nil {
+			return fmt.Errorf("redisstore: acquiring the writer lease: %w", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -128,7 +136,11 @@ func (kv *KV) Acquire(ctx context.Context, ttl time.Duration) error {
 			}
 		}
 	}()
-	return kv.recover()
+	if err := kv.recover(); err != nil {
+		kv.Release()
+		return err
+	}
+	return nil
 }
 
 // Release matches an Acquire; the last one gives the writer lease up.
