@@ -185,10 +185,29 @@ func (q *Queue) WaitProcessed(ctx context.Context, seq uint64, interval time.Dur
 	}
 }
 
+// Stats are the consumer's counts: the stream's lag behind the workers.
+type Stats struct {
+	Pending     uint64 // on the stream, not delivered yet
+	AckPending  int    // delivered, not acknowledged yet
+	Redelivered int    // delivered more than once and not acknowledged yet
+	AckFloor    uint64 // every message up to this one is acknowledged
+}
+
+// Stats returns the consumer's counts.
+func (q *Queue) Stats(ctx context.Context) (Stats, error) {
+	ci, err := q.cons.Info(ctx)
+	if err != nil {
+		return Stats{}, fmt.Errorf("queue: %w", err)
+	}
+	return Stats{Pending: ci.NumPending, AckPending: ci.NumAckPending, Redelivered: ci.NumRedelivered, AckFloor: ci.AckFloor.Stream}, nil
+}
+
 // Msg is one delivered chunk of articles.
 type Msg struct {
 	// Seq is its stream sequence number: its position in the input.
 	Seq uint64
+	// Delivered is how many times it was delivered (1: the first time).
+	Delivered uint64
 	// Articles are its articles, in order; Errs[i] says why line i could
 	// not be read (its article is then to be reported, not retried).
 	Articles []article.Article
@@ -238,7 +257,7 @@ func collect(out []*Msg, batch jetstream.MessageBatch) ([]*Msg, error) {
 		if err != nil {
 			return out, fmt.Errorf("queue: message metadata: %w", err)
 		}
-		msg := &Msg{Seq: md.Sequence.Stream, m: m}
+		msg := &Msg{Seq: md.Sequence.Stream, Delivered: md.NumDelivered, m: m}
 		msg.Articles, msg.Errs = decode(m.Data())
 		out = append(out, msg)
 	}

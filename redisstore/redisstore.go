@@ -71,6 +71,9 @@ type Options struct {
 	// RequireLease refuses commits (ErrLeaseLost) unless this KV holds
 	// the writer lease (Acquire): for processes that share the state.
 	RequireLease bool
+	// Observe, when set, is told how long each operation took: "get",
+	// "scan", "commit" (a batch logged, applied and marked).
+	Observe func(op string, d time.Duration)
 }
 
 // KV is a store.KV on a Redis Cluster. Its methods are safe for
@@ -177,6 +180,7 @@ func (kv *KV) Get(key []byte) ([]byte, error) {
 	if err := kv.settle(); err != nil {
 		return nil, err
 	}
+	defer kv.observe("get", time.Now())
 	ctx, cancel := kv.ctx()
 	defer cancel()
 	v, err := kv.c.Get(ctx, kv.valueKey(key)).Bytes()
@@ -207,6 +211,7 @@ func (kv *KV) scan(lower, upper []byte, reverse bool, fn func(key, value []byte)
 	if err := kv.settle(); err != nil {
 		return err
 	}
+	defer kv.observe("scan", time.Now())
 	if mine := kv.pendingIn(lower, upper); mine != nil {
 		return kv.scanMerged(lower, upper, reverse, mine, fn)
 	}
@@ -486,9 +491,17 @@ func (b *batch) Commit() error {
 	return err
 }
 
+// observe reports the time since t0 of operation op to Options.Observe.
+func (kv *KV) observe(op string, t0 time.Time) {
+	if kv.o.Observe != nil {
+		kv.o.Observe(op, time.Since(t0))
+	}
+}
+
 // commitLocked logs ops as one batch, applies them and marks them applied
 // (kv.cmu held).
 func (kv *KV) commitLocked(ops []op) error {
+	defer kv.observe("commit", time.Now())
 	if kv.dirty.Load() {
 		if err := kv.recoverLocked(); err != nil {
 			return err

@@ -55,6 +55,9 @@ type Options struct {
 	// answers once they are processed. Its results are in the order of
 	// arts.
 	Ingest func(l *engine.Live, arts []article.Article) ([]engine.IngestResult, error)
+	// Collectors are more metrics for /metrics (the shared state's and
+	// the stream's: reprint serve --redis, --nats).
+	Collectors []prometheus.Collector
 }
 
 // Defaults of Options.
@@ -147,6 +150,7 @@ func (s *Server) metrics() {
 		}),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
+	s.reg.MustRegister(s.opts.Collectors...)
 }
 
 // route registers handler h for pattern (a ServeMux pattern with its

@@ -122,6 +122,8 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	redisSeconds := newRedisSeconds()
+	sf.observe = func(op string, d time.Duration) { redisSeconds.WithLabelValues(op).Observe(d.Seconds()) }
 	st, err := sf.open(o)
 	if err != nil {
 		ln.Close()
@@ -144,6 +146,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		log.Warn("serving reads only", "reason", why)
 	}
 	so := server.Options{Token: *token, ProtectReads: *protectReads, MaxBodyBytes: *maxBody, MaxArticleBytes: *maxArticle, Logger: log}
+	if sf.shared() {
+		so.Collectors = append(so.Collectors, redisSeconds)
+	}
 	if *natsF != "" {
 		qctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		q, err := queue.Open(qctx, *natsF, *stream, 0)
@@ -156,6 +161,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		defer q.Close()
 		si := &streamIngest{q: q, kv: st.(*redisstore.KV), timeout: *postTimeout}
 		so.Ingest = si.ingest
+		so.Collectors = append(so.Collectors, streamCollector{q})
 		log.Info("posts go through the stream", "nats", *natsF, "stream", *stream)
 	}
 	srv := server.New(st, so)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/reprint-news/reprint/engine"
 	"github.com/reprint-news/reprint/redisstore"
@@ -19,6 +20,9 @@ type stateFlags struct {
 	data, redis *string
 	ns          *string
 	store       storeFlags
+	// observe, when set, is told the latency of each operation on a
+	// Redis Cluster (redisstore.Options.Observe).
+	observe func(op string, d time.Duration)
 }
 
 func addStateFlags(fs *flag.FlagSet) *stateFlags {
@@ -77,5 +81,5 @@ func (f *stateFlags) open(o store.Options) (store.KV, error) {
 		}
 	}
 	return redisstore.Open(redisstore.Options{Addrs: addrs, Namespace: *f.ns, Family: engine.KeyFamily,
-		ReadOnly: o.ReadOnly, RequireLease: !o.ReadOnly})
+		ReadOnly: o.ReadOnly, RequireLease: !o.ReadOnly, Observe: f.observe})
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"runtime"
@@ -63,6 +64,7 @@ func runWorker(args []string, stdout, stderr io.Writer) error {
 	batch := fs.Int("batch", 16, "messages (chunks of articles) fetched at once")
 	idle := fs.Duration("idle", 0, "stop after this long without articles (0: run until SIGINT or SIGTERM)")
 	quiet := fs.Bool("q", false, "log only errors")
+	metricsAddr := fs.String("metrics", "", "serve Prometheus /metrics at `ADDR` (host:port): articles by outcome, redeliveries, time per phase, Redis latency, the stream's lag")
 	if rest, err := parseInterspersed(fs, args); err != nil {
 		return err
 	} else if len(rest) > 0 || *batch < 1 {
@@ -94,6 +96,15 @@ func runWorker(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	var ln net.Listener
+	if *metricsAddr != "" {
+		if ln, err = net.Listen("tcp", *metricsAddr); err != nil {
+			return err
+		}
+		defer ln.Close()
+	}
+	redisSeconds := newRedisSeconds()
+	sf.observe = func(op string, d time.Duration) { redisSeconds.WithLabelValues(op).Observe(d.Seconds()) }
 	st, err := sf.open(o)
 	if err != nil {
 		return err
@@ -111,6 +122,11 @@ func runWorker(args []string, stdout, stderr io.Writer) error {
 	defer q.Close()
 	log.Info("worker ready", "state", sf.String(), "stream", *stream, "articles", l.Len(), "took", time.Since(t0).Round(time.Millisecond).String())
 	w := &worker{l: l, kv: kv, q: q, log: log, rej: newRejectWriter(stderr), stream: *stream}
+	if ln != nil {
+		w.m = newWorkerMetrics(q)
+		w.m.reg.MustRegister(redisSeconds)
+		w.m.serve(ln, log)
+	}
 	lastWork := time.Now()
 	for ctx.Err() == nil {
 		msgs, err := q.Fetch(ctx, *batch, time.Second)
@@ -146,6 +162,7 @@ type worker struct {
 	rej    *rejectWriter
 	stream string
 	sum    workerSummary
+	m      *workerMetrics // nil without --metrics
 }
 
 // workerSummary is what 'reprint worker' prints on stdout.
@@ -211,6 +228,12 @@ func (w *worker) process(ctx context.Context, msgs []*queue.Msg) error {
 	close(jobs)
 	wg.Wait()
 	w.sum.PrepareSeconds += time.Since(t0).Seconds()
+	w.m.spent("prepare", time.Since(t0))
+	for _, m := range msgs {
+		if m.Delivered > 1 && w.m != nil {
+			w.m.redeliveries.Inc()
+		}
+	}
 	// A turn that fails for the state's sake (Redis unreachable, failing
 	// over, the lease lost) is tried again until it succeeds: nothing it
 	// did is acknowledged, and what it wrote is taken as written (an
@@ -250,6 +273,7 @@ func (w *worker) turn(ctx context.Context, todo []prepared) (int, error) {
 		return 0, err
 	}
 	w.sum.WaitSeconds += time.Since(t0).Seconds()
+	w.m.spent("wait", time.Since(t0))
 	lctx, cancel := context.WithTimeout(ctx, engine.LeaseWait)
 	err := w.kv.Acquire(lctx, engine.LeaseTTL)
 	cancel()
@@ -296,8 +320,10 @@ func (w *worker) turn(ctx context.Context, todo []prepared) (int, error) {
 	t2 := time.Now()
 	w.sum.CaughtUp += n
 	w.sum.CatchUpSeconds += t2.Sub(t1).Seconds()
+	w.m.spent("catch_up", t2.Sub(t1))
 	res, err := w.l.IngestPrepared(ps)
 	w.sum.WriteSeconds += time.Since(t2).Seconds()
+	w.m.spent("write", time.Since(t2))
 	if err != nil {
 		return 0, err
 	}
@@ -325,14 +351,17 @@ func (w *worker) turn(ctx context.Context, todo []prepared) (int, error) {
 			todo[where[j].i].errs[where[j].k] = r.Err
 		case r.New:
 			w.sum.New++
+			w.m.add("new", 1)
 		default:
 			w.sum.Existing++
+			w.m.add("existing", 1)
 		}
 	}
 	for _, t := range todo[:run] {
 		for k, err := range t.errs {
 			if err != nil {
 				w.sum.Rejected++
+				w.m.add("rejected", 1)
 				w.rej.write(article.Issue{Pos: article.Pos{File: fmt.Sprintf("stream %s message %d", w.stream, t.msg.Seq), Line: k + 1},
 					Reason: "engine", Detail: fmt.Sprintf("%q: %v", t.msg.Articles[k].ID, err), Skipped: true})
 			}

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -148,8 +150,15 @@ func TestWorkers(t *testing.T) {
 	}
 	waitPos(t, addrs, ns, 30, 2*time.Minute)
 	ws[0].cmd.Process.Kill() // SIGKILL, mid-turn or between turns
-	ws = append(ws[1:], startWorker(t, env, args...))
+	metrics := freeAddr(t)
+	ws = append(ws[1:], startWorker(t, env, append(args, "--metrics", metrics)...))
 	waitPos(t, addrs, ns, 75, 3*time.Minute)
+	body := metricsOf(t, "http://"+metrics+"/metrics")
+	for _, want := range []string{"reprint_worker_articles_total{outcome=\"new\"}", "reprint_worker_seconds_total{phase=\"write\"}", "reprint_worker_redeliveries_total", "reprint_stream_pending 0", `reprint_redis_seconds_count{op="commit"}`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the worker's /metrics lack %s", want)
+		}
+	}
 	for _, w := range ws {
 		w.stop(t)
 	}
@@ -263,6 +272,18 @@ func TestServeSharedState(t *testing.T) {
 						t.Errorf("004's relations %+v, want near_duplicate of 002", got.Relations)
 					}
 				}
+				if i == 0 {
+					body := metricsOf(t, a.url+"/metrics")
+					want := []string{`reprint_redis_seconds_count{op="get"}`}
+					if viaStream {
+						want = append(want, "reprint_stream_ack_floor", "reprint_stream_pending 0")
+					}
+					for _, w := range want {
+						if !strings.Contains(body, w) {
+							t.Errorf("the server's /metrics lack %s", w)
+						}
+					}
+				}
 				// Posted again to the other server: already stored.
 				if code, got, err := post(other.url, line); err != nil || code != http.StatusOK || got.New {
 					t.Errorf("posting %s again to the other server: %d %+v %v", name, code, got, err)
@@ -270,4 +291,30 @@ func TestServeSharedState(t *testing.T) {
 			}
 		})
 	}
+}
+
+// freeAddr returns a loopback address free now.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// metricsOf returns the body of a /metrics page.
+func metricsOf(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
