@@ -502,6 +502,7 @@ func (kv *KV) observe(op string, t0 time.Time) {
 // (kv.cmu held).
 func (kv *KV) commitLocked(ops []op) error {
 	defer kv.observe("commit", time.Now())
+	ops = lastWrites(ops)
 	if kv.dirty.Load() {
 		if err := kv.recoverLocked(); err != nil {
 			return err
@@ -746,6 +747,31 @@ func (kv *KV) recoverLocked() error {
 	}
 	kv.dirty.Store(false)
 	return nil
+}
+
+// lastWrites keeps the last write of each key of ops, in their order: a
+// group of articles rewrites its stories' records many times, and only the
+// last version need be logged and applied.
+func lastWrites(ops []op) []op {
+	seen := make(map[string]bool, len(ops))
+	keep := make([]bool, len(ops))
+	n := 0
+	for i := len(ops) - 1; i >= 0; i-- {
+		if k := string(ops[i].key); !seen[k] {
+			seen[k], keep[i] = true, true
+			n++
+		}
+	}
+	if n == len(ops) {
+		return ops
+	}
+	out := make([]op, 0, n)
+	for i, o := range ops {
+		if keep[i] {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 // encodeOps writes ops as: per op a kind byte (0 set, 1 delete), the key
