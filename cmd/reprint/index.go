@@ -155,14 +155,7 @@ func runIndex(args []string, stdout, stderr io.Writer) error {
 			return flush()
 		}
 		return nil
-	}, func(is article.Issue) {
-		if is.Skipped {
-			sum.Rejected++
-		} else {
-			sum.Repaired++
-		}
-		rej.write(is)
-	})
+	}, sum.issues(rej))
 	if err == nil && len(pending) > 0 {
 		err = flush()
 	}
@@ -204,10 +197,9 @@ func runIndex(args []string, stdout, stderr io.Writer) error {
 
 // indexSummary is what 'reprint index' prints on stdout.
 type indexSummary struct {
-	New         int               `json:"new"`
-	Existing    int               `json:"existing"`
-	Rejected    int               `json:"rejected"`
-	Repaired    int               `json:"repaired"`
+	New      int `json:"new"`
+	Existing int `json:"existing"`
+	readCounts
 	Before      uint64            `json:"stored_before"`
 	Stored      uint64            `json:"stored"`
 	Counts      engine.LiveCounts `json:"counts"`
@@ -221,6 +213,26 @@ type indexSummary struct {
 	FromSnapshot    bool    `json:"from_snapshot,omitempty"`
 	SnapshotBytes   int64   `json:"snapshot_bytes,omitempty"`
 	SnapshotSeconds float64 `json:"snapshot_seconds,omitempty"`
+}
+
+// readCounts are the input records rejected (by the readers or the
+// engine) and repaired (by the readers).
+type readCounts struct {
+	Rejected int `json:"rejected"`
+	Repaired int `json:"repaired"`
+}
+
+// issues returns the readers' issue callback: it counts each issue and
+// reports it to rej.
+func (c *readCounts) issues(rej *rejectWriter) func(article.Issue) {
+	return func(is article.Issue) {
+		if is.Skipped {
+			c.Rejected++
+		} else {
+			c.Repaired++
+		}
+		rej.write(is)
+	}
 }
 
 // rejectWriter reports rejected records: as text lines or JSONL.

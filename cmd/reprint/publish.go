@@ -116,14 +116,7 @@ func runPublish(args []string, stdout, stderr io.Writer) error {
 			return flush()
 		}
 		return nil
-	}, func(is article.Issue) {
-		if is.Skipped {
-			sum.Rejected++
-		} else {
-			sum.Repaired++
-		}
-		rej.write(is)
-	})
+	}, sum.issues(rej))
 	if err == nil {
 		err = flush()
 	}
@@ -168,11 +161,10 @@ func runPublish(args []string, stdout, stderr io.Writer) error {
 
 // publishSummary is what 'reprint publish' prints on stdout.
 type publishSummary struct {
-	Published int     `json:"published"`
-	Messages  int     `json:"messages"`
-	Rejected  int     `json:"rejected"`
-	Repaired  int     `json:"repaired"`
-	First     uint64  `json:"first"`
-	Last      uint64  `json:"last"`
-	Seconds   float64 `json:"seconds"`
+	Published int `json:"published"`
+	Messages  int `json:"messages"`
+	readCounts
+	First   uint64  `json:"first"`
+	Last    uint64  `json:"last"`
+	Seconds float64 `json:"seconds"`
 }
