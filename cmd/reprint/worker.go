@@ -126,6 +126,7 @@ func runWorker(args []string, stdout, stderr io.Writer) error {
 		w.m = newWorkerMetrics(q)
 		w.m.reg.MustRegister(redisSeconds)
 		w.m.serve(ln, log)
+		log.Info("serving metrics", "addr", ln.Addr().String())
 	}
 	lastWork := time.Now()
 	for ctx.Err() == nil {
