@@ -349,17 +349,7 @@ func TestServeMatchesIndex(t *testing.T) {
 		if err := json.Unmarshal(line, &a); err != nil {
 			t.Fatal(err)
 		}
-		want, err := l.Article(a.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got engine.LiveArticle
-		if code := getJSON(t, srv.url+"/v1/articles/"+a.ID, &got); code != http.StatusOK {
-			t.Fatalf("GET %s: %d", a.ID, code)
-		}
-		if got.Group != want.Group || got.Story != want.Story || got.Storyline != want.Storyline || !slices.Equal(got.Relations, want.Relations) {
-			t.Fatalf("%s: API group %q story %s line %s rel %v; index %q %s %s %v", a.ID, got.Group, got.Story, got.Storyline, got.Relations, want.Group, want.Story, want.Storyline, want.Relations)
-		}
+		want := sameAsIndexed(t, srv, l, a.ID)
 		if want.Group != "" {
 			groups[want.Group] = true
 		}
@@ -557,4 +547,23 @@ func TestExport(t *testing.T) {
 	if code, _, errOut := runCLI(t, "export", "--data", data, "-o", filepath.Join(dir, "x")); code != exitFailure || !strings.Contains(errOut, "another reprint process") {
 		t.Errorf("store in use: exit %d\n%s", code, errOut)
 	}
+}
+
+// sameAsIndexed checks that server srv answers article id as engine l
+// (the same articles loaded by 'reprint index') does: group, story,
+// storyline and relations.
+func sameAsIndexed(t *testing.T, srv *serverProc, l *engine.Live, id string) *engine.LiveArticle {
+	t.Helper()
+	want, err := l.Article(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got engine.LiveArticle
+	if code := getJSON(t, srv.url+"/v1/articles/"+id, &got); code != http.StatusOK {
+		t.Fatalf("GET %s: %d", id, code)
+	}
+	if got.Group != want.Group || got.Story != want.Story || got.Storyline != want.Storyline || !slices.Equal(got.Relations, want.Relations) {
+		t.Fatalf("%s: served group %q story %s line %s rel %v; indexed %q %s %s %v", id, got.Group, got.Story, got.Storyline, got.Relations, want.Group, want.Story, want.Storyline, want.Relations)
+	}
+	return want
 }

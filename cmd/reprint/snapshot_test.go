@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -91,17 +90,7 @@ func TestServeSnapshot(t *testing.T) {
 			t.Fatal(err)
 		}
 		ids = append(ids, a.ID)
-		want, err := l.Article(a.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got engine.LiveArticle
-		if code := getJSON(t, srv.url+"/v1/articles/"+a.ID, &got); code != http.StatusOK {
-			t.Fatalf("GET %s: %d", a.ID, code)
-		}
-		if got.Group != want.Group || got.Story != want.Story || got.Storyline != want.Storyline || !slices.Equal(got.Relations, want.Relations) {
-			t.Fatalf("%s: served group %q story %s line %s rel %v; indexed %q %s %s %v", a.ID, got.Group, got.Story, got.Storyline, got.Relations, want.Group, want.Story, want.Storyline, want.Relations)
-		}
+		sameAsIndexed(t, srv, l, a.ID)
 	}
 
 	// A deletion: no snapshot at shutdown, and the next start replays.
