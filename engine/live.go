@@ -120,6 +120,10 @@ type Live struct {
 	// document frequencies still hold its share, which a replay of the
 	// store would not, so the memory is not written to a snapshot.
 	diverged bool
+	// deletedAt is the store's deletion count (c/deleted) when the memory
+	// was built: another process's deletion (a shared state) leaves this
+	// one's memory behind the store, and no snapshot is written then.
+	deletedAt uint64
 	// started says how the memory was built at open (StartInfo).
 	started StartInfo
 	// snapMu orders snapshot writes.
@@ -256,7 +260,7 @@ type Options struct {
 	// (Live.Snapshot) to start from: when it is valid for the store, the
 	// engine reads it and replays only the articles stored after it;
 	// otherwise (missing, damaged, of other parameters, older than a
-	// deletion, newer than the store, or the state is shared) it
+	// deletion, newer than the store) it
 	// replays every stored article, as without one, and StartInfo says
 	// why.
 	Snapshot string
@@ -334,9 +338,6 @@ func OpenLiveWith(st store.KV, cfg Config, o Options) (*Live, error) {
 // stored after it, or returns why it cannot (the memory is then to be
 // rebuilt by a full replay).
 func (l *Live) startFromSnapshot(path string) error {
-	if l.lease != nil {
-		return errors.New("the state is shared: every process keeps its own memory of it")
-	}
 	t0 := time.Now()
 	seq, err := l.readSnapshot(path)
 	if err != nil {
@@ -415,6 +416,9 @@ func (l *Live) load() (int, error) {
 		return 0, err
 	}
 	l.next, l.stories.next, l.lines.next = c.Seq, max(c.Story, 1), max(c.Storyline, 1)
+	if l.deletedAt, err = l.deletedCount(); err != nil {
+		return 0, err
+	}
 	n, err := l.replayStored(0, false)
 	if err != nil {
 		return n, err

@@ -104,9 +104,6 @@ var (
 	// of the store would not (see Delete). The next start replays the
 	// store; snapshots are written again after it.
 	ErrSnapshotDiverged = errors.New("snapshot: an article was deleted since the engine's memory was built (the next start replays the store)")
-	// ErrSnapshotShared: a state that many processes share is not
-	// snapshotted.
-	ErrSnapshotShared = errors.New("snapshot: the state is shared by many processes")
 	// ErrSnapshotStale: a write failed and the memory is ahead of the
 	// store until it is rebuilt.
 	ErrSnapshotStale = errors.New("snapshot: the engine's memory is being rebuilt after a failed write")
@@ -122,9 +119,6 @@ func (l *Live) Snapshot(path string) (SnapshotInfo, error) {
 	defer l.snapMu.Unlock()
 	t0 := time.Now()
 	info := SnapshotInfo{Path: path}
-	if l.lease != nil {
-		return info, ErrSnapshotShared
-	}
 	tmp := path + ".tmp"
 	f, err := os.Create(tmp)
 	if err != nil {
@@ -206,6 +200,9 @@ func (l *Live) writeSnapshot(e *binenc.Writer) (snapshotHeader, error) {
 	deleted, err := l.deletedCount()
 	if err != nil {
 		return hdr, err
+	}
+	if deleted != l.deletedAt { // deleted by another process sharing the state
+		return hdr, ErrSnapshotDiverged
 	}
 	hdr = snapshotHeader{
 		Version: snapshotVersion, FingerprintVersion: text.FingerprintVersion, Config: string(cfg),
@@ -437,6 +434,7 @@ func (l *Live) checkSnapshot(hdr *snapshotHeader) error {
 	if deleted != hdr.Deleted {
 		return fmt.Errorf("written at %d deletions from the store; the store counts %d: articles were deleted since", hdr.Deleted, deleted)
 	}
+	l.deletedAt = deleted
 	if hdr.LastID != "" {
 		a, err := l.bySeq(hdr.LastSeq)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {

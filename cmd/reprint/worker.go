@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"log/slog"
 	"net"
 	"os"
@@ -64,6 +65,8 @@ func runWorker(args []string, stdout, stderr io.Writer) error {
 	batch := fs.Int("batch", 16, "messages (chunks of articles) fetched at once")
 	idle := fs.Duration("idle", 0, "stop after this long without articles (0: run until SIGINT or SIGTERM)")
 	quiet := fs.Bool("q", false, "log only errors")
+	snapPath := fs.String("snapshot", "", "start from the snapshot of the engine's memory in `FILE` when it is valid for the shared state (then take in only the articles stored after it), and write it there at shutdown and every --snapshot-every articles")
+	snapEvery := fs.Int("snapshot-every", 100000, "with --snapshot: write it every `N` articles taken in (0: only at shutdown)")
 	metricsAddr := fs.String("metrics", "", "serve Prometheus /metrics at `ADDR` (host:port): articles by outcome, redeliveries, time per phase, Redis latency, the stream's lag")
 	if rest, err := parseInterspersed(fs, args); err != nil {
 		return err
@@ -111,9 +114,20 @@ func runWorker(args []string, stdout, stderr io.Writer) error {
 	}
 	defer st.Close()
 	kv := st.(*redisstore.KV)
-	l, err := engine.OpenLive(kv, engine.DefaultConfig())
+	l, err := engine.OpenLiveWith(kv, engine.DefaultConfig(), engine.Options{Snapshot: *snapPath})
 	if err != nil {
 		return err
+	}
+	if *snapPath != "" {
+		if s := l.Started(); s.Snapshot != "" {
+			log.Info("started from the snapshot", "path", s.Snapshot, "seq", s.SnapshotSeq, "taken_in_after", s.Replayed)
+		} else if s.Ignored != nil && !errors.Is(s.Ignored, iofs.ErrNotExist) {
+			log.Warn("snapshot not used: replayed the shared state", "reason", s.Ignored, "articles", s.Replayed)
+		}
+		defer writeSnapshot(l, *snapPath, log) // at shutdown, after the periodic ones stopped
+		if *snapEvery > 0 {
+			defer snapshotEvery(l, *snapPath, uint64(*snapEvery), log)()
+		}
 	}
 	q, err := queue.Open(ctx, url, *stream, *ackWait)
 	if err != nil {

@@ -342,3 +342,39 @@ func metricsOf(t *testing.T, url string) string {
 	}
 	return string(b)
 }
+
+// TestWorkerSnapshot: a worker stopped writes the snapshot of its memory;
+// started again it takes in only what was stored after it, and the state
+// it goes on to build is the one of one process.
+func TestWorkerSnapshot(t *testing.T) {
+	addrs, natsURL := clustertest.Shared(t)
+	file, lines := corpusLines(t, 300, 23)
+	want := oneNode(t, file)
+	dir := t.TempDir()
+	first, second := filepath.Join(dir, "a.jsonl"), filepath.Join(dir, "b.jsonl")
+	os.WriteFile(first, append(bytes.Join(lines[:150], []byte("\n")), '\n'), 0o644)
+	os.WriteFile(second, append(bytes.Join(lines[150:], []byte("\n")), '\n'), 0o644)
+	id := strconv.FormatInt(time.Now().UnixNano(), 36)
+	snap := filepath.Join(dir, "snapshot")
+	args := []string{"--redis", strings.Join(addrs, ","), "--namespace", "n" + id, "--nats", natsURL, "--stream", "N" + strings.ToUpper(id), "-q=false", "--snapshot", snap}
+	t.Setenv("REPRINT_NATS", natsURL)
+	for i, part := range []string{first, second} {
+		w := startWorker(t, nil, args...)
+		if code, _, stderr := runCLI(t, "publish", "-q", "--wait", "--stream", "N"+strings.ToUpper(id), part); code != 0 {
+			t.Fatalf("publish: %s", stderr)
+		}
+		w.stop(t)
+		logs := w.stderr.String()
+		if !strings.Contains(logs, `msg="snapshot written"`) {
+			t.Fatalf("no snapshot written at shutdown:\n%s", logs)
+		}
+		if i == 1 && !strings.Contains(logs, `msg="started from the snapshot"`) {
+			t.Fatalf("the second start did not use the snapshot:\n%s", logs)
+		}
+	}
+	got := filepath.Join(t.TempDir(), "export")
+	if code, _, stderr := runCLI(t, "export", "--redis", strings.Join(addrs, ","), "--namespace", "n"+id, "-o", got); code != 0 {
+		t.Fatalf("export: %s", stderr)
+	}
+	sameFiles(t, want, got)
+}
