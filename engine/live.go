@@ -452,7 +452,7 @@ func (l *Live) replayStored(from uint64, lockChunks bool) (int, error) {
 			for i, r := range c.recs {
 				arts[i] = article.Article{ID: r.ID, Title: r.Title, Text: r.Text}
 			}
-			c.ps = prepareAll(arts)
+			c.ps = prepareAll(arts, false)
 			select {
 			case chunks <- c:
 				c = chunk{}
@@ -784,10 +784,16 @@ func prepare(a article.Article, analyze bool) *Prepared {
 // Article returns the prepared article.
 func (p *Prepared) Article() article.Article { return p.a }
 
-// prepareAll prepares arts for replay (not analyzed for text reuse) on up
-// to GOMAXPROCS goroutines.
-func prepareAll(arts []article.Article) []*Prepared {
-	get := prepareAhead(arts, false)
+// PrepareMany prepares arts as Prepare does, on up to GOMAXPROCS
+// goroutines, and returns them in order: for a caller that prepares
+// articles before it takes them in (reprint worker, while it waits for its
+// turn).
+func PrepareMany(arts []article.Article) []*Prepared { return prepareAll(arts, true) }
+
+// prepareAll prepares arts (analyzed for text reuse when analyze is set;
+// not for replay) on up to GOMAXPROCS goroutines.
+func prepareAll(arts []article.Article, analyze bool) []*Prepared {
+	get := prepareAhead(arts, analyze)
 	out := make([]*Prepared, len(arts))
 	for i := range out {
 		out[i] = get(i)

@@ -159,8 +159,7 @@ func (kv *KV) Release() error {
 	}
 	// Writes not synced cannot be once another process writes: dropped.
 	kv.pmu.Lock()
-	if len(kv.pending) > 0 {
-		kv.pending, kv.overlay, kv.byFamily = nil, nil, nil
+	if len(kv.dropPending()) > 0 {
 		kv.failedTo, kv.failErr = kv.taken, ErrLeaseLost
 	}
 	kv.pmu.Unlock()

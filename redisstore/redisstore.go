@@ -363,8 +363,7 @@ func (kv *KV) Sync() error {
 		kv.pmu.Unlock()
 		return err
 	}
-	ops, hi := kv.pending, kv.taken
-	kv.pending, kv.overlay, kv.byFamily = nil, nil, nil
+	ops, hi := kv.dropPending(), kv.taken
 	kv.pmu.Unlock()
 	err := kv.commitLocked(ops)
 	kv.pmu.Lock()
@@ -375,6 +374,34 @@ func (kv *KV) Sync() error {
 	}
 	kv.pmu.Unlock()
 	return err
+}
+
+// dropPending empties the pending writes and returns them (kv.pmu held).
+func (kv *KV) dropPending() []op {
+	ops := kv.pending
+	kv.pending, kv.overlay, kv.byFamily = nil, nil, nil
+	return ops
+}
+
+// hold adds a batch to the pending writes and returns how many writes are
+// pending.
+func (kv *KV) hold(ops []op) int {
+	kv.pmu.Lock()
+	defer kv.pmu.Unlock()
+	if kv.overlay == nil {
+		kv.overlay = map[string]int{}
+	}
+	if kv.byFamily == nil {
+		kv.byFamily = map[string][]int{}
+	}
+	for _, o := range ops {
+		f := string(kv.o.Family(o.key))
+		kv.overlay[string(o.key)] = len(kv.pending)
+		kv.byFamily[f] = append(kv.byFamily[f], len(kv.pending))
+		kv.pending = append(kv.pending, o)
+	}
+	kv.taken++
+	return len(kv.pending)
 }
 
 // Writable returns store.ErrReadOnly for a read-only KV, else nil.
@@ -423,25 +450,8 @@ func (b *batch) CommitNoSync() error {
 	if err := b.check(); err != nil || len(b.ops) == 0 {
 		return err
 	}
-	kv := b.kv
-	kv.pmu.Lock()
-	if kv.overlay == nil {
-		kv.overlay = map[string]int{}
-	}
-	if kv.byFamily == nil {
-		kv.byFamily = map[string][]int{}
-	}
-	for _, o := range b.ops {
-		f := string(kv.o.Family(o.key))
-		kv.overlay[string(o.key)] = len(kv.pending)
-		kv.byFamily[f] = append(kv.byFamily[f], len(kv.pending))
-		kv.pending = append(kv.pending, o)
-	}
-	kv.taken++
-	n := len(kv.pending)
-	kv.pmu.Unlock()
-	if n >= maxPending {
-		return kv.Sync()
+	if b.kv.hold(b.ops) >= maxPending {
+		return b.kv.Sync()
 	}
 	return nil
 }
@@ -471,24 +481,8 @@ func (b *batch) Commit() error {
 	if err := b.check(); err != nil || len(b.ops) == 0 {
 		return err
 	}
-	kv := b.kv
-	kv.cmu.Lock()
-	defer kv.cmu.Unlock()
-	kv.pmu.Lock()
-	ops := append(kv.pending, b.ops...)
-	kv.taken++
-	hi := kv.taken
-	kv.pending, kv.overlay, kv.byFamily = nil, nil, nil
-	kv.pmu.Unlock()
-	err := kv.commitLocked(ops)
-	kv.pmu.Lock()
-	if err == nil {
-		kv.durable = max(kv.durable, hi)
-	} else {
-		kv.failedTo, kv.failErr = hi, err
-	}
-	kv.pmu.Unlock()
-	return err
+	b.kv.hold(b.ops)
+	return b.kv.Sync()
 }
 
 // observe reports the time since t0 of operation op to Options.Observe.

@@ -38,19 +38,11 @@ func (s *streamIngest) ingest(l *engine.Live, arts []article.Article) ([]engine.
 	if err != nil {
 		return nil, err
 	}
-	for delay := 200 * time.Microsecond; ; delay = min(2*delay, 5*time.Millisecond) {
-		pos, err := s.kv.Pos(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if pos >= seq {
-			break
-		}
-		select {
-		case <-ctx.Done():
+	if err := awaitPos(ctx, s.kv, seq, func() {}); err != nil {
+		if ctx.Err() != nil {
 			return nil, fmt.Errorf("message %d: %w by the workers (is a 'reprint worker' running?)", seq, server.ErrNotProcessed)
-		case <-time.After(delay):
 		}
+		return nil, err
 	}
 	if _, err := l.CatchUp(); err != nil {
 		return nil, err

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,9 +11,6 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"runtime"
-	"slices"
-	"sync"
 	"syscall"
 	"time"
 
@@ -210,38 +206,31 @@ type prepared struct {
 // process prepares msgs, then decides and writes them in stream order, a
 // turn at a time, and acknowledges them.
 func (w *worker) process(ctx context.Context, msgs []*queue.Msg) error {
-	slices.SortFunc(msgs, func(a, b *queue.Msg) int { return cmp.Compare(a.Seq, b.Seq) })
+	// msgs come in stream order (queue.Fetch). An article that cannot be
+	// taken in (a malformed line, a bad id) is rejected before the engine.
 	todo := make([]prepared, len(msgs))
-	type job struct{ i, k int }
-	jobs := make(chan job, 256)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for j := range jobs {
-				t := &todo[j.i]
-				err := t.msg.Errs[j.k]
-				if err == nil {
-					err = article.CheckID(t.msg.Articles[j.k].ID)
-				}
-				if err != nil {
-					t.errs[j.k] = err
-					continue
-				}
-				t.ps[j.k] = engine.Prepare(t.msg.Articles[j.k])
-			}
-		})
-	}
+	var arts []article.Article
+	type at struct{ i, k int }
+	var where []at
 	for i, m := range msgs {
 		todo[i] = prepared{msg: m, ps: make([]*engine.Prepared, len(m.Articles)), errs: make([]error, len(m.Articles))}
-	}
-	t0 := time.Now()
-	for i, m := range msgs {
-		for k := range m.Articles {
-			jobs <- job{i, k}
+		for k, a := range m.Articles {
+			err := m.Errs[k]
+			if err == nil {
+				err = article.CheckID(a.ID)
+			}
+			if err != nil {
+				todo[i].errs[k] = err
+				continue
+			}
+			arts = append(arts, a)
+			where = append(where, at{i, k})
 		}
 	}
-	close(jobs)
-	wg.Wait()
+	t0 := time.Now()
+	for j, p := range engine.PrepareMany(arts) {
+		todo[where[j].i].ps[where[j].k] = p
+	}
 	w.sum.PrepareSeconds += time.Since(t0).Seconds()
 	w.m.spent("prepare", time.Since(t0))
 	for _, m := range msgs {
@@ -397,28 +386,35 @@ func articleError(err error) bool {
 // waitFor returns once the recorded position is at least seq-1, telling
 // the server meanwhile that todo's messages are being worked on.
 func (w *worker) waitFor(ctx context.Context, seq uint64, todo []prepared) error {
-	delay := 100 * time.Microsecond
 	told := time.Now()
-	for {
-		pos, err := w.kv.Pos(ctx)
-		if err != nil {
-			return err
-		}
-		if pos+1 >= seq {
-			return nil
-		}
+	return awaitPos(ctx, w.kv, seq-1, func() {
 		if time.Since(told) > w.q.AckWait/4 {
 			for _, t := range todo {
 				t.msg.InProgress()
 			}
 			told = time.Now()
 		}
+	})
+}
+
+// awaitPos returns once the position recorded in the shared state is at
+// least pos, polling it (and calling tick after each poll) with a backoff
+// from 100 µs to 2 ms, or ctx's error when it ends first.
+func awaitPos(ctx context.Context, kv *redisstore.KV, pos uint64, tick func()) error {
+	for delay := 100 * time.Microsecond; ; delay = min(2*delay, 2*time.Millisecond) {
+		at, err := kv.Pos(ctx)
+		if err != nil {
+			return err
+		}
+		if at >= pos {
+			return nil
+		}
+		tick()
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(delay):
 		}
-		delay = min(2*delay, 2*time.Millisecond)
 	}
 }
 

@@ -26,7 +26,8 @@ func Family(key []byte) []byte {
 // Run checks kv, an empty store, against the rules of store.KV.
 func Run(t *testing.T, kv store.KV) {
 	t.Helper()
-	put := func(ops ...[2]string) {
+	// batch is a batch of ops: {key, value}, value "\x00del" for a delete.
+	batch := func(ops ...[2]string) store.Batch {
 		t.Helper()
 		b := kv.NewBatch()
 		for _, o := range ops {
@@ -39,7 +40,11 @@ func Run(t *testing.T, kv store.KV) {
 		if b.Len() != len(ops) {
 			t.Fatalf("Len = %d, want %d", b.Len(), len(ops))
 		}
-		if err := b.Commit(); err != nil {
+		return b
+	}
+	put := func(ops ...[2]string) {
+		t.Helper()
+		if err := batch(ops...).Commit(); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -118,15 +123,7 @@ func Run(t *testing.T, kv store.KV) {
 		t.Fatal(err)
 	}
 	for _, ops := range [][][2]string{{{"d/1", "new"}, {"d/2", "\x00del"}}, {{"d/3", "new"}, {"d/4", "changed"}}} {
-		b := kv.NewBatch()
-		for _, o := range ops {
-			if o[1] == "\x00del" {
-				b.Delete([]byte(o[0]))
-			} else {
-				b.Set([]byte(o[0]), []byte(o[1]))
-			}
-		}
-		if err := b.CommitNoSync(); err != nil {
+		if err := batch(ops...).CommitNoSync(); err != nil {
 			t.Fatal(err)
 		}
 	}
