@@ -49,8 +49,14 @@ articles stored after it (otherwise, or with --snapshot=false, every
 stored article); it writes the snapshot at shutdown and, off the request
 path, every --snapshot-every articles stored (writers wait while the
 memory is encoded). A deletion makes the snapshot invalid until the next
-start, which replays the store. Over a Redis Cluster there is no
-snapshot.
+start, which replays the store. Over a Redis Cluster each process keeps
+a snapshot of its own memory when given --snapshot-file FILE, as
+'reprint worker --snapshot FILE' does, and takes in only the articles
+stored after it.
+
+The server bounds its heap's growth between collections to about 512 MiB
+(GOGC lowered as the live heap grows, down to 25) unless GOGC or
+GOMEMLIMIT is set.
 
 SIGINT or SIGTERM stops accepting requests, lets requests in flight
 (writes included) finish for up to --shutdown-timeout, writes the
@@ -75,8 +81,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	stream := fs.String("stream", queue.DefaultStream, "with --nats: the JetStream stream `NAME`")
 	postTimeout := fs.Duration("post-timeout", time.Minute, "with --nats: how long a post waits for the workers")
 	shutdown := fs.Duration("shutdown-timeout", 30*time.Second, "how long requests in flight may take to finish at shutdown")
-	snapshot := fs.Bool("snapshot", true, "with --data: start from DIR/snapshot when valid, and write it at shutdown and every --snapshot-every articles")
-	snapEvery := fs.Int("snapshot-every", 100000, "with --data: write the snapshot every `N` articles stored (0: only at shutdown)")
+	snapshot := fs.Bool("snapshot", true, "start from the snapshot of the engine's memory when valid, and write it at shutdown and every --snapshot-every articles (with --data: DIR/snapshot; over a Redis Cluster: only with --snapshot-file)")
+	snapFile := fs.String("snapshot-file", "", "keep the snapshot in `FILE` (default DIR/snapshot with --data; over a Redis Cluster, each process's own file)")
+	snapEvery := fs.Int("snapshot-every", 100000, "write the snapshot every `N` articles stored or taken in (0: only at shutdown)")
 	quiet := fs.Bool("q", false, "log only errors")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to `FILE` (written at shutdown)")
 	if _, err := parseInterspersed(fs, args); err != nil {
@@ -111,6 +118,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		level = slog.LevelError
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	// A process that holds the engine's memory for long: see heap.go.
+	stopHeap, _ := boundHeap()
+	defer stopHeap()
 	minFreeBytes := *minFree << 20
 	if minFreeBytes == 0 {
 		minFreeBytes = -1 // 0 MiB: never refuse
@@ -178,7 +188,11 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	go func() { served <- hs.Serve(ln) }()
 
 	snapPath := ""
-	if *snapshot && !sf.shared() {
+	switch {
+	case !*snapshot:
+	case *snapFile != "":
+		snapPath = *snapFile
+	case !sf.shared():
 		snapPath = filepath.Join(*sf.data, engine.SnapshotFile)
 	}
 	writeSnapshots := snapPath != "" && !ro

@@ -49,6 +49,9 @@ and where the time went: "prepare_seconds", "wait_seconds" (for the turn),
 "write_seconds" (deciding and writing: the ordered step)} on stdout when it
 stops (SIGINT, SIGTERM, or --idle without articles).
 
+Like 'reprint serve', a worker bounds its heap's growth between
+collections to about 512 MiB unless GOGC or GOMEMLIMIT is set.
+
 Flags:
 `
 
@@ -88,6 +91,9 @@ func runWorker(args []string, stdout, stderr io.Writer) error {
 		level = slog.LevelError
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	// A process that holds the engine's memory for long: see heap.go.
+	stopHeap, _ := boundHeap()
+	defer stopHeap()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	t0 := time.Now()

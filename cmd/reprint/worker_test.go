@@ -378,3 +378,59 @@ func TestWorkerSnapshot(t *testing.T) {
 	}
 	sameFiles(t, want, got)
 }
+
+// TestServeSharedSnapshot: a server over a shared state with
+// --snapshot-file writes its memory's snapshot at shutdown and, started
+// again, takes in only what another process stored after it, then answers
+// as one process would.
+func TestServeSharedSnapshot(t *testing.T) {
+	addrs, _ := clustertest.Shared(t)
+	seeds, err := filepath.Glob("../../testdata/seeds/*.txt")
+	if err != nil || len(seeds) != 5 {
+		t.Fatalf("seeds: %v %v", seeds, err)
+	}
+	lines := make([][]byte, len(seeds))
+	for i, p := range seeds {
+		text, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines[i], _ = json.Marshal(map[string]string{"id": strings.TrimSuffix(filepath.Base(p), ".txt"), "text": string(text)})
+	}
+	id := strconv.FormatInt(time.Now().UnixNano(), 36)
+	snap := filepath.Join(t.TempDir(), "snapshot")
+	args := []string{"--redis", strings.Join(addrs, ","), "--namespace", "ss" + id}
+	a := startServer(t, "", append(args, "--snapshot-file", snap)...)
+	for _, line := range lines[:3] {
+		if code, got, err := post(a.url, line); err != nil || code != http.StatusCreated {
+			t.Fatalf("posting: %d %+v %v", code, got, err)
+		}
+	}
+	a.cmd.Process.Signal(syscall.SIGTERM)
+	if err := <-a.done; err != nil {
+		t.Fatalf("server exit after SIGTERM: %v\n%s", err, a.log())
+	}
+	if !strings.Contains(a.log(), `msg="snapshot written"`) {
+		t.Fatalf("no snapshot written at shutdown:\n%s", a.log())
+	}
+	// Another process stores 003 while the first is down.
+	b := startServer(t, "", args...)
+	if code, got, err := post(b.url, lines[3]); err != nil || code != http.StatusCreated {
+		t.Fatalf("posting 003: %d %+v %v", code, got, err)
+	}
+	a = startServer(t, "", append(args, "--snapshot-file", snap)...)
+	if !regexp.MustCompile(`msg="started from the snapshot" .*replayed_after=1\b`).MatchString(a.log()) {
+		t.Fatalf("the second start did not use the snapshot and take in one article:\n%s", a.log())
+	}
+	code, got, err := post(a.url, lines[4])
+	if err != nil || code != http.StatusCreated {
+		t.Fatalf("posting 004: %d %+v %v", code, got, err)
+	}
+	if len(got.Relations) != 1 || !strings.HasPrefix(got.Relations[0].ID, "002") || got.Relations[0].Relation != "near_duplicate" {
+		t.Errorf("004's relations %+v, want near_duplicate of 002", got.Relations)
+	}
+	var seen struct{ ID string }
+	if code := getJSON(t, a.url+"/v1/articles/"+strings.TrimSuffix(filepath.Base(seeds[3]), ".txt"), &seen); code != http.StatusOK {
+		t.Errorf("003, stored by the other process, answers %d", code)
+	}
+}
