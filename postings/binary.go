@@ -44,8 +44,8 @@ func (x *Index) WriteTo(w io.Writer) (int64, error) {
 }
 
 // ReadFrom replaces x's content with an index written by WriteTo. Lists
-// are read without growth room, as Compact leaves them; Bytes counts
-// them so.
+// are read with the growth room Compact leaves them (listRoom); Bytes
+// counts them so.
 func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	d := binenc.NewReader(r)
 	start := d.Len()
@@ -62,7 +62,7 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 			break
 		}
 		l := &lists[i]
-		l.buf = d.Bytes()
+		l.buf = d.BytesRoom(listRoom)
 		l.last = uint32(d.Uvarint())
 		l.n = uint32(d.Uvarint())
 		if d.Bool() {

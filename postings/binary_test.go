@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"unsafe"
 
 	"github.com/reprint-news/reprint/internal/binenc"
 	"github.com/reprint-news/reprint/internal/stateeq"
@@ -113,6 +114,41 @@ func TestIndexReadBad(t *testing.T) {
 		}
 		if y.Len() != 0 || y.Words() != 0 {
 			t.Fatalf("cut at %d: %d postings taken in", cut, y.Len())
+		}
+	}
+}
+
+// TestRoomAfterStart: after Compact (a rebuild) and after ReadFrom (a
+// start from a snapshot), adding an article to a common word's long list
+// appends in place instead of copying the list.
+func TestRoomAfterStart(t *testing.T) {
+	x := New()
+	const w = 7
+	for s := range uint64(3000) {
+		if err := x.Add(s, []uint32{w, uint32(100 + s)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x.Compact()
+	var buf bytes.Buffer
+	if _, err := x.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	y := New()
+	if _, err := y.ReadFrom(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for name, idx := range map[string]*Index{"compacted": x, "read": y} {
+		l := &idx.lists[uint32(idx.slot[w])]
+		if len(l.buf) < 1024 {
+			t.Fatalf("the list holds %d bytes: the test needs a long one", len(l.buf))
+		}
+		before := unsafe.SliceData(l.buf)
+		if err := idx.Add(3000, []uint32{w}); err != nil {
+			t.Fatal(err)
+		}
+		if unsafe.SliceData(l.buf) != before {
+			t.Errorf("%s: the first addition copied the word's list", name)
 		}
 	}
 }

@@ -332,14 +332,28 @@ func (l *list) blockOf(s uint32, hi int) int {
 	return lo - 1
 }
 
-// Compact gives back the memory lists hold for their growth, as after
-// a rebuild; later additions grow them again.
+// listRoom is the growth room Compact leaves a list of n bytes, and
+// ReadFrom gives it: an eighth of a list of a kilobyte or more, none
+// below. Without it the first articles after a start would each copy
+// the whole lists of their common words (a list's first append copies
+// it), about the index's size in copies over the first thousand; with it
+// a common word's list is first copied after it has grown by an eighth,
+// for about 1.5% more memory.
+func listRoom(n int) int {
+	if n < 1024 {
+		return 0
+	}
+	return n / 8
+}
+
+// Compact gives back the memory lists hold for their growth beyond
+// listRoom, as after a rebuild; later additions grow them again.
 func (x *Index) Compact() {
 	for i := range x.lists {
 		l := &x.lists[i]
 		before := l.bytes()
-		if cap(l.buf) > len(l.buf) {
-			l.buf = append(make([]byte, 0, len(l.buf)), l.buf...)
+		if c := len(l.buf) + listRoom(len(l.buf)); cap(l.buf) != c {
+			l.buf = append(make([]byte, 0, c), l.buf...)
 		}
 		if l.more != nil && cap(l.more.skip) > len(l.more.skip) {
 			l.more.skip = append(make([]uint32, 0, len(l.more.skip)), l.more.skip...)

@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"unsafe"
 )
 
@@ -398,6 +399,16 @@ func (d *Reader) Bytes() []byte {
 	return d.grow(n)
 }
 
+// BytesRoom is Bytes with room for room(n) more bytes after the n read
+// (room(n) ≥ 0), for a slice that will be appended to.
+func (d *Reader) BytesRoom(room func(n int) int) []byte {
+	n := d.Count(1)
+	if n == 0 {
+		return nil
+	}
+	return readRoom[byte](d, n, room(n))
+}
+
 // grow reads n bytes into a new slice: at once when the stream is known
 // to hold them, else as they arrive.
 func (d *Reader) grow(n int) []byte {
@@ -470,7 +481,11 @@ func Array[T number](d *Reader, dst []T) {
 // readRaw reads n elements: into one allocation when the stream is known
 // to hold them, else growing chunk by chunk (a bogus length then ends in
 // an early end of stream, not a huge allocation).
-func readRaw[T number](d *Reader, n int) []T {
+func readRaw[T number](d *Reader, n int) []T { return readRoom[T](d, n, 0) }
+
+// readRoom is readRaw into a slice with room for room more elements
+// after the n read, so that appending to it does not copy it at once.
+func readRoom[T number](d *Reader, n, room int) []T {
 	if d.err != nil {
 		return nil
 	}
@@ -478,7 +493,7 @@ func readRaw[T number](d *Reader, n int) []T {
 	size := int(unsafe.Sizeof(zero))
 	const chunk = 1 << 20 // bytes
 	if d.left >= 0 || n*size <= chunk {
-		out := make([]T, n)
+		out := make([]T, n, n+room)
 		if !fill(d, out, size) {
 			return nil
 		}
@@ -492,7 +507,7 @@ func readRaw[T number](d *Reader, n int) []T {
 			return nil
 		}
 	}
-	return out
+	return slices.Grow(out, room)
 }
 
 // fill reads len(dst) elements of size bytes into dst.
