@@ -21,6 +21,7 @@ import (
 	"github.com/reprint-news/reprint/sketch"
 	"github.com/reprint-news/reprint/store"
 	"github.com/reprint-news/reprint/text"
+	"github.com/reprint-news/reprint/wordnet"
 )
 
 // Live is the engine for articles that arrive one at a time (the service,
@@ -292,6 +293,11 @@ func (l *Live) Started() StartInfo { return l.started }
 // OpenLiveWith is OpenLive with options: a snapshot to start from.
 func OpenLiveWith(st store.KV, cfg Config, o Options) (*Live, error) {
 	t0 := time.Now()
+	if cfg.Relations {
+		// The synonym database text reuse reads (about half a second)
+		// loads beside the start instead of in the first write.
+		go wordnet.Default()
+	}
 	l := &Live{cfg: cfg, st: st}
 	if ls, ok := st.(Lease); ok && st.Writable() == nil { // a state shared with other processes
 		l.lease = ls
