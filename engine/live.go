@@ -299,7 +299,10 @@ func OpenLiveWith(st store.KV, cfg Config, o Options) (*Live, error) {
 		go wordnet.Default()
 	}
 	l := &Live{cfg: cfg, st: st}
-	if ls, ok := st.(Lease); ok && st.Writable() == nil { // a state shared with other processes
+	// A state shared with other processes: its writer lease, held while
+	// the parameters are read or written.
+	held := false
+	if ls, ok := st.(Lease); ok && st.Writable() == nil {
 		l.lease = ls
 		ctx, cancel := context.WithTimeout(context.Background(), LeaseWait)
 		err := ls.Acquire(ctx, LeaseTTL) // for the parameters, written once
@@ -307,7 +310,12 @@ func OpenLiveWith(st store.KV, cfg Config, o Options) (*Live, error) {
 		if err != nil {
 			return nil, fmt.Errorf("waiting for the writer lease: %w", err)
 		}
-		defer ls.Release()
+		held = true
+		defer func() {
+			if held {
+				ls.Release()
+			}
+		}()
 	}
 	switch v, err := st.Get([]byte(liveKeyConfig)); {
 	case err == nil:
@@ -325,6 +333,19 @@ func OpenLiveWith(st store.KV, cfg Config, o Options) (*Live, error) {
 		if err := b.Commit(); err != nil {
 			return nil, err
 		}
+	}
+	if held {
+		// With the lease every write is applied (a crashed writer's by
+		// the lease's recovery): the watermark can rise to the counters.
+		// The memory is then built without the lease, below the
+		// watermark, while the others go on writing.
+		c, err := l.counters()
+		if err != nil {
+			return nil, err
+		}
+		l.publishWatermark(c)
+		l.lease.Release()
+		held = false
 	}
 	if o.Snapshot != "" {
 		l.started.Ignored = l.startFromSnapshot(o.Snapshot)
@@ -350,7 +371,7 @@ func (l *Live) startFromSnapshot(path string) error {
 		return err
 	}
 	read := time.Since(t0)
-	n, err := l.CatchUp()
+	n, err := l.CatchUpComplete()
 	if err != nil {
 		return fmt.Errorf("replaying the articles stored after snapshot %s: %w", path, err)
 	}
@@ -396,6 +417,17 @@ func (l *Live) settle() {
 	l.lines.on.DropClosed()
 }
 
+// completeCounters returns the counters below which every stored
+// article's writes are applied: a shared state's watermark (the lease's
+// holder may be applying a batch), else the stored counters.
+func (l *Live) completeCounters() (liveCounters, error) {
+	c, shared, err := l.watermark()
+	if err != nil || shared {
+		return c, err
+	}
+	return l.counters()
+}
+
 // counters reads the stored counters (zero when none are stored).
 func (l *Live) counters() (liveCounters, error) {
 	var c liveCounters
@@ -417,7 +449,7 @@ func (l *Live) load() (int, error) {
 	defer l.rmu.Unlock()
 	l.loads++
 	l.reset()
-	c, err := l.counters()
+	c, err := l.completeCounters()
 	if err != nil {
 		return 0, err
 	}
@@ -425,7 +457,7 @@ func (l *Live) load() (int, error) {
 	if l.deletedAt, err = l.deletedCount(); err != nil {
 		return 0, err
 	}
-	n, err := l.replayStored(0, false)
+	n, err := l.replayStored(0, c.Seq, false)
 	if err != nil {
 		return n, err
 	}
@@ -436,12 +468,12 @@ func (l *Live) load() (int, error) {
 	return n, nil
 }
 
-// replayStored replays the stored articles from sequence number from on,
-// in order, and returns how many. They are read and prepared (tokens,
+// replayStored replays the stored articles with sequence numbers from
+// from up to to (excluded), in order, and returns how many. They are read and prepared (tokens,
 // features) on other goroutines, a chunk at a time, ahead of the replay
 // proper. With lockChunks it takes rmu for each chunk's replay (reads go
 // on between chunks); else the caller holds rmu.
-func (l *Live) replayStored(from uint64, lockChunks bool) (int, error) {
+func (l *Live) replayStored(from, to uint64, lockChunks bool) (int, error) {
 	type chunk struct {
 		recs []*LiveArticle
 		ps   []*Prepared
@@ -468,7 +500,7 @@ func (l *Live) replayStored(from uint64, lockChunks bool) (int, error) {
 			}
 		}
 		errStop := errors.New("stop")
-		err := l.st.Scan(seqKey(livePrefixSeq, from), store.PrefixEnd([]byte(livePrefixSeq)), func(k, v []byte) error {
+		err := l.st.Scan(seqKey(livePrefixSeq, from), seqKey(livePrefixSeq, to), func(k, v []byte) error {
 			a, err := decodeArticle(v)
 			if err != nil {
 				return fmt.Errorf("replaying article #%x: %w", k[len(livePrefixSeq):], err)
@@ -534,9 +566,10 @@ func (l *Live) replay(a *LiveArticle, p *Prepared) error {
 // wrote, or, at open, those stored after a snapshot. A process that
 // writes to a shared state calls it before each write, under the state's
 // writer lease, so that it decides as one process would have (cmd/reprint
-// worker); a process that only reads calls it to see the others' articles
-// in its search index and story lists. Articles deleted by another
-// process stay in this one's memory until it restarts.
+// worker): with the lease, every batch of the others is wholly applied. A
+// process that does not hold the lease calls CatchUpComplete instead.
+// Articles deleted by another process stay in this one's memory until it
+// restarts.
 func (l *Live) CatchUp() (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -544,10 +577,37 @@ func (l *Live) CatchUp() (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	return l.catchUpTo(c)
+}
+
+// CatchUpComplete is CatchUp for a process that does not hold the writer
+// lease of a shared state (a server taking in the others' articles for
+// its search index, a worker waiting for its turn): it takes in only the
+// articles below the state's watermark, whose writes are wholly applied,
+// never a batch that another process is applying at that moment. What
+// lies above it is taken in by the next CatchUp under the lease, or by a
+// CatchUpComplete after its writer's sync. For a state of one process it
+// is CatchUp.
+func (l *Live) CatchUpComplete() (int, error) {
+	c, shared, err := l.watermark()
+	if err != nil {
+		return 0, err
+	}
+	if !shared {
+		return l.CatchUp()
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.catchUpTo(c)
+}
+
+// catchUpTo takes in the stored articles from l.next to c.Seq, c being
+// counters below which every write is applied (the caller holds mu).
+func (l *Live) catchUpTo(c liveCounters) (int, error) {
 	if c.Seq <= l.next {
 		return 0, nil
 	}
-	n, err := l.replayStored(l.next, true)
+	n, err := l.replayStored(l.next, c.Seq, true)
 	if err != nil {
 		l.stale.Store(true) // rebuilt from the store at the next write
 		return n, err

@@ -99,12 +99,17 @@ func (l *Live) Ingest(a article.Article) (*Ingested, error) {
 	defer done()
 	l.mu.Lock()
 	got, err := l.ingest(p, time.Now())
+	mark := l.counted()
 	l.mu.Unlock()
 	if err != nil || !got.New {
 		return got, err
 	}
 	// Outside the lock: concurrent writers' syncs share one fsync.
-	return got, l.sync()
+	if err := l.sync(); err != nil {
+		return got, err
+	}
+	l.publishWatermark(mark)
+	return got, nil
 }
 
 // IngestResult is one article's outcome in IngestMany.
@@ -165,12 +170,17 @@ func (l *Live) ingestAll(n int, get func(i int) *Prepared) ([]IngestResult, erro
 	out := make([]IngestResult, n)
 	l.mu.Lock()
 	l.pipeline(n, get, out, time.Now())
+	mark := l.counted()
 	l.mu.Unlock()
 	anyNew := slices.ContainsFunc(out, func(r IngestResult) bool { return r.Err == nil && r.New })
 	if !anyNew { // stored answers only (a read-only store takes no sync)
 		return out, nil
 	}
-	return out, l.sync()
+	if err := l.sync(); err != nil {
+		return out, err
+	}
+	l.publishWatermark(mark)
+	return out, nil
 }
 
 // sync makes the writes committed so far durable; when it fails, they

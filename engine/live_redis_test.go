@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -146,6 +147,90 @@ func TestCatchUpInterleaved(t *testing.T) {
 		if l.Len() != uint64(len(arts)) || l.Counts() != one.Counts() {
 			t.Errorf("an engine caught up holds %d articles, %+v; want %d, %+v", l.Len(), l.Counts(), len(arts), one.Counts())
 		}
+	}
+	sameExport(t, stP, openRedis(t, ns), len(arts))
+}
+
+// TestCatchUpCompleteHalfApplied: a process without the writer lease
+// reads a shared state while another's batch is half applied — its later
+// articles on their nodes already, earlier ones not yet, the counters
+// ahead. Taking in only what lies below the watermark, it skips none of
+// them for good: once the batch is applied and its writer has synced, it
+// holds every article and goes on to decide as one engine would.
+func TestCatchUpCompleteHalfApplied(t *testing.T) {
+	arts := readArticles(t, synthCorpus(t, 60, 14), seedsDir())
+	stP, one := openLive(t, "")
+	if _, err := one.IngestMany(arts); err != nil {
+		t.Fatal(err)
+	}
+	ns := fmt.Sprintf("half%d", time.Now().UnixNano())
+	wkv := openRedis(t, ns, true)
+	w, err := OpenLive(wkv, DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.IngestMany(arts[:30]); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	seq30, mark30, err := wkv.Watermark(ctx)
+	if err != nil || seq30 != 30 {
+		t.Fatalf("watermark after 30 articles: %d %v", seq30, err)
+	}
+	r, err := OpenLive(openRedis(t, ns, true), DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.IngestMany(arts[30:45]); err != nil {
+		t.Fatal(err)
+	}
+	seq45, mark45, err := wkv.Watermark(ctx)
+	if err != nil || seq45 != 45 {
+		t.Fatalf("watermark after 45 articles: %d %v", seq45, err)
+	}
+	// The batch of 30–44 as a reader may find it while it is applied:
+	// 30–37 not on their nodes yet, 38–44 and the counters there, the
+	// watermark not risen.
+	rc := wkv.Client()
+	wmKey := ns + ":{w}:watermark"
+	held := map[string]string{}
+	for seq := uint64(30); seq < 38; seq++ {
+		k := ns + ":v:" + string(seqKey(livePrefixSeq, seq))
+		v, err := rc.Get(ctx, k).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		held[k] = v
+		if err := rc.Del(ctx, k).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := rc.Set(ctx, wmKey, fmt.Sprintf("%d %s", seq30, mark30), 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.CatchUpComplete(); err != nil {
+		t.Fatal(err)
+	}
+	if r.Len() != 30 {
+		t.Fatalf("reading a half-applied batch, the reader holds %d articles, want the 30 below the watermark", r.Len())
+	}
+	// Applied, and synced by its writer.
+	for k, v := range held {
+		if err := rc.Set(ctx, k, v, 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := rc.Set(ctx, wmKey, fmt.Sprintf("%d %s", seq45, mark45), 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.CatchUpComplete(); err != nil {
+		t.Fatal(err)
+	}
+	if r.Len() != 45 {
+		t.Fatalf("after the batch was applied the reader holds %d articles, want 45", r.Len())
+	}
+	if _, err := r.IngestMany(arts[45:]); err != nil {
+		t.Fatal(err)
 	}
 	sameExport(t, stP, openRedis(t, ns), len(arts))
 }

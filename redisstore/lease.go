@@ -193,6 +193,58 @@ func (kv *KV) SetPos(ctx context.Context, pos uint64) error {
 	return leaseErr(err)
 }
 
+// The watermark, NS:{w}:watermark: "SEQ VALUE", where every write of the
+// state's writers below SEQ (the engine's article sequence numbers) is
+// wholly applied, VALUE the caller's description of that point. Readers
+// without the lease read up to it only, since a batch is applied node by
+// node and may be half applied while they read. It only rises: a
+// writer records it after a sync (its own writes applied, and every
+// earlier writer's applied by Acquire's recovery), and a lower SEQ than
+// the recorded one is ignored, so writers may record it in any order. Lost
+// in a failover, it is lower than it could be, never higher.
+
+// setWatermarkScript records SEQ VALUE unless a SEQ at least as high is.
+var setWatermarkScript = redis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+if cur then
+  local n = tonumber(string.match(cur, '^(%d+)'))
+  if n and n >= tonumber(ARGV[1]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. ARGV[2])
+return 1`)
+
+func (kv *KV) watermarkKey() string { return kv.ns + ":{w}:watermark" }
+
+// SetWatermark records that every write below seq is wholly applied,
+// with value describing that point, unless a higher seq is recorded.
+func (kv *KV) SetWatermark(ctx context.Context, seq uint64, value []byte) error {
+	if seq >= 1<<53 { // Lua numbers are doubles
+		return fmt.Errorf("redisstore: watermark %d out of range", seq)
+	}
+	err := setWatermarkScript.Run(ctx, kv.c, []string{kv.watermarkKey()}, seq, value).Err()
+	if err != nil {
+		return fmt.Errorf("redisstore: watermark: %w", err)
+	}
+	return nil
+}
+
+// Watermark returns the recorded watermark (0 and nil: none).
+func (kv *KV) Watermark(ctx context.Context) (uint64, []byte, error) {
+	v, err := kv.c.Get(ctx, kv.watermarkKey()).Result()
+	if errors.Is(err, redis.Nil) {
+		return 0, nil, nil
+	}
+	if err != nil {
+		return 0, nil, fmt.Errorf("redisstore: watermark: %w", err)
+	}
+	n, rest, _ := strings.Cut(v, " ")
+	seq, err := strconv.ParseUint(n, 10, 64)
+	if err != nil {
+		return 0, nil, fmt.Errorf("redisstore: watermark: corrupt value %q", v)
+	}
+	return seq, []byte(rest), nil
+}
+
 // leaseErr turns the scripts' LEASELOST reply into ErrLeaseLost.
 func leaseErr(err error) error {
 	if err != nil && strings.HasSuffix(err.Error(), "LEASELOST") {

@@ -318,11 +318,11 @@ func writeSnapshot(l *engine.Live, path string, log *slog.Logger) {
 }
 
 // catchUpEvery takes into l, every interval, the articles other processes
-// sharing its state wrote (engine.Live.CatchUp), for as long as the
-// process runs.
+// sharing its state wrote (engine.Live.CatchUpComplete: those whose writes
+// are wholly applied), for as long as the process runs.
 func catchUpEvery(l *engine.Live, interval time.Duration, log *slog.Logger) {
 	for range time.Tick(interval) {
-		if n, err := l.CatchUp(); err != nil {
+		if n, err := l.CatchUpComplete(); err != nil {
 			log.Warn("catching up with the shared state", "error", err)
 		} else if n > 0 {
 			log.Debug("caught up", "articles", n)

@@ -44,7 +44,7 @@ func (s *streamIngest) ingest(l *engine.Live, arts []article.Article) ([]engine.
 		}
 		return nil, err
 	}
-	if _, err := l.CatchUp(); err != nil {
+	if _, err := l.CatchUpComplete(); err != nil {
 		return nil, err
 	}
 	out := make([]engine.IngestResult, len(arts))
