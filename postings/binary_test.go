@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -43,24 +44,23 @@ func TestIndexRoundTrip(t *testing.T) {
 			}
 		}
 		held[seq] = ws
-		if rng.IntN(4) == 0 {
-			for s, ws := range held {
-				for _, i := range ix {
-					i.Remove(s, ws)
-				}
-				delete(held, s)
-				break
+		if rng.IntN(4) == 0 { // one held article, chosen by rng alone
+			seqs := slices.Sorted(maps.Keys(held))
+			s := seqs[rng.IntN(len(seqs))]
+			for _, i := range ix {
+				i.Remove(s, held[s])
 			}
+			delete(held, s)
 		}
 	}
 	for range 5000 {
 		step(x)
 	}
-	for s, ws := range held { // lists emptied, left free
+	for _, s := range slices.Sorted(maps.Keys(held)) { // lists emptied, left free
 		if len(held) < 2000 {
 			break
 		}
-		x.Remove(s, ws)
+		x.Remove(s, held[s])
 		delete(held, s)
 	}
 	x.Compact()
