@@ -336,6 +336,11 @@ func (l *Live) dedup(p *Prepared, now time.Time, fl *inflight) (*staged, *Ingest
 		}
 		for _, seq := range seqs {
 			other, err := l.lookupSeq(seq)
+			if errors.Is(err, store.ErrNotFound) {
+				// Deleted by another process sharing the state, which
+				// took it out of its own index: skipped, as there.
+				continue
+			}
 			if err != nil {
 				return nil, nil, err
 			}

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/reprint-news/reprint/article"
 	"github.com/reprint-news/reprint/internal/clustertest"
 	"github.com/reprint-news/reprint/redisstore"
 	"github.com/reprint-news/reprint/store"
@@ -233,4 +235,64 @@ func TestCatchUpCompleteHalfApplied(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameExport(t, stP, openRedis(t, ns), len(arts))
+}
+
+// TestDeletedByAnother: an article deleted by one process stays in the
+// other's bucket index until that one restarts; the other, finding it
+// among a copy's candidates, skips it, as the deleting process (which took
+// it out of its index) does — the copy is stored, with the answer one
+// process gives.
+func TestDeletedByAnother(t *testing.T) {
+	arts := readArticles(t, synthCorpus(t, 40, 15), seedsDir())
+	var copyOf article.Article // 004, the second capture of 002
+	rest := arts[:0:0]
+	for _, a := range arts {
+		if strings.HasPrefix(a.ID, "004") {
+			copyOf = a
+		} else {
+			rest = append(rest, a)
+		}
+	}
+	const deleted = "002"
+	var deletedID string
+	for _, a := range rest {
+		if strings.HasPrefix(a.ID, deleted) {
+			deletedID = a.ID
+		}
+	}
+	if copyOf.ID == "" || deletedID == "" {
+		t.Fatal("the seeds 002 and 004 are not in the corpus")
+	}
+	stP, one := openLive(t, "")
+	ns := fmt.Sprintf("del%d", time.Now().UnixNano())
+	a, err := OpenLive(openRedis(t, ns, true), DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []*Live{one, a} {
+		if _, err := l.IngestMany(rest); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := OpenLive(openRedis(t, ns, true), DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []*Live{one, a} {
+		if err := l.Delete(deletedID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := one.Ingest(copyOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := b.Ingest(copyOf)
+	if err != nil {
+		t.Fatalf("the copy of an article another process deleted: %v", err)
+	}
+	if got.Group != want.Group || got.Story != want.Story || len(got.Relations) != len(want.Relations) {
+		t.Errorf("the copy's answer %+v, one process's %+v", got, want)
+	}
+	sameExport(t, stP, openRedis(t, ns), len(rest))
 }
