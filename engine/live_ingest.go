@@ -126,13 +126,35 @@ type IngestResult struct {
 // sync's.
 func (l *Live) IngestMany(arts []article.Article) ([]IngestResult, error) {
 	get := prepareAhead(arts, true) // before the lease: other writers may hold it meanwhile
-	return l.ingestAll(len(arts), get)
+	return l.ingestAll(len(arts), get, false)
 }
 
 // IngestPrepared is IngestMany for prepared articles. Other writers wait
 // for the batch; reads do not.
 func (l *Live) IngestPrepared(ps []*Prepared) ([]IngestResult, error) {
-	return l.ingestAll(len(ps), func(i int) *Prepared { return ps[i] })
+	return l.ingestAll(len(ps), func(i int) *Prepared { return ps[i] }, false)
+}
+
+// IngestPreparedInOrder is IngestPrepared for a caller that submits again
+// the articles the store failed to take (cmd/reprint worker), so that
+// every article is decided after the ones before it in the input: an
+// error of the store (a read or a write that failed: not the article's
+// own, see ArticleError) stops the batch at the article it hit, and the
+// articles after it are refused with ErrNotIngested rather than ingested
+// without it. The articles before it stand (and are synced).
+func (l *Live) IngestPreparedInOrder(ps []*Prepared) ([]IngestResult, error) {
+	return l.ingestAll(len(ps), func(i int) *Prepared { return ps[i] }, true)
+}
+
+// ErrNotIngested refuses the articles of an IngestPreparedInOrder batch
+// after one the store failed to take.
+var ErrNotIngested = errors.New("not ingested: the store failed on an article before it in the batch")
+
+// ArticleError reports whether err, an article's error from an ingest,
+// is the article's own (no text, no id or a bad one, an id stored with
+// another text): it would get it again. Any other is the store's.
+func ArticleError(err error) bool {
+	return errors.Is(err, ErrConflict) || errors.Is(err, ErrNoText) || errors.Is(err, ErrNoID) || errors.Is(err, ErrBadID)
 }
 
 // prepareAhead starts preparing arts (analyzed for text reuse when
@@ -160,8 +182,8 @@ func prepareAhead(arts []article.Article, analyze bool) func(i int) *Prepared {
 }
 
 // ingestAll ingests n articles (get returns article i, prepared) and
-// syncs once if any is new.
-func (l *Live) ingestAll(n int, get func(i int) *Prepared) ([]IngestResult, error) {
+// syncs once if any is new; inOrder: see IngestPreparedInOrder.
+func (l *Live) ingestAll(n int, get func(i int) *Prepared, inOrder bool) ([]IngestResult, error) {
 	done, err := l.beginWrite()
 	if err != nil {
 		return nil, err
@@ -169,7 +191,7 @@ func (l *Live) ingestAll(n int, get func(i int) *Prepared) ([]IngestResult, erro
 	defer done()
 	out := make([]IngestResult, n)
 	l.mu.Lock()
-	l.pipeline(n, get, out, time.Now())
+	l.pipeline(n, get, out, time.Now(), inOrder)
 	mark := l.counted()
 	l.mu.Unlock()
 	anyNew := slices.ContainsFunc(out, func(r IngestResult) bool { return r.Err == nil && r.New })
@@ -208,9 +230,14 @@ const pipelineDepth = 64
 // article after the failed one is ingested again one at a time, after the
 // rebuild. Should a write fail again, the rest of the batch is refused
 // with that error rather than rebuilt for once more (a rebuild replays
-// the whole store).
-func (l *Live) pipeline(n int, get func(i int) *Prepared, out []IngestResult, now time.Time) {
+// the whole store). With inOrder, the first error of the store refuses
+// the rest of the batch (ErrNotIngested).
+func (l *Live) pipeline(n int, get func(i int) *Prepared, out []IngestResult, now time.Time, inOrder bool) {
 	if n < 2 || l.stale.Load() {
+		if inOrder {
+			l.refuse(out, l.oneByOne(0, n, get, out, now, true))
+			return
+		}
 		for i := range n {
 			out[i].Ingested, out[i].Err = l.ingest(get(i), now)
 		}
@@ -239,6 +266,7 @@ func (l *Live) pipeline(n int, get func(i int) *Prepared, out []IngestResult, no
 	}()
 	fl := newInflight()
 	i := 0
+	var stop stopAt
 	for ; i < n && !failed.Load(); i++ {
 		st, ans, err := l.dedup(get(i), now, fl)
 		if l.stale.Load() {
@@ -248,6 +276,11 @@ func (l *Live) pipeline(n int, get func(i int) *Prepared, out []IngestResult, no
 		}
 		if st == nil {
 			out[i].Ingested, out[i].Err = ans, err
+			if inOrder && err != nil && !ArticleError(err) {
+				stop = stopAt{i + 1, err}
+				i++
+				break
+			}
 			continue
 		}
 		jobs <- job{i, st}
@@ -256,19 +289,54 @@ func (l *Live) pipeline(n int, get func(i int) *Prepared, out []IngestResult, no
 	<-done
 	if failed.Load() {
 		i = min(i, redo)
+		if inOrder {
+			stop = stopAt{redo, out[redo-1].Err}
+		}
 	}
-	var refused error
+	if stop.err == nil {
+		stop = l.oneByOne(i, n, get, out, now, inOrder)
+	}
+	l.refuse(out, stop)
+}
+
+// stopAt says where a batch stopped on an error of the store (err nil:
+// it did not), and why.
+type stopAt struct {
+	i   int
+	err error
+}
+
+// refuse refuses the articles of out from s.i on, when s.err is set.
+func (l *Live) refuse(out []IngestResult, s stopAt) {
+	if s.err == nil {
+		return
+	}
+	for i := s.i; i < len(out); i++ {
+		out[i].Ingested, out[i].Err = nil, fmt.Errorf("%w: %w", ErrNotIngested, s.err)
+	}
+}
+
+// oneByOne ingests articles from to n one at a time (after a rebuild,
+// when the memory is stale). Should an article's write fail after a
+// rebuild, or, inOrder, an error of the store hit an article, it stops
+// and returns where the rest is to be refused, and why.
+func (l *Live) oneByOne(from, n int, get func(i int) *Prepared, out []IngestResult, now time.Time, inOrder bool) stopAt {
 	loads := l.loads
-	for ; i < n; i++ {
-		if refused != nil {
-			out[i].Ingested, out[i].Err = nil, refused
-			continue
-		}
+	for i := from; i < n; i++ {
 		out[i].Ingested, out[i].Err = l.ingest(get(i), now)
-		if l.stale.Load() && l.loads != loads { // rebuilt, and failed again
-			refused = fmt.Errorf("not ingested: a write before it in the batch failed: %w", out[i].Err)
+		if err := out[i].Err; err != nil && (inOrder && !ArticleError(err) || l.stale.Load() && l.loads != loads) {
+			// Rebuilt, and failed again; or the store failed, in order.
+			if !inOrder {
+				err = fmt.Errorf("not ingested: a write before it in the batch failed: %w", err)
+				for i++; i < n; i++ {
+					out[i].Ingested, out[i].Err = nil, err
+				}
+				return stopAt{}
+			}
+			return stopAt{i + 1, err}
 		}
 	}
+	return stopAt{}
 }
 
 // ingest is Ingest under l.mu, without the sync: the two stages, one

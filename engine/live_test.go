@@ -318,6 +318,60 @@ func TestLivePipelineWriteFails(t *testing.T) {
 	}
 }
 
+// TestLiveIngestInOrder makes one write in the middle of a batch ingested
+// in order (IngestPreparedInOrder, as the workers of a shared state do)
+// fail: the articles before it are stored, it gets the error and every
+// one after it ErrNotIngested; the batch submitted again from the failed
+// article gives every article the answer of an engine that never failed.
+func TestLiveIngestInOrder(t *testing.T) {
+	arts := pipelineArticles(t)
+	_, one := openLive(t, "")
+	want := ingestOneByOne(t, one, arts)
+	ps := make([]*Prepared, len(arts))
+	for i, a := range arts {
+		ps[i] = Prepare(a)
+	}
+	for _, c := range []struct {
+		bad  int
+		slow bool
+	}{{150, false}, {2, true}} {
+		c.bad = firstNewID(arts, c.bad)
+		t.Run(fmt.Sprintf("bad=%d,slow=%v", c.bad, c.slow), func(t *testing.T) {
+			_, l := openLive(t, "")
+			fail := true
+			l.writeFault = func(a *LiveArticle) error {
+				if !fail || a.ID != arts[c.bad].ID {
+					return nil
+				}
+				if c.slow {
+					l.stale.Store(true)
+					time.Sleep(100 * time.Millisecond)
+				}
+				return errors.New("injected")
+			}
+			got, err := l.IngestPreparedInOrder(ps)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameAnswers(t, arts[:c.bad], got[:c.bad], want[:c.bad])
+			if err := got[c.bad].Err; err == nil || errors.Is(err, ErrNotIngested) {
+				t.Fatalf("%s, the failing write: %v", arts[c.bad].ID, err)
+			}
+			for i := c.bad + 1; i < len(arts); i++ {
+				if !errors.Is(got[i].Err, ErrNotIngested) {
+					t.Fatalf("%s, after the failing write: %v, want ErrNotIngested", arts[i].ID, got[i].Err)
+				}
+			}
+			fail = false
+			again, err := l.IngestPreparedInOrder(ps[c.bad:])
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameAnswers(t, arts[c.bad:], again, want[c.bad:])
+		})
+	}
+}
+
 // TestLivePipelineWritesKeepFailing makes every write fail from one
 // article on (a store that has gone bad): the articles before it are
 // stored, it and every one after it get an error, and the engine rebuilds

@@ -16,11 +16,14 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -47,6 +50,8 @@ const (
 
 // Queue is a connection to the stream and its consumer.
 type Queue struct {
+	id      string        // names the messages this Queue publishes
+	sent    atomic.Uint64 // messages this Queue published
 	nc      *nats.Conn
 	js      jetstream.JetStream
 	stream  jetstream.Stream
@@ -58,8 +63,39 @@ type Queue struct {
 
 // Open connects to the NATS server at url and creates the stream name
 // and its consumer when they do not exist; ackWait (0: DefaultAckWait)
-// sets the consumer's.
-func Open(ctx context.Context, url, name string, ackWait time.Duration) (*Queue, error) {
+// sets the consumer's. While the server cannot be reached or is starting,
+// it tries again, with a backoff up to 2 s, until ctx ends, telling
+// retrying (when not nil) each error it waits out.
+func Open(ctx context.Context, url, name string, ackWait time.Duration, retrying func(error)) (*Queue, error) {
+	for wait := 250 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
+		q, err := open(ctx, url, name, ackWait)
+		if err == nil || !transient(err) {
+			return q, err
+		}
+		if retrying != nil {
+			retrying(err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%w (%w)", err, ctx.Err())
+		case <-time.After(wait):
+		}
+	}
+}
+
+// transient reports whether an error of Open may go away by itself: the
+// server out of reach or starting, not a refusal.
+func transient(err error) bool {
+	if errors.Is(err, nats.ErrAuthorization) || errors.Is(err, nats.ErrAuthExpired) || errors.Is(err, nats.ErrAuthRevoked) {
+		return false
+	}
+	if e, ok := errors.AsType[*jetstream.APIError](err); ok {
+		return e.Code == 503 // JetStream not ready
+	}
+	return true
+}
+
+func open(ctx context.Context, url, name string, ackWait time.Duration) (*Queue, error) {
 	if ackWait <= 0 {
 		ackWait = DefaultAckWait
 	}
@@ -70,12 +106,12 @@ func Open(ctx context.Context, url, name string, ackWait time.Duration) (*Queue,
 	if err != nil {
 		return nil, fmt.Errorf("queue: connecting to %s: %w", url, err)
 	}
-	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(1024))
+	js, err := jetstream.New(nc)
 	if err != nil {
 		nc.Close()
 		return nil, fmt.Errorf("queue: %w", err)
 	}
-	q := &Queue{nc: nc, js: js, subject: strings.ToLower(name) + ".articles", AckWait: ackWait}
+	q := &Queue{id: rand.Text(), nc: nc, js: js, subject: strings.ToLower(name) + ".articles", AckWait: ackWait}
 	q.stream, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 		Name:      name,
 		Subjects:  []string{q.subject},
@@ -103,30 +139,40 @@ func Open(ctx context.Context, url, name string, ackWait time.Duration) (*Queue,
 // Close closes the connection.
 func (q *Queue) Close() { q.nc.Close() }
 
-// Publish puts a chunk of articles on the stream as one message, without
-// waiting for the server's acknowledgement: Flush waits for all of them.
-// Chunks published by one Queue are sequenced in the order of the calls.
-func (q *Queue) Publish(arts []article.Article) (jetstream.PubAckFuture, error) {
-	b, err := encode(arts)
-	if err != nil {
-		return nil, err
-	}
-	return q.js.PublishAsync(q.subject, b)
-}
-
-// PublishWait puts a chunk of articles on the stream and returns its
-// sequence number once the server has stored it.
+// PublishWait puts a chunk of articles on the stream as one message and
+// returns its sequence number once the server has stored it. A chunk the
+// server does not acknowledge (out of reach, restarting, killed with the
+// chunk unread) is sent again, under the same message id, until it is
+// stored or ctx ends: the server stores it once (a copy within the
+// stream's duplicate window, 2 minutes, is acknowledged with the first's
+// sequence number). Chunks published one call after another are stored
+// in the order of the calls, also across a restart of the server.
 func (q *Queue) PublishWait(ctx context.Context, arts []article.Article) (uint64, error) {
 	b, err := encode(arts)
 	if err != nil {
 		return 0, err
 	}
-	ack, err := q.js.Publish(ctx, q.subject, b)
-	if err != nil {
-		return 0, fmt.Errorf("queue: publishing: %w", err)
+	id := q.id + "-" + strconv.FormatUint(q.sent.Add(1), 10)
+	for wait := 50 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
+		actx, cancel := context.WithTimeout(ctx, attemptTimeout)
+		ack, err := q.js.Publish(actx, q.subject, b, jetstream.WithMsgID(id))
+		cancel()
+		if err == nil {
+			return ack.Sequence, nil
+		}
+		if errors.Is(err, nats.ErrMaxPayload) {
+			return 0, fmt.Errorf("queue: publishing: %w", err)
+		}
+		select {
+		case <-ctx.Done():
+			return 0, fmt.Errorf("queue: publishing: not stored by the server (%v): %w", err, ctx.Err())
+		case <-time.After(wait):
+		}
 	}
-	return ack.Sequence, nil
 }
+
+// attemptTimeout bounds one attempt to publish a chunk.
+const attemptTimeout = 5 * time.Second
 
 // encode writes arts as JSON lines.
 func encode(arts []article.Article) ([]byte, error) {
@@ -139,16 +185,6 @@ func encode(arts []article.Article) ([]byte, error) {
 		out = append(append(out, b...), '\n')
 	}
 	return out, nil
-}
-
-// Flush waits until every article published is stored by the server.
-func (q *Queue) Flush(ctx context.Context) error {
-	select {
-	case <-q.js.PublishAsyncComplete():
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("queue: %d articles not acknowledged by the server: %w", q.js.PublishAsyncPending(), ctx.Err())
-	}
 }
 
 // Processed returns the sequence number up to which every message has
@@ -167,14 +203,21 @@ func (q *Queue) Processed(ctx context.Context) (acked, last uint64, err error) {
 }
 
 // WaitProcessed returns once every message up to sequence seq has been
-// acknowledged, polling every interval.
-func (q *Queue) WaitProcessed(ctx context.Context, seq uint64, interval time.Duration) error {
+// acknowledged, polling every interval. The server's errors (out of
+// reach, restarting) are waited out until they have lasted for patience.
+func (q *Queue) WaitProcessed(ctx context.Context, seq uint64, interval, patience time.Duration) error {
+	var failing time.Time // since when the polls fail
 	for {
 		acked, _, err := q.Processed(ctx)
-		if err != nil {
-			return err
+		switch {
+		case err == nil:
+			failing = time.Time{}
+		case failing.IsZero():
+			failing = time.Now()
+		case time.Since(failing) > patience:
+			return fmt.Errorf("waiting for message %d to be processed: the server failed for %s: %w", seq, patience, err)
 		}
-		if acked >= seq {
+		if err == nil && acked >= seq {
 			return nil
 		}
 		select {
@@ -215,6 +258,10 @@ type Msg struct {
 	m        jetstream.Msg
 }
 
+// ErrMalformed is the error of a message line that is not an article's
+// JSON object.
+var ErrMalformed = errors.New("malformed article JSON")
+
 // decode reads a chunk's lines.
 func decode(data []byte) ([]article.Article, []error) {
 	var arts []article.Article
@@ -223,7 +270,7 @@ func decode(data []byte) ([]article.Article, []error) {
 		var a article.Article
 		var err error
 		if e := json.Unmarshal(line, &a); e != nil {
-			err = fmt.Errorf("malformed article JSON: %w", e)
+			err = fmt.Errorf("%w: %w", ErrMalformed, e)
 		}
 		arts, errs = append(arts, a), append(errs, err)
 	}
@@ -246,6 +293,18 @@ func (q *Queue) Fetch(ctx context.Context, n int, wait time.Duration) ([]*Msg, e
 		return out, fmt.Errorf("queue: fetch: %w", err)
 	}
 	out, err = collect(out, more)
+	slices.SortFunc(out, func(a, b *Msg) int { return cmp.Compare(a.Seq, b.Seq) })
+	return out, err
+}
+
+// FetchNoWait returns up to n chunks that can be delivered now, in stream
+// order, without waiting.
+func (q *Queue) FetchNoWait(n int) ([]*Msg, error) {
+	batch, err := q.cons.FetchNoWait(n)
+	if err != nil {
+		return nil, fmt.Errorf("queue: fetch: %w", err)
+	}
+	out, err := collect(nil, batch)
 	slices.SortFunc(out, func(a, b *Msg) int { return cmp.Compare(a.Seq, b.Seq) })
 	return out, err
 }

@@ -38,9 +38,12 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"slices"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -155,6 +158,27 @@ func Open(o Options) (*KV, error) {
 		}
 	}
 	return kv, nil
+}
+
+// Unreachable reports whether err (of this package, or wrapping one of
+// it) says the cluster did not answer — out of reach, stopped, restarting,
+// loading its data, failing over — rather than refused an operation: an
+// operation that may succeed if tried again later.
+func Unreachable(err error) bool {
+	if err == nil {
+		return false
+	}
+	if _, ok := errors.AsType[net.Error](err); ok {
+		return true
+	}
+	for _, p := range []string{"CLUSTERDOWN", "LOADING", "TRYAGAIN", "MASTERDOWN"} {
+		if redis.HasErrorPrefix(err, p) {
+			return true
+		}
+	}
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, redis.ErrPoolTimeout)
 }
 
 func (kv *KV) ctx() (context.Context, context.CancelFunc) {

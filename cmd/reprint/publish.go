@@ -11,8 +11,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
-
 	"github.com/reprint-news/reprint/article"
 	"github.com/reprint-news/reprint/queue"
 )
@@ -29,6 +27,15 @@ with its position and reason (or to --rejects FILE as JSONL).
 Prints {"published","messages","rejected","repaired","first","last","seconds"}
 on stdout (first and last: the stream sequence numbers of the messages). With
 --wait, returns when every one of them has been processed by the workers.
+
+Each message is stored by the server before the next is sent. When NATS is
+out of reach or restarting, publish waits for it, for up to --retry at a
+time: at the start, and for each message, which is sent again under the
+same message id until the server stores it, once (a copy within the
+stream's duplicate window of 2 minutes is recognized) and in input order;
+--wait likewise. Past --retry, publish fails: the messages stored so far
+are on the stream, and the error gives the input position of the first
+article not published.
 
 Flags:
 `
@@ -57,6 +64,7 @@ func runPublish(args []string, stdout, stderr io.Writer) error {
 	wait := fs.Bool("wait", false, "return when the workers have processed every article published")
 	rejects := fs.String("rejects", "", "write rejected records as JSONL to `FILE` (default: stderr)")
 	quiet := fs.Bool("q", false, "no summary on stderr")
+	retry := fs.Duration("retry", time.Minute, "how long to keep trying while NATS is out of reach or restarting, before failing")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -81,27 +89,35 @@ func runPublish(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	t0 := time.Now()
-	q, err := queue.Open(ctx, url, *stream, *ackWait)
+	octx, cancel := context.WithTimeout(ctx, *retry)
+	q, err := queue.Open(octx, url, *stream, *ackWait, func(err error) {
+		if !*quiet {
+			fmt.Fprintf(stderr, "publish: waiting for NATS: %v\n", err)
+		}
+	})
+	cancel()
 	if err != nil {
 		return err
 	}
 	defer q.Close()
 	var sum publishSummary
-	var first, last jetstream.PubAckFuture
 	var pending []article.Article
 	var pendingPos article.Pos
 	flush := func() error {
 		if len(pending) == 0 {
 			return nil
 		}
-		f, err := q.Publish(pending)
+		pctx, cancel := context.WithTimeout(ctx, *retry)
+		seq, err := q.PublishWait(pctx, pending)
+		cancel()
 		if err != nil {
-			return fmt.Errorf("%s: %w", pendingPos, err)
+			return fmt.Errorf("%s: this article and those after it not published (the %d before it are, in stream messages %d–%d): %w",
+				pendingPos, sum.Published, sum.First, sum.Last, err)
 		}
-		if first == nil {
-			first = f
+		if sum.First == 0 {
+			sum.First = seq
 		}
-		last = f
+		sum.Last = seq
 		sum.Published += len(pending)
 		sum.Messages++
 		pending = pending[:0]
@@ -123,27 +139,8 @@ func runPublish(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	if err := q.Flush(fctx); err != nil {
-		return err
-	}
-	for _, f := range []struct {
-		fut jetstream.PubAckFuture
-		to  *uint64
-	}{{first, &sum.First}, {last, &sum.Last}} {
-		if f.fut == nil {
-			continue
-		}
-		select {
-		case ack := <-f.fut.Ok():
-			*f.to = ack.Sequence
-		case err := <-f.fut.Err():
-			return fmt.Errorf("publishing: %w", err)
-		}
-	}
 	if *wait && sum.Last > 0 {
-		if err := q.WaitProcessed(ctx, sum.Last, 50*time.Millisecond); err != nil {
+		if err := q.WaitProcessed(ctx, sum.Last, 50*time.Millisecond, *retry); err != nil {
 			return err
 		}
 	}

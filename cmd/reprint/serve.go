@@ -161,7 +161,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	if *natsF != "" {
 		qctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		q, err := queue.Open(qctx, *natsF, *stream, 0)
+		q, err := queue.Open(qctx, *natsF, *stream, 0, func(err error) { log.Warn("waiting for NATS", "error", err) })
 		cancel()
 		if err != nil {
 			ln.Close()

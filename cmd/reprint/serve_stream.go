@@ -36,9 +36,12 @@ func (s *streamIngest) ingest(l *engine.Live, arts []article.Article) ([]engine.
 	}
 	seq, err := s.q.PublishWait(ctx, arts)
 	if err != nil {
+		if ctx.Err() != nil { // NATS out of reach all along
+			return nil, fmt.Errorf("%w: %w", server.ErrNotProcessed, err)
+		}
 		return nil, err
 	}
-	if err := awaitPos(ctx, s.kv, seq, func() {}); err != nil {
+	if _, err := awaitPos(ctx, s.kv, seq, func(uint64) bool { return true }); err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("message %d: %w by the workers (is a 'reprint worker' running?)", seq, server.ErrNotProcessed)
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/reprint-news/reprint/engine"
 	"github.com/reprint-news/reprint/queue"
 	"github.com/reprint-news/reprint/redisstore"
+	"github.com/reprint-news/reprint/store"
 )
 
 const workerUsage = `Usage: reprint worker [--redis ADDRS] [--nats URL] [flags]
@@ -39,11 +40,19 @@ stream order, records the stream position, gives the lease back and
 acknowledges them: an article is acknowledged only once its state is
 durable. An article delivered again (a worker stopped before acknowledging
 it) is processed idempotently: one already stored is answered from the
-state. Rejected articles (no text, a bad id, an id stored with another
-text, a malformed message) are reported on stderr with their stream
-position and reason, and acknowledged.
+state. A worker waiting for its turn fetches more messages every quarter
+of --ack-wait while the position does not move: those before its own may
+be delivered again, after a worker that took them stopped. Rejected
+articles (no text or id, a bad id, an id stored with another text, a
+malformed message) are reported on stderr with their stream position and
+reason, and acknowledged.
 
-Prints {"processed","messages","new","existing","rejected","turns","seconds",
+While Redis or NATS is out of reach, a worker waits for it: at start, and
+in its turns, which fail and are tried again with a backoff up to 5 s,
+their messages kept in progress.
+
+Prints {"processed","messages","new","existing","rejected","turns",
+"redelivered" (messages received that had been delivered before),"seconds",
 and where the time went: "prepare_seconds", "wait_seconds" (for the turn),
 "catch_up_seconds" (taking in "caught_up" articles of other workers) and
 "write_seconds" (deciding and writing: the ordered step)} on stdout when it
@@ -110,16 +119,20 @@ func runWorker(args []string, stdout, stderr io.Writer) error {
 	}
 	redisSeconds := newRedisSeconds()
 	sf.observe = func(op string, d time.Duration) { redisSeconds.WithLabelValues(op).Observe(d.Seconds()) }
-	st, err := sf.open(o)
-	if err != nil {
-		return err
+	// Stopped (SIGINT, SIGTERM) while it waited for Redis or NATS: a stop
+	// like any, with nothing processed.
+	stoppedEarly := func(err error) error {
+		if ctx.Err() == nil {
+			return err
+		}
+		log.Warn("stopped before it was ready", "error", err)
+		return json.NewEncoder(stdout).Encode(workerSummary{Seconds: time.Since(t0).Seconds()})
 	}
-	defer st.Close()
-	kv := st.(*redisstore.KV)
-	l, err := engine.OpenLiveWith(kv, engine.DefaultConfig(), engine.Options{Snapshot: *snapPath})
+	kv, l, err := openShared(ctx, sf, o, *snapPath, log)
 	if err != nil {
-		return err
+		return stoppedEarly(err)
 	}
+	defer kv.Close()
 	if *snapPath != "" {
 		if s := l.Started(); s.Snapshot != "" {
 			log.Info("started from the snapshot", "path", s.Snapshot, "seq", s.SnapshotSeq, "taken_in_after", s.Replayed)
@@ -131,13 +144,13 @@ func runWorker(args []string, stdout, stderr io.Writer) error {
 			defer snapshotEvery(l, *snapPath, uint64(*snapEvery), log)()
 		}
 	}
-	q, err := queue.Open(ctx, url, *stream, *ackWait)
+	q, err := queue.Open(ctx, url, *stream, *ackWait, func(err error) { log.Warn("waiting for NATS", "error", err) })
 	if err != nil {
-		return err
+		return stoppedEarly(err)
 	}
 	defer q.Close()
 	log.Info("worker ready", "state", sf.String(), "stream", *stream, "articles", l.Len(), "took", time.Since(t0).Round(time.Millisecond).String())
-	w := &worker{l: l, kv: kv, q: q, log: log, rej: newRejectWriter(stderr), stream: *stream}
+	w := &worker{l: l, kv: kv, q: q, log: log, rej: newRejectWriter(stderr), stream: *stream, batch: *batch}
 	if ln != nil {
 		w.m = newWorkerMetrics(q)
 		w.m.reg.MustRegister(redisSeconds)
@@ -170,6 +183,32 @@ func runWorker(args []string, stdout, stderr io.Writer) error {
 	return json.NewEncoder(stdout).Encode(w.sum)
 }
 
+// openShared opens the shared state and the engine over it (from the
+// snapshot at snapPath, if any). While the cluster does not answer, it
+// tries again, with a backoff up to 2 s, until ctx ends.
+func openShared(ctx context.Context, sf *stateFlags, o store.Options, snapPath string, log *slog.Logger) (*redisstore.KV, *engine.Live, error) {
+	for wait := 250 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
+		st, err := sf.open(o)
+		if err == nil {
+			kv := st.(*redisstore.KV)
+			var l *engine.Live
+			if l, err = engine.OpenLiveWith(kv, engine.DefaultConfig(), engine.Options{Snapshot: snapPath}); err == nil {
+				return kv, l, nil
+			}
+			kv.Close()
+		}
+		if !redisstore.Unreachable(err) {
+			return nil, nil, err
+		}
+		log.Warn("waiting for Redis", "error", err)
+		select {
+		case <-ctx.Done():
+			return nil, nil, fmt.Errorf("%w (%w)", err, ctx.Err())
+		case <-time.After(wait):
+		}
+	}
+}
+
 // worker processes fetched articles in stream order.
 type worker struct {
 	l      *engine.Live
@@ -178,19 +217,23 @@ type worker struct {
 	log    *slog.Logger
 	rej    *rejectWriter
 	stream string
+	batch  int
 	sum    workerSummary
 	m      *workerMetrics // nil without --metrics
 }
 
 // workerSummary is what 'reprint worker' prints on stdout.
 type workerSummary struct {
-	Processed int     `json:"processed"`
-	Messages  int     `json:"messages"`
-	New       int     `json:"new"`
-	Existing  int     `json:"existing"`
-	Rejected  int     `json:"rejected"`
-	Turns     int     `json:"turns"`
-	Seconds   float64 `json:"seconds"`
+	Processed int `json:"processed"`
+	Messages  int `json:"messages"`
+	New       int `json:"new"`
+	Existing  int `json:"existing"`
+	Rejected  int `json:"rejected"`
+	Turns     int `json:"turns"`
+	// Redelivered counts the messages received that had been delivered
+	// before.
+	Redelivered int     `json:"redelivered"`
+	Seconds     float64 `json:"seconds"`
 	// Where the time went: preparing articles (all cores, before the
 	// turn), waiting for the turn, taking in the other workers' articles,
 	// and deciding and writing them (the ordered step, under the lease).
@@ -212,45 +255,18 @@ type prepared struct {
 // process prepares msgs, then decides and writes them in stream order, a
 // turn at a time, and acknowledges them.
 func (w *worker) process(ctx context.Context, msgs []*queue.Msg) error {
-	// msgs come in stream order (queue.Fetch). An article that cannot be
-	// taken in (a malformed line, a bad id) is rejected before the engine.
-	todo := make([]prepared, len(msgs))
-	var arts []article.Article
-	type at struct{ i, k int }
-	var where []at
-	for i, m := range msgs {
-		todo[i] = prepared{msg: m, ps: make([]*engine.Prepared, len(m.Articles)), errs: make([]error, len(m.Articles))}
-		for k, a := range m.Articles {
-			err := m.Errs[k]
-			if err == nil {
-				err = article.CheckID(a.ID)
-			}
-			if err != nil {
-				todo[i].errs[k] = err
-				continue
-			}
-			arts = append(arts, a)
-			where = append(where, at{i, k})
-		}
-	}
-	t0 := time.Now()
-	for j, p := range engine.PrepareMany(arts) {
-		todo[where[j].i].ps[where[j].k] = p
-	}
-	w.sum.PrepareSeconds += time.Since(t0).Seconds()
-	w.m.spent("prepare", time.Since(t0))
-	for _, m := range msgs {
-		if m.Delivered > 1 && w.m != nil {
-			w.m.redeliveries.Inc()
-		}
-	}
+	todo := w.prepare(msgs)
 	// A turn that fails for the state's sake (Redis unreachable, failing
 	// over, the lease lost) is tried again until it succeeds: nothing it
 	// did is acknowledged, and what it wrote is taken as written (an
 	// article stored before is answered from the state).
 	backoff := 100 * time.Millisecond
 	for len(todo) > 0 {
-		n, err := w.turn(ctx, todo)
+		n, more, err := w.turn(ctx, todo)
+		if len(more) > 0 { // fetched while the turn would not come
+			todo = merge(todo, w.prepare(more))
+			continue
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
@@ -273,39 +289,121 @@ func (w *worker) process(ctx context.Context, msgs []*queue.Msg) error {
 	return nil
 }
 
+// prepare reads msgs' articles (msgs in stream order, as queue.Fetch gives
+// them) and prepares them with all cores. An article that cannot be taken
+// in (a malformed line, a bad id) is rejected before the engine.
+func (w *worker) prepare(msgs []*queue.Msg) []prepared {
+	todo := make([]prepared, len(msgs))
+	var arts []article.Article
+	type at struct{ i, k int }
+	var where []at
+	for i, m := range msgs {
+		todo[i] = prepared{msg: m, ps: make([]*engine.Prepared, len(m.Articles)), errs: make([]error, len(m.Articles))}
+		for k, a := range m.Articles {
+			err := m.Errs[k]
+			if err == nil {
+				if err = article.CheckID(a.ID); err != nil {
+					err = fmt.Errorf("%w: %v", errBadID, err)
+				}
+			}
+			if err != nil {
+				todo[i].errs[k] = err
+				continue
+			}
+			arts = append(arts, a)
+			where = append(where, at{i, k})
+		}
+	}
+	t0 := time.Now()
+	for j, p := range engine.PrepareMany(arts) {
+		todo[where[j].i].ps[where[j].k] = p
+	}
+	w.sum.PrepareSeconds += time.Since(t0).Seconds()
+	w.m.spent("prepare", time.Since(t0))
+	// Messages delivered before (to a worker that stopped, or ran out of
+	// --ack-wait): processed like any, answered from the state where they
+	// were.
+	again, most, firstAgain := 0, uint64(0), uint64(0)
+	for _, m := range msgs {
+		if m.Delivered > 1 {
+			if again == 0 {
+				firstAgain = m.Seq
+			}
+			again++
+			most = max(most, m.Delivered)
+		}
+	}
+	if again > 0 {
+		w.sum.Redelivered += again
+		if w.m != nil {
+			w.m.redeliveries.Add(float64(again))
+		}
+		w.log.Info("messages delivered again", "messages", again, "first", firstAgain, "most_deliveries", most)
+	}
+	return todo
+}
+
+// merge merges the prepared messages more into todo, both in stream order;
+// a message in both (delivered again to this worker) is kept in its later
+// delivery.
+func merge(todo, more []prepared) []prepared {
+	out := make([]prepared, 0, len(todo)+len(more))
+	i, j := 0, 0
+	for i < len(todo) || j < len(more) {
+		switch {
+		case j == len(more) || i < len(todo) && todo[i].msg.Seq < more[j].msg.Seq:
+			out = append(out, todo[i])
+			i++
+		case i == len(todo) || more[j].msg.Seq < todo[i].msg.Seq:
+			out = append(out, more[j])
+			j++
+		default:
+			out = append(out, more[j])
+			i, j = i+1, j+1
+		}
+	}
+	return out
+}
+
 // turn waits until the messages before todo[0] are processed, then, under
 // the writer lease, processes the run of todo that follows the recorded
-// position, and returns how many messages of todo it took.
-func (w *worker) turn(ctx context.Context, todo []prepared) (int, error) {
+// position, and returns how many messages of todo it took; or, when the
+// position stopped short of todo[0], the messages it fetched meanwhile
+// (see waitFor).
+func (w *worker) turn(ctx context.Context, todo []prepared) (int, []*queue.Msg, error) {
 	first := todo[0].msg.Seq
 	t0 := time.Now()
-	if err := w.waitFor(ctx, first, todo); err != nil {
-		return 0, err
-	}
+	pos, more, err := w.waitFor(ctx, first, todo)
 	w.sum.WaitSeconds += time.Since(t0).Seconds()
 	w.m.spent("wait", time.Since(t0))
-	lctx, cancel := context.WithTimeout(ctx, engine.LeaseWait)
-	err := w.kv.Acquire(lctx, engine.LeaseTTL)
-	cancel()
-	if err != nil {
-		return 0, err
+	if err != nil || len(more) > 0 {
+		return 0, more, err
 	}
-	defer w.kv.Release()
-	pos, err := w.kv.Pos(ctx)
-	if err != nil {
-		return 0, err
-	}
-	// Processed before (delivered again): acknowledged only.
+	// Processed before (delivered again): acknowledged only, without the
+	// lease (the position only grows).
 	done := 0
 	for done < len(todo) && todo[done].msg.Seq <= pos {
 		done++
 	}
 	if done > 0 {
 		w.ack(todo[:done])
-		return done, nil
+		return done, nil, nil
+	}
+	lctx, cancel := context.WithTimeout(ctx, engine.LeaseWait)
+	err = w.kv.Acquire(lctx, engine.LeaseTTL)
+	cancel()
+	if err != nil {
+		return 0, nil, err
+	}
+	defer w.kv.Release()
+	if pos, err = w.kv.Pos(ctx); err != nil {
+		return 0, nil, err
+	}
+	if first <= pos { // processed meanwhile by another
+		return 0, nil, nil
 	}
 	if first != pos+1 {
-		return 0, nil // another worker's articles come first: wait again
+		return 0, nil, nil // another worker's articles come first: wait again
 	}
 	run := 1
 	for run < len(todo) && todo[run].msg.Seq == first+uint64(run) {
@@ -325,24 +423,25 @@ func (w *worker) turn(ctx context.Context, todo []prepared) (int, error) {
 	t1 := time.Now()
 	n, err := w.l.CatchUp()
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	t2 := time.Now()
 	w.sum.CaughtUp += n
 	w.sum.CatchUpSeconds += t2.Sub(t1).Seconds()
 	w.m.spent("catch_up", t2.Sub(t1))
-	res, err := w.l.IngestPrepared(ps)
+	res, err := w.l.IngestPreparedInOrder(ps)
 	w.sum.WriteSeconds += time.Since(t2).Seconds()
 	w.m.spent("write", time.Since(t2))
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	// A write that failed for the state's sake (not the article's) is
-	// retried: the turn ends with the message before it.
+	// An article the state failed to take (not for its own sake), and the
+	// ones after it (refused: IngestPreparedInOrder), are retried: the turn
+	// ends with the message before it.
 	for j, r := range res {
-		if r.Err != nil && !articleError(r.Err) {
+		if r.Err != nil && !engine.ArticleError(r.Err) {
 			if where[j].i == 0 {
-				return 0, r.Err
+				return 0, nil, r.Err
 			}
 			run = where[j].i
 			res, where = res[:j], where[:j]
@@ -350,7 +449,7 @@ func (w *worker) turn(ctx context.Context, todo []prepared) (int, error) {
 		}
 	}
 	if err := w.kv.SetPos(ctx, todo[run-1].msg.Seq); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	for j, r := range res {
 		if where[j].i >= run {
@@ -373,52 +472,89 @@ func (w *worker) turn(ctx context.Context, todo []prepared) (int, error) {
 				w.sum.Rejected++
 				w.m.add("rejected", 1)
 				w.rej.write(article.Issue{Pos: article.Pos{File: fmt.Sprintf("stream %s message %d", w.stream, t.msg.Seq), Line: k + 1},
-					Reason: "engine", Detail: fmt.Sprintf("%q: %v", t.msg.Articles[k].ID, err), Skipped: true})
+					Reason: rejectReason(err), Detail: fmt.Sprintf("%q: %v", t.msg.Articles[k].ID, err), Skipped: true})
 			}
 		}
 	}
 	w.sum.Turns++
 	w.ack(todo[:run])
-	return run, nil
+	return run, nil, nil
 }
 
-// articleError reports whether err is the article's own fault (it is
-// rejected) rather than the state's (the write is retried).
-func articleError(err error) bool {
-	return errors.Is(err, engine.ErrConflict) || errors.Is(err, engine.ErrNoText) || errors.Is(err, engine.ErrNoID) ||
-		errors.Is(err, engine.ErrBadID)
+// errBadID rejects an article whose id article.CheckID refuses.
+var errBadID = errors.New("bad id")
+
+// rejectReason is the reason reported for an article rejected with err:
+// the readers' names where they have one.
+func rejectReason(err error) string {
+	switch {
+	case errors.Is(err, queue.ErrMalformed):
+		return "malformed_json"
+	case errors.Is(err, engine.ErrNoText):
+		return "missing_text"
+	case errors.Is(err, engine.ErrNoID):
+		return "missing_id"
+	case errors.Is(err, engine.ErrBadID), errors.Is(err, errBadID):
+		return "bad_id"
+	case errors.Is(err, engine.ErrConflict):
+		return "id_conflict"
+	}
+	return "engine"
 }
 
 // waitFor returns once the recorded position is at least seq-1, telling
 // the server meanwhile that todo's messages are being worked on.
-func (w *worker) waitFor(ctx context.Context, seq uint64, todo []prepared) error {
-	told := time.Now()
-	return awaitPos(ctx, w.kv, seq-1, func() {
-		if time.Since(told) > w.q.AckWait/4 {
+//
+// The messages before seq may be nobody's: taken by a worker that stopped
+// or was killed, they are delivered again after its --ack-wait, to
+// whoever fetches next, and the other workers may all be waiting like
+// this one. So while the position does not move, the worker fetches what
+// is there every quarter of --ack-wait (the server delivers such messages
+// first) and returns what it got.
+func (w *worker) waitFor(ctx context.Context, seq uint64, todo []prepared) (pos uint64, more []*queue.Msg, err error) {
+	told, moved, fetched := time.Now(), time.Now(), time.Now()
+	last := uint64(0)
+	pos, err = awaitPos(ctx, w.kv, seq-1, func(at uint64) bool {
+		now := time.Now()
+		if now.Sub(told) > w.q.AckWait/4 {
 			for _, t := range todo {
 				t.msg.InProgress()
 			}
-			told = time.Now()
+			told = now
 		}
+		if at != last {
+			last, moved = at, now
+			return true
+		}
+		if now.Sub(moved) > w.q.AckWait/4 && now.Sub(fetched) > w.q.AckWait/4 {
+			fetched = now
+			var err error
+			if more, err = w.q.FetchNoWait(w.batch); err != nil {
+				w.log.Warn("fetching articles while waiting for the turn", "error", err)
+			}
+			return len(more) == 0
+		}
+		return true
 	})
+	return pos, more, err
 }
 
-// awaitPos returns once the position recorded in the shared state is at
-// least pos, polling it (and calling tick after each poll) with a backoff
-// from 100 µs to 2 ms, or ctx's error when it ends first.
-func awaitPos(ctx context.Context, kv *redisstore.KV, pos uint64, tick func()) error {
+// awaitPos returns the position recorded in the shared state once it is
+// at least pos, polling it (and calling tick with the position after each
+// poll) with a backoff from 100 µs to 2 ms, or ctx's error when it ends
+// first; or the position when tick returns false.
+func awaitPos(ctx context.Context, kv *redisstore.KV, pos uint64, tick func(at uint64) bool) (uint64, error) {
 	for delay := 100 * time.Microsecond; ; delay = min(2*delay, 2*time.Millisecond) {
 		at, err := kv.Pos(ctx)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		if at >= pos {
-			return nil
+		if at >= pos || !tick(at) {
+			return at, nil
 		}
-		tick()
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return 0, ctx.Err()
 		case <-time.After(delay):
 		}
 	}

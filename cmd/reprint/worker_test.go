@@ -28,9 +28,9 @@ import (
 // workerProc is a `reprint worker` child process (the test binary as the
 // command, see TestMain).
 type workerProc struct {
-	cmd    *exec.Cmd
-	stderr *syncBuffer
-	done   chan error
+	cmd            *exec.Cmd
+	stdout, stderr *syncBuffer
+	done           chan error
 }
 
 // syncBuffer is a bytes.Buffer that a child process writes while the test
@@ -68,14 +68,22 @@ func (p *workerProc) metricsAddr(t *testing.T) string {
 
 func startWorker(t *testing.T, env []string, args ...string) *workerProc {
 	t.Helper()
+	return startReprint(t, env, nil, append([]string{"worker", "-q"}, args...)...)
+}
+
+// startReprint starts `reprint ARGS` as a child process with env added to
+// the test's environment, reading stdin (nil: none); it is killed when the
+// test ends.
+func startReprint(t *testing.T, env []string, stdin *os.File, args ...string) *workerProc {
+	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(exe, append([]string{"worker", "-q"}, args...)...)
+	cmd := exec.Command(exe, args...)
 	cmd.Env = append(append(os.Environ(), asMainEnv+"=1"), env...)
-	p := &workerProc{cmd: cmd, stderr: &syncBuffer{}, done: make(chan error, 1)}
-	cmd.Stderr = p.stderr
+	p := &workerProc{cmd: cmd, stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan error, 1)}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, p.stdout, p.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +92,7 @@ func startWorker(t *testing.T, env []string, args ...string) *workerProc {
 		cmd.Process.Kill()
 		<-p.done
 		if t.Failed() {
-			t.Logf("worker %d stderr:\n%s", cmd.Process.Pid, p.stderr)
+			t.Logf("%s %d stderr:\n%s", args[0], cmd.Process.Pid, p.stderr)
 		}
 	})
 	return p

@@ -5,8 +5,9 @@
 // cluster are skipped, and fail under CI (where .ci/run installs them), as
 // with the development data (internal/testdata).
 //
-// Start gives a test a cluster of its own. Shared gives every test of a test
-// binary the same one, started once (a start takes a few seconds); the
+// Start gives a test a cluster of its own; Own does too, and lets the test
+// stop its nodes and start them again (faults). Shared gives every test of a
+// test binary the same one, started once (a start takes a few seconds); the
 // binary's TestMain must then call Main:
 //
 //	func TestMain(m *testing.M) { clustertest.Main(m) }
@@ -27,6 +28,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -38,6 +40,22 @@ import (
 // (host:port, any of them a seed) and the NATS URL.
 func Start(t testing.TB) (redisAddrs []string, natsURL string) {
 	t.Helper()
+	c := Own(t)
+	return c.Redis, c.NATS
+}
+
+// Cluster is a test's own cluster (Own): its addresses, and its nodes,
+// which the test may signal, stop and start again.
+type Cluster struct {
+	Redis []string // the Redis nodes' addresses (host:port)
+	NATS  string   // the NATS server's URL
+	dir   string
+	base  int
+}
+
+// Own starts a cluster of the test's own, as Start does, and returns it.
+func Own(t testing.TB) *Cluster {
+	t.Helper()
 	dir := t.TempDir()
 	t.Cleanup(func() {
 		if err := stop(dir); err != nil {
@@ -48,7 +66,90 @@ func Start(t testing.TB) (redisAddrs []string, natsURL string) {
 	if err != nil {
 		fail(t, err)
 	}
-	return c.redis, c.nats
+	b, err := os.ReadFile(filepath.Join(dir, "ports"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		t.Fatalf("%s/ports: %v", dir, err)
+	}
+	return &Cluster{Redis: c.redis, NATS: c.nats, dir: dir, base: base}
+}
+
+// Dir is the directory the cluster runs in: the DIR of scripts/cluster's
+// commands.
+func (c *Cluster) Dir() string { return c.dir }
+
+// SignalNATS sends sig to the NATS server. With SIGKILL or SIGTERM it
+// returns once the server has exited.
+func (c *Cluster) SignalNATS(t testing.TB, sig syscall.Signal) {
+	t.Helper()
+	c.signal(t, sig, filepath.Join(c.dir, "nats", "nats.pid"))
+}
+
+// SignalRedis sends sig to every Redis node. With SIGKILL or SIGTERM it
+// returns once they have all exited (a node stopped by SIGTERM writes its
+// append-only file first).
+func (c *Cluster) SignalRedis(t testing.TB, sig syscall.Signal) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(c.dir, "redis", "*", "redis.pid"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no Redis pid files in %s (%v)", c.dir, err)
+	}
+	c.signal(t, sig, files...)
+}
+
+func (c *Cluster) signal(t testing.TB, sig syscall.Signal, pidFiles ...string) {
+	t.Helper()
+	var pids []int
+	for _, f := range pidFiles {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if err := syscall.Kill(pid, sig); err != nil {
+			t.Fatalf("signal %v to %d (%s): %v", sig, pid, f, err)
+		}
+		pids = append(pids, pid)
+	}
+	if sig != syscall.SIGKILL && sig != syscall.SIGTERM {
+		return
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for _, pid := range pids {
+		for running(pid) {
+			if time.Now().After(deadline) {
+				t.Fatalf("process %d still runs 30 s after %v", pid, sig)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+}
+
+// running reports whether process pid runs (a zombie, exited but not reaped
+// by its parent, does not).
+func running(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return syscall.Kill(pid, 0) == nil
+	}
+	// pid (comm) state ...: comm may hold spaces and parentheses.
+	_, rest, ok := bytes.Cut(b[bytes.LastIndexByte(b, ')')+1:], []byte(" "))
+	return !ok || len(rest) == 0 || rest[0] != 'Z'
+}
+
+// Restart starts the nodes that are stopped, on their ports and with their
+// data, and returns once the cluster is ready again (scripts/cluster start).
+func (c *Cluster) Restart(t testing.TB) {
+	t.Helper()
+	if _, out, diag, err := run(c.dir, c.base); err != nil {
+		t.Fatalf("scripts/cluster start %s: %v\n%s%s", c.dir, err, out, diag)
+	}
 }
 
 var shared struct {
