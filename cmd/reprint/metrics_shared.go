@@ -82,7 +82,7 @@ func newWorkerMetrics(q *queue.Queue) *workerMetrics {
 		}),
 		seconds: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "reprint_worker_seconds_total",
-			Help: "Where the worker's time went: prepare, wait (for the turn), catch_up, write (the ordered step).",
+			Help: "Where the worker's time went: prepare, wait (for the turn), catch_up_ahead (taking in the others' finished articles while waiting), catch_up (under the lease), write (the ordered step).",
 		}, []string{"phase"}),
 	}
 	m.reg.MustRegister(m.articles, m.redeliveries, m.seconds, streamCollector{q},
