@@ -296,16 +296,7 @@ func TestLivePipelineWriteFails(t *testing.T) {
 			want := ingestOneByOne(t, one, slices.Delete(slices.Clone(arts), c.bad, c.bad+1))
 			want = slices.Insert(want, c.bad, IngestResult{Err: errors.New("injected")})
 			_, many := openLive(t, "")
-			many.writeFault = func(a *LiveArticle) error {
-				if a.ID != arts[c.bad].ID {
-					return nil
-				}
-				if c.slow {
-					many.stale.Store(true)
-					time.Sleep(100 * time.Millisecond)
-				}
-				return errors.New("injected")
-			}
+			failWrite(many, arts[c.bad].ID, c.slow, nil)
 			got, err := many.IngestMany(arts)
 			if err != nil {
 				t.Fatal(err)
@@ -315,6 +306,22 @@ func TestLivePipelineWriteFails(t *testing.T) {
 				t.Fatal("still stale after the batch")
 			}
 		})
+	}
+}
+
+// failWrite makes l's writes of article id fail ("injected") while *on
+// holds (on nil: always); slow ones first mark the memory stale and
+// wait, as a write that fails late.
+func failWrite(l *Live, id string, slow bool, on *bool) {
+	l.writeFault = func(a *LiveArticle) error {
+		if (on != nil && !*on) || a.ID != id {
+			return nil
+		}
+		if slow {
+			l.stale.Store(true)
+			time.Sleep(100 * time.Millisecond)
+		}
+		return errors.New("injected")
 	}
 }
 
@@ -339,16 +346,7 @@ func TestLiveIngestInOrder(t *testing.T) {
 		t.Run(fmt.Sprintf("bad=%d,slow=%v", c.bad, c.slow), func(t *testing.T) {
 			_, l := openLive(t, "")
 			fail := true
-			l.writeFault = func(a *LiveArticle) error {
-				if !fail || a.ID != arts[c.bad].ID {
-					return nil
-				}
-				if c.slow {
-					l.stale.Store(true)
-					time.Sleep(100 * time.Millisecond)
-				}
-				return errors.New("injected")
-			}
+			failWrite(l, arts[c.bad].ID, c.slow, &fail)
 			got, err := l.IngestPreparedInOrder(ps)
 			if err != nil {
 				t.Fatal(err)

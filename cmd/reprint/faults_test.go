@@ -193,6 +193,20 @@ func distinctIDs(t *testing.T, lines [][]byte) int {
 
 func jsonl(lines [][]byte) []byte { return append(bytes.Join(lines, []byte("\n")), '\n') }
 
+// twoWorkers starts two workers of namespace ns and stream on cluster c,
+// with --ack-wait ackWait, and returns their environment, their
+// arguments (to start more) and the workers, once both are ready.
+func twoWorkers(t *testing.T, c *clustertest.Cluster, ns, stream, ackWait string) ([]string, []string, []*workerProc) {
+	t.Helper()
+	env := clusterEnv(c.Redis, c.NATS)
+	args := []string{"--namespace", ns, "--stream", stream, "--ack-wait", ackWait, "-q=false"}
+	ws := []*workerProc{startWorker(t, env, args...), startWorker(t, env, args...)}
+	for _, w := range ws {
+		w.waitLog(t, `msg="worker ready"`)
+	}
+	return env, args, ws
+}
+
 // TestNATSRestart: the NATS server out of reach twice while workers
 // process the stream and `publish --wait` feeds it from its standard
 // input: first paused (SIGSTOP) while the publisher sends the second half
@@ -207,12 +221,7 @@ func TestNATSRestart(t *testing.T) {
 	c := clustertest.Own(t)
 	file, lines := corpusLines(t, 300, 26)
 	want := oneNode(t, file)
-	env := clusterEnv(c.Redis, c.NATS)
-	args := []string{"--namespace", "nr", "--stream", "NR", "--ack-wait", "2s", "-q=false"}
-	ws := []*workerProc{startWorker(t, env, args...), startWorker(t, env, args...)}
-	for _, w := range ws {
-		w.waitLog(t, `msg="worker ready"`)
-	}
+	env, args, ws := twoWorkers(t, c, "nr", "NR", "2s")
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -324,12 +333,7 @@ func TestRedisUnreachable(t *testing.T) {
 	c := clustertest.Own(t)
 	file, lines := corpusLines(t, 400, 27)
 	want := oneNode(t, file)
-	env := clusterEnv(c.Redis, c.NATS)
-	args := []string{"--namespace", "ru", "--stream", "RU", "--ack-wait", "3s", "-q=false"}
-	ws := []*workerProc{startWorker(t, env, args...), startWorker(t, env, args...)}
-	for _, w := range ws {
-		w.waitLog(t, `msg="worker ready"`)
-	}
+	env, args, ws := twoWorkers(t, c, "ru", "RU", "3s")
 	dir := t.TempDir()
 	var parts []string
 	for i, r := range [][2]int{{0, 136}, {136, 272}, {272, 400}} { // 17, 17 and 16 messages
