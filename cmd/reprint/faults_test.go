@@ -394,8 +394,7 @@ func TestWorkerRejects(t *testing.T) {
 	addrs, natsURL := clustertest.Shared(t)
 	file, lines := corpusLines(t, 200, 24)
 	want := oneNode(t, file)
-	id := strconv.FormatInt(time.Now().UnixNano(), 36)
-	ns, stream := "r"+id, "R"+strings.ToUpper(id)
+	ns, stream := uniqueNames("r")
 	env := clusterEnv(addrs, natsURL)
 	args := []string{"--namespace", ns, "--stream", stream, "--ack-wait", "3s", "-q=false", "--metrics", "127.0.0.1:0"}
 	ws := []*workerProc{startWorker(t, env, args...), startWorker(t, env, args...)}
@@ -493,8 +492,7 @@ func TestWorkerRedelivered(t *testing.T) {
 	addrs, natsURL := clustertest.Shared(t)
 	file, lines := corpusLines(t, 200, 25)
 	want := oneNode(t, file)
-	id := strconv.FormatInt(time.Now().UnixNano(), 36)
-	ns, stream := "d"+id, "D"+strings.ToUpper(id)
+	ns, stream := uniqueNames("d")
 	env := clusterEnv(addrs, natsURL)
 	const ackWait = 2 * time.Second
 	args := []string{"--namespace", ns, "--stream", stream, "--ack-wait", ackWait.String(), "--batch", "4", "-q=false", "--metrics", "127.0.0.1:0"}

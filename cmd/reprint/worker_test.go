@@ -167,6 +167,14 @@ func waitPos(t *testing.T, addrs []string, ns string, n uint64, within time.Dura
 	}
 }
 
+// uniqueNames returns a namespace and a stream name of a test's own on
+// a shared cluster: prefix and a number of this moment (the stream's in
+// capitals).
+func uniqueNames(prefix string) (ns, stream string) {
+	id := strconv.FormatInt(time.Now().UnixNano(), 36)
+	return prefix + id, strings.ToUpper(prefix + id)
+}
+
 // TestWorkers: the generated corpus published to the stream and processed
 // by three workers — one of them killed with SIGKILL halfway and started
 // again — gives the state one process gives, file for file in the export.
@@ -174,8 +182,7 @@ func TestWorkers(t *testing.T) {
 	addrs, natsURL := clustertest.Shared(t)
 	file, _ := corpusLines(t, 600, 21)
 	want := oneNode(t, file)
-	id := strconv.FormatInt(time.Now().UnixNano(), 36)
-	ns, stream := "w"+id, "W"+strings.ToUpper(id)
+	ns, stream := uniqueNames("w")
 	env := []string{"REPRINT_REDIS=" + strings.Join(addrs, ","), "REPRINT_NATS=" + natsURL}
 	args := []string{"--namespace", ns, "--stream", stream, "--ack-wait", "3s"}
 	// The first worker serves its metrics; the second is killed.
