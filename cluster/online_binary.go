@@ -1,7 +1,6 @@
 package cluster
 
 import (
-	"encoding/json"
 	"io"
 
 	"github.com/reprint-news/reprint/internal/binenc"
@@ -22,14 +21,13 @@ const (
 // decides every later item as the one written would. Scratch space and
 // the table of logarithms are not written.
 func (o *Online) WriteTo(w io.Writer) (int64, error) {
-	e := binenc.NewWriter(w)
-	start := e.Len()
-	e.String(onlineTag)
-	cfg, err := json.Marshal(o.cfg)
-	if err != nil {
-		return 0, err
+	return binenc.Encode(w, onlineTag, o.encode)
+}
+
+func (o *Online) encode(e *binenc.Writer) error {
+	if err := e.JSON(o.cfg); err != nil {
+		return err
 	}
-	e.Bytes(cfg)
 	e.Int(o.n)
 	e.Varint(o.now)
 	e.Int(o.sinceGC)
@@ -66,19 +64,17 @@ func (o *Online) WriteTo(w io.Writer) (int64, error) {
 			binenc.PutArray(e, ft.id)
 		}
 	}
-	e.Flush()
-	return e.Len() - start, e.Err()
+	return nil
 }
 
 // ReadFrom replaces o's state with one written by WriteTo, which must
 // have o's parameters (o is made by NewOnline with them).
 func (o *Online) ReadFrom(r io.Reader) (int64, error) {
-	d := binenc.NewReader(r)
-	start := d.Len()
-	if tag := d.String(); d.Err() == nil && tag != onlineTag {
-		d.Failf("not a clusterer: %q", tag)
-	}
-	checkConfig(d, o.cfg)
+	return binenc.Decode(r, onlineTag, "a clusterer", o.decode)
+}
+
+func (o *Online) decode(d *binenc.Reader) error {
+	d.CheckJSON(o.cfg, "clusterer parameters")
 	n, now, sinceGC := d.Int(), d.Varint(), d.Int()
 	dfs := binenc.Slice[int32](d)
 	texts := d.Strings()
@@ -121,7 +117,7 @@ func (o *Online) ReadFrom(r io.Reader) (int64, error) {
 		clusters[i] = c
 	}
 	if err := d.Err(); err != nil {
-		return d.Len() - start, err
+		return err
 	}
 	closed := make([]bool, len(closedBytes))
 	for i, b := range closedBytes {
@@ -133,65 +129,50 @@ func (o *Online) ReadFrom(r io.Reader) (int64, error) {
 	o.hits, o.touched, o.tfs = nil, nil, nil
 	o.ln = nil
 	o.ln.of(o.n + 1) // as Observe leaves it
-	return d.Len() - start, nil
-}
-
-// checkConfig reads encoded parameters and fails unless they are cfg.
-func checkConfig(d *binenc.Reader, cfg OnlineConfig) {
-	got := d.Bytes()
-	if want, _ := json.Marshal(cfg); d.Err() == nil && string(got) != string(want) {
-		d.Failf("clusterer parameters %s; want %s", got, want)
-	}
+	return nil
 }
 
 // WriteTo writes the Weigher's state to w in a compact binary encoding
 // (ReadFrom reads it back): its parameters, item count, and every term's
 // key and document frequency in the order of their dense ids.
 func (wr *Weigher) WriteTo(w io.Writer) (int64, error) {
-	e := binenc.NewWriter(w)
-	start := e.Len()
-	e.String(weigherTag)
-	cfg, err := json.Marshal(wr.cfg)
-	if err != nil {
-		return 0, err
-	}
-	e.Bytes(cfg)
-	e.Int(wr.n)
-	keys := make([]uint64, len(wr.dfs))
-	for k, id := range wr.termID {
-		keys[id] = k
-	}
-	binenc.PutSlice(e, keys)
-	binenc.PutArray(e, wr.dfs)
-	e.Flush()
-	return e.Len() - start, e.Err()
+	return binenc.Encode(w, weigherTag, func(e *binenc.Writer) error {
+		if err := e.JSON(wr.cfg); err != nil {
+			return err
+		}
+		e.Int(wr.n)
+		keys := make([]uint64, len(wr.dfs))
+		for k, id := range wr.termID {
+			keys[id] = k
+		}
+		binenc.PutSlice(e, keys)
+		binenc.PutArray(e, wr.dfs)
+		return nil
+	})
 }
 
 // ReadFrom replaces wr's state with one written by WriteTo, which must
 // have wr's parameters.
 func (wr *Weigher) ReadFrom(r io.Reader) (int64, error) {
-	d := binenc.NewReader(r)
-	start := d.Len()
-	if tag := d.String(); d.Err() == nil && tag != weigherTag {
-		d.Failf("not a Weigher: %q", tag)
-	}
-	checkConfig(d, wr.cfg)
-	n := d.Int()
-	keys := binenc.Slice[uint64](d)
-	dfs := make([]int32, len(keys))
-	binenc.Array(d, dfs)
-	if err := d.Err(); err != nil {
-		return d.Len() - start, err
-	}
-	termID := make(map[uint64]int32, len(keys))
-	for id, k := range keys {
-		termID[k] = int32(id)
-	}
-	if len(termID) != len(keys) {
-		d.Failf("%d term keys, %d distinct", len(keys), len(termID))
-		return d.Len() - start, d.Err()
-	}
-	wr.n, wr.termID, wr.dfs = n, termID, dfs
-	wr.ln, wr.scratch = nil, nil
-	return d.Len() - start, nil
+	return binenc.Decode(r, weigherTag, "a Weigher", func(d *binenc.Reader) error {
+		d.CheckJSON(wr.cfg, "clusterer parameters")
+		n := d.Int()
+		keys := binenc.Slice[uint64](d)
+		dfs := make([]int32, len(keys))
+		binenc.Array(d, dfs)
+		if err := d.Err(); err != nil {
+			return err
+		}
+		termID := make(map[uint64]int32, len(keys))
+		for id, k := range keys {
+			termID[k] = int32(id)
+		}
+		if len(termID) != len(keys) {
+			d.Failf("%d term keys, %d distinct", len(keys), len(termID))
+			return d.Err()
+		}
+		wr.n, wr.termID, wr.dfs = n, termID, dfs
+		wr.ln, wr.scratch = nil, nil
+		return nil
+	})
 }

@@ -230,14 +230,7 @@ func (l *Live) writeSnapshot(e *binenc.Writer) (snapshotHeader, error) {
 	// The id hash counts.
 	e.String("ids")
 	e.Uint64(l.idSeed)
-	hs := make([]uint64, 0, len(l.ids))
-	ns := make([]uint32, 0, len(l.ids))
-	for h, n := range l.ids {
-		hs = append(hs, h)
-		ns = append(ns, n)
-	}
-	binenc.PutSlice(e, hs)
-	binenc.PutArray(e, ns)
+	binenc.PutMap(e, l.ids)
 	for _, w := range []io.WriterTo{l.bkt, l.words, l.bp, l.df} {
 		if _, err := w.WriteTo(e); err != nil {
 			return hdr, err
@@ -356,16 +349,11 @@ func (l *Live) readSnapshot(path string) (seq uint64, err error) {
 		d.Failf("id counts expected, found %q", tag)
 	}
 	l.idSeed = d.Uint64()
-	hs := binenc.Slice[uint64](d)
-	ns := make([]uint32, len(hs))
-	binenc.Array(d, ns)
+	ids := binenc.Map[uint64, uint32](d)
 	if err := d.Err(); err != nil {
 		return 0, err
 	}
-	l.ids = make(map[uint64]uint32, len(hs))
-	for i, h := range hs {
-		l.ids[h] = ns[i]
-	}
+	l.ids = ids
 	for _, r := range []io.ReaderFrom{l.bkt, l.words, l.bp, l.df} {
 		if _, err := r.ReadFrom(d); err != nil {
 			return 0, err

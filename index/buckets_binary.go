@@ -16,9 +16,10 @@ const bucketsTag = "index.Buckets/1"
 // so that the index read back is the one written, probe order included.
 // At 64 bands that is about 0.5 KB per article plus the tables.
 func (x *Buckets) WriteTo(w io.Writer) (int64, error) {
-	e := binenc.NewWriter(w)
-	start := e.Len()
-	e.String(bucketsTag)
+	return binenc.Encode(w, bucketsTag, x.encode)
+}
+
+func (x *Buckets) encode(e *binenc.Writer) error {
 	e.Int(x.bands.B)
 	e.Int(x.bands.R)
 	e.Int(x.bands.M)
@@ -43,19 +44,17 @@ func (x *Buckets) WriteTo(w io.Writer) (int64, error) {
 		e.Int(h.n)
 		binenc.PutSlice(e, h.slots)
 	}
-	e.Flush()
-	return e.Len() - start, e.Err()
+	return nil
 }
 
 // ReadFrom replaces x's content with an index written by WriteTo. The
 // index written must have x's layout and bucket cap (x is made by
 // NewBuckets with the parameters of the one written).
 func (x *Buckets) ReadFrom(r io.Reader) (int64, error) {
-	d := binenc.NewReader(r)
-	start := d.Len()
-	if tag := d.String(); d.Err() == nil && tag != bucketsTag {
-		d.Failf("not a bucket index: %q", tag)
-	}
+	return binenc.Decode(r, bucketsTag, "a bucket index", x.decode)
+}
+
+func (x *Buckets) decode(d *binenc.Reader) error {
 	bands := Bands{B: d.Int(), R: d.Int(), M: d.Int()}
 	maxBucket := d.Int()
 	if d.Err() == nil && (bands != x.bands || maxBucket != x.maxBucket) {
@@ -98,8 +97,8 @@ func (x *Buckets) ReadFrom(r io.Reader) (int64, error) {
 		}
 	}
 	if err := d.Err(); err != nil {
-		return d.Len() - start, err
+		return err
 	}
 	x.pages, x.heads, x.last, x.n, x.bytes = pages, heads, last, n, bytes
-	return d.Len() - start, nil
+	return nil
 }

@@ -13,19 +13,12 @@ const indexTag = "postings.Index/1"
 // (ReadFrom reads it back): every word with its slot, and every list's
 // compressed blocks and skip table as they are.
 func (x *Index) WriteTo(w io.Writer) (int64, error) {
-	e := binenc.NewWriter(w)
-	start := e.Len()
-	e.String(indexTag)
+	return binenc.Encode(w, indexTag, x.encode)
+}
+
+func (x *Index) encode(e *binenc.Writer) error {
 	e.Int(x.n)
-	// The words and their slots, as two arrays.
-	words := make([]uint32, 0, len(x.slot))
-	slots := make([]uint64, 0, len(x.slot))
-	for w, v := range x.slot {
-		words = append(words, w)
-		slots = append(slots, v)
-	}
-	binenc.PutSlice(e, words)
-	binenc.PutArray(e, slots)
+	binenc.PutMap(e, x.slot)
 	e.Uvarint(uint64(len(x.lists)))
 	for i := range x.lists {
 		l := &x.lists[i]
@@ -39,23 +32,19 @@ func (x *Index) WriteTo(w io.Writer) (int64, error) {
 		}
 	}
 	binenc.PutSlice(e, x.free)
-	e.Flush()
-	return e.Len() - start, e.Err()
+	return nil
 }
 
 // ReadFrom replaces x's content with an index written by WriteTo. Lists
 // are read with the growth room Compact leaves them (listRoom); Bytes
 // counts them so.
 func (x *Index) ReadFrom(r io.Reader) (int64, error) {
-	d := binenc.NewReader(r)
-	start := d.Len()
-	if tag := d.String(); d.Err() == nil && tag != indexTag {
-		d.Failf("not a postings index: %q", tag)
-	}
+	return binenc.Decode(r, indexTag, "a postings index", x.decode)
+}
+
+func (x *Index) decode(d *binenc.Reader) error {
 	n := d.Int()
-	words := binenc.Slice[uint32](d)
-	slots := make([]uint64, len(words))
-	binenc.Array(d, slots)
+	slot := binenc.Map[uint32, uint64](d)
 	lists := make([]list, d.Count(4))
 	for i := range lists {
 		if d.Err() != nil {
@@ -72,20 +61,17 @@ func (x *Index) ReadFrom(r io.Reader) (int64, error) {
 	}
 	free := binenc.Slice[int32](d)
 	if err := d.Err(); err != nil {
-		return d.Len() - start, err
+		return err
 	}
-	slot := make(map[uint32]uint64, len(words))
-	for i, w := range words {
-		v := slots[i]
+	for w, v := range slot {
 		if v&inline == 0 && v >= uint64(len(lists)) {
 			d.Failf("word %#x: list %d of %d", w, v, len(lists))
-			return d.Len() - start, d.Err()
+			return d.Err()
 		}
-		slot[w] = v
 	}
 	x.slot, x.lists, x.free, x.n = slot, lists, free, n
 	x.bytes = x.countBytes()
-	return d.Len() - start, nil
+	return nil
 }
 
 // countBytes is Bytes counted from the index's content: what Add and

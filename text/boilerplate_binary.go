@@ -1,7 +1,6 @@
 package text
 
 import (
-	"encoding/json"
 	"io"
 
 	"github.com/reprint-news/reprint/internal/binenc"
@@ -16,14 +15,13 @@ const boilerplateTag = "text.Boilerplate/1"
 // once, every repeated line's counts and contexts, the display texts
 // kept and the number of articles.
 func (b *Boilerplate) WriteTo(w io.Writer) (int64, error) {
-	e := binenc.NewWriter(w)
-	start := e.Len()
-	e.String(boilerplateTag)
-	cfg, err := json.Marshal(b.cfg)
-	if err != nil {
-		return 0, err
+	return binenc.Encode(w, boilerplateTag, b.encode)
+}
+
+func (b *Boilerplate) encode(e *binenc.Writer) error {
+	if err := e.JSON(b.cfg); err != nil {
+		return err
 	}
-	e.Bytes(cfg)
 	e.Int(b.docs)
 	binenc.PutSlice(e, b.seen)
 	// Repeated lines: hash, then the fields of lineStat, as arrays.
@@ -50,22 +48,17 @@ func (b *Boilerplate) WriteTo(w io.Writer) (int64, error) {
 	}
 	binenc.PutSlice(e, th)
 	e.Strings(ts)
-	e.Flush()
-	return e.Len() - start, e.Err()
+	return nil
 }
 
 // ReadFrom replaces b's statistics with those written by WriteTo, which
 // must have b's parameters.
 func (b *Boilerplate) ReadFrom(r io.Reader) (int64, error) {
-	d := binenc.NewReader(r)
-	start := d.Len()
-	if tag := d.String(); d.Err() == nil && tag != boilerplateTag {
-		d.Failf("not boilerplate statistics: %q", tag)
-	}
-	cfg := d.Bytes()
-	if want, _ := json.Marshal(b.cfg); d.Err() == nil && string(cfg) != string(want) {
-		d.Failf("boilerplate statistics with parameters %s; want %s", cfg, want)
-	}
+	return binenc.Decode(r, boilerplateTag, "boilerplate statistics", b.decode)
+}
+
+func (b *Boilerplate) decode(d *binenc.Reader) error {
+	d.CheckJSON(b.cfg, "boilerplate statistics with parameters")
 	docs := d.Int()
 	seen := binenc.Slice[uint64](d)
 	if d.Err() == nil && len(seen) != len(b.seen) {
@@ -85,7 +78,7 @@ func (b *Boilerplate) ReadFrom(r io.Reader) (int64, error) {
 		d.Failf("%d line texts for %d lines", len(ts), len(th))
 	}
 	if err := d.Err(); err != nil {
-		return d.Len() - start, err
+		return err
 	}
 	// One allocation for all the statistics: lines are never dropped.
 	all := make([]lineStat, n)
@@ -102,5 +95,5 @@ func (b *Boilerplate) ReadFrom(r io.Reader) (int64, error) {
 		texts[h] = ts[i]
 	}
 	b.docs, b.seen, b.stats, b.texts = docs, seen, stats, texts
-	return d.Len() - start, nil
+	return nil
 }

@@ -16,6 +16,7 @@ package binenc
 import (
 	"bufio"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -545,4 +546,86 @@ func getLE[T number](b []byte, size int) T {
 		*(*uint64)(unsafe.Pointer(&v)) = u
 	}
 	return v
+}
+
+// Encode writes one value's encoding to w: tag, which names the value's
+// type and the encoding's version, then what body writes. It returns the
+// bytes written and the first error, body's or the writing's.
+func Encode(w io.Writer, tag string, body func(e *Writer) error) (int64, error) {
+	e := NewWriter(w)
+	start := e.Len()
+	e.String(tag)
+	err := body(e)
+	if ferr := e.Flush(); err == nil {
+		err = ferr
+	}
+	return e.Len() - start, err
+}
+
+// Decode reads from r an encoding Encode wrote under tag, body reading
+// what follows the tag; what names the value for the error when r holds
+// another. It returns the bytes read and the first error: a wrong tag,
+// body's, or the reading's. Body is not called after a wrong tag.
+func Decode(r io.Reader, tag, what string, body func(d *Reader) error) (int64, error) {
+	d := NewReader(r)
+	start := d.Len()
+	if t := d.String(); d.Err() == nil && t != tag {
+		d.Failf("not %s: %q", what, t)
+	}
+	err := d.Err()
+	if err == nil {
+		err = body(d)
+	}
+	if err == nil {
+		err = d.Err()
+	}
+	return d.Len() - start, err
+}
+
+// JSON writes v's JSON encoding (a value's parameters, which a reader
+// checks with CheckJSON).
+func (e *Writer) JSON(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	e.Bytes(b)
+	return nil
+}
+
+// CheckJSON reads what Writer.JSON wrote and fails unless it is want's
+// JSON encoding; what names the parameters in the error.
+func (d *Reader) CheckJSON(want any, what string) {
+	got := d.Bytes()
+	if w, _ := json.Marshal(want); d.Err() == nil && string(got) != string(w) {
+		d.Failf("%s %s; want %s", what, got, w)
+	}
+}
+
+// PutMap writes m as its keys (a Slice) and its values in the same order
+// (an Array); Map reads it back.
+func PutMap[K, V number](e *Writer, m map[K]V) {
+	ks := make([]K, 0, len(m))
+	vs := make([]V, 0, len(m))
+	for k, v := range m {
+		ks = append(ks, k)
+		vs = append(vs, v)
+	}
+	PutSlice(e, ks)
+	PutArray(e, vs)
+}
+
+// Map reads a map written by PutMap (nil after an error).
+func Map[K, V number](d *Reader) map[K]V {
+	ks := Slice[K](d)
+	vs := make([]V, len(ks))
+	Array(d, vs)
+	if d.err != nil {
+		return nil
+	}
+	m := make(map[K]V, len(ks))
+	for i, k := range ks {
+		m[k] = vs[i]
+	}
+	return m
 }

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"maps"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -113,5 +115,46 @@ func TestShared(t *testing.T) {
 	d := NewReader(&buf)
 	if NewReader(d) != d {
 		t.Fatal("a Reader on a Reader is not itself")
+	}
+}
+
+// TestEncodeDecode: a value written under a tag reads back under it, with
+// the byte counts of both sides equal; under another tag the body is not
+// read and the error names what was expected; a map written by PutMap
+// reads back equal.
+func TestEncodeDecode(t *testing.T) {
+	m := map[uint64]uint32{1: 10, 1 << 40: 20, 7: 0}
+	var buf bytes.Buffer
+	n, err := Encode(&buf, "test/1", func(e *Writer) error {
+		PutMap(e, m)
+		return e.JSON(map[string]int{"k": 3})
+	})
+	if err != nil || n != int64(buf.Len()) {
+		t.Fatalf("wrote %d of %d bytes: %v", n, buf.Len(), err)
+	}
+	var got map[uint64]uint32
+	read, err := Decode(bytes.NewReader(buf.Bytes()), "test/1", "a test value", func(d *Reader) error {
+		got = Map[uint64, uint32](d)
+		d.CheckJSON(map[string]int{"k": 3}, "test parameters")
+		return nil
+	})
+	if err != nil || read != n || !maps.Equal(got, m) {
+		t.Fatalf("read %d of %d bytes, %v: %v", read, n, got, err)
+	}
+	called := false
+	_, err = Decode(bytes.NewReader(buf.Bytes()), "other/1", "another value", func(d *Reader) error {
+		called = true
+		return nil
+	})
+	if err == nil || called || !strings.Contains(err.Error(), `not another value: "test/1"`) {
+		t.Fatalf("under another tag: body called %v, error %v", called, err)
+	}
+	_, err = Decode(bytes.NewReader(buf.Bytes()), "test/1", "a test value", func(d *Reader) error {
+		Map[uint64, uint32](d)
+		d.CheckJSON(map[string]int{"k": 4}, "test parameters")
+		return nil
+	})
+	if err == nil || !strings.Contains(err.Error(), `test parameters {"k":3}; want {"k":4}`) {
+		t.Fatalf("other parameters: %v", err)
 	}
 }
