@@ -134,7 +134,7 @@ type Reuse struct {
 // from the derived text's side (d) against the other (o).
 var reuseFeatureNames = []string{
 	"coverage_d", "ordered_d", "verbatim_d", "cosine", "coverage_o", "length_ratio", "longest_passage_d", "passages_log",
-	"trigrams_d", "strong_d", "quoted_d", "names_new_d", "numbers_new_d", "contained_d", "words_d",
+	"trigrams_d", "strong_d", "quoted_d", "names_new_d", "numbers_new_d", "contained_d", "words_d", "words_o",
 }
 
 // ReuseFeatureNames returns the names of the reuse model's features.
@@ -174,7 +174,8 @@ func ReuseFeatures(al *Alignment, a, b *Doc, aDerived bool) []float64 {
 		lp = float64(longest) / float64(nd)
 	}
 	return []float64{d.cov, d.ord, d.verb, al.Cosine, o.cov, lr, lp, math.Log1p(float64(len(al.Passages))), d.tri, d.strong, d.quoted,
-		newShare(d.d.names, o.d.names), newShare(d.d.nums, o.d.nums), d.contained, d.words}
+		newShare(d.d.names, o.d.names), newShare(d.d.nums, o.d.nums), d.contained, d.words,
+		o.words}
 }
 
 // Relate decides the relation of texts a and b. o is the overlap of

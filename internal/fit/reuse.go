@@ -163,7 +163,12 @@ func fitReuseModels(X [][]float64, Y []string) (*match.Logit, *match.Logit, erro
 // cvReuse returns the models fitted on each of 10 folds' training part
 // and each row's fold.
 func cvReuse(X [][]float64, Y []string) ([]*match.Logit, []*match.Logit, []int, error) {
-	train, test := folds(len(X), 10, 3, 4)
+	return cvReuseShuffled(X, Y, 3, 4)
+}
+
+// cvReuseShuffled is cvReuse over the folds of the shuffle seeded s1, s2.
+func cvReuseShuffled(X [][]float64, Y []string, s1, s2 uint64) ([]*match.Logit, []*match.Logit, []int, error) {
+	train, test := folds(len(X), 10, s1, s2)
 	fold := make([]int, len(X))
 	var mds, mws []*match.Logit
 	for k := range 10 {
