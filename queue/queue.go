@@ -23,6 +23,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -54,9 +55,12 @@ type Queue struct {
 	sent    atomic.Uint64 // messages this Queue published
 	nc      *nats.Conn
 	js      jetstream.JetStream
-	stream  jetstream.Stream
-	cons    jetstream.Consumer
+	name    string
 	subject string
+	// stream and cons are made again when the server lost them (reopen).
+	mu     sync.Mutex
+	stream jetstream.Stream
+	cons   jetstream.Consumer
 	// AckWait is the consumer's (Open).
 	AckWait time.Duration
 }
@@ -111,29 +115,106 @@ func open(ctx context.Context, url, name string, ackWait time.Duration) (*Queue,
 		nc.Close()
 		return nil, fmt.Errorf("queue: %w", err)
 	}
-	q := &Queue{id: rand.Text(), nc: nc, js: js, subject: strings.ToLower(name) + ".articles", AckWait: ackWait}
-	q.stream, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
-		Name:      name,
+	q := &Queue{id: rand.Text(), nc: nc, js: js, name: name, subject: strings.ToLower(name) + ".articles", AckWait: ackWait}
+	if err := q.create(ctx); err != nil {
+		nc.Close()
+		return nil, err
+	}
+	return q, nil
+}
+
+// create creates the stream and its consumer when they do not exist.
+func (q *Queue) create(ctx context.Context) error {
+	stream, err := q.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:      q.name,
 		Subjects:  []string{q.subject},
 		Storage:   jetstream.FileStorage,
 		Retention: jetstream.WorkQueuePolicy,
 	})
 	if err != nil {
-		nc.Close()
-		return nil, fmt.Errorf("queue: stream %s: %w", name, err)
+		return fmt.Errorf("queue: stream %s: %w", q.name, err)
 	}
-	q.cons, err = q.stream.CreateOrUpdateConsumer(ctx, jetstream.ConsumerConfig{
+	cons, err := stream.CreateOrUpdateConsumer(ctx, jetstream.ConsumerConfig{
 		Durable:       Consumer,
 		AckPolicy:     jetstream.AckExplicitPolicy,
-		AckWait:       ackWait,
+		AckWait:       q.AckWait,
 		MaxAckPending: MaxAckPending,
 		MaxDeliver:    -1,
 	})
 	if err != nil {
-		nc.Close()
-		return nil, fmt.Errorf("queue: consumer %s: %w", Consumer, err)
+		return fmt.Errorf("queue: consumer %s: %w", Consumer, err)
 	}
-	return q, nil
+	q.mu.Lock()
+	q.stream, q.cons = stream, cons
+	q.mu.Unlock()
+	return nil
+}
+
+// handles returns the stream and the consumer.
+func (q *Queue) handles() (jetstream.Stream, jetstream.Consumer) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.stream, q.cons
+}
+
+// gone reports whether err says the server no longer has the stream or
+// its consumer: deleted, or lost with the server's storage.
+func gone(err error) bool {
+	return errors.Is(err, jetstream.ErrConsumerDeleted) || errors.Is(err, jetstream.ErrConsumerNotFound) ||
+		errors.Is(err, jetstream.ErrStreamNotFound)
+}
+
+// reopen creates the stream and its consumer again when err says the
+// server lost them, and returns err: the caller tries again.
+func (q *Queue) reopen(err error) error {
+	if err == nil || !gone(err) {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), attemptTimeout)
+	defer cancel()
+	if cerr := q.create(ctx); cerr != nil {
+		return fmt.Errorf("%w (creating them again: %w)", err, cerr)
+	}
+	return fmt.Errorf("%w (created again)", err)
+}
+
+// StoredAt returns when the stream stored message seq (Unix
+// nanoseconds), 0 when it is no longer on the stream (acknowledged).
+func (q *Queue) StoredAt(ctx context.Context, seq uint64) (int64, error) {
+	stream, _ := q.handles()
+	m, err := stream.GetMsg(ctx, seq)
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("queue: message %d: %w", seq, err)
+	}
+	return m.Time.UnixNano(), nil
+}
+
+// FirstStoredAfter returns the lowest sequence number of a message on the
+// stream stored after stored (Unix nanoseconds), 0 when there is none:
+// the first message of a stream that numbered messages again from below
+// a position (redisstore.Position) after losing some.
+func (q *Queue) FirstStoredAfter(ctx context.Context, stored int64) (uint64, error) {
+	stream, _ := q.handles()
+	si, err := stream.Info(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("queue: %w", q.reopen(err))
+	}
+	for seq := si.State.FirstSeq; seq != 0 && seq <= si.State.LastSeq; seq++ {
+		m, err := stream.GetMsg(ctx, seq)
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
+			continue // acknowledged and removed
+		}
+		if err != nil {
+			return 0, fmt.Errorf("queue: message %d: %w", seq, err)
+		}
+		if m.Time.UnixNano() > stored {
+			return seq, nil
+		}
+	}
+	return 0, nil
 }
 
 // Close closes the connection.
@@ -163,6 +244,13 @@ func (q *Queue) PublishWait(ctx context.Context, arts []article.Article) (uint64
 		if errors.Is(err, nats.ErrMaxPayload) {
 			return 0, fmt.Errorf("queue: publishing: %w", err)
 		}
+		if errors.Is(err, jetstream.ErrNoStreamResponse) {
+			// No stream takes the subject: the server lost it with its
+			// storage, or it is still starting. Made again if missing.
+			cctx, cancel := context.WithTimeout(ctx, attemptTimeout)
+			q.create(cctx)
+			cancel()
+		}
 		select {
 		case <-ctx.Done():
 			return 0, fmt.Errorf("queue: publishing: not stored by the server (%v): %w", err, ctx.Err())
@@ -191,11 +279,12 @@ func encode(arts []article.Article) ([]byte, error) {
 // been acknowledged by the workers, and the last sequence number the
 // stream has taken.
 func (q *Queue) Processed(ctx context.Context) (acked, last uint64, err error) {
-	ci, err := q.cons.Info(ctx)
+	stream, cons := q.handles()
+	ci, err := cons.Info(ctx)
 	if err != nil {
-		return 0, 0, fmt.Errorf("queue: %w", err)
+		return 0, 0, fmt.Errorf("queue: %w", q.reopen(err))
 	}
-	si, err := q.stream.Info(ctx)
+	si, err := stream.Info(ctx)
 	if err != nil {
 		return 0, 0, fmt.Errorf("queue: %w", err)
 	}
@@ -238,7 +327,8 @@ type Stats struct {
 
 // Stats returns the consumer's counts.
 func (q *Queue) Stats(ctx context.Context) (Stats, error) {
-	ci, err := q.cons.Info(ctx)
+	_, cons := q.handles()
+	ci, err := cons.Info(ctx)
 	if err != nil {
 		return Stats{}, fmt.Errorf("queue: %w", err)
 	}
@@ -251,6 +341,8 @@ type Msg struct {
 	Seq uint64
 	// Delivered is how many times it was delivered (1: the first time).
 	Delivered uint64
+	// Stored is when the stream stored it (Unix nanoseconds).
+	Stored int64
 	// Articles are its articles, in order; Errs[i] says why line i could
 	// not be read (its article is then to be reported, not retried).
 	Articles []article.Article
@@ -280,33 +372,35 @@ func decode(data []byte) ([]article.Article, []error) {
 // Fetch returns up to n delivered chunks, in stream order: it waits up
 // to wait for the first, then takes what else is there without waiting.
 func (q *Queue) Fetch(ctx context.Context, n int, wait time.Duration) ([]*Msg, error) {
-	first, err := q.cons.Fetch(1, jetstream.FetchMaxWait(wait))
+	_, cons := q.handles()
+	first, err := cons.Fetch(1, jetstream.FetchMaxWait(wait))
 	if err != nil {
-		return nil, fmt.Errorf("queue: fetch: %w", err)
+		return nil, fmt.Errorf("queue: fetch: %w", q.reopen(err))
 	}
 	out, err := collect(nil, first)
 	if err != nil || len(out) == 0 || n == 1 {
-		return out, err
+		return out, q.reopen(err)
 	}
-	more, err := q.cons.FetchNoWait(n - 1)
+	more, err := cons.FetchNoWait(n - 1)
 	if err != nil {
-		return out, fmt.Errorf("queue: fetch: %w", err)
+		return out, fmt.Errorf("queue: fetch: %w", q.reopen(err))
 	}
 	out, err = collect(out, more)
 	slices.SortFunc(out, func(a, b *Msg) int { return cmp.Compare(a.Seq, b.Seq) })
-	return out, err
+	return out, q.reopen(err)
 }
 
 // FetchNoWait returns up to n chunks that can be delivered now, in stream
 // order, without waiting.
 func (q *Queue) FetchNoWait(n int) ([]*Msg, error) {
-	batch, err := q.cons.FetchNoWait(n)
+	_, cons := q.handles()
+	batch, err := cons.FetchNoWait(n)
 	if err != nil {
-		return nil, fmt.Errorf("queue: fetch: %w", err)
+		return nil, fmt.Errorf("queue: fetch: %w", q.reopen(err))
 	}
 	out, err := collect(nil, batch)
 	slices.SortFunc(out, func(a, b *Msg) int { return cmp.Compare(a.Seq, b.Seq) })
-	return out, err
+	return out, q.reopen(err)
 }
 
 // collect appends a fetched batch's chunks to out.
@@ -316,7 +410,7 @@ func collect(out []*Msg, batch jetstream.MessageBatch) ([]*Msg, error) {
 		if err != nil {
 			return out, fmt.Errorf("queue: message metadata: %w", err)
 		}
-		msg := &Msg{Seq: md.Sequence.Stream, Delivered: md.NumDelivered, m: m}
+		msg := &Msg{Seq: md.Sequence.Stream, Delivered: md.NumDelivered, Stored: md.Timestamp.UnixNano(), m: m}
 		msg.Articles, msg.Errs = decode(m.Data())
 		out = append(out, msg)
 	}

@@ -23,8 +23,9 @@ import (
 // log only if the lease is still its own (checked on the log's node, in one
 // script with the append), so a process that lost its lease — paused past
 // the time to live, cut off from the cluster — cannot write after another
-// took over. Beside it, NS:{w}:pos records the input position (a NATS
-// stream sequence) of the last article processed, set under the lease too.
+// took over. Beside it, NS:{w}:pos records the input position of the
+// last article processed (Position: a NATS stream sequence and when the
+// stream stored that message), set under the lease too.
 
 // ErrLeaseLost is returned by a commit or SetPos of a KV whose lease
 // expired or was taken by another process.
@@ -170,26 +171,55 @@ func (kv *KV) Release() error {
 	return releaseScript.Run(ctx, kv.c, []string{kv.leaseKey()}, token).Err()
 }
 
-// Pos returns the input position last set (0: none).
-func (kv *KV) Pos(ctx context.Context) (uint64, error) {
+// Position is an input position: the stream sequence number of the last
+// message processed, and when the stream stored it (Unix nanoseconds, 0
+// when unknown). The time tells the messages processed from new ones
+// under a number already used: a stream that lost messages it had
+// stored (a NATS server killed before writing them, its storage lost)
+// numbers the next ones again from below the position, and those were
+// stored after it.
+type Position struct {
+	Seq    uint64
+	Stored int64
+}
+
+// Covers reports whether the message seq stored at stored (Unix
+// nanoseconds, 0: unknown) is at or before the position: processed.
+func (p Position) Covers(seq uint64, stored int64) bool {
+	return seq <= p.Seq && (p.Stored == 0 || stored == 0 || stored <= p.Stored)
+}
+
+// Pos returns the input position last set (zero: none). It is stored as
+// "SEQ STORED" ("SEQ" alone as written by earlier versions: the time
+// unknown).
+func (kv *KV) Pos(ctx context.Context) (Position, error) {
 	v, err := kv.c.Get(ctx, kv.posKey()).Result()
 	if errors.Is(err, redis.Nil) {
-		return 0, nil
+		return Position{}, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("redisstore: position: %w", err)
+		return Position{}, fmt.Errorf("redisstore: position: %w", err)
 	}
-	return strconv.ParseUint(v, 10, 64)
+	seq, stored, _ := strings.Cut(v, " ")
+	var p Position
+	if p.Seq, err = strconv.ParseUint(seq, 10, 64); err == nil && stored != "" {
+		p.Stored, err = strconv.ParseInt(stored, 10, 64)
+	}
+	if err != nil {
+		return Position{}, fmt.Errorf("redisstore: position %q: %w", v, err)
+	}
+	return p, nil
 }
 
 // SetPos records the input position of the last article processed; the
 // KV must hold the writer lease.
-func (kv *KV) SetPos(ctx context.Context, pos uint64) error {
+func (kv *KV) SetPos(ctx context.Context, p Position) error {
 	token := kv.leaseToken()
 	if token == "" {
 		return ErrLeaseLost
 	}
-	err := setPosScript.Run(ctx, kv.c, []string{kv.leaseKey(), kv.posKey()}, token, pos).Err()
+	v := strconv.FormatUint(p.Seq, 10) + " " + strconv.FormatInt(p.Stored, 10)
+	err := setPosScript.Run(ctx, kv.c, []string{kv.leaseKey(), kv.posKey()}, token, v).Err()
 	return leaseErr(err)
 }
 

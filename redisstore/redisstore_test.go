@@ -57,7 +57,7 @@ func TestLease(t *testing.T) {
 	if err := put(a, "a/x", "1"); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.SetPos(ctx, 7); err != nil {
+	if err := a.SetPos(ctx, Position{7, 1700000000123456789}); err != nil {
 		t.Fatal(err)
 	}
 	// b waits while a holds the lease.
@@ -79,11 +79,16 @@ func TestLease(t *testing.T) {
 	if err := put(a, "a/x", "3"); !errors.Is(err, ErrLeaseLost) {
 		t.Fatalf("a commit after the lease was taken: %v", err)
 	}
-	if err := a.SetPos(ctx, 8); !errors.Is(err, ErrLeaseLost) {
+	if err := a.SetPos(ctx, Position{8, 1700000000223456789}); !errors.Is(err, ErrLeaseLost) {
 		t.Fatalf("SetPos after the lease was taken: %v", err)
 	}
-	if p, err := b.Pos(ctx); err != nil || p != 7 {
-		t.Fatalf("Pos = %d, %v", p, err)
+	if p, err := b.Pos(ctx); err != nil || p != (Position{7, 1700000000123456789}) {
+		t.Fatalf("Pos = %+v, %v", p, err)
+	}
+	// As an earlier version wrote it: the time unknown.
+	a.Client().Set(ctx, ns+":{w}:pos", "9", 0)
+	if p, err := b.Pos(ctx); err != nil || p != (Position{Seq: 9}) {
+		t.Fatalf("Pos of %q = %+v, %v", "9", p, err)
 	}
 	if v, err := b.Get([]byte("a/x")); err != nil || string(v) != "2" {
 		t.Fatalf("a/x = %q, %v", v, err)
@@ -125,5 +130,27 @@ func TestRecovery(t *testing.T) {
 	}
 	if n, _ := b.Client().XLen(ctx, ns+":{w}:log").Result(); n != 0 {
 		t.Fatalf("%d entries left in the log", n)
+	}
+}
+
+func TestPositionCovers(t *testing.T) {
+	p := Position{Seq: 10, Stored: 1000}
+	for _, c := range []struct {
+		seq    uint64
+		stored int64
+		want   bool
+	}{
+		{10, 1000, true},  // the message of the position
+		{3, 400, true},    // before it
+		{11, 1100, false}, // after it
+		{3, 1500, false},  // numbered below it, stored after: a stream that lost messages
+		{3, 0, true},      // the time unknown
+	} {
+		if got := p.Covers(c.seq, c.stored); got != c.want {
+			t.Errorf("Position{10, 1000}.Covers(%d, %d) = %v", c.seq, c.stored, got)
+		}
+	}
+	if !(Position{Seq: 10}).Covers(3, 1500) {
+		t.Error("a position without its time covers every message numbered below it")
 	}
 }

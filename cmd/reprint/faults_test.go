@@ -54,7 +54,7 @@ func posOf(t *testing.T, addrs []string, ns string) uint64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return p
+	return p.Seq
 }
 
 // sinceResumed waits until the position in ns passes from, and returns how
@@ -80,11 +80,11 @@ func inTurn(t *testing.T, addrs []string, ns string, from, to uint64) uint64 {
 	ctx := context.Background()
 	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
 		p, err := kv.Pos(ctx)
-		if err != nil || p < from || p >= to {
+		if err != nil || p.Seq < from || p.Seq >= to {
 			continue
 		}
 		if n, err := kv.Client().Exists(ctx, ns+":{w}:lease").Result(); err == nil && n == 1 {
-			return p
+			return p.Seq
 		}
 	}
 	t.Fatalf("no worker in its turn between messages %d and %d", from, to)
@@ -330,6 +330,82 @@ func TestNATSRestart(t *testing.T) {
 		w.stop(t)
 	}
 	sameFiles(t, want, exportShared(t, c.Redis, "nr"))
+}
+
+// TestNATSLostStream: the NATS server killed and its storage lost (the
+// stream and its consumer gone with every message) after the workers
+// processed the first half of a publisher's input, the way a NATS 2.9
+// server killed under load may come back without messages it had
+// acknowledged. The stream, made again, numbers messages from 1, below
+// the workers' position: the publisher notices its numbering went back
+// and stops, saying from where to publish again; the workers take the
+// new messages as new, not as processed ones (renumber); published again
+// from there, the state is the one of one process over the whole input.
+func TestNATSLostStream(t *testing.T) {
+	c := clustertest.Own(t)
+	file, lines := corpusLines(t, 300, 27)
+	want := oneNode(t, file)
+	env, _, ws := twoWorkers(t, c, "nl", "NL", "2s")
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	pub := startReprint(t, env, r, "publish", "--stream", "NL", "--ack-wait", "2s", "--chunk", "8", "-")
+	r.Close()
+	const before = 152 // 19 messages of 8
+	if _, err := w.Write(jsonl(lines[:before])); err != nil {
+		t.Fatalf("publish's input: %v\n%s", err, pub.stderr)
+	}
+	waitPos(t, c.Redis, "nl", 19, 2*time.Minute)
+	c.SignalNATS(t, syscall.SIGKILL)
+	if err := os.RemoveAll(filepath.Join(c.Dir(), "nats", "jetstream")); err != nil {
+		t.Fatal(err)
+	}
+	c.Restart(t)
+	if _, err := w.Write(jsonl(lines[before:])); err != nil {
+		t.Fatalf("publish's input: %v\n%s", err, pub.stderr)
+	}
+	w.Close()
+	select {
+	case err := <-pub.done:
+		pub.done <- err
+		if err == nil {
+			t.Fatalf("publish carried on across the loss of its messages:\n%s", pub.stderr)
+		}
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("publish did not return:\n%s", pub.stderr)
+	}
+	if !strings.Contains(pub.stderr.String(), "NATS lost messages") || !strings.Contains(pub.stderr.String(), "--skip 0 ") {
+		t.Fatalf("publish's error does not say what was lost and from where to publish again:\n%s", pub.stderr)
+	}
+	// Published again after the message that told the loss (message 1 of
+	// the new stream, articles 152–159): publish said --skip 0, which
+	// would send every article again (those stored answered as such); from
+	// article 160 on, every message of the new stream is numbered at or
+	// below the workers' position, and only the workers' renumber keeps
+	// them from being taken as processed.
+	code, stdout, stderr := runCLI(t, "publish", "--nats", c.NATS, "--stream", "NL", "--chunk", "8", "--skip", "160", "--wait", file)
+	if code != 0 {
+		t.Fatalf("publish again: %s", stderr)
+	}
+	var sum publishSummary
+	if err := json.Unmarshal([]byte(stdout), &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.Skipped != 160 || sum.Published != 140 || sum.First != 2 || sum.Last != 19 {
+		t.Errorf("published again: %+v, want 160 skipped, 140 published as messages 2–19", sum)
+	}
+	waitPos(t, c.Redis, "nl", 19, time.Minute)
+	renumbered := 0
+	for _, w := range ws {
+		w.stop(t)
+		renumbered += w.summary(t).Renumbered
+	}
+	if renumbered != 1 {
+		t.Errorf("the position went back %d times, want once:\n%s\n%s", renumbered, ws[0].stderr, ws[1].stderr)
+	}
+	sameFiles(t, want, exportShared(t, c.Redis, "nl"))
 }
 
 // TestRedisUnreachable: every Redis node paused (SIGSTOP) past the

@@ -1,13 +1,16 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 	"time"
 
@@ -24,7 +27,7 @@ articles are decided, whichever worker takes them. Creates the stream and its co
 Every input record that is rejected by the readers is reported on stderr
 with its position and reason (or to --rejects FILE as JSONL).
 
-Prints {"published","messages","rejected","repaired","first","last","seconds"}
+Prints {"published","messages","rejected","repaired","skipped","first","last","seconds"}
 on stdout (first and last: the stream sequence numbers of the messages). With
 --wait, returns when every one of them has been processed by the workers.
 
@@ -37,8 +40,19 @@ stream's duplicate window of 2 minutes is recognized) and in input order;
 are on the stream, and the error gives the input position of the first
 article not published.
 
+A NATS server killed before it wrote what it had acknowledged (NATS 2.9
+writes behind its acknowledgements), or one that lost its storage, may
+lose messages and number the next ones again from below: publish then
+stops, says which of its messages the stream may have lost, and gives the
+--skip that publishes again from the first of them (articles already
+processed are answered from the state as stored).
+
 Flags:
 `
+
+// errRenumbered is the error of a publish whose stream lost messages it
+// had acknowledged (numbered the next ones again from below).
+var errRenumbered = errors.New("NATS lost messages")
 
 func natsFlag(fs *flag.FlagSet) *string {
 	return fs.String("nats", "", "NATS server `URL` with JetStream (default $REPRINT_NATS)")
@@ -65,13 +79,14 @@ func runPublish(args []string, stdout, stderr io.Writer) error {
 	rejects := fs.String("rejects", "", "write rejected records as JSONL to `FILE` (default: stderr)")
 	quiet := fs.Bool("q", false, "no summary on stderr")
 	retry := fs.Duration("retry", time.Minute, "how long to keep trying while NATS is out of reach or restarting, before failing")
+	skip := fs.Int("skip", 0, "leave out the first `N` articles of the input (those the readers accept): to publish again from where a failed run stopped")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(paths) == 0 || *chunk < 1 {
+	if len(paths) == 0 || *chunk < 1 || *skip < 0 {
 		fs.Usage()
-		return fmt.Errorf("%w: give at least one PATH (and a positive --chunk)", errUsage)
+		return fmt.Errorf("%w: give at least one PATH (and a positive --chunk, a --skip of 0 or more)", errUsage)
 	}
 	url, err := natsURL(*natsF)
 	if err != nil {
@@ -103,6 +118,13 @@ func runPublish(args []string, stdout, stderr io.Writer) error {
 	var sum publishSummary
 	var pending []article.Article
 	var pendingPos article.Pos
+	// The messages published, to tell which the stream lost.
+	type sent struct {
+		seq    uint64
+		pos    article.Pos
+		before int // articles of the input before it (--skip included)
+	}
+	var sents []sent
 	flush := func() error {
 		if len(pending) == 0 {
 			return nil
@@ -114,6 +136,16 @@ func runPublish(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("%s: this article and those after it not published (the %d before it are, in stream messages %d–%d): %w",
 				pendingPos, sum.Published, sum.First, sum.Last, err)
 		}
+		if len(sents) > 0 && seq <= sum.Last {
+			// Numbered again from below: the stream lost the messages
+			// numbered seq and after (of this run: from the first of them).
+			k, _ := slices.BinarySearchFunc(sents, seq, func(s sent, seq uint64) int { return cmp.Compare(s.seq, seq) })
+			return fmt.Errorf("%w: stream %s stored this run's message %d (articles from %s on) as %d: it lost messages it had acknowledged "+
+				"(the NATS server killed before it wrote them, or its storage lost). Messages %d–%d of this run, articles from %s on, may be lost "+
+				"(those the workers had not processed by then); publish again from there: reprint publish --skip %d (articles already processed are answered as stored)",
+				errRenumbered, *stream, len(sents)+1, pendingPos, seq, sents[k].seq, sum.Last, sents[k].pos, sents[k].before)
+		}
+		sents = append(sents, sent{seq, pendingPos, *skip + sum.Published})
 		if sum.First == 0 {
 			sum.First = seq
 		}
@@ -124,6 +156,10 @@ func runPublish(args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	err = article.Read(ctx, paths, article.Options{}, func(r article.Record) error {
+		if sum.Skipped < *skip {
+			sum.Skipped++
+			return nil
+		}
 		if len(pending) == 0 {
 			pendingPos = r.Pos
 		}
@@ -161,6 +197,8 @@ type publishSummary struct {
 	Published int `json:"published"`
 	Messages  int `json:"messages"`
 	readCounts
+	// Skipped is the articles of the input left out (--skip).
+	Skipped int     `json:"skipped,omitempty"`
 	First   uint64  `json:"first"`
 	Last    uint64  `json:"last"`
 	Seconds float64 `json:"seconds"`

@@ -41,7 +41,14 @@ func (s *streamIngest) ingest(l *engine.Live, arts []article.Article) ([]engine.
 		}
 		return nil, err
 	}
-	if _, err := awaitPos(ctx, s.kv, seq, func(uint64) bool { return true }); err != nil {
+	// When the stream stored it: a position numbered past seq before the
+	// stream renumbered (a NATS that lost messages) is not past it. Gone
+	// from the stream, it is processed (acknowledged).
+	stored, err := s.q.StoredAt(ctx, seq)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := awaitPos(ctx, s.kv, seq, stored, func(uint64) bool { return true }); err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("message %d: %w by the workers (is a 'reprint worker' running?)", seq, server.ErrNotProcessed)
 		}

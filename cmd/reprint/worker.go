@@ -53,7 +53,10 @@ in its turns, which fail and are tried again with a backoff up to 5 s,
 their messages kept in progress.
 
 Prints {"processed","messages","new","existing","rejected","turns",
-"redelivered" (messages received that had been delivered before),"seconds",
+"redelivered" (messages received that had been delivered before),
+"renumbered" (when not 0: the times the stream numbered new messages from
+below the position, as a NATS server that lost messages does, and the
+position went back to take them),"seconds",
 and where the time went: "prepare_seconds", "wait_seconds" (for the turn),
 "catch_up_ahead_seconds" (taking in "caught_up_ahead" articles the
 other workers finished, while waiting), "catch_up_seconds" (taking in
@@ -237,8 +240,11 @@ type workerSummary struct {
 	Turns     int `json:"turns"`
 	// Redelivered counts the messages received that had been delivered
 	// before.
-	Redelivered int     `json:"redelivered"`
-	Seconds     float64 `json:"seconds"`
+	Redelivered int `json:"redelivered"`
+	// Renumbered counts the times the position went back because the
+	// stream numbered new messages from below it (renumber).
+	Renumbered int     `json:"renumbered,omitempty"`
+	Seconds    float64 `json:"seconds"`
 	// Where the time went: preparing articles (all cores, before the
 	// turn), waiting for the turn, taking in the other workers' articles,
 	// and deciding and writing them (the ordered step, under the lease).
@@ -391,9 +397,9 @@ func (w *worker) turn(ctx context.Context, todo []prepared) (int, []*queue.Msg, 
 		return 0, more, err
 	}
 	// Processed before (delivered again): acknowledged only, without the
-	// lease (the position only grows).
+	// lease (the position only grows, but for renumber).
 	done := 0
-	for done < len(todo) && todo[done].msg.Seq <= pos {
+	for done < len(todo) && pos.Covers(todo[done].msg.Seq, todo[done].msg.Stored) {
 		done++
 	}
 	if done > 0 {
@@ -410,10 +416,12 @@ func (w *worker) turn(ctx context.Context, todo []prepared) (int, []*queue.Msg, 
 	if pos, err = w.kv.Pos(ctx); err != nil {
 		return 0, nil, err
 	}
-	if first <= pos { // processed meanwhile by another
+	switch {
+	case pos.Covers(first, todo[0].msg.Stored): // processed meanwhile by another
 		return 0, nil, nil
-	}
-	if first != pos+1 {
+	case first <= pos.Seq: // numbered below the position, stored after it
+		return 0, nil, w.renumber(ctx, pos, todo[0].msg)
+	case first != pos.Seq+1:
 		return 0, nil, nil // another worker's articles come first: wait again
 	}
 	run := 1
@@ -459,7 +467,7 @@ func (w *worker) turn(ctx context.Context, todo []prepared) (int, []*queue.Msg, 
 			break
 		}
 	}
-	if err := w.kv.SetPos(ctx, todo[run-1].msg.Seq); err != nil {
+	if err := w.kv.SetPos(ctx, redisstore.Position{Seq: todo[run-1].msg.Seq, Stored: todo[run-1].msg.Stored}); err != nil {
 		return 0, nil, err
 	}
 	for j, r := range res {
@@ -492,6 +500,36 @@ func (w *worker) turn(ctx context.Context, todo []prepared) (int, []*queue.Msg, 
 	return run, nil, nil
 }
 
+// renumber moves the position back (under the lease) when the stream
+// numbers new messages again from below it, as one does that lost
+// messages it had stored: a NATS server killed before it wrote them, or
+// its storage lost (the stream then made again). Message m is one of
+// them: numbered at or below the position, stored after the message of
+// the position. The new position is the message before the first one the
+// stream stored after the position's, with the position's time, so that
+// the messages before it (processed, or older than the loss) count as
+// processed and the new ones are taken in stream order. What the stream
+// lost and no worker had processed is not on it any more: 'reprint
+// publish' tells (its numbering goes back too) and says from which
+// article to publish again.
+func (w *worker) renumber(ctx context.Context, pos redisstore.Position, m *queue.Msg) error {
+	first, err := w.q.FirstStoredAfter(ctx, pos.Stored)
+	if err != nil {
+		return err
+	}
+	if first == 0 || first > m.Seq {
+		first = m.Seq
+	}
+	to := redisstore.Position{Seq: first - 1, Stored: pos.Stored}
+	if err := w.kv.SetPos(ctx, to); err != nil {
+		return err
+	}
+	w.sum.Renumbered++
+	w.log.Error("the stream numbers messages again from below the position: NATS lost messages it had stored (killed before it wrote them, or its storage lost); the position goes back to the message before the first one stored since",
+		"position", pos.Seq, "stored", time.Unix(0, pos.Stored).UTC().Format(time.RFC3339Nano), "message", m.Seq, "first_stored_since", first)
+	return nil
+}
+
 // errBadID rejects an article whose id article.CheckID refuses.
 var errBadID = errors.New("bad id")
 
@@ -522,10 +560,10 @@ func rejectReason(err error) string {
 // this one. So while the position does not move, the worker fetches what
 // is there every quarter of --ack-wait (the server delivers such messages
 // first) and returns what it got.
-func (w *worker) waitFor(ctx context.Context, seq uint64, todo []prepared) (pos uint64, more []*queue.Msg, err error) {
+func (w *worker) waitFor(ctx context.Context, seq uint64, todo []prepared) (pos redisstore.Position, more []*queue.Msg, err error) {
 	told, moved, fetched := time.Now(), time.Now(), time.Now()
 	last := uint64(0)
-	pos, err = awaitPos(ctx, w.kv, seq-1, func(at uint64) bool {
+	pos, err = awaitPos(ctx, w.kv, seq-1, 0, func(at uint64) bool {
 		now := time.Now()
 		if now.Sub(told) > w.q.AckWait/4 {
 			for _, t := range todo {
@@ -570,21 +608,25 @@ func (w *worker) catchUpAhead() {
 }
 
 // awaitPos returns the position recorded in the shared state once it is
-// at least pos, polling it (and calling tick with the position after each
-// poll) with a backoff from 100 µs to 2 ms, or ctx's error when it ends
-// first; or the position when tick returns false.
-func awaitPos(ctx context.Context, kv *redisstore.KV, pos uint64, tick func(at uint64) bool) (uint64, error) {
+// at least message seq and, when stored is not 0, at a message stored at
+// or after stored (Unix nanoseconds: so that a position numbered past seq
+// before the stream renumbered does not count), polling it (and calling
+// tick with the position after each poll) with a backoff from 100 µs to 2
+// ms, or ctx's error when it ends first; or the position when tick
+// returns false.
+func awaitPos(ctx context.Context, kv *redisstore.KV, seq uint64, stored int64, tick func(at uint64) bool) (redisstore.Position, error) {
 	for delay := 100 * time.Microsecond; ; delay = min(2*delay, 2*time.Millisecond) {
 		at, err := kv.Pos(ctx)
 		if err != nil {
-			return 0, err
+			return redisstore.Position{}, err
 		}
-		if at >= pos || !tick(at) {
+		reached := at.Seq >= seq && (stored == 0 || at.Stored == 0 || at.Stored >= stored)
+		if reached || !tick(at.Seq) {
 			return at, nil
 		}
 		select {
 		case <-ctx.Done():
-			return 0, ctx.Err()
+			return redisstore.Position{}, ctx.Err()
 		case <-time.After(delay):
 		}
 	}

@@ -157,11 +157,11 @@ func waitPos(t *testing.T, addrs []string, ns string, n uint64, within time.Dura
 	deadline := time.Now().Add(within)
 	for {
 		p, err := kv.Pos(context.Background())
-		if err == nil && p >= n {
+		if err == nil && p.Seq >= n {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the workers processed %d messages in %s, want %d (%v)", p, within, n, err)
+			t.Fatalf("the workers processed %d messages in %s, want %d (%v)", p.Seq, within, n, err)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
