@@ -343,6 +343,38 @@ func TestServeSharedState(t *testing.T) {
 	}
 }
 
+// TestServePostTimeout: a post to 'reprint serve --nats' that no worker
+// processes within --post-timeout is answered 503, saying so; its message
+// stays on the stream, and once a worker runs, the article is stored once
+// and posting it again is answered from the state.
+func TestServePostTimeout(t *testing.T) {
+	addrs, natsURL := clustertest.Shared(t)
+	id := strconv.FormatInt(time.Now().UnixNano(), 36)
+	stream := "P" + strings.ToUpper(id)
+	args := []string{"--redis", strings.Join(addrs, ","), "--namespace", "p" + id, "--nats", natsURL, "--stream", stream}
+	srv := startServer(t, "", append(args, "--post-timeout", "1s")...)
+	line := []byte(`{"id":"late","text":"A post that waits for a worker which is not running yet, and is answered once one runs."}`)
+	resp, err := http.Post(srv.url+"/v1/articles", "application/json", bytes.NewReader(line))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "worker") {
+		t.Fatalf("a post no worker processed: %d %s, want 503 naming the workers", resp.StatusCode, body)
+	}
+	startWorker(t, nil, args...)
+	for deadline := time.Now().Add(time.Minute); getJSON(t, srv.url+"/v1/articles/late", nil) != http.StatusOK; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the post that timed out was not processed once a worker ran")
+		}
+	}
+	code, got, err := post(srv.url, line)
+	if err != nil || code != http.StatusOK || got.New {
+		t.Fatalf("posting it again: %d %+v %v, want 200, not new", code, got, err)
+	}
+}
+
 // metricsOf returns the body of a /metrics page.
 func metricsOf(t *testing.T, url string) string {
 	t.Helper()
