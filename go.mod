@@ -92,3 +92,5 @@ require (
 	golang.org/x/sys v0.50.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
+
+replace github.com/markusmobius/go-dateparser => ./third_party/go-dateparser
