@@ -125,6 +125,10 @@ type Live struct {
 	// was built: another process's deletion (a shared state) leaves this
 	// one's memory behind the store, and no snapshot is written then.
 	deletedAt uint64
+	// taken is the number of deletions (c/deleted) taken out of the memory:
+	// its own and, when it catches up, the other processes' (the deletion
+	// log: takeDeletions). Under mu.
+	taken uint64
 	// started says how the memory was built at open (StartInfo).
 	started StartInfo
 	// snapMu orders snapshot writes.
@@ -457,6 +461,7 @@ func (l *Live) load() (int, error) {
 	if l.deletedAt, err = l.deletedCount(); err != nil {
 		return 0, err
 	}
+	l.taken = l.deletedAt
 	n, err := l.replayStored(0, c.Seq, false)
 	if err != nil {
 		return n, err
@@ -602,18 +607,31 @@ func (l *Live) CatchUpComplete() (int, error) {
 }
 
 // catchUpTo takes in the stored articles from l.next to c.Seq, c being
-// counters below which every write is applied (the caller holds mu).
+// counters below which every write is applied, then takes out the ones
+// the other processes deleted (the caller holds mu).
 func (l *Live) catchUpTo(c liveCounters) (int, error) {
-	if c.Seq <= l.next {
-		return 0, nil
+	n := 0
+	if c.Seq > l.next {
+		var err error
+		if n, err = l.replayStored(l.next, c.Seq, true); err != nil {
+			l.stale.Store(true) // rebuilt from the store at the next write
+			return n, err
+		}
+		l.next = max(l.next, c.Seq)
+		l.stories.next, l.lines.next = max(l.stories.next, c.Story), max(l.lines.next, c.Storyline)
 	}
-	n, err := l.replayStored(l.next, c.Seq, true)
+	// After taking them in: one deleted meanwhile is taken out again.
+	deleted, err := l.deletedCount()
+	if err == nil {
+		err = l.takeDeletions(deleted)
+	}
 	if err != nil {
-		l.stale.Store(true) // rebuilt from the store at the next write
+		l.stale.Store(true)
 		return n, err
 	}
-	l.next = max(l.next, c.Seq)
-	l.stories.next, l.lines.next = max(l.stories.next, c.Story), max(l.lines.next, c.Storyline)
+	if n == 0 {
+		return 0, nil
+	}
 	// The story and storyline records this process last wrote may have
 	// been rewritten by another one.
 	l.storyRecs.reset()

@@ -29,6 +29,10 @@ import (
 //   - its text reuse relations: its back-references and its entries in
 //     the records of the articles it related to.
 //
+// The batch also logs the deletion (deletionKey), so that the other
+// processes sharing the state take the article out of their memory when
+// they catch up (takeDeletions).
+//
 // What it leaves: the in-memory clusterers, boilerplate statistics and
 // text reuse document frequencies keep the article's share of document
 // frequencies and centroids until the engine restarts (they hold sums, not articles); the replay at the
@@ -52,6 +56,16 @@ func (l *Live) Delete(id string) error {
 	if err := l.st.Writable(); err != nil {
 		return err
 	}
+	// The deletions of other processes first: this one is numbered after
+	// them.
+	deleted, err := l.deletedCount()
+	if err != nil {
+		return err
+	}
+	if err := l.takeDeletions(deleted); err != nil {
+		return err
+	}
+	words := prepare(article.Article{Title: a.Title, Text: a.Text}, false).words
 	// Delete rewrites story and storyline records itself.
 	l.storyRecs.reset()
 	l.lineRecs.reset()
@@ -103,29 +117,107 @@ func (l *Live) Delete(id string) error {
 			return err
 		}
 	}
-	deleted, err := l.deletedCount()
-	if err != nil {
-		return err
-	}
 	b.Set([]byte(liveKeyDeleted), binary.BigEndian.AppendUint64(nil, deleted+1))
+	b.Set(deletionKey(deleted+1), encodeDeletion(a.Seq, a.ID, words))
 	if err := b.Commit(); err != nil {
 		return err
 	}
+	l.forget(a.Seq, a.ID, words)
+	l.taken = deleted + 1
+	return nil
+}
+
+// The deletion log: key x/ followed by a deletion's number (the deletion
+// count c/deleted it made, 8 bytes big-endian), holding what the other
+// processes sharing the state need to take the article out of their
+// memory (takeDeletions): its sequence number, id and search words.
+const livePrefixDeletion = "x/"
+
+func deletionKey(n uint64) []byte {
+	return binary.BigEndian.AppendUint64([]byte(livePrefixDeletion), n)
+}
+
+func encodeDeletion(seq uint64, id string, words []uint32) []byte {
+	b := binary.AppendUvarint(nil, seq)
+	b = binary.AppendUvarint(b, uint64(len(id)))
+	b = append(b, id...)
+	b = binary.AppendUvarint(b, uint64(len(words)))
+	for _, w := range words {
+		b = binary.AppendUvarint(b, uint64(w))
+	}
+	return b
+}
+
+func decodeDeletion(b []byte) (seq uint64, id string, words []uint32, err error) {
+	next := func() uint64 {
+		v, n := binary.Uvarint(b)
+		if n <= 0 {
+			err = errors.New("deletion log: corrupt record")
+			b = nil
+			return 0
+		}
+		b = b[n:]
+		return v
+	}
+	seq = next()
+	if n := next(); err == nil && n <= uint64(len(b)) {
+		id, b = string(b[:n]), b[n:]
+	} else if err == nil {
+		err = errors.New("deletion log: corrupt record")
+	}
+	n := next()
+	for range min(n, uint64(len(b))) {
+		words = append(words, uint32(next()))
+	}
+	if err == nil && (uint64(len(words)) != n || len(b) != 0) {
+		err = errors.New("deletion log: corrupt record")
+	}
+	return seq, id, words, err
+}
+
+// takeDeletions takes the articles that other processes sharing the
+// state deleted, up to deletion number upTo, out of the memory (the
+// caller holds mu): from the bucket and search indexes, the id table and
+// the count, as Delete takes its own. A deletion whose log entry is not
+// visible yet (a lease-less reader, while its batch is being applied) is
+// taken the next time. Like Delete, it leaves the clusterers' sums, and
+// the memory no longer matches a snapshot.
+func (l *Live) takeDeletions(upTo uint64) error {
+	for ; l.taken < upTo; l.taken++ {
+		v, err := l.st.Get(deletionKey(l.taken + 1))
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		seq, id, words, err := decodeDeletion(v)
+		if err != nil {
+			return fmt.Errorf("deletion %d: %w", l.taken+1, err)
+		}
+		l.forget(seq, id, words)
+	}
+	return nil
+}
+
+// forget takes deleted article seq (id, search words) out of the memory,
+// if it was taken in (the caller holds mu).
+func (l *Live) forget(seq uint64, id string, words []uint32) {
 	l.diverged = true // no snapshot until a rebuild (live_snapshot.go)
-	l.bkt.Remove(a.Seq)
+	inBuckets := l.bkt.Remove(seq)
+	l.rmu.Lock()
+	inSearch := l.words.Remove(seq, words) > 0
+	l.rmu.Unlock()
+	if !inBuckets && !inSearch {
+		return // deleted before this process took it in
+	}
 	l.recent.reset() // groups may have new representatives
-	if h := l.idHash(a.ID); l.ids[h] > 1 {
+	if h := l.idHash(id); l.ids[h] > 1 {
 		l.ids[h]--
 	} else {
 		delete(l.ids, h)
 	}
-	words := prepare(article.Article{Title: a.Title, Text: a.Text}, false).words
-	l.rmu.Lock()
-	l.words.Remove(a.Seq, words)
-	l.rmu.Unlock()
 	l.publishIndexBytes()
 	l.count.Add(^uint64(0))
-	return nil
 }
 
 // leaveGroup takes a out of its duplicate group (see Delete).

@@ -237,11 +237,11 @@ func TestCatchUpCompleteHalfApplied(t *testing.T) {
 	sameExport(t, stP, openRedis(t, ns), len(arts))
 }
 
-// TestDeletedByAnother: an article deleted by one process stays in the
-// other's bucket index until that one restarts; the other, finding it
-// among a copy's candidates, skips it, as the deleting process (which took
-// it out of its index) does — the copy is stored, with the answer one
-// process gives.
+// TestDeletedByAnother: an article deleted by one process, and a copy of
+// it posted to another: the other takes the deletion out of its memory
+// when it catches up for the write (and, were the deletion not visible
+// yet, would skip the deleted candidate as the deleting process does) —
+// the copy is stored, with the answer one process gives.
 func TestDeletedByAnother(t *testing.T) {
 	arts := readArticles(t, synthCorpus(t, 40, 15), seedsDir())
 	var copyOf article.Article // 004, the second capture of 002
@@ -295,4 +295,67 @@ func TestDeletedByAnother(t *testing.T) {
 		t.Errorf("the copy's answer %+v, one process's %+v", got, want)
 	}
 	sameExport(t, stP, openRedis(t, ns), len(rest))
+}
+
+// TestDeletionTakenByOthers: processes sharing a state take each other's
+// deletions out of their memory when they catch up — bucket and search
+// indexes, id table, count — each deletion once, whether it was made
+// there or elsewhere, and a process opened after a deletion never held
+// the article.
+func TestDeletionTakenByOthers(t *testing.T) {
+	arts := readArticles(t, synthCorpus(t, 40, 16), seedsDir())
+	ns := fmt.Sprintf("deltake%d", time.Now().UnixNano())
+	a, err := OpenLive(openRedis(t, ns, true), DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.IngestMany(arts); err != nil {
+		t.Fatal(err)
+	}
+	b, err := OpenLive(openRedis(t, ns, true), DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, second := arts[3], arts[7]
+	x, err := a.Article(first.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := a.Article(second.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Delete(first.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Delete(second.ID); err != nil { // takes a's deletion first
+		t.Fatal(err)
+	}
+	for _, l := range []*Live{a, b} {
+		if _, err := l.CatchUpComplete(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := OpenLive(openRedis(t, ns, true), DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, l := range map[string]*Live{"a": a, "b": b, "opened after": c} {
+		if got, want := l.Len(), uint64(len(arts)-2); got != want {
+			t.Errorf("%s: %d articles in memory, want %d", name, got, want)
+		}
+		l.mu.Lock()
+		inX, inY := l.bkt.Has(x.Seq), l.bkt.Has(y.Seq)
+		_, idKnown := l.ids[l.idHash(first.ID)]
+		l.mu.Unlock()
+		if inX || inY || idKnown {
+			t.Errorf("%s: the deleted articles are still in its buckets (%v, %v) or id table (%v)", name, inX, inY, idKnown)
+		}
+		l.rmu.Lock()
+		n := l.words.Remove(x.Seq, prepare(first, false).words)
+		l.rmu.Unlock()
+		if n != 0 {
+			t.Errorf("%s: the article a deleted is still in the search index (%d words)", name, n)
+		}
+	}
 }

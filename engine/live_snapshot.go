@@ -422,7 +422,7 @@ func (l *Live) checkSnapshot(hdr *snapshotHeader) error {
 	if deleted != hdr.Deleted {
 		return fmt.Errorf("written at %d deletions from the store; the store counts %d: articles were deleted since", hdr.Deleted, deleted)
 	}
-	l.deletedAt = deleted
+	l.deletedAt, l.taken = deleted, deleted
 	if hdr.LastID != "" {
 		a, err := l.bySeq(hdr.LastSeq)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {

@@ -145,11 +145,11 @@ func (x *Buckets) Add(seq uint64, keys []uint32) error {
 	return nil
 }
 
-// Remove takes article seq out of its buckets (no-op when it is not in
-// the index).
-func (x *Buckets) Remove(seq uint64) {
+// Remove takes article seq out of its buckets and reports whether it was
+// in the index (if not, Remove does nothing).
+func (x *Buckets) Remove(seq uint64) bool {
 	if !x.has(seq) {
-		return
+		return false
 	}
 	for band := range x.bands.B {
 		older := x.older(seq, band) // takes seq's place in the chain
@@ -173,7 +173,11 @@ func (x *Buckets) Remove(seq uint64) {
 	pg, i := x.slot(seq)
 	pg.present[i>>6] &^= 1 << (i & 63)
 	x.n--
+	return true
 }
+
+// Has reports whether article seq is in the index.
+func (x *Buckets) Has(seq uint64) bool { return x.has(seq) }
 
 // Len returns the number of articles in the index.
 func (x *Buckets) Len() int { return x.n }

@@ -227,12 +227,14 @@ func (x *Index) Add(seq uint64, words []uint32) error {
 	return nil
 }
 
-// Remove takes article seq out of the lists of words. Only the block
-// that holds it is encoded again; the bytes after it move down.
-func (x *Index) Remove(seq uint64, words []uint32) {
+// Remove takes article seq out of the lists of words and returns from how
+// many it took it (0: it was in none). Only the block that holds it is
+// encoded again; the bytes after it move down.
+func (x *Index) Remove(seq uint64, words []uint32) int {
 	if seq > MaxSeq {
-		return
+		return 0
 	}
+	removed := x.n
 	s := uint32(seq)
 	for _, w := range words {
 		v, ok := x.slot[w]
@@ -314,6 +316,7 @@ func (x *Index) Remove(seq uint64, words []uint32) {
 		}
 		x.bytes += l.bytes() - before
 	}
+	return removed - x.n
 }
 
 // blockOf returns the last of l's blocks below hi whose first number is
