@@ -64,6 +64,30 @@ type lease struct {
 	token string
 	stop  chan struct{}
 	done  chan struct{}
+	// until is when the lease may have expired on the cluster, by this
+	// process's monotonic clock: leaseMargin of the time to live before
+	// the expiry counted from when the last SETNX or renewal that
+	// succeeded was sent. A process paused past it (a stop-the-world
+	// pause, SIGSTOP) no longer applies what it logged (fenced).
+	until time.Time
+}
+
+// leaseMargin is the share of the lease's time to live a holder counts
+// as its own (the rest absorbs the network's delay and clock drift).
+const leaseMargin = 0.8
+
+// ErrLeaseExpired is returned by a commit of a KV whose lease may have
+// expired between logging the batch and applying it (the process paused
+// past it): the batch is in the log, and the next lease holder applies
+// it in its recovery, before its own writes.
+var ErrLeaseExpired = fmt.Errorf("%w: expired between logging a batch and applying it (left to the next holder)", ErrLeaseLost)
+
+// fenced reports whether this KV holds the lease only by a time to live
+// that may have run out (see lease.until); false for a KV without one.
+func (kv *KV) fenced() bool {
+	kv.lease.mu.Lock()
+	defer kv.lease.mu.Unlock()
+	return kv.lease.token != "" && time.Now().After(kv.lease.until)
 }
 
 func (kv *KV) leaseKey() string { return kv.ns + ":{w}:lease" }
@@ -94,10 +118,12 @@ func (kv *KV) Acquire(ctx context.Context, ttl time.Duration) error {
 	rand.Read(b[:])
 	token := hex.EncodeToString(b[:])
 	delay := 5 * time.Millisecond
+	var sent time.Time
 	for {
 		// An error (a primary failing over, the cluster out of reach for
 		// a moment) is waited out like a lease held by another, until ctx
 		// ends.
+		sent = time.Now()
 		ok, err := kv.c.SetNX(ctx, kv.leaseKey(), token, ttl).Result()
 		if err == nil && ok {
 			break
@@ -117,8 +143,10 @@ func (kv *KV) Acquire(ctx context.Context, ttl time.Duration) error {
 		}
 		delay = min(2*delay, 100*time.Millisecond)
 	}
+	life := time.Duration(float64(ttl) * leaseMargin)
 	kv.lease.mu.Lock()
 	kv.lease.token, kv.lease.n = token, 1
+	kv.lease.until = sent.Add(life)
 	kv.lease.stop, kv.lease.done = make(chan struct{}), make(chan struct{})
 	stop, done := kv.lease.stop, kv.lease.done
 	kv.lease.mu.Unlock()
@@ -132,8 +160,16 @@ func (kv *KV) Acquire(ctx context.Context, ttl time.Duration) error {
 				return
 			case <-tick.C:
 				c, cancel := kv.ctx()
-				renewScript.Run(c, kv.c, []string{kv.leaseKey()}, token, ttl.Milliseconds())
+				sent := time.Now()
+				n, err := renewScript.Run(c, kv.c, []string{kv.leaseKey()}, token, ttl.Milliseconds()).Int()
 				cancel()
+				if err == nil && n == 1 {
+					kv.lease.mu.Lock()
+					if kv.lease.token == token {
+						kv.lease.until = sent.Add(life)
+					}
+					kv.lease.mu.Unlock()
+				}
 			}
 		}
 	}()

@@ -105,6 +105,9 @@ type KV struct {
 	// log holds a batch that may be half-applied, and it is applied (with
 	// any other) before the next commit or read.
 	dirty atomic.Bool
+	// beforeApply, when set (tests), runs between logging a batch and
+	// applying it.
+	beforeApply func()
 }
 
 var _ store.KV = (*KV)(nil)
@@ -556,6 +559,9 @@ func (kv *KV) commitLocked(ops []op) error {
 		// failover lose what was acknowledged. Leave it to recovery.
 		return fmt.Errorf("%w (log entry %s)", ErrNotReplicated, id)
 	}
+	if kv.beforeApply != nil {
+		kv.beforeApply()
+	}
 	if err := kv.apply(ctx, ops); err != nil {
 		kv.dirty.Store(true)
 		return err
@@ -617,7 +623,7 @@ func (kv *KV) queueWait(ctx context.Context, p redis.Pipeliner, n int) *redis.In
 func (kv *KV) apply(ctx context.Context, ops []op) error {
 	for attempt := 0; ; attempt++ {
 		err := kv.applyOnce(ctx, ops)
-		if err == nil || attempt == 3 || ctx.Err() != nil {
+		if err == nil || attempt == 3 || ctx.Err() != nil || errors.Is(err, ErrLeaseLost) {
 			return err
 		}
 		// A node moved or failed over: learn the cluster again, apply
@@ -667,6 +673,13 @@ func (kv *KV) applyOnce(ctx context.Context, ops []op) error {
 			defer wg.Done()
 			var wait *redis.IntCmd
 			want := kv.wantAcks(ctx, n.c)
+			if kv.fenced() {
+				// Paused past the lease: another holder may have applied
+				// this batch and written after it; applying it now would
+				// undo those writes. The log keeps it for the next holder.
+				errs <- ErrLeaseExpired
+				return
+			}
 			_, err := n.c.Pipelined(ctx, func(p redis.Pipeliner) error {
 				for _, j := range n.ops {
 					o := ops[j/2]

@@ -154,3 +154,58 @@ func TestPositionCovers(t *testing.T) {
 		t.Error("a position without its time covers every message numbered below it")
 	}
 }
+
+// TestLeaseFence: a writer paused past its lease between logging a batch
+// and applying it (a stop-the-world pause, SIGSTOP) does not apply it
+// when it resumes: the next holder applied it in its recovery and wrote
+// after it, and applying it again would undo those writes.
+func TestLeaseFence(t *testing.T) {
+	ns := fmt.Sprintf("fence%d", time.Now().UnixNano())
+	a := open(t, Options{Namespace: ns, RequireLease: true})
+	b := open(t, Options{Namespace: ns, RequireLease: true})
+	ctx := context.Background()
+	const ttl = time.Second
+	if err := a.Acquire(ctx, ttl); err != nil {
+		t.Fatal(err)
+	}
+	paused, resume := make(chan struct{}), make(chan struct{})
+	a.beforeApply = func() {
+		close(paused)
+		<-resume
+	}
+	done := make(chan error, 1)
+	go func() {
+		bt := a.NewBatch()
+		bt.Set([]byte("a/x"), []byte("old"))
+		bt.Set([]byte("a/y"), []byte("old"))
+		done <- bt.Commit()
+	}()
+	<-paused
+	// a's lease runs out while it is paused (taken away here, as its
+	// time to live would), b takes it, applies a's logged batch and
+	// writes after it.
+	a.Client().Del(ctx, ns+":{w}:lease")
+	if err := b.Acquire(ctx, ttl); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := b.Get([]byte("a/y")); err != nil || string(v) != "old" {
+		t.Fatalf("a's logged batch applied by b's recovery: a/y = %q, %v", v, err)
+	}
+	bt := b.NewBatch()
+	bt.Set([]byte("a/x"), []byte("new"))
+	if err := bt.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(ttl) // past a's lease by its own clock
+	close(resume)
+	if err := <-done; !errors.Is(err, ErrLeaseLost) {
+		t.Errorf("a's commit after its lease ran out: %v, want ErrLeaseLost", err)
+	}
+	if v, err := b.Get([]byte("a/x")); err != nil || string(v) != "new" {
+		t.Errorf("a/x = %q, %v after the paused writer resumed, want b's later write \"new\"", v, err)
+	}
+	a.Release()
+	if err := b.Release(); err != nil {
+		t.Fatal(err)
+	}
+}
