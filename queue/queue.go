@@ -195,26 +195,31 @@ func (q *Queue) StoredAt(ctx context.Context, seq uint64) (int64, error) {
 // FirstStoredAfter returns the lowest sequence number of a message on the
 // stream stored after stored (Unix nanoseconds), 0 when there is none:
 // the first message of a stream that numbered messages again from below
-// a position (redisstore.Position) after losing some.
+// a position (redisstore.Position) after losing some. Messages are stored
+// in sequence order, so it is a binary search over the messages still on
+// the stream (each probe asks for the first one at or after a number).
 func (q *Queue) FirstStoredAfter(ctx context.Context, stored int64) (uint64, error) {
 	stream, _ := q.handles()
 	si, err := stream.Info(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("queue: %w", q.reopen(err))
 	}
-	for seq := si.State.FirstSeq; seq != 0 && seq <= si.State.LastSeq; seq++ {
-		m, err := stream.GetMsg(ctx, seq)
-		if errors.Is(err, jetstream.ErrMsgNotFound) {
-			continue // acknowledged and removed
-		}
-		if err != nil {
-			return 0, fmt.Errorf("queue: message %d: %w", seq, err)
-		}
-		if m.Time.UnixNano() > stored {
-			return seq, nil
+	lo, hi, first := si.State.FirstSeq, si.State.LastSeq, uint64(0)
+	for lo != 0 && lo <= hi {
+		mid := lo + (hi-lo)/2
+		m, err := stream.GetMsg(ctx, mid, jetstream.WithGetMsgSubject(q.subject))
+		switch {
+		case errors.Is(err, jetstream.ErrMsgNotFound) || err == nil && m.Sequence > hi:
+			hi = mid - 1 // none left in [mid, hi]
+		case err != nil:
+			return 0, fmt.Errorf("queue: message %d: %w", mid, err)
+		case m.Time.UnixNano() > stored:
+			first, hi = m.Sequence, mid-1
+		default:
+			lo = m.Sequence + 1
 		}
 	}
-	return 0, nil
+	return first, nil
 }
 
 // Close closes the connection.
