@@ -299,10 +299,21 @@ func (q *Queue) Processed(ctx context.Context) (acked, last uint64, err error) {
 // WaitProcessed returns once every message up to sequence seq has been
 // acknowledged, polling every interval. The server's errors (out of
 // reach, restarting) are waited out until they have lasted for patience.
+//
+// A stream whose last message is numbered below seq lost messages it had
+// acknowledged (a NATS server killed before it wrote them, or its storage
+// lost): WaitProcessed then returns a *LostError.
 func (q *Queue) WaitProcessed(ctx context.Context, seq uint64, interval, patience time.Duration) error {
 	var failing time.Time // since when the polls fail
+	var processed uint64  // the acknowledgement floor while the stream held seq
 	for {
-		acked, _, err := q.Processed(ctx)
+		acked, last, err := q.Processed(ctx)
+		if err == nil && last < seq {
+			return &LostError{Last: last, Processed: processed}
+		}
+		if err == nil {
+			processed = acked
+		}
 		switch {
 		case err == nil:
 			failing = time.Time{}
@@ -320,6 +331,17 @@ func (q *Queue) WaitProcessed(ctx context.Context, seq uint64, interval, patienc
 		case <-time.After(interval):
 		}
 	}
+}
+
+// LostError says that the stream no longer holds messages it
+// acknowledged: its last message is numbered Last, below one it
+// acknowledged. Processed is the number up to which the workers had
+// acknowledged every message before (0: none seen): the messages after it
+// may be lost.
+type LostError struct{ Last, Processed uint64 }
+
+func (e *LostError) Error() string {
+	return fmt.Sprintf("the stream lost messages it had acknowledged: its last message is now %d (processed up to %d before)", e.Last, e.Processed)
 }
 
 // Stats are the consumer's counts: the stream's lag behind the workers.

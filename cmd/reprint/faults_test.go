@@ -408,6 +408,60 @@ func TestNATSLostStream(t *testing.T) {
 	sameFiles(t, want, exportShared(t, c.Redis, "nl"))
 }
 
+// TestNATSLostWhileWaiting: `publish --wait` waiting for workers (none
+// runs) when the NATS server is killed and its storage lost: the stream
+// comes back without the messages, and publish says so and from where to
+// publish again, instead of waiting for numbers the stream no longer has.
+func TestNATSLostWhileWaiting(t *testing.T) {
+	c := clustertest.Own(t)
+	_, lines := corpusLines(t, 40, 28)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	pub := startReprint(t, clusterEnv(c.Redis, c.NATS), r, "publish", "--stream", "NW", "--chunk", "8", "--wait", "-")
+	r.Close()
+	if _, err := w.Write(jsonl(lines)); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	js := jetStream(t, c.NATS)
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		var last uint64
+		if s, err := js.Stream(ctx, "NW"); err == nil {
+			if si, err := s.Info(ctx); err == nil {
+				last = si.State.LastSeq
+			}
+		}
+		cancel()
+		if last == 5 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the stream holds %d messages, want 5:\n%s", last, pub.stderr)
+		}
+	}
+	c.SignalNATS(t, syscall.SIGKILL)
+	if err := os.RemoveAll(filepath.Join(c.Dir(), "nats", "jetstream")); err != nil {
+		t.Fatal(err)
+	}
+	c.Restart(t)
+	select {
+	case err := <-pub.done:
+		pub.done <- err
+		if err == nil {
+			t.Fatalf("publish --wait returned as if its messages were processed:\n%s", pub.stderr)
+		}
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("publish --wait still waits for messages the stream lost:\n%s", pub.stderr)
+	}
+	if msg := pub.stderr.String(); !strings.Contains(msg, "NATS lost messages") || !strings.Contains(msg, "--skip 0 ") {
+		t.Fatalf("publish's error does not say what was lost and from where to publish again:\n%s", msg)
+	}
+}
+
 // TestRedisUnreachable: every Redis node paused (SIGSTOP) past the
 // writer lease's time to live while a worker is in its turn, more
 // articles published meanwhile, and a worker started; then, later, every

@@ -43,9 +43,10 @@ article not published.
 A NATS server killed before it wrote what it had acknowledged (NATS 2.9
 writes behind its acknowledgements), or one that lost its storage, may
 lose messages and number the next ones again from below: publish then
-stops, says which of its messages the stream may have lost, and gives the
---skip that publishes again from the first of them (articles already
-processed are answered from the state as stored).
+stops (also while it waits with --wait), says which of its messages the
+stream may have lost, and gives the --skip that publishes again from the
+first of them (articles already processed are answered from the state as
+stored).
 
 Flags:
 `
@@ -125,6 +126,18 @@ func runPublish(args []string, stdout, stderr io.Writer) error {
 		before int // articles of the input before it (--skip included)
 	}
 	var sents []sent
+	// lostFrom says which of this run's messages the stream may have lost,
+	// those numbered from seq on, and how to publish them again.
+	lostFrom := func(seq uint64) string {
+		k, _ := slices.BinarySearchFunc(sents, seq, func(s sent, seq uint64) int { return cmp.Compare(s.seq, seq) })
+		if k == len(sents) {
+			return "none of this run's messages is numbered from there"
+		}
+		return fmt.Sprintf("it lost messages it had acknowledged (the NATS server killed before it wrote them, or its storage lost). "+
+			"Messages %d–%d of this run, articles from %s on, may be lost (those the workers had not processed by then); "+
+			"publish again from there: reprint publish --skip %d (articles already processed are answered as stored)",
+			sents[k].seq, sum.Last, sents[k].pos, sents[k].before)
+	}
 	flush := func() error {
 		if len(pending) == 0 {
 			return nil
@@ -139,11 +152,8 @@ func runPublish(args []string, stdout, stderr io.Writer) error {
 		if len(sents) > 0 && seq <= sum.Last {
 			// Numbered again from below: the stream lost the messages
 			// numbered seq and after (of this run: from the first of them).
-			k, _ := slices.BinarySearchFunc(sents, seq, func(s sent, seq uint64) int { return cmp.Compare(s.seq, seq) })
-			return fmt.Errorf("%w: stream %s stored this run's message %d (articles from %s on) as %d: it lost messages it had acknowledged "+
-				"(the NATS server killed before it wrote them, or its storage lost). Messages %d–%d of this run, articles from %s on, may be lost "+
-				"(those the workers had not processed by then); publish again from there: reprint publish --skip %d (articles already processed are answered as stored)",
-				errRenumbered, *stream, len(sents)+1, pendingPos, seq, sents[k].seq, sum.Last, sents[k].pos, sents[k].before)
+			return fmt.Errorf("%w: stream %s stored this run's message %d (articles from %s on) as %d: %s",
+				errRenumbered, *stream, len(sents)+1, pendingPos, seq, lostFrom(seq))
 		}
 		sents = append(sents, sent{seq, pendingPos, *skip + sum.Published})
 		if sum.First == 0 {
@@ -177,6 +187,10 @@ func runPublish(args []string, stdout, stderr io.Writer) error {
 	}
 	if *wait && sum.Last > 0 {
 		if err := q.WaitProcessed(ctx, sum.Last, 50*time.Millisecond, *retry); err != nil {
+			if lost, ok := errors.AsType[*queue.LostError](err); ok {
+				return fmt.Errorf("%w: while waiting for the workers, stream %s's last message became %d (the workers had processed up to %d): %s",
+					errRenumbered, *stream, lost.Last, lost.Processed, lostFrom(lost.Processed+1))
+			}
 			return err
 		}
 	}
