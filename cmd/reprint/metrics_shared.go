@@ -66,6 +66,7 @@ type workerMetrics struct {
 	reg          *prometheus.Registry
 	articles     *prometheus.CounterVec
 	redeliveries prometheus.Counter
+	renumbered   prometheus.Counter
 	seconds      *prometheus.CounterVec
 }
 
@@ -80,12 +81,16 @@ func newWorkerMetrics(q *queue.Queue) *workerMetrics {
 			Name: "reprint_worker_redeliveries_total",
 			Help: "Messages this worker received that had been delivered before (to a worker that stopped or ran out of time).",
 		}),
+		renumbered: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "reprint_worker_renumbered_total",
+			Help: "Times the stream numbered new messages from below the position (NATS lost messages it had acknowledged) and this worker moved the position back to take them: alert on any.",
+		}),
 		seconds: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "reprint_worker_seconds_total",
 			Help: "Where the worker's time went: prepare, wait (for the turn), catch_up_ahead (taking in the others' finished articles while waiting), catch_up (under the lease), write (the ordered step).",
 		}, []string{"phase"}),
 	}
-	m.reg.MustRegister(m.articles, m.redeliveries, m.seconds, streamCollector{q},
+	m.reg.MustRegister(m.articles, m.redeliveries, m.renumbered, m.seconds, streamCollector{q},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

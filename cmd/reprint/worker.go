@@ -81,7 +81,7 @@ func runWorker(args []string, stdout, stderr io.Writer) error {
 	quiet := fs.Bool("q", false, "log only errors")
 	snapPath := fs.String("snapshot", "", "start from the snapshot of the engine's memory in `FILE` when it is valid for the shared state (then take in only the articles stored after it), and write it there at shutdown and every --snapshot-every articles")
 	snapEvery := fs.Int("snapshot-every", 100000, "with --snapshot: write it every `N` articles taken in (0: only at shutdown)")
-	metricsAddr := fs.String("metrics", "", "serve Prometheus /metrics at `ADDR` (host:port): articles by outcome, redeliveries, time per phase, Redis latency, the stream's lag")
+	metricsAddr := fs.String("metrics", "", "serve Prometheus /metrics at `ADDR` (host:port): articles by outcome, redeliveries, renumberings, time per phase, Redis latency, the stream's lag")
 	if rest, err := parseInterspersed(fs, args); err != nil {
 		return err
 	} else if len(rest) > 0 || *batch < 1 {
@@ -525,6 +525,9 @@ func (w *worker) renumber(ctx context.Context, pos redisstore.Position, m *queue
 		return err
 	}
 	w.sum.Renumbered++
+	if w.m != nil {
+		w.m.renumbered.Inc()
+	}
 	w.log.Error("the stream numbers messages again from below the position: NATS lost messages it had stored (killed before it wrote them, or its storage lost); the position goes back to the message before the first one stored since",
 		"position", pos.Seq, "stored", time.Unix(0, pos.Stored).UTC().Format(time.RFC3339Nano), "message", m.Seq, "first_stored_since", first)
 	return nil

@@ -204,7 +204,7 @@ func TestWorkers(t *testing.T) {
 	ws = append([]*workerProc{ws[0], ws[2]}, startWorker(t, env, args...))
 	waitPos(t, addrs, ns, 75, 3*time.Minute)
 	body := metricsOf(t, "http://"+metrics+"/metrics")
-	for _, want := range []string{"reprint_worker_seconds_total{phase=", "reprint_worker_redeliveries_total", "reprint_stream_pending 0", `reprint_redis_seconds_count{op="scan"}`} {
+	for _, want := range []string{"reprint_worker_seconds_total{phase=", "reprint_worker_redeliveries_total", "reprint_worker_renumbered_total 0", "reprint_stream_pending 0", `reprint_redis_seconds_count{op="scan"}`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the worker's /metrics lack %s", want)
 		}
