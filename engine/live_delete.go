@@ -138,9 +138,7 @@ func deletionKey(n uint64) []byte {
 }
 
 func encodeDeletion(seq uint64, id string, words []uint32) []byte {
-	b := binary.AppendUvarint(nil, seq)
-	b = binary.AppendUvarint(b, uint64(len(id)))
-	b = append(b, id...)
+	b := appendString(binary.AppendUvarint(nil, seq), id)
 	b = binary.AppendUvarint(b, uint64(len(words)))
 	for _, w := range words {
 		b = binary.AppendUvarint(b, uint64(w))
@@ -149,30 +147,16 @@ func encodeDeletion(seq uint64, id string, words []uint32) []byte {
 }
 
 func decodeDeletion(b []byte) (seq uint64, id string, words []uint32, err error) {
-	next := func() uint64 {
-		v, n := binary.Uvarint(b)
-		if n <= 0 {
-			err = errors.New("deletion log: corrupt record")
-			b = nil
-			return 0
-		}
-		b = b[n:]
-		return v
+	d := decoder{b: b}
+	seq, id = d.uvarint(), d.str()
+	n := d.uvarint()
+	for range min(n, uint64(len(d.b))) {
+		words = append(words, uint32(d.uvarint()))
 	}
-	seq = next()
-	if n := next(); err == nil && n <= uint64(len(b)) {
-		id, b = string(b[:n]), b[n:]
-	} else if err == nil {
-		err = errors.New("deletion log: corrupt record")
+	if d.err != nil || uint64(len(words)) != n || len(d.b) != 0 {
+		return 0, "", nil, errors.New("deletion log: corrupt record")
 	}
-	n := next()
-	for range min(n, uint64(len(b))) {
-		words = append(words, uint32(next()))
-	}
-	if err == nil && (uint64(len(words)) != n || len(b) != 0) {
-		err = errors.New("deletion log: corrupt record")
-	}
-	return seq, id, words, err
+	return seq, id, words, nil
 }
 
 // takeDeletions takes the articles that other processes sharing the

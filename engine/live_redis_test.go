@@ -207,30 +207,28 @@ func TestCatchUpCompleteHalfApplied(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := rc.Set(ctx, wmKey, fmt.Sprintf("%d %s", seq30, mark30), 0).Err(); err != nil {
-		t.Fatal(err)
+	// catchUpAt sets the watermark at seq (its value mark) and has the
+	// reader catch up: it must then hold want articles (else: failure).
+	catchUpAt := func(seq uint64, mark []byte, want uint64, failure string) {
+		t.Helper()
+		if err := rc.Set(ctx, wmKey, fmt.Sprintf("%d %s", seq, mark), 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.CatchUpComplete(); err != nil {
+			t.Fatal(err)
+		}
+		if r.Len() != want {
+			t.Fatalf(failure, r.Len())
+		}
 	}
-	if _, err := r.CatchUpComplete(); err != nil {
-		t.Fatal(err)
-	}
-	if r.Len() != 30 {
-		t.Fatalf("reading a half-applied batch, the reader holds %d articles, want the 30 below the watermark", r.Len())
-	}
+	catchUpAt(seq30, mark30, 30, "reading a half-applied batch, the reader holds %d articles, want the 30 below the watermark")
 	// Applied, and synced by its writer.
 	for k, v := range held {
 		if err := rc.Set(ctx, k, v, 0).Err(); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := rc.Set(ctx, wmKey, fmt.Sprintf("%d %s", seq45, mark45), 0).Err(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := r.CatchUpComplete(); err != nil {
-		t.Fatal(err)
-	}
-	if r.Len() != 45 {
-		t.Fatalf("after the batch was applied the reader holds %d articles, want 45", r.Len())
-	}
+	catchUpAt(seq45, mark45, 45, "after the batch was applied the reader holds %d articles, want 45")
 	if _, err := r.IngestMany(arts[45:]); err != nil {
 		t.Fatal(err)
 	}

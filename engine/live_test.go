@@ -286,10 +286,7 @@ func TestLivePipelineWriteFails(t *testing.T) {
 	// busy with the failing article, early in the batch, while dedup runs
 	// on (the pipeline is not full yet): dedup must neither rebuild the
 	// memory under the write stage nor go on.
-	for _, c := range []struct {
-		bad  int
-		slow bool
-	}{{150, false}, {2, true}} {
+	for _, c := range writeFailCases {
 		c.bad = firstNewID(arts, c.bad)
 		t.Run(fmt.Sprintf("bad=%d,slow=%v", c.bad, c.slow), func(t *testing.T) {
 			_, one := openLive(t, "")
@@ -308,6 +305,14 @@ func TestLivePipelineWriteFails(t *testing.T) {
 		})
 	}
 }
+
+// writeFailCases are the failed writes of the pipeline tests: the
+// article (the first new one from this index on) and whether its write
+// fails slowly (failWrite).
+var writeFailCases = []struct {
+	bad  int
+	slow bool
+}{{150, false}, {2, true}}
 
 // failWrite makes l's writes of article id fail ("injected") while *on
 // holds (on nil: always); slow ones first mark the memory stale and
@@ -338,10 +343,7 @@ func TestLiveIngestInOrder(t *testing.T) {
 	for i, a := range arts {
 		ps[i] = Prepare(a)
 	}
-	for _, c := range []struct {
-		bad  int
-		slow bool
-	}{{150, false}, {2, true}} {
+	for _, c := range writeFailCases {
 		c.bad = firstNewID(arts, c.bad)
 		t.Run(fmt.Sprintf("bad=%d,slow=%v", c.bad, c.slow), func(t *testing.T) {
 			_, l := openLive(t, "")

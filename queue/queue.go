@@ -308,22 +308,17 @@ func (q *Queue) WaitProcessed(ctx context.Context, seq uint64, interval, patienc
 	var processed uint64  // the acknowledgement floor while the stream held seq
 	for {
 		acked, last, err := q.Processed(ctx)
-		if err == nil && last < seq {
-			return &LostError{Last: last, Processed: processed}
-		}
-		if err == nil {
-			processed = acked
-		}
 		switch {
+		case err == nil && last < seq:
+			return &LostError{Last: last, Processed: processed}
+		case err == nil && acked >= seq:
+			return nil
 		case err == nil:
-			failing = time.Time{}
+			processed, failing = acked, time.Time{}
 		case failing.IsZero():
 			failing = time.Now()
 		case time.Since(failing) > patience:
 			return fmt.Errorf("waiting for message %d to be processed: the server failed for %s: %w", seq, patience, err)
-		}
-		if err == nil && acked >= seq {
-			return nil
 		}
 		select {
 		case <-ctx.Done():
@@ -408,13 +403,10 @@ func (q *Queue) Fetch(ctx context.Context, n int, wait time.Duration) ([]*Msg, e
 	if err != nil || len(out) == 0 || n == 1 {
 		return out, q.reopen(err)
 	}
-	more, err := cons.FetchNoWait(n - 1)
-	if err != nil {
-		return out, fmt.Errorf("queue: fetch: %w", q.reopen(err))
-	}
-	out, err = collect(out, more)
+	more, err := q.FetchNoWait(n - 1)
+	out = append(out, more...)
 	slices.SortFunc(out, func(a, b *Msg) int { return cmp.Compare(a.Seq, b.Seq) })
-	return out, q.reopen(err)
+	return out, err
 }
 
 // FetchNoWait returns up to n chunks that can be delivered now, in stream

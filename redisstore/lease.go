@@ -229,22 +229,35 @@ func (p Position) Covers(seq uint64, stored int64) bool {
 // "SEQ STORED" ("SEQ" alone as written by earlier versions: the time
 // unknown).
 func (kv *KV) Pos(ctx context.Context) (Position, error) {
-	v, err := kv.c.Get(ctx, kv.posKey()).Result()
-	if errors.Is(err, redis.Nil) {
-		return Position{}, nil
+	seq, stored, err := kv.getSeq(ctx, kv.posKey(), "position")
+	p := Position{Seq: seq}
+	if err == nil && stored != "" {
+		if p.Stored, err = strconv.ParseInt(stored, 10, 64); err != nil {
+			err = fmt.Errorf("redisstore: position: corrupt time %q", stored)
+		}
 	}
 	if err != nil {
-		return Position{}, fmt.Errorf("redisstore: position: %w", err)
-	}
-	seq, stored, _ := strings.Cut(v, " ")
-	var p Position
-	if p.Seq, err = strconv.ParseUint(seq, 10, 64); err == nil && stored != "" {
-		p.Stored, err = strconv.ParseInt(stored, 10, 64)
-	}
-	if err != nil {
-		return Position{}, fmt.Errorf("redisstore: position %q: %w", v, err)
+		return Position{}, err
 	}
 	return p, nil
+}
+
+// getSeq reads key, a string "SEQ REST" (REST and its space optional):
+// 0 and "" when it is not set; what names the key in errors.
+func (kv *KV) getSeq(ctx context.Context, key, what string) (uint64, string, error) {
+	v, err := kv.c.Get(ctx, key).Result()
+	if errors.Is(err, redis.Nil) {
+		return 0, "", nil
+	}
+	if err != nil {
+		return 0, "", fmt.Errorf("redisstore: %s: %w", what, err)
+	}
+	n, rest, _ := strings.Cut(v, " ")
+	seq, err := strconv.ParseUint(n, 10, 64)
+	if err != nil {
+		return 0, "", fmt.Errorf("redisstore: %s: corrupt value %q", what, v)
+	}
+	return seq, rest, nil
 }
 
 // SetPos records the input position of the last article processed; the
@@ -296,17 +309,9 @@ func (kv *KV) SetWatermark(ctx context.Context, seq uint64, value []byte) error 
 
 // Watermark returns the recorded watermark (0 and nil: none).
 func (kv *KV) Watermark(ctx context.Context) (uint64, []byte, error) {
-	v, err := kv.c.Get(ctx, kv.watermarkKey()).Result()
-	if errors.Is(err, redis.Nil) {
-		return 0, nil, nil
-	}
-	if err != nil {
-		return 0, nil, fmt.Errorf("redisstore: watermark: %w", err)
-	}
-	n, rest, _ := strings.Cut(v, " ")
-	seq, err := strconv.ParseUint(n, 10, 64)
-	if err != nil {
-		return 0, nil, fmt.Errorf("redisstore: watermark: corrupt value %q", v)
+	seq, rest, err := kv.getSeq(ctx, kv.watermarkKey(), "watermark")
+	if err != nil || seq == 0 {
+		return 0, nil, err
 	}
 	return seq, []byte(rest), nil
 }

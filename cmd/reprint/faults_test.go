@@ -207,6 +207,60 @@ func twoWorkers(t *testing.T, c *clustertest.Cluster, ns, stream, ackWait string
 	return env, args, ws
 }
 
+// pipedPublish starts `reprint publish ARGS` (ARGS ending in "-") with
+// env, reading its input from a pipe, and returns it and the pipe's
+// writing end (closed when the test ends, if not before).
+func pipedPublish(t *testing.T, env []string, args ...string) (*workerProc, *os.File) {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	pub := startReprint(t, env, r, append([]string{"publish"}, args...)...)
+	r.Close()
+	return pub, w
+}
+
+// streamLast returns the last sequence number stream gave (0 when it
+// cannot be read).
+func streamLast(js jetstream.JetStream, stream string) uint64 {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	s, err := js.Stream(ctx, stream)
+	if err != nil {
+		return 0
+	}
+	si, err := s.Info(ctx)
+	if err != nil {
+		return 0
+	}
+	return si.State.LastSeq
+}
+
+// exit waits up to within for p to exit and returns its error; exited
+// false when it still runs. The error stays for the test's clean-up.
+func (p *workerProc) exit(within time.Duration) (exited bool, err error) {
+	select {
+	case err := <-p.done:
+		p.done <- err
+		return true, err
+	case <-time.After(within):
+		return false, nil
+	}
+}
+
+// loseNATS kills the NATS server, removes its JetStream storage and
+// starts it again: a server that lost the messages it had acknowledged.
+func loseNATS(t *testing.T, c *clustertest.Cluster) {
+	t.Helper()
+	c.SignalNATS(t, syscall.SIGKILL)
+	if err := os.RemoveAll(filepath.Join(c.Dir(), "nats", "jetstream")); err != nil {
+		t.Fatal(err)
+	}
+	c.Restart(t)
+}
+
 // stopNATS stops the NATS server (SIGTERM, after SIGCONT should it be
 // paused) and returns once it has exited.
 func stopNATS(t *testing.T, c *clustertest.Cluster) {
@@ -232,13 +286,7 @@ func TestNATSRestart(t *testing.T) {
 	file, lines := corpusLines(t, 300, 26)
 	want := oneNode(t, file)
 	env, args, ws := twoWorkers(t, c, "nr", "NR", "2s")
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	pub := startReprint(t, env, r, "publish", "--stream", "NR", "--ack-wait", "2s", "--chunk", "8", "--wait", "-")
-	r.Close()
+	pub, w := pipedPublish(t, env, "--stream", "NR", "--ack-wait", "2s", "--chunk", "8", "--wait", "-")
 	const before = 152 // 19 messages of 8 before the fault, 19 after
 	if _, err := w.Write(jsonl(lines[:before])); err != nil {
 		t.Fatalf("publish's input: %v\n%s", err, pub.stderr)
@@ -277,14 +325,7 @@ func TestNATSRestart(t *testing.T) {
 	ws[2].waitLog(t, `msg="worker ready"`)
 	js := jetStream(t, c.NATS)
 	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		var last, pending uint64
-		if s, err := js.Stream(ctx, "NR"); err == nil {
-			if si, err := s.Info(ctx); err == nil {
-				last = si.State.LastSeq
-			}
-		}
-		cancel()
+		last, pending := streamLast(js, "NR"), uint64(0)
 		if last >= 38 {
 			if pending = consumerInfo(t, js, "NR").NumPending; pending < 38-19 {
 				break
@@ -307,14 +348,10 @@ func TestNATSRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("NATS stopped for 2s again: the workers wrote again %s after it was back", sinceResumed(t, c.Redis, "nr", at).Round(time.Millisecond))
-	select {
-	case err := <-pub.done:
-		pub.done <- err
-		if err != nil {
-			t.Fatalf("publish --wait: %v\n%s", err, pub.stderr)
-		}
-	case <-time.After(2 * time.Minute):
+	if exited, err := pub.exit(2 * time.Minute); !exited {
 		t.Fatalf("publish --wait did not return:\n%s", pub.stderr)
+	} else if err != nil {
+		t.Fatalf("publish --wait: %v\n%s", err, pub.stderr)
 	}
 	t.Logf("publish --wait returned %s after NATS was back", time.Since(back).Round(time.Millisecond))
 	var sum publishSummary
@@ -346,35 +383,21 @@ func TestNATSLostStream(t *testing.T) {
 	file, lines := corpusLines(t, 300, 27)
 	want := oneNode(t, file)
 	env, _, ws := twoWorkers(t, c, "nl", "NL", "2s")
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	pub := startReprint(t, env, r, "publish", "--stream", "NL", "--ack-wait", "2s", "--chunk", "8", "-")
-	r.Close()
+	pub, w := pipedPublish(t, env, "--stream", "NL", "--ack-wait", "2s", "--chunk", "8", "-")
 	const before = 152 // 19 messages of 8
 	if _, err := w.Write(jsonl(lines[:before])); err != nil {
 		t.Fatalf("publish's input: %v\n%s", err, pub.stderr)
 	}
 	waitPos(t, c.Redis, "nl", 19, 2*time.Minute)
-	c.SignalNATS(t, syscall.SIGKILL)
-	if err := os.RemoveAll(filepath.Join(c.Dir(), "nats", "jetstream")); err != nil {
-		t.Fatal(err)
-	}
-	c.Restart(t)
+	loseNATS(t, c)
 	if _, err := w.Write(jsonl(lines[before:])); err != nil {
 		t.Fatalf("publish's input: %v\n%s", err, pub.stderr)
 	}
 	w.Close()
-	select {
-	case err := <-pub.done:
-		pub.done <- err
-		if err == nil {
-			t.Fatalf("publish carried on across the loss of its messages:\n%s", pub.stderr)
-		}
-	case <-time.After(2 * time.Minute):
+	if exited, err := pub.exit(2 * time.Minute); !exited {
 		t.Fatalf("publish did not return:\n%s", pub.stderr)
+	} else if err == nil {
+		t.Fatalf("publish carried on across the loss of its messages:\n%s", pub.stderr)
 	}
 	if !strings.Contains(pub.stderr.String(), "NATS lost messages") || !strings.Contains(pub.stderr.String(), "--skip 0 ") {
 		t.Fatalf("publish's error does not say what was lost and from where to publish again:\n%s", pub.stderr)
@@ -415,27 +438,14 @@ func TestNATSLostStream(t *testing.T) {
 func TestNATSLostWhileWaiting(t *testing.T) {
 	c := clustertest.Own(t)
 	_, lines := corpusLines(t, 40, 28)
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	pub := startReprint(t, clusterEnv(c.Redis, c.NATS), r, "publish", "--stream", "NW", "--chunk", "8", "--wait", "-")
-	r.Close()
+	pub, w := pipedPublish(t, clusterEnv(c.Redis, c.NATS), "--stream", "NW", "--chunk", "8", "--wait", "-")
 	if _, err := w.Write(jsonl(lines)); err != nil {
 		t.Fatal(err)
 	}
 	w.Close()
 	js := jetStream(t, c.NATS)
 	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		var last uint64
-		if s, err := js.Stream(ctx, "NW"); err == nil {
-			if si, err := s.Info(ctx); err == nil {
-				last = si.State.LastSeq
-			}
-		}
-		cancel()
+		last := streamLast(js, "NW")
 		if last == 5 {
 			break
 		}
@@ -443,19 +453,11 @@ func TestNATSLostWhileWaiting(t *testing.T) {
 			t.Fatalf("the stream holds %d messages, want 5:\n%s", last, pub.stderr)
 		}
 	}
-	c.SignalNATS(t, syscall.SIGKILL)
-	if err := os.RemoveAll(filepath.Join(c.Dir(), "nats", "jetstream")); err != nil {
-		t.Fatal(err)
-	}
-	c.Restart(t)
-	select {
-	case err := <-pub.done:
-		pub.done <- err
-		if err == nil {
-			t.Fatalf("publish --wait returned as if its messages were processed:\n%s", pub.stderr)
-		}
-	case <-time.After(2 * time.Minute):
+	loseNATS(t, c)
+	if exited, err := pub.exit(2 * time.Minute); !exited {
 		t.Fatalf("publish --wait still waits for messages the stream lost:\n%s", pub.stderr)
+	} else if err == nil {
+		t.Fatalf("publish --wait returned as if its messages were processed:\n%s", pub.stderr)
 	}
 	if msg := pub.stderr.String(); !strings.Contains(msg, "NATS lost messages") || !strings.Contains(msg, "--skip 0 ") {
 		t.Fatalf("publish's error does not say what was lost and from where to publish again:\n%s", msg)

@@ -114,6 +114,18 @@ func (m *workerMetrics) add(outcome string, n int) {
 	}
 }
 
+func (m *workerMetrics) redelivered(n int) {
+	if m != nil {
+		m.redeliveries.Add(float64(n))
+	}
+}
+
+func (m *workerMetrics) renumber() {
+	if m != nil {
+		m.renumbered.Inc()
+	}
+}
+
 func (m *workerMetrics) spent(phase string, d time.Duration) {
 	if m != nil {
 		m.seconds.WithLabelValues(phase).Add(d.Seconds())

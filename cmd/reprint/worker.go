@@ -350,9 +350,7 @@ func (w *worker) prepare(msgs []*queue.Msg) []prepared {
 	}
 	if again > 0 {
 		w.sum.Redelivered += again
-		if w.m != nil {
-			w.m.redeliveries.Add(float64(again))
-		}
+		w.m.redelivered(again)
 		w.log.Info("messages delivered again", "messages", again, "first", firstAgain, "most_deliveries", most)
 	}
 	return todo
@@ -525,9 +523,7 @@ func (w *worker) renumber(ctx context.Context, pos redisstore.Position, m *queue
 		return err
 	}
 	w.sum.Renumbered++
-	if w.m != nil {
-		w.m.renumbered.Inc()
-	}
+	w.m.renumber()
 	w.log.Error("the stream numbers messages again from below the position: NATS lost messages it had stored (killed before it wrote them, or its storage lost); the position goes back to the message before the first one stored since",
 		"position", pos.Seq, "stored", time.Unix(0, pos.Stored).UTC().Format(time.RFC3339Nano), "message", m.Seq, "first_stored_since", first)
 	return nil
@@ -623,8 +619,7 @@ func awaitPos(ctx context.Context, kv *redisstore.KV, seq uint64, stored int64, 
 		if err != nil {
 			return redisstore.Position{}, err
 		}
-		reached := at.Seq >= seq && (stored == 0 || at.Stored == 0 || at.Stored >= stored)
-		if reached || !tick(at.Seq) {
+		if at.Covers(seq, stored) || !tick(at.Seq) {
 			return at, nil
 		}
 		select {
