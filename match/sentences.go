@@ -195,9 +195,10 @@ func (t *Text) Prepare(env Env) *Doc {
 	}
 	doc.sents = make([]sentence, len(all))
 	termBuf := make([]term, 0, len(words)) // every sentence's terms, one backing array
+	var bagKeys []uint64
 	nTerms := 0
 	for i, st := range all {
-		doc.sents[i], termBuf = bag(words[st.First:st.First+st.N], quoted[st.First:st.First+st.N], idfs[st.First:st.First+st.N], env.Senses, termBuf)
+		doc.sents[i], termBuf, bagKeys = bag(words[st.First:st.First+st.N], quoted[st.First:st.First+st.N], idfs[st.First:st.First+st.N], env.Senses, termBuf, bagKeys)
 		doc.mass += doc.sents[i].mass
 		nTerms += len(doc.sents[i].terms)
 	}
@@ -232,11 +233,17 @@ func (t *Text) Prepare(env Env) *Doc {
 	return doc
 }
 
-// bag builds a sentence's bag of stems.
-func bag(words []text.Word, quoted []bool, idfs []float64, senses func(uint32) []uint32, buf []term) (sentence, []term) {
+// bag builds a sentence's bag of stems, appending its terms to buf;
+// keys is scratch space.
+//
+// Each stem's entry is its heaviest occurrence (the earliest among equally
+// heavy ones), quoted only when every occurrence is. The occurrences are
+// ordered by sorting packed (stem, position) keys, which is much faster
+// than sorting the terms themselves, and a stem's senses are looked up
+// once, for the occurrence kept.
+func bag(words []text.Word, quoted []bool, idfs []float64, senses func(uint32) []uint32, buf []term, keys []uint64) (sentence, []term, []uint64) {
 	s := sentence{words: len(words), seq: words}
-	start := len(buf)
-	s.terms = buf[start:start]
+	keys = keys[:0]
 	for i, wd := range words {
 		switch wd.Kind {
 		case text.Stop:
@@ -244,37 +251,43 @@ func bag(words []text.Word, quoted []bool, idfs []float64, senses func(uint32) [
 		case text.Number:
 			s.nums = append(s.nums, wd.Stem)
 		}
-		x := idfs[i]
 		if wd.Cap && i > 0 && wd.Kind == text.Content {
-			x *= NameBoost
 			s.names = append(s.names, wd.Stem)
 		}
-		t := term{stem: wd.Stem, w: float32(x), quote: quoted[i]}
-		if senses != nil && wd.Kind == text.Content && !wd.Cap {
-			t.syn = senses(wd.Stem)
+		keys = append(keys, uint64(wd.Stem)<<32|uint64(i))
+	}
+	slices.Sort(keys)
+	weight := func(i int) float32 {
+		x := idfs[i]
+		if wd := words[i]; wd.Cap && i > 0 && wd.Kind == text.Content {
+			x *= NameBoost
 		}
-		s.terms = append(s.terms, t)
+		return float32(x)
 	}
-	sortTerms(s.terms)
-	// One entry per stem: its largest weight; quoted only when every
-	// occurrence is.
-	out := s.terms[:0]
-	for _, t := range s.terms {
-		if n := len(out); n > 0 && out[n-1].stem == t.stem {
-			out[n-1].quote = out[n-1].quote && t.quote
-			continue
+	start := len(buf)
+	for k := 0; k < len(keys); {
+		stem := uint32(keys[k] >> 32)
+		best, w, quote := int(uint32(keys[k])), weight(int(uint32(keys[k]))), true
+		for ; k < len(keys) && uint32(keys[k]>>32) == stem; k++ {
+			i := int(uint32(keys[k]))
+			if x := weight(i); x > w {
+				best, w = i, x
+			}
+			quote = quote && quoted[i]
 		}
-		out = append(out, t)
+		t := term{stem: stem, w: w, quote: quote}
+		if wd := words[best]; senses != nil && wd.Kind == text.Content && !wd.Cap {
+			t.syn = senses(stem)
+		}
+		buf = append(buf, t)
+		s.mass += float64(w)
 	}
-	s.terms = out[:len(out):len(out)] // later sentences append after it in buf
-	for _, t := range s.terms {
-		s.mass += float64(t.w)
-	}
+	s.terms = buf[start:len(buf):len(buf)] // later sentences append after it in buf
 	slices.Sort(s.nums)
 	s.nums = slices.Compact(s.nums)
 	slices.Sort(s.names)
 	s.names = slices.Compact(s.names)
-	return s, buf[:start+len(out)]
+	return s, buf, keys
 }
 
 // extras makes the sentences' n-gram lists (bigrams, trigrams, all
@@ -282,24 +295,35 @@ func bag(words []text.Word, quoted []bool, idfs []float64, senses func(uint32) [
 // on first use, safe for concurrent use.
 func (d *Doc) extras() {
 	d.extraOnce.Do(func() {
+		// One backing array per list for all the sentences: a sentence
+		// takes its words' share and keeps the part left after Compact.
+		n := 0
+		for k := range d.sents {
+			n += len(d.sents[k].seq)
+		}
+		grams := make([]uint64, 0, 2*n)
+		uni := make([]uint32, 0, n)
 		for k := range d.sents {
 			s := &d.sents[k]
 			words := s.seq
+			start := len(grams)
 			for i := 1; i < len(words); i++ {
-				s.bigrams = append(s.bigrams, uint64(words[i-1].Stem)<<32|uint64(words[i].Stem))
+				grams = append(grams, uint64(words[i-1].Stem)<<32|uint64(words[i].Stem))
 			}
-			slices.Sort(s.bigrams)
-			s.bigrams = slices.Compact(s.bigrams)
+			s.bigrams = sortedSet(grams[start:])
+			grams = grams[:start+len(s.bigrams)]
+			start = len(grams)
 			for i := 2; i < len(words); i++ {
-				s.tris = append(s.tris, (uint64(words[i-2].Stem)*0x9e3779b97f4a7c15)^uint64(words[i-1].Stem)<<32^uint64(words[i].Stem))
+				grams = append(grams, (uint64(words[i-2].Stem)*0x9e3779b97f4a7c15)^uint64(words[i-1].Stem)<<32^uint64(words[i].Stem))
 			}
-			slices.Sort(s.tris)
-			s.tris = slices.Compact(s.tris)
+			s.tris = sortedSet(grams[start:])
+			grams = grams[:start+len(s.tris)]
+			start = len(uni)
 			for _, wd := range words {
-				s.uni = append(s.uni, wd.Stem)
+				uni = append(uni, wd.Stem)
 			}
-			slices.Sort(s.uni)
-			s.uni = slices.Compact(s.uni)
+			s.uni = sortedSet(uni[start:])
+			uni = uni[:start+len(s.uni)]
 		}
 	})
 }
@@ -527,28 +551,13 @@ var timeStems = func() map[uint32]bool {
 // documents.
 func idf(df, n float64) float64 { return math.Log((n + 1) / (df + 0.5)) }
 
-// sortTerms sorts terms by stem, the heaviest first among equal stems: an
-// insertion sort, as a sentence has a few dozen terms at most (it avoids a
-// comparison function call per step); slices.SortFunc for longer ones.
-func sortTerms(ts []term) {
-	before := func(a, b *term) bool { return a.stem < b.stem || a.stem == b.stem && a.w > b.w }
-	if len(ts) > 64 {
-		slices.SortFunc(ts, func(a, b term) int {
-			switch {
-			case before(&a, &b):
-				return -1
-			case before(&b, &a):
-				return 1
-			}
-			return 0
-		})
-		return
-	}
-	for i := 1; i < len(ts); i++ {
-		for j := i; j > 0 && before(&ts[j], &ts[j-1]); j-- {
-			ts[j], ts[j-1] = ts[j-1], ts[j]
-		}
-	}
+// sortedSet sorts s and drops its repeated values, in place, returning
+// the set with its capacity cut to its length (the backing array's rest
+// belongs to others).
+func sortedSet[T uint32 | uint64](s []T) []T {
+	slices.Sort(s)
+	s = slices.Compact(s)
+	return s[:len(s):len(s)]
 }
 
 // union returns the sorted union of two sorted, duplicate-free lists.

@@ -1,9 +1,12 @@
 package text
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/reprint-news/reprint/internal/testdata"
 )
 
 // BenchmarkExtractFeatures measures tokenizing an article and extracting
@@ -56,4 +59,62 @@ func BenchmarkTokenize(b *testing.B) {
 			d.Tokenize(t)
 		}
 	}
+}
+
+// BenchmarkWords measures the stems of the ECB+ development articles'
+// words (text.Words, what stories and text reuse stem every article with),
+// one article after another so that the lookups meet a vocabulary; the
+// parallel form runs it on every core at once.
+func BenchmarkWords(b *testing.B) {
+	texts, docs, size := ecbDocs(b)
+	b.SetBytes(size / int64(len(texts)))
+	var w []Word
+	i := 0
+	for b.Loop() {
+		w = Words(w[:0], texts[i], docs[i].Tokens, "en")
+		i = (i + 1) % len(texts)
+	}
+}
+
+func BenchmarkWordsParallel(b *testing.B) {
+	texts, docs, size := ecbDocs(b)
+	b.SetBytes(size / int64(len(texts)))
+	b.RunParallel(func(pb *testing.PB) {
+		var w []Word
+		i := 0
+		for pb.Next() {
+			w = Words(w[:0], texts[i], docs[i].Tokens, "en")
+			i = (i + 1) % len(texts)
+		}
+	})
+}
+
+// ecbDocs returns the ECB+ development articles' texts, tokenized, and
+// their total size.
+func ecbDocs(b *testing.B) ([]string, []Doc, int64) {
+	dir := testdata.Dir()
+	if dir == "" {
+		b.Skip("development data not found")
+	}
+	f, err := os.Open(filepath.Join(dir, "ecbplus-dev.jsonl"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	var texts []string
+	dec := json.NewDecoder(f)
+	for {
+		var r struct{ Text string }
+		if err := dec.Decode(&r); err != nil {
+			break
+		}
+		texts = append(texts, r.Text)
+	}
+	docs := make([]Doc, len(texts))
+	var size int64
+	for i, s := range texts {
+		docs[i].Tokenize(s)
+		size += int64(len(s))
+	}
+	return texts, docs, size
 }

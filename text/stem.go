@@ -1,6 +1,7 @@
 package text
 
 import (
+	"runtime"
 	"slices"
 	"sync"
 	"unicode"
@@ -13,6 +14,8 @@ import (
 	"github.com/kljensen/snowball/russian"
 	"github.com/kljensen/snowball/spanish"
 	"github.com/kljensen/snowball/swedish"
+
+	"github.com/reprint-news/reprint/internal/radix"
 )
 
 // Words for sentence comparison.
@@ -85,6 +88,50 @@ type stemShard struct {
 
 var stemCache [stemShards]stemShard
 
+// A stemFront is a small direct-mapped copy of the table's most recent
+// lookups, two per processor (fronts): a word found there costs no lock
+// and no probe of the large shared table, whose lookups miss the CPU's
+// caches once the vocabulary is large. Entries are never stale: a key's
+// stem never changes.
+type stemFront struct {
+	e [frontSize]struct {
+		key uint64 // lang<<32 | token hash, with frontValid set
+		stemEntry
+	}
+}
+
+const (
+	frontSize  = 1 << 15 // 512 KB, half a processor's L2 cache on a typical server
+	frontValid = 1 << 63
+)
+
+// fronts are the front tables, two per processor, each taken by one
+// Words call at a time; a call that finds them all taken looks its words
+// up in the shared table alone. They are not in a sync.Pool, which the
+// garbage collector empties: a table made again starts cold.
+var fronts = make([]frontSlot, 2*runtime.GOMAXPROCS(0))
+
+type frontSlot struct {
+	mu sync.Mutex
+	f  *stemFront
+	_  [48]byte // a cache line each
+}
+
+// takeFront returns a free front table, locked (nil when all are taken):
+// the first free one, so that few tables are in use and stay warm.
+func takeFront() *frontSlot {
+	for i := range fronts {
+		fs := &fronts[i]
+		if fs.mu.TryLock() {
+			if fs.f == nil {
+				fs.f = new(stemFront)
+			}
+			return fs
+		}
+	}
+	return nil
+}
+
 // langKey gives each language of stemmers or stop words (stopwords.go) a
 // small number for the cache key (0: neither).
 var langKey = map[string]uint64{"en": 1, "fr": 2, "es": 3, "ru": 4, "sv": 5, "no": 6, "nb": 6, "hu": 7, Undetermined: 8,
@@ -100,6 +147,11 @@ func Words(dst []Word, s string, toks []Token, lang string) []Word {
 		stem = english.Stem
 	}
 	var buf []byte
+	var front *stemFront
+	if fs := takeFront(); fs != nil {
+		front = fs.f
+		defer fs.mu.Unlock()
+	}
 	for i, t := range toks {
 		if s[t.Start] >= utf8.RuneSelf && i+1 < len(toks) && toks[i+1].Start == t.End &&
 			isSingleRuneToken(s, t) && isSingleRuneToken(s, toks[i+1]) {
@@ -113,32 +165,14 @@ func Words(dst []Word, s string, toks []Token, lang string) []Word {
 			continue
 		}
 		key := lk<<32 | uint64(t.Hash)
-		sh := &stemCache[t.Hash%stemShards]
-		sh.mu.RLock()
-		e, ok := sh.m[key]
-		sh.mu.RUnlock()
-		if !ok {
-			// The folded piece of this token: count the pieces of its
-			// word before it.
-			piece := 0
-			for j := i - 1; j >= 0 && toks[j].Start == t.Start; j-- {
-				piece++
-			}
-			var w string
-			k := 0
-			buf = foldWord(buf, s[t.Start:t.End], func(p []byte) {
-				if k == piece {
-					w = string(p)
-				}
-				k++
-			})
-			e = stemOf(w, stem, lang)
-			sh.mu.Lock()
-			if sh.m == nil || len(sh.m) >= stemCacheMax {
-				sh.m = make(map[uint64]stemEntry, 1024)
-			}
-			sh.m[key] = e
-			sh.mu.Unlock()
+		var e stemEntry
+		if front == nil {
+			e, buf = stemShared(key, s, toks, i, stem, lang, buf)
+		} else if slot := &front.e[(t.Hash^uint32(lk)*0x9e3779b9)&(frontSize-1)]; slot.key == key|frontValid {
+			e = slot.stemEntry
+		} else {
+			e, buf = stemShared(key, s, toks, i, stem, lang, buf)
+			slot.key, slot.stemEntry = key|frontValid, e
 		}
 		wd := Word{Stem: e.stem, Kind: e.kind}
 		if e.kind != Number {
@@ -150,6 +184,40 @@ func Words(dst []Word, s string, toks []Token, lang string) []Word {
 	return dst
 }
 
+// stemShared returns the stem of token i of s (toks) under key from the
+// process-wide table, stemming it there on a miss.
+func stemShared(key uint64, s string, toks []Token, i int, stem func(string, bool) string, lang string, buf []byte) (stemEntry, []byte) {
+	t := toks[i]
+	sh := &stemCache[t.Hash%stemShards]
+	sh.mu.RLock()
+	e, ok := sh.m[key]
+	sh.mu.RUnlock()
+	if !ok {
+		// The folded piece of this token: count the pieces of its
+		// word before it.
+		piece := 0
+		for j := i - 1; j >= 0 && toks[j].Start == t.Start; j-- {
+			piece++
+		}
+		var w string
+		k := 0
+		buf = foldWord(buf, s[t.Start:t.End], func(p []byte) {
+			if k == piece {
+				w = string(p)
+			}
+			k++
+		})
+		e = stemOf(w, stem, lang)
+		sh.mu.Lock()
+		if sh.m == nil || len(sh.m) >= stemCacheMax {
+			sh.m = make(map[uint64]stemEntry, 1024)
+		}
+		sh.m[key] = e
+		sh.mu.Unlock()
+	}
+	return e, buf
+}
+
 // DistinctStems appends the distinct stems of words that are not stop
 // words to dst, sorted (the terms a document counts for its frequency).
 func DistinctStems(dst []uint32, words []Word) []uint32 {
@@ -159,8 +227,14 @@ func DistinctStems(dst []uint32, words []Word) []uint32 {
 			dst = append(dst, w.Stem)
 		}
 	}
-	slices.Sort(dst[start:])
-	return append(dst[:start], slices.Compact(dst[start:])...)
+	v := dst[start:]
+	var scratch [1024]uint32
+	buf := scratch[:]
+	if len(v) > len(buf) {
+		buf = make([]uint32, len(v))
+	}
+	radix.Sort(v, buf)
+	return append(dst[:start], slices.Compact(v)...)
 }
 
 // stemOf classifies and stems one folded word.
