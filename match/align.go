@@ -3,6 +3,7 @@ package match
 import (
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/reprint-news/reprint/internal/radix"
 	"github.com/reprint-news/reprint/text"
@@ -172,6 +173,29 @@ const (
 	back12                 // i with j-1, j
 )
 
+// alignScratch is the work space of one alignment (its score matrix and
+// dynamic program), reused through alignPool: none of it outlives the
+// alignment.
+type alignScratch struct {
+	S      []cell
+	shared []float32
+	best   []float64
+	back   []uint8
+}
+
+var alignPool = sync.Pool{New: func() any { return new(alignScratch) }}
+
+// zeroed returns s resized to n zero values, reusing its storage when it
+// can.
+func zeroed[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
 // Align aligns texts a and b.
 func Align(a, b *Doc, cfg AlignConfig) Alignment {
 	var al Alignment
@@ -199,12 +223,16 @@ func (al *Alignment) align(a, b *Doc, cfg AlignConfig) {
 	}
 	a.extras()
 	b.extras()
-	S := make([]cell, n*m)
+	sc := alignPool.Get().(*alignScratch)
+	defer alignPool.Put(sc)
+	sc.S = zeroed(sc.S, n*m)
+	S := sc.S
 	// Only the pairs whose shared weight can reach the prefilter are
 	// scored: a merge join of the two texts' (stem, sentence) entries
 	// sums each pair's shared weight (an upper bound of what sim finds, as
 	// it leaves out the numbers' agreement).
-	shared := make([]float32, n*m)
+	sc.shared = zeroed(sc.shared, n*m)
+	shared := sc.shared
 	ea, eb := a.entries, b.entries
 	for x, y := 0, 0; x < len(ea) && y < len(eb); {
 		switch {
@@ -245,8 +273,8 @@ func (al *Alignment) align(a, b *Doc, cfg AlignConfig) {
 	}
 	// best[(i)*(m+1)+j]: the best alignment of a[:i] and b[:j].
 	W := m + 1
-	best := make([]float64, (n+1)*W)
-	back := make([]uint8, (n+1)*W)
+	sc.best, sc.back = zeroed(sc.best, (n+1)*W), zeroed(sc.back, (n+1)*W)
+	best, back := sc.best, sc.back
 	mergedA := make(map[int]cell) // i*m+j → score of a[i-1..i] with b[j]
 	mergedB := make(map[int]cell) // i*m+j → score of a[i] with b[j-1..j]
 	for i := 0; i <= n; i++ {

@@ -175,9 +175,22 @@ func (t *Text) Prepare(env Env) *Doc {
 		}
 		all = kept
 	}
+	// The content: the tokens of the lines that are not boilerplate, which
+	// are all the tokens (shared, not copied) when none is.
+	n := 0
 	for _, ln := range d.Lines {
 		if boiler == nil || !boiler(ln.Hash) {
-			doc.content = append(doc.content, d.Tokens[ln.First:ln.First+ln.N]...)
+			n += ln.N
+		}
+	}
+	if n == len(d.Tokens) {
+		doc.content = d.Tokens[:n:n]
+	} else {
+		doc.content = make([]text.Token, 0, n)
+		for _, ln := range d.Lines {
+			if boiler == nil || !boiler(ln.Hash) {
+				doc.content = append(doc.content, d.Tokens[ln.First:ln.First+ln.N]...)
+			}
 		}
 	}
 	if len(all) > MaxSentences {
