@@ -285,3 +285,46 @@ func BenchmarkPrepareCorpus(b *testing.B) {
 		i = (i + 1) % len(texts)
 	}
 }
+
+// TestInterBranchFree: the branch-free intersection count agrees with the
+// branching one on random sorted sets, short and long, of both widths.
+func TestInterBranchFree(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	set := func(n, span int) []uint64 {
+		var s []uint64
+		for range n {
+			s = append(s, uint64(r.IntN(span)))
+		}
+		slices.Sort(s)
+		return slices.Compact(s)
+	}
+	for k := range 500 {
+		n := 1 + r.IntN(300)
+		a, b := set(n, 3*n), set(1+r.IntN(300), 3*n)
+		if k%7 == 0 {
+			b = nil
+		}
+		want := 0
+		for _, x := range a {
+			if _, ok := slices.BinarySearch(b, x); ok {
+				want++
+			}
+		}
+		a32, b32 := make([]uint32, len(a)), make([]uint32, len(b))
+		for i, x := range a {
+			a32[i] = uint32(x)
+		}
+		for i, x := range b {
+			b32[i] = uint32(x)
+		}
+		if got := interBranchFree(a, b); got != want {
+			t.Fatalf("uint64 %v ∩ %v: %d, want %d", a, b, got, want)
+		}
+		if got := interBranchFree(a32, b32); got != want {
+			t.Fatalf("uint32: %d, want %d", got, want)
+		}
+		if got := inter(a, b); got != want {
+			t.Fatalf("inter: %d, want %d", got, want)
+		}
+	}
+}
