@@ -598,9 +598,6 @@ func union[T uint32 | uint64](a, b []T) []T {
 // inter returns the size of the intersection of two sorted,
 // duplicate-free lists.
 func inter[T uint32 | uint64](a, b []T) int {
-	if len(a)+len(b) >= branchFreeMin {
-		return interBranchFree(a, b)
-	}
 	n, i, j := 0, 0, 0
 	for i < len(a) && j < len(b) {
 		switch {
@@ -615,33 +612,4 @@ func inter[T uint32 | uint64](a, b []T) int {
 		}
 	}
 	return n
-}
-
-// branchFreeMin is the combined length from which inter steps without
-// branches: on long lists (shingle sets, a text's trigrams) the
-// comparisons are too irregular to predict, and the branch-free step is
-// about 1.7 times faster; on a sentence's few dozen stems the branches
-// win.
-const branchFreeMin = 128
-
-// interBranchFree is inter with every step's moves computed, not branched
-// on.
-func interBranchFree[T uint32 | uint64](a, b []T) int {
-	n, i, j := 0, 0, 0
-	for i < len(a) && j < len(b) {
-		x, y := a[i], b[j]
-		n += b2i(x == y)
-		i += b2i(x <= y)
-		j += b2i(y <= x)
-	}
-	return n
-}
-
-// b2i is 1 for true, 0 for false (compiled to a flag move, no branch).
-func b2i(b bool) int {
-	var k int
-	if b {
-		k = 1
-	}
-	return k
 }
