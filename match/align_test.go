@@ -1,7 +1,6 @@
 package match
 
 import (
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -249,24 +248,7 @@ func BenchmarkPrepare(b *testing.B) {
 // another over their document frequencies and WordNet (when installed):
 // unlike BenchmarkPrepare, the lookups meet a vocabulary, not one text.
 func BenchmarkPrepareCorpus(b *testing.B) {
-	dir := testdata.Dir()
-	if dir == "" {
-		b.Skip("development data not found")
-	}
-	f, err := os.Open(filepath.Join(dir, "ecbplus-dev.jsonl"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	var texts []string
-	dec := json.NewDecoder(f)
-	for {
-		var r struct{ Text string }
-		if err := dec.Decode(&r); err != nil {
-			break
-		}
-		texts = append(texts, r.Text)
-	}
+	texts := testdata.Texts(b, "ecbplus-dev.jsonl")
 	df := NewDocFreq("en")
 	docs := make([]text.Doc, len(texts))
 	var size int64

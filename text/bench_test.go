@@ -1,7 +1,6 @@
 package text
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -92,24 +91,7 @@ func BenchmarkWordsParallel(b *testing.B) {
 // ecbDocs returns the ECB+ development articles' texts, tokenized, and
 // their total size.
 func ecbDocs(b *testing.B) ([]string, []Doc, int64) {
-	dir := testdata.Dir()
-	if dir == "" {
-		b.Skip("development data not found")
-	}
-	f, err := os.Open(filepath.Join(dir, "ecbplus-dev.jsonl"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	var texts []string
-	dec := json.NewDecoder(f)
-	for {
-		var r struct{ Text string }
-		if err := dec.Decode(&r); err != nil {
-			break
-		}
-		texts = append(texts, r.Text)
-	}
+	texts := testdata.Texts(b, "ecbplus-dev.jsonl")
 	docs := make([]Doc, len(texts))
 	var size int64
 	for i, s := range texts {

@@ -3,6 +3,7 @@
 package testdata
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -51,4 +52,30 @@ func Require(t testing.TB) string {
 func Repo() string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+// Texts returns the "text" field of every record of JSONL file name of the
+// development data (for benchmarks over a real vocabulary); it skips the
+// benchmark when the data is absent.
+func Texts(b testing.TB, name string) []string {
+	b.Helper()
+	dir := Dir()
+	if dir == "" {
+		b.Skip("development data not found")
+	}
+	f, err := os.Open(filepath.Join(dir, name))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	var texts []string
+	dec := json.NewDecoder(f)
+	for {
+		var r struct{ Text string }
+		if err := dec.Decode(&r); err != nil {
+			break
+		}
+		texts = append(texts, r.Text)
+	}
+	return texts
 }
