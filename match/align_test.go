@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kljensen/snowball/english"
+
 	"github.com/reprint-news/reprint/internal/testdata"
 	"github.com/reprint-news/reprint/text"
 	"github.com/reprint-news/reprint/wordnet"
@@ -265,5 +267,19 @@ func BenchmarkPrepareCorpus(b *testing.B) {
 	for b.Loop() {
 		Prepare(texts[i], &docs[i], "en", env)
 		i = (i + 1) % len(texts)
+	}
+}
+
+// TestWhen: a text's weekdays and months are found (and only they), as
+// sameStory compares them.
+func TestWhen(t *testing.T) {
+	d := prepareText("The minister spoke on Tuesday. The talks resume in March, he said on Mondays.")
+	want := []uint32{text.HashWord(english.Stem("tuesday", true)), text.HashWord(english.Stem("march", true)), text.HashWord(english.Stem("mondays", true))}
+	slices.Sort(want)
+	if !slices.Equal(d.when, want) {
+		t.Fatalf("when %v, want %v", d.when, want)
+	}
+	if d := prepareText("The minister spoke again. The talks resume soon, he said."); len(d.when) != 0 {
+		t.Fatalf("when %v in a text without days or months", d.when)
 	}
 }

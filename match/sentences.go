@@ -218,7 +218,7 @@ func (t *Text) Prepare(env Env) *Doc {
 	doc.names, doc.nums = doc.makeAnchors()
 	for _, st := range all {
 		for _, w := range words[st.First : st.First+st.N] {
-			if timeStems[w.Stem] {
+			if isTimeStem(w.Stem) {
 				doc.when = append(doc.when, w.Stem)
 			}
 		}
@@ -559,6 +559,20 @@ var timeStems = func() map[uint32]bool {
 	}
 	return m
 }()
+
+// timeBits has bit stem%1024 set for every stem of timeStems: most words
+// are told from a weekday or month by one bit, without a map lookup.
+var timeBits = func() (b [16]uint64) {
+	for st := range timeStems {
+		b[st%1024/64] |= 1 << (st % 64)
+	}
+	return b
+}()
+
+// isTimeStem reports whether stem is that of a weekday or month name.
+func isTimeStem(stem uint32) bool {
+	return timeBits[stem%1024/64]&(1<<(stem%64)) != 0 && timeStems[stem]
+}
 
 // idf is the smoothed inverse document frequency of a stem seen in df of n
 // documents.
