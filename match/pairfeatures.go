@@ -45,7 +45,7 @@ func pairFeatures(a, b *sentence, f *[numPairFeatures]float64, all bool) {
 	for i < len(a.terms) || j < len(b.terms) {
 		switch {
 		case j == len(b.terms) || i < len(a.terms) && a.terms[i].stem < b.terms[j].stem:
-			if a.terms[i].syn != nil && na < len(onlyA) {
+			if a.terms[i].syn != 0 && na < len(onlyA) {
 				onlyA[na] = i
 				na++
 			}
@@ -53,7 +53,7 @@ func pairFeatures(a, b *sentence, f *[numPairFeatures]float64, all bool) {
 			maxW = max(maxW, a.terms[i].w)
 			i++
 		case i == len(a.terms) || b.terms[j].stem < a.terms[i].stem:
-			if b.terms[j].syn != nil && nb < len(onlyB) {
+			if b.terms[j].syn != 0 && nb < len(onlyB) {
 				onlyB[nb] = j
 				nb++
 			}
@@ -106,7 +106,7 @@ func pairFeatures(a, b *sentence, f *[numPairFeatures]float64, all bool) {
 	var usedB uint32
 	for _, x := range onlyA[:na] {
 		for k, y := range onlyB[:nb] {
-			if usedB&(1<<k) == 0 && inter(a.terms[x].syn, b.terms[y].syn) > 0 {
+			if usedB&(1<<k) == 0 && inter(a.sensesOf(&a.terms[x]), b.sensesOf(&b.terms[y])) > 0 {
 				usedB |= 1 << k
 				synA += float64(a.terms[x].w)
 				synB += float64(b.terms[y].w)

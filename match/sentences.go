@@ -76,6 +76,7 @@ type sentence struct {
 	mass    float64     // Σ weights
 	words   int         // tokens
 	seq     []text.Word // its words in order (for the n-gram lists, made by extras)
+	senses  [][]uint32  // the word senses its terms point to (term.syn): its text's, shared
 	// Of whole texts only (Doc.whole, for the short-text model):
 	chars3 []uint32 // hashes of its lower-cased character trigrams, sorted, unique
 	chars4 []uint32 // the same, 4-grams
@@ -93,8 +94,16 @@ type entry struct {
 type term struct {
 	stem  uint32
 	w     float32
-	quote bool     // every occurrence in the sentence is inside quotation marks
-	syn   []uint32 // its word senses (Env.Senses), shared, not to be changed
+	quote bool  // every occurrence in the sentence is inside quotation marks
+	syn   int32 // its word senses: 1 + their index in the sentence's senses, 0 for none
+}
+
+// sensesOf returns the word senses of term t of sentence s (nil: none).
+func (s *sentence) sensesOf(t *term) []uint32 {
+	if t.syn == 0 {
+		return nil
+	}
+	return s.senses[t.syn-1]
 }
 
 // MaxSentences bounds the sentences of one text that alignment looks at:
@@ -209,11 +218,18 @@ func (t *Text) Prepare(env Env) *Doc {
 	doc.sents = make([]sentence, len(all))
 	termBuf := make([]term, 0, len(words)) // every sentence's terms, one backing array
 	var bagKeys []uint64
+	var syns [][]uint32 // every sentence's terms' senses
+	if env.Senses != nil {
+		syns = make([][]uint32, 0, len(words)/3)
+	}
 	nTerms := 0
 	for i, st := range all {
-		doc.sents[i], termBuf, bagKeys = bag(words[st.First:st.First+st.N], quoted[st.First:st.First+st.N], idfs[st.First:st.First+st.N], env.Senses, termBuf, bagKeys)
+		doc.sents[i], termBuf, bagKeys = bag(words[st.First:st.First+st.N], quoted[st.First:st.First+st.N], idfs[st.First:st.First+st.N], env.Senses, termBuf, bagKeys, &syns)
 		doc.mass += doc.sents[i].mass
 		nTerms += len(doc.sents[i].terms)
+	}
+	for i := range doc.sents {
+		doc.sents[i].senses = syns
 	}
 	doc.names, doc.nums = doc.makeAnchors()
 	for _, st := range all {
@@ -254,7 +270,7 @@ func (t *Text) Prepare(env Env) *Doc {
 // ordered by sorting packed (stem, position) keys, which is much faster
 // than sorting the terms themselves, and a stem's senses are looked up
 // once, for the occurrence kept.
-func bag(words []text.Word, quoted []bool, idfs []float64, senses func(uint32) []uint32, buf []term, keys []uint64) (sentence, []term, []uint64) {
+func bag(words []text.Word, quoted []bool, idfs []float64, senses func(uint32) []uint32, buf []term, keys []uint64, syns *[][]uint32) (sentence, []term, []uint64) {
 	s := sentence{words: len(words), seq: words}
 	keys = keys[:0]
 	for i, wd := range words {
@@ -290,7 +306,10 @@ func bag(words []text.Word, quoted []bool, idfs []float64, senses func(uint32) [
 		}
 		t := term{stem: stem, w: w, quote: quote}
 		if wd := words[best]; senses != nil && wd.Kind == text.Content && !wd.Cap {
-			t.syn = senses(stem)
+			if syn := senses(stem); syn != nil {
+				*syns = append(*syns, syn)
+				t.syn = int32(len(*syns))
+			}
 		}
 		buf = append(buf, t)
 		s.mass += float64(w)
@@ -519,7 +538,9 @@ func numberAgreement(a, b []uint32) float64 {
 
 // merge returns the bag of two adjacent sentences together.
 func merge(a, b *sentence) sentence {
-	out := sentence{terms: make([]term, 0, len(a.terms)+len(b.terms))}
+	// Both are sentences of one text: their terms point into one table of
+	// senses.
+	out := sentence{terms: make([]term, 0, len(a.terms)+len(b.terms)), senses: a.senses}
 	i, j := 0, 0
 	for i < len(a.terms) || j < len(b.terms) {
 		switch {
