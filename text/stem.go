@@ -37,7 +37,9 @@ import (
 // token hash and language in a process-wide table: an article's words are
 // then looked up, not stemmed, once the vocabulary has been seen. The
 // table holds at most stemCacheMax entries per shard and is emptied shard
-// by shard when full.
+// by shard when full. In front of it, each running Words call holds a
+// small direct-mapped table of its own (stemFront), so that the common
+// words of a language cost one unlocked load.
 
 // WordKind classifies a word for sentence comparison.
 type WordKind uint8
