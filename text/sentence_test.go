@@ -1,8 +1,14 @@
 package text
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/kljensen/snowball/english"
 )
 
 // sentenceTexts splits s and returns each sentence's text.
@@ -132,5 +138,76 @@ func TestWords(t *testing.T) {
 	// Cached and fresh stems agree.
 	if again := Words(nil, s, d.Tokens, "en"); again[1] != w[1] {
 		t.Errorf("cache changed a stem")
+	}
+}
+
+// TestWordsConcurrent: Words on more goroutines than there are front
+// tables (some calls use the shared table alone) gives every call the
+// words one call alone gives, in English and French.
+func TestWordsConcurrent(t *testing.T) {
+	texts := []struct{ s, lang string }{
+		{"Tehran denied the accusations; Iran denies 2 accusations of supplying drones to Russia.", "en"},
+		{"Le ministre a démenti les accusations, et les démentis se succèdent depuis lundi.", "fr"},
+	}
+	want := make([][]Word, len(texts))
+	docs := make([]Doc, len(texts))
+	for i, x := range texts {
+		docs[i].Tokenize(x.s)
+		want[i] = Words(nil, x.s, docs[i].Tokens, x.lang)
+	}
+	n := 4*len(fronts) + 1
+	errs := make(chan string, n)
+	var wg sync.WaitGroup
+	for g := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var w []Word
+			for k := range 2000 {
+				i := (g + k) % len(texts)
+				w = Words(w[:0], texts[i].s, docs[i].Tokens, texts[i].lang)
+				if !slices.Equal(w, want[i]) {
+					errs <- fmt.Sprintf("goroutine %d, text %d: %+v, want %+v", g, i, w, want[i])
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
+// TestWordsVocabulary: over a vocabulary larger than a front table (so
+// that its slots are shared and overwritten), every word gets the stem
+// that stemming it directly gives, whichever order the words come in.
+func TestWordsVocabulary(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	words := make([]string, 3*frontSize)
+	for i := range words {
+		b := make([]byte, 5+r.IntN(6))
+		for k := range b {
+			b[k] = byte('a' + r.IntN(26))
+		}
+		words[i] = string(b)
+	}
+	rev := slices.Clone(words)
+	slices.Reverse(rev)
+	for pass, order := range [][]string{words, rev} {
+		s := strings.Join(order, " ")
+		var d Doc
+		d.Tokenize(s)
+		w := Words(nil, s, d.Tokens, "en")
+		if len(w) != len(order) {
+			t.Fatalf("pass %d: %d words for %d", pass, len(w), len(order))
+		}
+		for i, x := range order {
+			e := stemOf(x, english.Stem, "en")
+			if w[i].Stem != e.stem || w[i].Kind != e.kind {
+				t.Fatalf("pass %d, %q: %+v, want stem %d kind %d", pass, x, w[i], e.stem, e.kind)
+			}
+		}
 	}
 }
