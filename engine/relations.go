@@ -124,6 +124,9 @@ func (r *run) relations(res *Result, storyDocs [][]uint32) error {
 		return err
 	}
 	env := newReuseEnv(r.cfg, r.df, r.bpSet.Has, time.Now())
+	if r.df != nil {
+		env.weights = r.df.Sealed() // every article is counted by now
+	}
 	// The pieces, longest first, so that the last to finish are short.
 	var pieces []storyRelations
 	for s, docs := range storyDocs {

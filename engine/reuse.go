@@ -109,11 +109,14 @@ type ReuseArticle struct {
 // reuseEnv is what preparing an article draws on: the corpus' word
 // statistics and boilerplate.
 type reuseEnv struct {
-	df     *match.DocFreq
-	boiler func(uint64) bool
-	senses func(uint32) []uint32
-	w      int // shingle width
-	cfg    match.ReuseConfig
+	df *match.DocFreq
+	// weights, when set, stands for df (DocFreq.Sealed of counts that no
+	// longer change).
+	weights match.Weights
+	boiler  func(uint64) bool
+	senses  func(uint32) []uint32
+	w       int // shingle width
+	cfg     match.ReuseConfig
 	// times bounds plausible publication times.
 	times timeWindow
 }
@@ -161,7 +164,10 @@ func (e *reuseEnv) prepare(a *ReuseArticle, t *match.Text) *reusePrepared {
 // matchEnv is the corpus statistics of the moment, as match takes them.
 func (e *reuseEnv) matchEnv() match.Env {
 	env := match.Env{Boiler: e.boiler}
-	if e.df != nil {
+	switch {
+	case e.weights != nil:
+		env.Weights = e.weights
+	case e.df != nil:
 		env.Weights = e.df
 	}
 	return env

@@ -41,3 +41,45 @@ func TestDocFreqRoundTrip(t *testing.T) {
 		t.Fatal("a truncated table was read")
 	}
 }
+
+// TestSealedWeights: the sealed table weighs every word exactly as the
+// DocFreq it was made from — counted stems, stems known only from the
+// background, unseen stems, stop words — with and without a background.
+func TestSealedWeights(t *testing.T) {
+	for _, lang := range []string{"en", "fr"} {
+		d := NewDocFreq(lang)
+		texts := []string{
+			"Tehran denied the accusations; Iran denies supplying drones to Russia.",
+			"Kanaani said the claims were baseless and politically motivated.",
+			"The foreign ministry spokesman rejected reports of drone deliveries.",
+		}
+		var words []text.Word
+		for _, s := range texts {
+			var doc text.Doc
+			doc.Tokenize(s)
+			w := text.Words(nil, s, doc.Tokens, lang)
+			d.Add(w)
+			words = append(words, w...)
+		}
+		for i := range 200 {
+			words = append(words, text.Word{Stem: uint32(i*7919 + 1), Kind: text.Content}) // unseen
+		}
+		if d.bg != nil {
+			k := 0
+			for s := range d.bg.m {
+				words = append(words, text.Word{Stem: s, Kind: text.Content})
+				if k++; k == 500 {
+					break
+				}
+			}
+		}
+		want, got := make([]float64, len(words)), make([]float64, len(words))
+		d.IDFs(words, want)
+		d.Sealed().IDFs(words, got)
+		for i := range words {
+			if got[i] != want[i] {
+				t.Fatalf("%s: word %d (%+v): sealed %v, DocFreq %v", lang, i, words[i], got[i], want[i])
+			}
+		}
+	}
+}
