@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"container/list"
 	"errors"
 	"fmt"
 	"slices"
@@ -34,11 +35,11 @@ import (
 // the same order, they give the same relations (TestReuseBatchAndLive).
 //
 // Prepared articles are kept in a small cache (reuseCacheSize, by
-// sequence number), since an article is compared with each of the next
-// few of its story.
+// sequence number, least recently used dropped first), since an article
+// is compared with each of the next few of its story.
 
 // reuseCacheSize is how many prepared articles the live engine keeps
-// (about 80 KB each): the latest articles of the stories being written
+// (about 60 KB each): the latest articles of the stories being written
 // to. At 256, a generated corpus's interleaved stories missed the cache
 // for most of them (790 against 1,020 articles/s in a 30k bulk load).
 const reuseCacheSize = 2048
@@ -88,39 +89,55 @@ func (r LiveReuse) flip(id string) LiveReuse {
 	return r
 }
 
-// reuseCache keeps prepared articles by sequence number (writer's).
+// reuseCache keeps prepared articles by sequence number (writer's), the
+// least recently used dropped first: the latest articles of a story that
+// keeps receiving articles stay, however many other stories are written
+// to meanwhile. Which articles it holds changes no answer: an article
+// prepared again from its record is the same (prepareFrozen).
 type reuseCache struct {
 	mu    sync.Mutex
-	m     map[uint64]*reusePrepared
-	order []uint64
+	m     map[uint64]*list.Element // → *reuseEntry
+	order list.List                // most recently used first
+}
+
+type reuseEntry struct {
+	seq uint64
+	p   *reusePrepared
 }
 
 func (c *reuseCache) get(seq uint64) *reusePrepared {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.m[seq]
+	e, ok := c.m[seq]
+	if !ok {
+		return nil
+	}
+	c.order.MoveToFront(e)
+	return e.Value.(*reuseEntry).p
 }
 
 func (c *reuseCache) put(seq uint64, p *reusePrepared) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil {
-		c.m = map[uint64]*reusePrepared{}
+		c.m = map[uint64]*list.Element{}
 	}
-	if _, ok := c.m[seq]; ok {
+	if e, ok := c.m[seq]; ok {
+		c.order.MoveToFront(e)
 		return
 	}
-	if len(c.order) >= reuseCacheSize {
-		delete(c.m, c.order[0])
-		c.order = c.order[1:]
+	if c.order.Len() >= reuseCacheSize {
+		last := c.order.Back()
+		delete(c.m, last.Value.(*reuseEntry).seq)
+		c.order.Remove(last)
 	}
-	c.m[seq] = p
-	c.order = append(c.order, seq)
+	c.m[seq] = c.order.PushFront(&reuseEntry{seq: seq, p: p})
 }
 
 func (c *reuseCache) reset() {
 	c.mu.Lock()
-	c.m, c.order = nil, nil
+	c.m = nil
+	c.order.Init()
 	c.mu.Unlock()
 }
 

@@ -335,3 +335,29 @@ func TestOutletFlows(t *testing.T) {
 		t.Errorf("batch outlets %+v\nservice outlets %+v", res.Outlets, outlets)
 	}
 }
+
+// TestReuseCacheLRU: the reuse cache drops the least recently used
+// article, not the oldest put: an article asked for again stays.
+func TestReuseCacheLRU(t *testing.T) {
+	var c reuseCache
+	for seq := uint64(1); seq <= reuseCacheSize; seq++ {
+		c.put(seq, &reusePrepared{})
+	}
+	if c.get(1) == nil {
+		t.Fatal("article 1 missing from a cache not yet full")
+	}
+	c.put(reuseCacheSize+1, &reusePrepared{})
+	if c.get(1) == nil {
+		t.Error("article 1, used last, was dropped")
+	}
+	if c.get(2) != nil {
+		t.Error("article 2, the least recently used, was kept")
+	}
+	if n := c.order.Len(); n != reuseCacheSize || len(c.m) != reuseCacheSize {
+		t.Errorf("%d entries listed, %d mapped; want %d", n, len(c.m), reuseCacheSize)
+	}
+	c.reset()
+	if c.get(1) != nil || c.order.Len() != 0 {
+		t.Error("reset left entries")
+	}
+}
