@@ -573,8 +573,8 @@ func (l *Live) replay(a *LiveArticle, p *Prepared) error {
 // writer lease, so that it decides as one process would have (cmd/reprint
 // worker): with the lease, every batch of the others is wholly applied. A
 // process that does not hold the lease calls CatchUpComplete instead.
-// Articles deleted by another process stay in this one's memory until it
-// restarts.
+// Articles deleted by another process are taken out of this one's memory
+// as well (the deletion log, live_delete.go).
 func (l *Live) CatchUp() (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -621,11 +621,7 @@ func (l *Live) catchUpTo(c liveCounters) (int, error) {
 		l.stories.next, l.lines.next = max(l.stories.next, c.Story), max(l.lines.next, c.Storyline)
 	}
 	// After taking them in: one deleted meanwhile is taken out again.
-	deleted, err := l.deletedCount()
-	if err == nil {
-		err = l.takeDeletions(deleted)
-	}
-	if err != nil {
+	if _, err := l.takeDeletions(); err != nil {
 		l.stale.Store(true)
 		return n, err
 	}

@@ -58,11 +58,8 @@ func (l *Live) Delete(id string) error {
 	}
 	// The deletions of other processes first: this one is numbered after
 	// them.
-	deleted, err := l.deletedCount()
+	deleted, err := l.takeDeletions()
 	if err != nil {
-		return err
-	}
-	if err := l.takeDeletions(deleted); err != nil {
 		return err
 	}
 	words := prepare(article.Article{Title: a.Title, Text: a.Text}, false).words
@@ -160,27 +157,31 @@ func decodeDeletion(b []byte) (seq uint64, id string, words []uint32, err error)
 }
 
 // takeDeletions takes the articles that other processes sharing the
-// state deleted, up to deletion number upTo, out of the memory (the
-// caller holds mu): from the bucket and search indexes, the id table and
-// the count, as Delete takes its own. A deletion whose log entry is not
-// visible yet (a lease-less reader, while its batch is being applied) is
-// taken the next time. Like Delete, it leaves the clusterers' sums, and
-// the memory no longer matches a snapshot.
-func (l *Live) takeDeletions(upTo uint64) error {
-	for ; l.taken < upTo; l.taken++ {
+// state deleted out of the memory (the caller holds mu): from the bucket
+// and search indexes, the id table and the count, as Delete takes its
+// own. It returns the store's deletion count (c/deleted). A deletion whose
+// log entry is not visible yet (a lease-less reader, while its batch is
+// being applied) is taken the next time. Like Delete, it leaves the
+// clusterers' sums, and the memory no longer matches a snapshot.
+func (l *Live) takeDeletions() (uint64, error) {
+	deleted, err := l.deletedCount()
+	if err != nil {
+		return 0, err
+	}
+	for ; l.taken < deleted; l.taken++ {
 		v, err := l.st.Get(deletionKey(l.taken + 1))
 		if errors.Is(err, store.ErrNotFound) {
-			return nil
+			break
 		} else if err != nil {
-			return err
+			return 0, err
 		}
 		seq, id, words, err := decodeDeletion(v)
 		if err != nil {
-			return fmt.Errorf("deletion %d: %w", l.taken+1, err)
+			return 0, fmt.Errorf("deletion %d: %w", l.taken+1, err)
 		}
 		l.forget(seq, id, words)
 	}
-	return nil
+	return deleted, nil
 }
 
 // forget takes deleted article seq (id, search words) out of the memory,

@@ -109,9 +109,8 @@ type ReuseArticle struct {
 // reuseEnv is what preparing an article draws on: the corpus' word
 // statistics and boilerplate.
 type reuseEnv struct {
-	df *match.DocFreq
-	// weights, when set, stands for df (DocFreq.Sealed of counts that no
-	// longer change).
+	// weights are the corpus' document frequencies (a DocFreq, or its
+	// Sealed table once the counts no longer change; nil: none).
 	weights match.Weights
 	boiler  func(uint64) bool
 	senses  func(uint32) []uint32
@@ -124,7 +123,10 @@ type reuseEnv struct {
 // newReuseEnv returns the environment of config cfg over document
 // frequencies df and boilerplate boiler (nil: none), as of now.
 func newReuseEnv(cfg Config, df *match.DocFreq, boiler func(uint64) bool, now time.Time) *reuseEnv {
-	e := &reuseEnv{df: df, boiler: boiler, w: cfg.W, cfg: cfg.reuseConfig()}
+	e := &reuseEnv{boiler: boiler, w: cfg.W, cfg: cfg.reuseConfig()}
+	if df != nil {
+		e.weights = df
+	}
 	if syn, err := wordnet.Default(); err == nil {
 		e.senses = syn.Senses
 	}
@@ -163,14 +165,7 @@ func (e *reuseEnv) prepare(a *ReuseArticle, t *match.Text) *reusePrepared {
 
 // matchEnv is the corpus statistics of the moment, as match takes them.
 func (e *reuseEnv) matchEnv() match.Env {
-	env := match.Env{Boiler: e.boiler}
-	switch {
-	case e.weights != nil:
-		env.Weights = e.weights
-	case e.df != nil:
-		env.Weights = e.df
-	}
-	return env
+	return match.Env{Boiler: e.boiler, Weights: e.weights}
 }
 
 // prepareFrozen prepares an article with the weights and boilerplate
@@ -185,14 +180,7 @@ func (e *reuseEnv) prepareFrozen(a *ReuseArticle, t *match.Text, f *match.Frozen
 	p := &reusePrepared{a: a, frozen: f}
 	env := f.Env(e.senses)
 	p.doc = t.Prepare(env)
-	var kept []uint32
-	for _, ln := range t.Lines() {
-		if env.Boiler == nil || !env.Boiler(ln.Hash) {
-			for _, tk := range t.Tokens()[ln.First : ln.First+ln.N] {
-				kept = append(kept, tk.Hash)
-			}
-		}
-	}
+	kept := p.doc.ContentHashes()
 	p.exact = sketch.Exact(kept)
 	p.set, _ = sketch.SetOf(nil, nil, sketch.Shingles(nil, kept, e.w))
 	return p

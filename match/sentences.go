@@ -262,6 +262,16 @@ func (t *Text) Prepare(env Env) *Doc {
 	return doc
 }
 
+// ContentHashes returns the hashes of the text's tokens outside its
+// boilerplate lines, in order (what its shingles are made of).
+func (d *Doc) ContentHashes() []uint32 {
+	hs := make([]uint32, len(d.content))
+	for i, tk := range d.content {
+		hs[i] = tk.Hash
+	}
+	return hs
+}
+
 // bag builds a sentence's bag of stems, appending its terms to buf;
 // keys is scratch space.
 //
@@ -272,6 +282,8 @@ func (t *Text) Prepare(env Env) *Doc {
 // once, for the occurrence kept.
 func bag(words []text.Word, quoted []bool, idfs []float64, senses func(uint32) []uint32, buf []term, keys []uint64, syns *[][]uint32) (sentence, []term, []uint64) {
 	s := sentence{words: len(words), seq: words}
+	// A name: a capitalised content word that does not start the sentence.
+	name := func(i int) bool { return words[i].Cap && i > 0 && words[i].Kind == text.Content }
 	keys = keys[:0]
 	for i, wd := range words {
 		switch wd.Kind {
@@ -280,26 +292,23 @@ func bag(words []text.Word, quoted []bool, idfs []float64, senses func(uint32) [
 		case text.Number:
 			s.nums = append(s.nums, wd.Stem)
 		}
-		if wd.Cap && i > 0 && wd.Kind == text.Content {
+		if name(i) {
 			s.names = append(s.names, wd.Stem)
 		}
 		keys = append(keys, uint64(wd.Stem)<<32|uint64(i))
 	}
 	slices.Sort(keys)
-	weight := func(i int) float32 {
-		x := idfs[i]
-		if wd := words[i]; wd.Cap && i > 0 && wd.Kind == text.Content {
-			x *= NameBoost
-		}
-		return float32(x)
-	}
 	start := len(buf)
 	for k := 0; k < len(keys); {
 		stem := uint32(keys[k] >> 32)
-		best, w, quote := int(uint32(keys[k])), weight(int(uint32(keys[k]))), true
+		best, w, quote := -1, float32(0), true
 		for ; k < len(keys) && uint32(keys[k]>>32) == stem; k++ {
 			i := int(uint32(keys[k]))
-			if x := weight(i); x > w {
+			x := float32(idfs[i])
+			if name(i) {
+				x = float32(idfs[i] * NameBoost)
+			}
+			if best < 0 || x > w {
 				best, w = i, x
 			}
 			quote = quote && quoted[i]

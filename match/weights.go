@@ -43,26 +43,33 @@ func (d *DocFreq) AddStems(stems []uint32) {
 // under one lock (Weights).
 func (d *DocFreq) IDFs(words []text.Word, out []float64) {
 	d.mu.RLock()
-	n := float64(d.n)
+	defer d.mu.RUnlock()
+	n := d.docs()
 	for i, w := range words {
 		if w.Kind != text.Stop {
-			out[i] = float64(d.df[w.Stem])
+			out[i] = idf(d.count(w.Stem), n)
 		}
 	}
-	d.mu.RUnlock()
+}
+
+// docs is the number of documents counted, the background's included
+// (the caller holds mu).
+func (d *DocFreq) docs() float64 {
+	n := float64(d.n)
 	if d.bg != nil {
 		n += float64(d.bg.n)
-		for i, w := range words {
-			if w.Kind != text.Stop {
-				out[i] += float64(d.bg.df(w.Stem))
-			}
-		}
 	}
-	for i, w := range words {
-		if w.Kind != text.Stop {
-			out[i] = idf(out[i], n)
-		}
+	return n
+}
+
+// count is the number of documents stem s occurs in, the background's
+// included (the caller holds mu).
+func (d *DocFreq) count(s uint32) float64 {
+	c := float64(d.df[s])
+	if d.bg != nil {
+		c += float64(d.bg.df(s))
 	}
+	return c
 }
 
 // Sealed returns the weights of d as they are now, in a read-only table
@@ -73,13 +80,12 @@ func (d *DocFreq) IDFs(words []text.Word, out []float64) {
 func (d *DocFreq) Sealed() Weights {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	n := float64(d.n)
+	n := d.docs()
 	stems := make([]uint32, 0, len(d.df))
 	for s := range d.df {
 		stems = append(stems, s)
 	}
 	if d.bg != nil {
-		n += float64(d.bg.n)
 		for s := range d.bg.m {
 			if _, ok := d.df[s]; !ok {
 				stems = append(stems, s)
@@ -92,11 +98,7 @@ func (d *DocFreq) Sealed() Weights {
 	}
 	t := &sealedWeights{e: make([]sealedEntry, size), mask: uint32(size - 1)}
 	for _, s := range stems {
-		df := float64(d.df[s])
-		if d.bg != nil {
-			df += float64(d.bg.df(s))
-		}
-		t.e[t.slot(s)] = sealedEntry{idf: idf(df, n), stem: s, used: true}
+		t.e[t.slot(s)] = sealedEntry{idf: idf(d.count(s), n), stem: s, used: true}
 	}
 	t.unseen = idf(0, n)
 	return t
