@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/reprint-news/reprint/article"
+	"github.com/reprint-news/reprint/index"
 	"github.com/reprint-news/reprint/internal/testdata"
 	"github.com/reprint-news/reprint/synth"
 )
@@ -188,12 +189,19 @@ func synthCorpus(t testing.TB, n int, seed uint64) string {
 	return dir
 }
 
+// TestDeterminismAcrossWorkers: the same result with 1, 2 and 4 workers,
+// and with a verification set cache so small that it starts again before
+// almost every pair (the last run).
 func TestDeterminismAcrossWorkers(t *testing.T) {
 	dir := synthCorpus(t, 4000, 11)
 	var first *Result
-	for _, w := range []int{1, 2, 4} {
+	for k, w := range []int{1, 2, 4, 2} {
 		cfg := DefaultConfig()
 		cfg.Workers = w
+		if k == 3 {
+			defer func(m int) { setCacheMax = m }(setCacheMax)
+			setCacheMax = 1
+		}
 		res := dedup(t, cfg, dir)
 		res.Stats.Elapsed, res.Stats.Stages = 0, nil
 		res.Config.Workers = 0
@@ -207,7 +215,7 @@ func TestDeterminismAcrossWorkers(t *testing.T) {
 		if !reflect.DeepEqual(first.Pairs, res.Pairs) || !reflect.DeepEqual(first.Groups, res.Groups) ||
 			!reflect.DeepEqual(first.Keep, res.Keep) || !reflect.DeepEqual(first.Boilerplate, res.Boilerplate) ||
 			!reflect.DeepEqual(first.Issues, res.Issues) || !reflect.DeepEqual(first.Stats, res.Stats) {
-			t.Fatalf("workers=%d gives a different result than workers=1", w)
+			t.Fatalf("run %d (workers=%d) gives a different result than workers=1", k, w)
 		}
 	}
 }
@@ -233,5 +241,30 @@ func TestRecall(t *testing.T) {
 	}
 	if rep.Recall < 0.99 {
 		t.Fatalf("recall %.4f < 0.99; missed e.g. %+v", rep.Recall, rep.Missed)
+	}
+}
+
+// TestVerifyOrder: verification takes the pairs component by component,
+// each component's pairs in order, and its units never cut a component.
+func TestVerifyOrder(t *testing.T) {
+	// Components {0,1,5}, {2,3}, {4,6,7} (7 joined last, through 6).
+	pairs := []index.Pair{index.MakePair(0, 1), index.MakePair(1, 5), index.MakePair(2, 3), index.MakePair(4, 6), index.MakePair(6, 7), index.MakePair(0, 5)}
+	slices.Sort(pairs)
+	comps := verifyOrder(pairs, 8)
+	want := [][]index.Pair{
+		{index.MakePair(0, 1), index.MakePair(0, 5), index.MakePair(1, 5)},
+		{index.MakePair(2, 3)},
+		{index.MakePair(4, 6), index.MakePair(6, 7)},
+	}
+	if !reflect.DeepEqual(comps, want) {
+		t.Fatalf("components %v, want %v", comps, want)
+	}
+	units := verifyUnits(comps, 2)
+	wantUnits := [][]index.Pair{want[0], append(append([]index.Pair{}, want[1]...), want[2]...)}
+	if !reflect.DeepEqual(units, wantUnits) {
+		t.Fatalf("units %v, want %v", units, wantUnits)
+	}
+	if u := verifyUnits(comps, 100); len(u) != 1 || len(u[0]) != len(pairs) {
+		t.Fatalf("one unit expected, got %v", u)
 	}
 }

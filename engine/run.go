@@ -392,7 +392,11 @@ func (r *run) exactClasses() (firsts []uint32, edges []index.Pair) {
 }
 
 // verify compares every exact edge and candidate pair on the shingle sets
-// and keeps those with a relation. Parallel over chunks; ordered output.
+// and keeps those with a relation. The pairs are taken component by
+// component (verifyOrder), so that an article of several pairs has its
+// set read and built once (setCache) instead of once per pair; the
+// components are shared among the workers, and the output is in pair
+// order, whatever the number of workers.
 func (r *run) verify(ctx context.Context, exactEdges, cands []index.Pair) ([]Pair, error) {
 	all := make([]index.Pair, 0, len(exactEdges)+len(cands))
 	all = append(all, exactEdges...)
@@ -400,76 +404,189 @@ func (r *run) verify(ctx context.Context, exactEdges, cands []index.Pair) ([]Pai
 	slices.Sort(all)
 	all = slices.Compact(all)
 	r.stats.Verified = len(all)
-	workers := r.cfg.Workers
-	chunk := max(1024, len(all)/(workers*8)+1)
-	nChunks := (len(all) + chunk - 1) / chunk
-	out := make([][]Pair, nChunks)
-	errs := make([]error, nChunks)
-	next := make(chan int, nChunks)
-	for c := 0; c < nChunks; c++ {
-		next <- c
-	}
-	close(next)
-	var wg sync.WaitGroup
+	units := verifyUnits(verifyOrder(all, len(r.docs)), verifyUnitPairs)
+	out := make([][]keyedPair, len(units))
+	errs := make([]error, len(units))
 	var doneN int64
 	var progMu sync.Mutex
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var sbA, sbB setBuilder
-			var bufA, bufB []uint32
-			lastA := uint32(1<<32 - 1)
-			for c := range next {
-				if ctx.Err() != nil {
-					errs[c] = ctx.Err()
-					continue
-				}
-				lo, hi := c*chunk, min((c+1)*chunk, len(all))
-				for _, p := range all[lo:hi] {
-					a, b := p.Docs()
-					var err error
-					if a != lastA {
-						if bufA, err = sbA.readSet(r, a); err != nil {
-							errs[c] = err
-							break
-						}
-						lastA = a
-					}
-					if bufB, err = sbB.readSet(r, b); err != nil {
-						errs[c] = err
-						break
-					}
-					o := match.Compare(bufA, bufB)
-					rel, aContains := match.Classify(o, r.docs[a].exact == r.docs[b].exact, r.cfg.matchConfig())
-					if rel == match.None {
-						continue
-					}
-					vp := Pair{Relation: rel, Jaccard: round4(o.Jaccard()), Containment: round4(o.Containment()), ai: a, bi: b}
-					if rel == match.Contains && !aContains {
-						vp.ai, vp.bi = b, a
-					}
-					vp.A, vp.B = r.docs[vp.ai].id, r.docs[vp.bi].id
-					out[c] = append(out[c], vp)
-				}
-				progMu.Lock()
-				doneN += int64(hi - lo)
-				r.progress("verify", doneN, int64(len(all)))
-				progMu.Unlock()
+	caches := make(chan *setCache, max(1, r.cfg.Workers))
+	parallel(len(units), r.cfg.Workers, func(u int) {
+		var c *setCache
+		select {
+		case c = <-caches:
+		default:
+			c = &setCache{}
+		}
+		defer func() { caches <- c }()
+		c.reset()
+		if ctx.Err() != nil {
+			errs[u] = ctx.Err()
+			return
+		}
+		for _, p := range units[u] {
+			a, b := p.Docs()
+			c.room()
+			setA, err := c.set(r, a)
+			if err != nil {
+				errs[u] = err
+				return
 			}
-		}()
-	}
-	wg.Wait()
+			setB, err := c.set(r, b)
+			if err != nil {
+				errs[u] = err
+				return
+			}
+			o := match.Compare(setA, setB)
+			rel, aContains := match.Classify(o, r.docs[a].exact == r.docs[b].exact, r.cfg.matchConfig())
+			if rel == match.None {
+				continue
+			}
+			vp := Pair{Relation: rel, Jaccard: round4(o.Jaccard()), Containment: round4(o.Containment()), ai: a, bi: b}
+			if rel == match.Contains && !aContains {
+				vp.ai, vp.bi = b, a
+			}
+			vp.A, vp.B = r.docs[vp.ai].id, r.docs[vp.bi].id
+			out[u] = append(out[u], keyedPair{p, vp})
+		}
+		progMu.Lock()
+		doneN += int64(len(units[u]))
+		r.progress("verify", doneN, int64(len(all)))
+		progMu.Unlock()
+	})
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
 	}
-	var pairs []Pair
+	var kept []keyedPair
 	for _, o := range out {
-		pairs = append(pairs, o...)
+		kept = append(kept, o...)
+	}
+	slices.SortFunc(kept, func(x, y keyedPair) int { return cmp.Compare(x.key, y.key) })
+	pairs := make([]Pair, len(kept))
+	for i := range kept {
+		pairs[i] = kept[i].p
 	}
 	return pairs, nil
+}
+
+// keyedPair is a verified pair with the candidate pair it came from (the
+// output's order).
+type keyedPair struct {
+	key index.Pair
+	p   Pair
+}
+
+// verifyUnitPairs is about how many pairs one unit of verification work
+// holds (whole components: a unit of one large component holds more).
+const verifyUnitPairs = 1024
+
+// verifyOrder returns the pairs (sorted) grouped by the connected
+// component of the graph they make over the n articles, each component's
+// pairs in sorted order, the components in the order of their first pair.
+func verifyOrder(pairs []index.Pair, n int) [][]index.Pair {
+	parent := make([]uint32, n)
+	for i := range parent {
+		parent[i] = uint32(i)
+	}
+	find := func(x uint32) uint32 {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	for _, p := range pairs {
+		a, b := p.Docs()
+		if ra, rb := find(a), find(b); ra != rb {
+			parent[max(ra, rb)] = min(ra, rb)
+		}
+	}
+	comp := make(map[uint32]int) // root → component number
+	var sizes []int
+	of := make([]int, len(pairs))
+	for i, p := range pairs {
+		a, _ := p.Docs()
+		root := find(a)
+		c, ok := comp[root]
+		if !ok {
+			c = len(sizes)
+			comp[root] = c
+			sizes = append(sizes, 0)
+		}
+		of[i] = c
+		sizes[c]++
+	}
+	flat := make([]index.Pair, len(pairs))
+	comps := make([][]index.Pair, len(sizes))
+	off := 0
+	for c, s := range sizes {
+		comps[c] = flat[off:off] // its capacity runs on over the next components (verifyUnits)
+		off += s
+	}
+	for i, p := range pairs {
+		comps[of[i]] = append(comps[of[i]], p)
+	}
+	return comps
+}
+
+// verifyUnits joins consecutive components into units of about size
+// pairs (a component is never cut).
+func verifyUnits(comps [][]index.Pair, size int) [][]index.Pair {
+	var units [][]index.Pair
+	for i := 0; i < len(comps); {
+		u := comps[i]
+		for i++; i < len(comps) && len(u) < size; i++ {
+			// Consecutive components are consecutive in verifyOrder's
+			// backing array: extend the unit over the next one.
+			u = u[:len(u)+len(comps[i])]
+		}
+		units = append(units, u)
+	}
+	return units
+}
+
+// setCache holds the shingle sets of a unit's articles (one per worker),
+// each read and built once; past setCacheMax shingles it starts again.
+type setCache struct {
+	sb    setBuilder
+	arena []uint32
+	at    map[uint32][2]int32 // article → its set in arena
+}
+
+// setCacheMax bounds a worker's cached shingles (16 MB; a variable for
+// tests).
+var setCacheMax = 4 << 20
+
+func (c *setCache) reset() {
+	c.arena = c.arena[:0]
+	if c.at == nil {
+		c.at = make(map[uint32][2]int32)
+	}
+	clear(c.at)
+}
+
+// room empties the cache when it is full; called before each pair (never
+// between its two sets, whose slices would be overwritten).
+func (c *setCache) room() {
+	if len(c.arena) > setCacheMax {
+		c.reset()
+	}
+}
+
+// set returns article i's shingle set (valid until the next room).
+func (c *setCache) set(r *run, i uint32) ([]uint32, error) {
+	if s, ok := c.at[i]; ok {
+		return c.arena[s[0]:s[1]:s[1]], nil
+	}
+	set, err := c.sb.readSet(r, i)
+	if err != nil {
+		return nil, err
+	}
+	lo := len(c.arena)
+	c.arena = append(c.arena, set...)
+	c.at[i] = [2]int32{int32(lo), int32(len(c.arena))}
+	return c.arena[lo:len(c.arena):len(c.arena)], nil
 }
 
 func round4(x float64) float64 {
