@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // jsonArticle is the article schema. Fields are kept raw so that a field of
@@ -184,7 +185,7 @@ func jsonStringRaw(raw []byte) (string, bool, bool) {
 		}
 		i += 2
 	}
-	return string(out), true, false
+	return unsafe.String(unsafe.SliceData(out), len(out)), true, false // out is not used again: no copy
 }
 
 func hex4(b []byte) (rune, bool) {

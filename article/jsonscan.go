@@ -2,7 +2,9 @@ package article
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
+	"math/bits"
 )
 
 // A single-pass JSON scanner for article objects. json.Unmarshal scans its
@@ -149,9 +151,7 @@ func (s *jscan) str() (esc, ok bool) {
 	b := s.b
 	i := s.i + 1
 	for {
-		for i < len(b) && strPlain[b[i]] {
-			i++
-		}
+		i = plainRun(b, i)
 		if i >= len(b) {
 			return false, false
 		}
@@ -179,6 +179,27 @@ func (s *jscan) str() (esc, ok bool) {
 			return false, false
 		}
 	}
+}
+
+// plainRun returns the offset of the first byte of b from i on that needs
+// attention inside a JSON string (strPlain false), or len(b): eight bytes
+// at a time, then byte by byte.
+func plainRun(b []byte, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		q, bs := x^('"'*ones), x^('\\'*ones)
+		// High bit of each byte that is '"', '\\' or below 0x20; only the
+		// lowest flagged byte is exact, which is the one wanted.
+		m := ((q - ones) &^ q) | ((bs - ones) &^ bs) | ((x - 0x20*ones) &^ x)
+		if m &= highs; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for i < len(b) && strPlain[b[i]] {
+		i++
+	}
+	return i
 }
 
 func (s *jscan) value() bool {
