@@ -165,34 +165,18 @@ func (d *Doc) Tokenize(s string) {
 	lineFirst := 0
 	i := 0
 	n := len(s)
-	endLine := func(end int) {
-		if k := len(d.Tokens) - lineFirst; k > 0 {
-			h := uint64(0x9e3779b97f4a7c15)
-			for _, t := range d.Tokens[lineFirst:] {
-				h = mix64(h ^ uint64(t.Hash))
-			}
-			d.Lines = append(d.Lines, Line{Start: lineStart, End: end, First: lineFirst, N: k, Hash: h})
-		}
-		lineFirst = len(d.Tokens)
-	}
+	// The line's hash is mixed as its tokens come (the chain of mixes
+	// overlaps the scanning of the next words).
+	// (No closures here: a variable they captured would live in memory.)
+	lh := lineSeed
 	for i < n {
 		c := s[i]
-		if c == '\n' {
-			endLine(i)
-			i++
-			lineStart = i
-			continue
-		}
-		if c < utf8.RuneSelf {
-			cl := asciiClass[c]
-			if cl == 0 || cl == 3 {
-				i++
-				continue
-			}
+		if f := asciiFold[c]; f != 0 {
 			// Fast path: a pure ASCII word. One table lookup per byte
 			// tells a word byte (with its folded form) from anything else.
 			start := i
-			h := uint32(fnvOffset32)
+			h := (uint32(fnvOffset32) ^ uint32(f)) * fnvPrime32
+			i++
 			for i < n {
 				f := asciiFold[s[i]]
 				if f == 0 {
@@ -214,10 +198,23 @@ func (d *Doc) Tokenize(s string) {
 			}
 			if i < n && s[i] >= utf8.RuneSelf {
 				// The word continues with non-ASCII characters: slow path from its start.
+				k := len(d.Tokens)
 				i = d.slowWord(s, start)
+				lh = d.mixTokens(lh, k)
 				continue
 			}
-			d.Tokens = append(d.Tokens, Token{Start: start, End: i, Hash: fmix32(h)})
+			th := fmix32(h)
+			d.Tokens = append(d.Tokens, Token{Start: start, End: i, Hash: th})
+			lh = mix64(lh ^ uint64(th))
+			continue
+		}
+		if c < utf8.RuneSelf {
+			if c == '\n' {
+				d.endLine(lineStart, i, lineFirst, lh)
+				lineFirst, lh = len(d.Tokens), lineSeed
+				lineStart = i + 1
+			}
+			i++ // a separator, or an apostrophe before a word
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -226,7 +223,9 @@ func (d *Doc) Tokenize(s string) {
 			continue
 		}
 		if isSingleRuneWord(r) {
+			k := len(d.Tokens)
 			d.appendFolded(s, i, i+size)
+			lh = d.mixTokens(lh, k)
 			i += size
 			continue
 		}
@@ -234,9 +233,30 @@ func (d *Doc) Tokenize(s string) {
 			i += size
 			continue
 		}
+		k := len(d.Tokens)
 		i = d.slowWord(s, i)
+		lh = d.mixTokens(lh, k)
 	}
-	endLine(n)
+	d.endLine(lineStart, n, lineFirst, lh)
+}
+
+// lineSeed starts every line's hash.
+const lineSeed = uint64(0x9e3779b97f4a7c15)
+
+// endLine appends the line from start to end whose tokens begin at first,
+// when it has any; h is its hash.
+func (d *Doc) endLine(start, end, first int, h uint64) {
+	if k := len(d.Tokens) - first; k > 0 {
+		d.Lines = append(d.Lines, Line{Start: start, End: end, First: first, N: k, Hash: h})
+	}
+}
+
+// mixTokens mixes the tokens from k on into the line hash h.
+func (d *Doc) mixTokens(h uint64, k int) uint64 {
+	for _, t := range d.Tokens[k:] {
+		h = mix64(h ^ uint64(t.Hash))
+	}
+	return h
 }
 
 // slowWord scans a word that contains non-ASCII characters starting at

@@ -140,6 +140,14 @@ func FuzzTokenize(f *testing.F) {
 			if l.First != total || l.N <= 0 || l.Start > l.End || l.End > len(s) {
 				t.Fatalf("bad line %+v", l)
 			}
+			// The line hash, mixed as the tokens come, is the mix of its tokens.
+			h := lineSeed
+			for _, tok := range d.Tokens[l.First : l.First+l.N] {
+				h = mix64(h ^ uint64(tok.Hash))
+			}
+			if h != l.Hash {
+				t.Fatalf("line %+v hash %x, its tokens give %x", l, l.Hash, h)
+			}
 			total += l.N
 		}
 		if total != len(d.Tokens) {
