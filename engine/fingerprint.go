@@ -36,9 +36,10 @@ func (r *run) fingerprint(ctx context.Context) error {
 		go func() {
 			defer wg.Done()
 			var (
-				sb   setBuilder
-				sig  []uint32
-				keys []uint32
+				sb       setBuilder
+				sig      []uint32
+				keys     []uint32
+				chunkRaw []byte
 			)
 			sk := sketch.NewSketcher(r.cfg.K, r.cfg.Seed)
 			for lo := range next {
@@ -47,12 +48,32 @@ func (r *run) fingerprint(ctx context.Context) error {
 				}
 				hi := min(lo+chunk, n)
 				var myEmpty []uint32
+				// The chunk's token records in one read (they lie in input
+				// order), unless they are spread too far.
+				from, to := r.spillSpan(lo, hi)
+				whole := to-from <= maxChunkRead
+				if whole {
+					var err error
+					if chunkRaw, err = r.spill.readAt(from, int(to-from), chunkRaw); err != nil {
+						mu.Lock()
+						firstErr = cmpErr(firstErr, err)
+						mu.Unlock()
+						return
+					}
+				}
 				for i := lo; i < hi; i++ {
 					d := &r.docs[i]
 					if d.status != statusOK {
 						continue
 					}
-					if err := sb.load(r, uint32(i)); err != nil {
+					var err error
+					if whole {
+						at := d.spillOff - from
+						err = sb.loadRaw(r, uint32(i), chunkRaw[at:at+int64(d.spillLen)])
+					} else {
+						err = sb.load(r, uint32(i))
+					}
+					if err != nil {
 						mu.Lock()
 						firstErr = cmpErr(firstErr, err)
 						mu.Unlock()
@@ -92,6 +113,29 @@ func (r *run) fingerprint(ctx context.Context) error {
 	return nil
 }
 
+// maxChunkRead bounds the bytes the fingerprint stage reads at once.
+const maxChunkRead = 32 << 20
+
+// spillSpan returns the byte range of the token spill that holds the
+// records of the analyzed articles lo..hi-1 (empty when there are none).
+func (r *run) spillSpan(lo, hi int) (from, to int64) {
+	from, to = -1, -1
+	for i := lo; i < hi; i++ {
+		d := &r.docs[i]
+		if d.status != statusOK {
+			continue
+		}
+		if from < 0 || d.spillOff < from {
+			from = d.spillOff
+		}
+		to = max(to, d.spillOff+int64(d.spillLen))
+	}
+	if from < 0 {
+		return 0, 0
+	}
+	return from, to
+}
+
 func cmpErr(first, err error) error {
 	if first != nil {
 		return first
@@ -119,7 +163,14 @@ func (b *setBuilder) load(r *run, i uint32) error {
 	if b.raw, err = r.spill.readAt(d.spillOff, int(d.spillLen), b.raw); err != nil {
 		return err
 	}
-	if b.lines, b.toks, err = decodeTokens(b.raw, d.nTokens, b.lines, b.toks); err != nil {
+	return b.loadRaw(r, i, b.raw)
+}
+
+// loadRaw is load with article i's token record already read (raw).
+func (b *setBuilder) loadRaw(r *run, i uint32, raw []byte) error {
+	d := &r.docs[i]
+	var err error
+	if b.lines, b.toks, err = decodeTokens(raw, d.nTokens, b.lines, b.toks); err != nil {
 		return err
 	}
 	b.kept = b.kept[:0]
