@@ -1,5 +1,5 @@
-// Package radix sorts unsigned integers with an LSD radix sort: several
-// times faster than a comparison sort for the shingle sets and band keys
+// Package radix sorts unsigned integers with radix sorts: several times
+// faster than a comparison sort for the shingle sets and band keys
 // reprint sorts by the million.
 package radix
 
@@ -8,14 +8,68 @@ import (
 	"unsafe"
 )
 
-// Sort sorts v in place using buf (at least len(v) long) as scratch, with
-// 8-bit digits: 4 passes for uint32, 8 for uint64. Inputs shorter than 64
-// elements use slices.Sort.
+// msdMax is the longest input Sort distributes by its top byte alone
+// (bucketSort); longer ones take the LSD radix sort.
+const msdMax = 2048
+
+// Sort sorts v in place using buf (at least len(v) long) as scratch.
+// Inputs shorter than 64 elements use slices.Sort; up to msdMax,
+// bucketSort; longer ones an LSD radix sort with 8-bit digits (4 passes
+// for uint32, 8 for uint64; a pass is skipped when all elements share its
+// digit).
 func Sort[T uint32 | uint64](v, buf []T) {
-	if len(v) < 64 {
+	switch {
+	case len(v) < 64:
 		slices.Sort(v)
-		return
+	case len(v) <= msdMax:
+		bucketSort(v, buf)
+	default:
+		lsd(v, buf)
 	}
+}
+
+// bucketSort distributes v into buf by the top byte, sorts each bucket
+// (by insertion, or slices.Sort when it holds more than a few: keys that
+// are not spread over the top byte cost a comparison sort, no more) and
+// copies the result back. Hashes, spread evenly, leave a few per bucket.
+func bucketSort[T uint32 | uint64](v, buf []T) {
+	var zero T
+	shift := uint(8*unsafe.Sizeof(zero)) - 8
+	var c [257]uint32
+	for _, x := range v {
+		c[x>>shift+1]++
+	}
+	for i := 1; i < len(c); i++ {
+		c[i] += c[i-1]
+	}
+	pos := c
+	buf = buf[:len(v)]
+	for _, x := range v {
+		b := x >> shift
+		buf[pos[b]] = x
+		pos[b]++
+	}
+	for b := range 256 {
+		s := buf[c[b]:c[b+1]]
+		if len(s) > 24 {
+			slices.Sort(s)
+			continue
+		}
+		for i := 1; i < len(s); i++ {
+			x := s[i]
+			j := i
+			for j > 0 && s[j-1] > x {
+				s[j] = s[j-1]
+				j--
+			}
+			s[j] = x
+		}
+	}
+	copy(v, buf)
+}
+
+// lsd is the LSD radix sort of Sort.
+func lsd[T uint32 | uint64](v, buf []T) {
 	var zero T
 	bits := uint(8 * unsafe.Sizeof(zero))
 	src, dst := v, buf[:len(v)]

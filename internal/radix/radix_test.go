@@ -1,6 +1,7 @@
 package radix
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -8,7 +9,7 @@ import (
 
 func TestSort(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	for _, n := range []int{0, 1, 63, 64, 65, 500, 100000} {
+	for _, n := range []int{0, 1, 63, 64, 65, 500, msdMax, msdMax + 1, 100000} {
 		a := make([]uint64, n)
 		b := make([]uint32, n)
 		for i := range a {
@@ -29,16 +30,21 @@ func TestSort(t *testing.T) {
 	}
 }
 
-func BenchmarkSort500(b *testing.B) {
-	r := rand.New(rand.NewPCG(1, 2))
-	v := make([]uint32, 500)
-	src := make([]uint32, 500)
-	for i := range src {
-		src[i] = r.Uint32()
-	}
-	buf := make([]uint32, 500)
-	for b.Loop() {
-		copy(v, src)
-		Sort(v, buf)
+// BenchmarkSort sorts random keys of the lengths Sort meets: shingle
+// sets (hundreds to thousands) and band keys (many thousands).
+func BenchmarkSort(b *testing.B) {
+	for _, n := range []int{500, 2000, 5000, 100000} {
+		r := rand.New(rand.NewPCG(1, 2))
+		src := make([]uint32, n)
+		for i := range src {
+			src[i] = r.Uint32()
+		}
+		v, buf := make([]uint32, n), make([]uint32, n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				copy(v, src)
+				Sort(v, buf)
+			}
+		})
 	}
 }
