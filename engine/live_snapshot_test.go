@@ -15,7 +15,7 @@ import (
 
 // scratchFields names the fields of the engine's structures that are
 // scratch space or caches rebuilt on demand: not state.
-var scratchFields = []string{"hits", "touched", "tfs", "ln", "scratch", "uniq", "done", "block", "mu"}
+var scratchFields = []string{"hits", "touched", "tfs", "ln", "scratch", "uniq", "sts", "done", "block", "mu"}
 
 // sameMemory checks that two engines on one store hold the same memory:
 // indexes, statistics, clusterers, numbers, counters and id counts.

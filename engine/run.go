@@ -293,6 +293,14 @@ func (r *run) collect(rec *article.Record, t *tokenized) error {
 		}
 		d.spillOff, d.spillLen = off, uint32(len(r.spillBuf))
 	}
+	if len(r.docs) == cap(r.docs) {
+		// Doubling: append grows a slice this large by a quarter, copying
+		// the whole table (and its pointers, under the collector's write
+		// barrier) every few thousand articles.
+		grown := make([]doc, len(r.docs), 2*cap(r.docs)+1024)
+		copy(grown, r.docs)
+		r.docs = grown
+	}
 	r.docs = append(r.docs, d)
 	return nil
 }

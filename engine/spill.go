@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"os"
+	"slices"
+	"unsafe"
 
 	"github.com/reprint-news/reprint/text"
 )
@@ -74,10 +76,7 @@ func encodeTokens(dst []byte, toks []uint32, lines []text.Line) []byte {
 		dst = binary.LittleEndian.AppendUint32(dst, uint32(l.N))
 		dst = binary.LittleEndian.AppendUint64(dst, l.Hash)
 	}
-	for _, t := range toks {
-		dst = binary.LittleEndian.AppendUint32(dst, t)
-	}
-	return dst
+	return appendUint32s(dst, toks)
 }
 
 type spillLine struct {
@@ -101,10 +100,35 @@ func decodeTokens(raw []byte, nTokens uint32, lines []spillLine, toks []uint32) 
 		p := raw[8+i*16:]
 		lines = append(lines, spillLine{binary.LittleEndian.Uint32(p), binary.LittleEndian.Uint32(p[4:]), binary.LittleEndian.Uint64(p[8:])})
 	}
-	toks = toks[:0]
-	p := raw[8+int(nl)*16:]
-	for i := 0; i < int(nt); i++ {
-		toks = append(toks, binary.LittleEndian.Uint32(p[i*4:]))
+	return lines, decodeUint32s(toks, raw[8+int(nl)*16:]), nil
+}
+
+// littleEndian reports whether this machine keeps integers in the spill's
+// byte order, so that token hashes are copied in bulk.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// appendUint32s appends v to dst, little endian.
+func appendUint32s(dst []byte, v []uint32) []byte {
+	if littleEndian && len(v) > 0 {
+		return append(dst, unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), 4*len(v))...)
 	}
-	return lines, toks, nil
+	for _, x := range v {
+		dst = binary.LittleEndian.AppendUint32(dst, x)
+	}
+	return dst
+}
+
+// decodeUint32s decodes the little-endian uint32s of p (a multiple of 4
+// bytes long) into dst's storage.
+func decodeUint32s(dst []uint32, p []byte) []uint32 {
+	n := len(p) / 4
+	dst = slices.Grow(dst[:0], n)[:n]
+	if littleEndian && n > 0 {
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(&dst[0])), 4*n), p)
+		return dst
+	}
+	for i := range dst {
+		dst[i] = binary.LittleEndian.Uint32(p[4*i:])
+	}
+	return dst
 }

@@ -108,8 +108,9 @@ type Boilerplate struct {
 	stats map[uint64]*lineStat
 	texts map[uint64]string // display text of lines that reached MinDocs
 	docs  int
-	uniq  []uint64 // scratch: the article's distinct line hashes, sorted
-	done  []bool   // scratch: uniq[i] already counted for this article
+	uniq  []uint64    // scratch: the article's distinct line hashes, sorted
+	sts   []*lineStat // scratch: stats of uniq[i] when the article came (nil: none)
+	done  []bool      // scratch: uniq[i] already counted for this article
 }
 
 // NewBoilerplate returns an empty detector.
@@ -146,6 +147,11 @@ func (b *Boilerplate) add(s string, lines []Line, track bool, changed []uint64) 
 	slices.Sort(u)
 	u = slices.Compact(u)
 	b.uniq = u
+	// Each distinct line's statistics, looked up once.
+	b.sts = slices.Grow(b.sts[:0], len(u))[:len(u)]
+	for k, h := range u {
+		b.sts[k] = b.stats[h]
+	}
 	// The two smallest distinct hashes among the article's long lines
 	// (≥ contextMinTokens; all lines when there are not two long ones) that
 	// are not established boilerplate give every line's context.
@@ -157,7 +163,7 @@ func (b *Boilerplate) add(s string, lines []Line, track bool, changed []uint64) 
 			if h >= m2 || h == m1 || (pass == 0 && l.N < contextMinTokens) {
 				continue
 			}
-			if st := b.stats[h]; st != nil && b.established(st) {
+			if k, _ := slices.BinarySearch(u, h); b.sts[k] != nil && b.established(b.sts[k]) {
 				continue
 			}
 			if h < m1 {
@@ -181,7 +187,7 @@ func (b *Boilerplate) add(s string, lines []Line, track bool, changed []uint64) 
 		if h == m1 {
 			ctx = m2
 		}
-		st := b.stats[h]
+		st := b.sts[idx]
 		if st == nil {
 			pos := mix64(h) >> (64 - seenBitsLog2)
 			w, m := pos>>6, uint64(1)<<(pos&63)

@@ -38,7 +38,7 @@ func TestBoilerplateRoundTrip(t *testing.T) {
 	if n, err := c.ReadFrom(bytes.NewReader(buf.Bytes())); err != nil || n != int64(buf.Len()) {
 		t.Fatalf("read %d of %d bytes: %v", n, buf.Len(), err)
 	}
-	if d := stateeq.Diff(b, c, "uniq", "done"); d != "" {
+	if d := stateeq.Diff(b, c, "uniq", "sts", "done"); d != "" {
 		t.Fatalf("read back differs: %s", d)
 	}
 	if b.Set().Len() == 0 {
@@ -53,7 +53,7 @@ func TestBoilerplateRoundTrip(t *testing.T) {
 			t.Fatalf("article %d changed %v and %v", i, x, y)
 		}
 	}
-	if d := stateeq.Diff(b, c, "uniq", "done"); d != "" {
+	if d := stateeq.Diff(b, c, "uniq", "sts", "done"); d != "" {
 		t.Fatalf("after more articles: %s", d)
 	}
 	if !reflect.DeepEqual(b.Set(), c.Set()) {
