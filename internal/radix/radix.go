@@ -4,6 +4,7 @@
 package radix
 
 import (
+	"math/bits"
 	"slices"
 	"unsafe"
 )
@@ -28,13 +29,17 @@ func Sort[T uint32 | uint64](v, buf []T) {
 	}
 }
 
-// bucketSort distributes v into buf by the top byte, sorts each bucket
-// (by insertion, or slices.Sort when it holds more than a few: keys that
-// are not spread over the top byte cost a comparison sort, no more) and
-// copies the result back. Hashes, spread evenly, leave a few per bucket.
+// bucketSort distributes v into buf by the top byte of the keys' range
+// (the eight bits below the highest bit any key has), sorts each bucket
+// (by insertion, or slices.Sort when it holds more than a few: keys not
+// spread over that byte cost a comparison sort, no more) and copies the
+// result back. Hashes, spread evenly, leave a few per bucket.
 func bucketSort[T uint32 | uint64](v, buf []T) {
-	var zero T
-	shift := uint(8*unsafe.Sizeof(zero)) - 8
+	var or T
+	for _, x := range v {
+		or |= x
+	}
+	shift := uint(max(0, bits.Len64(uint64(or))-8))
 	var c [257]uint32
 	for _, x := range v {
 		c[x>>shift+1]++
@@ -71,10 +76,10 @@ func bucketSort[T uint32 | uint64](v, buf []T) {
 // lsd is the LSD radix sort of Sort.
 func lsd[T uint32 | uint64](v, buf []T) {
 	var zero T
-	bits := uint(8 * unsafe.Sizeof(zero))
+	width := uint(8 * unsafe.Sizeof(zero))
 	src, dst := v, buf[:len(v)]
 	var count [256]int
-	for shift := uint(0); shift < bits; shift += 8 {
+	for shift := uint(0); shift < width; shift += 8 {
 		clear(count[:])
 		for _, x := range src {
 			count[(x>>shift)&0xff]++

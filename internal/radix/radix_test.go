@@ -7,6 +7,26 @@ import (
 	"testing"
 )
 
+// TestSortSmallKeys: keys far below the type's range (positions, counts)
+// sort, whatever the length.
+func TestSortSmallKeys(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{64, 500, msdMax, msdMax + 1} {
+		for _, limit := range []uint64{1, 2, 255, 256, 1000, 1 << 20} {
+			a := make([]uint64, n)
+			for i := range a {
+				a[i] = r.Uint64N(limit)
+			}
+			want := slices.Clone(a)
+			slices.Sort(want)
+			Sort(a, make([]uint64, n))
+			if !slices.Equal(a, want) {
+				t.Fatalf("n=%d, keys below %d: not sorted", n, limit)
+			}
+		}
+	}
+}
+
 func TestSort(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, n := range []int{0, 1, 63, 64, 65, 500, msdMax, msdMax + 1, 100000} {
