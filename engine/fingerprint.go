@@ -85,7 +85,7 @@ func (r *run) fingerprint(ctx context.Context) error {
 						myEmpty = append(myEmpty, uint32(i))
 						continue
 					}
-					d.exact = sketch.Exact(sb.kept)
+					d.exact = sb.exact
 					sig = sk.Sketch(sb.shingles, sig)
 					keys = r.bands.Keys(keys[:0], sig)
 					copy(r.keys[i*b:(i+1)*b], keys)
@@ -151,6 +151,7 @@ type setBuilder struct {
 	toks     []uint32
 	kept     []uint32
 	shingles []uint64
+	exact    uint64 // the kept tokens' exact hash (sketch.Exact)
 	set      []uint32
 	scratch  []uint32
 }
@@ -179,7 +180,7 @@ func (b *setBuilder) loadRaw(r *run, i uint32, raw []byte) error {
 			b.kept = append(b.kept, b.toks[l.first:l.first+l.n]...)
 		}
 	}
-	b.shingles = sketch.Shingles(b.shingles[:0], b.kept, r.cfg.W)
+	b.shingles, b.exact = sketch.ShinglesExact(b.shingles[:0], b.kept, r.cfg.W)
 	return nil
 }
 

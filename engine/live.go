@@ -814,8 +814,8 @@ func (l *Live) fingerprintDoc(d *text.Doc, withSig bool, sc *fpScratch) (int, fi
 			kept = append(kept, toks[ln.First:ln.First+ln.N]...)
 		}
 	}
-	fp.exact = sketch.Exact(kept)
-	shingles := sketch.Shingles(sc.shingles[:0], kept, l.cfg.W)
+	var shingles []uint64
+	shingles, fp.exact = sketch.ShinglesExact(sc.shingles[:0], kept, l.cfg.W)
 	fp.set, sc.setBuf = sketch.SetOf(make([]uint32, len(shingles)), sc.setBuf, shingles)
 	if withSig && len(shingles) > 0 {
 		fp.sig = l.sk.Sketch(shingles, nil)

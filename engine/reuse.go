@@ -181,8 +181,9 @@ func (e *reuseEnv) prepareFrozen(a *ReuseArticle, t *match.Text, f *match.Frozen
 	env := f.Env(e.senses)
 	p.doc = t.Prepare(env)
 	kept := p.doc.ContentHashes()
-	p.exact = sketch.Exact(kept)
-	p.set, _ = sketch.SetOf(nil, nil, sketch.Shingles(nil, kept, e.w))
+	shingles, exact := sketch.ShinglesExact(nil, kept, e.w)
+	p.exact = exact
+	p.set, _ = sketch.SetOf(nil, nil, shingles)
 	return p
 }
 

@@ -35,6 +35,7 @@ package sketch
 import (
 	"math"
 	"math/bits"
+	"slices"
 )
 
 // Defaults for the signature and shingles.
@@ -89,6 +90,40 @@ func Shingles(dst []uint64, toks []uint32, w int) []uint64 {
 		dst = append(dst, Mix64(h))
 	}
 	return dst
+}
+
+// ShinglesExact is Shingles and Exact in one pass over toks: Exact's chain
+// of mixes, each waiting for the one before, runs beside the shingles'
+// independent ones instead of after them.
+func ShinglesExact(dst []uint64, toks []uint32, w int) ([]uint64, uint64) {
+	ex := uint64(0x243f6a8885a308d3) ^ uint64(len(toks))
+	if len(toks) == 0 {
+		return dst, ex
+	}
+	if w < 1 {
+		w = 1
+	}
+	if len(toks) < w {
+		w = len(toks)
+	}
+	pw := uint64(1)
+	for i := 1; i < w; i++ {
+		pw *= polyBase
+	}
+	dst = slices.Grow(dst, len(toks)-w+1)
+	var h uint64
+	for _, t := range toks[:w] {
+		h = h*polyBase + uint64(t) + 1
+		ex = Mix64(ex ^ uint64(t))
+	}
+	dst = append(dst, Mix64(h))
+	for i := w; i < len(toks); i++ {
+		t := uint64(toks[i])
+		ex = Mix64(ex ^ t)
+		h = (h-(uint64(toks[i-w])+1)*pw)*polyBase + t + 1
+		dst = append(dst, Mix64(h))
+	}
+	return dst, ex
 }
 
 // Exact returns the exact content hash of a token sequence: two documents

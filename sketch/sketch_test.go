@@ -185,3 +185,22 @@ func TestFingerprintGolden(t *testing.T) {
 		}
 	}
 }
+
+// TestShinglesExact: the one-pass form gives Shingles and Exact, for every
+// length around the shingle width and for empty input.
+func TestShinglesExact(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for n := 0; n < 40; n++ {
+		toks := make([]uint32, n)
+		for i := range toks {
+			toks[i] = r.Uint32()
+		}
+		for _, w := range []int{0, 1, 5, 8} {
+			got, ex := ShinglesExact([]uint64{42}, toks, w)
+			want := Shingles([]uint64{42}, toks, w)
+			if !slices.Equal(got, want) || ex != Exact(toks) {
+				t.Fatalf("n=%d w=%d: %v %x, want %v %x", n, w, got, ex, want, Exact(toks))
+			}
+		}
+	}
+}
