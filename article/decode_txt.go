@@ -153,6 +153,22 @@ func looksLikeTitle(t string) bool {
 // agency in parentheses, then a hyphen, en or em dash, or "--", and a space.
 var datelineRE = regexp.MustCompile(`^[ \t]*(\p{Lu}[\p{Lu}\p{M} .,'’]*(?:-\p{Lu}[\p{Lu}\p{M} .,'’]*)*)(?:(?:,[^\n()\-–—]{1,25})?[ \t]*\([^\n()]{1,40}\))?[ \t]*(?:--|[-–—])[ \t]`)
 
+// mayBeDateline is a quick test that datelineRE cannot match a text whose
+// first (upper-case) rune is followed by rest: the rune after it must be
+// one that can continue a city name or end it, and a dash must follow.
+// Most texts start with a capitalised word ("The", "Iran") and fail at
+// once, without the regular expression.
+func mayBeDateline(rest string) bool {
+	r, _ := utf8.DecodeRuneInString(rest)
+	switch {
+	case unicode.IsUpper(r), unicode.IsMark(r):
+	case strings.ContainsRune(" \t.,'’-–—(", r):
+	default:
+		return false
+	}
+	return strings.ContainsAny(rest, "-–—")
+}
+
 // findDateline returns the city of a dateline at the start of s, "" if none.
 // The city must be 2 to 30 characters with at least two letters.
 func findDateline(s string) string {
@@ -160,12 +176,15 @@ func findDateline(s string) string {
 	if s == "" {
 		return ""
 	}
-	r, _ := utf8.DecodeRuneInString(s)
+	r, size := utf8.DecodeRuneInString(s)
 	if !unicode.IsUpper(r) {
 		return ""
 	}
 	if len(s) > 160 {
 		s = s[:160]
+	}
+	if !mayBeDateline(s[size:]) {
+		return ""
 	}
 	m := datelineRE.FindStringSubmatch(s)
 	if m == nil {

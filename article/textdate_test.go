@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/reprint-news/reprint/internal/testdata"
 )
@@ -240,4 +242,26 @@ func TestTextTimeSeeds(t *testing.T) {
 			t.Errorf("%s: %v %v", f, got, ok)
 		}
 	}
+}
+
+// FuzzMayBeDateline: the quick test never turns away a text the dateline
+// expression matches.
+func FuzzMayBeDateline(f *testing.F) {
+	for _, s := range []string{"TEHRAN - Iran", "WASHINGTON (Reuters) — x", "NEW YORK, Feb 24 (AP) -- y", "X, Feb 24 (AP) - z",
+		"ST. JOHN'S – a", "AL-HASAKAH - b", "The TEHRAN - c", "Iran - d", "ÉVORA\u0301 - e", "A\t- f", "A(Agency) - g", "B—h"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		s = strings.TrimLeft(s, " \t\r\n")
+		r, size := utf8.DecodeRuneInString(s)
+		if !unicode.IsUpper(r) {
+			return
+		}
+		if len(s) > 160 {
+			s = s[:160]
+		}
+		if datelineRE.MatchString(s) && !mayBeDateline(s[size:]) {
+			t.Fatalf("%q matches the dateline expression but the quick test turns it away", s)
+		}
+	})
 }
