@@ -188,6 +188,12 @@ func Candidates(keys []uint32, docs []uint32, b, m, maxBucket, workers int) ([]P
 		st    CandidateStats
 	}
 	results := make([]result, workers)
+	// Each band's entries (key<<32 | doc) are made in docs' order: when
+	// docs is sorted, sorting them by key alone, stably, sorts them whole.
+	sortBand := SortUint64
+	if slices.IsSorted(docs) {
+		sortBand = radix.SortHigh32
+	}
 	var wg sync.WaitGroup
 	next := make(chan int, b)
 	for band := 0; band < b; band++ {
@@ -205,7 +211,7 @@ func Candidates(keys []uint32, docs []uint32, b, m, maxBucket, workers int) ([]P
 				for i := 0; i < n; i++ {
 					entries[i] = uint64(keys[int(docs[i])*b+band])<<32 | uint64(docs[i])
 				}
-				SortUint64(entries, scratch)
+				sortBand(entries, scratch)
 				for lo := 0; lo < n; {
 					hi := lo + 1
 					key := entries[lo] >> 32

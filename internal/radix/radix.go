@@ -103,3 +103,39 @@ func lsd[T uint32 | uint64](v, buf []T) {
 		copy(v, src)
 	}
 }
+
+// SortHigh32 sorts v by the high 32 bits of its elements alone, stably:
+// elements with equal high halves keep their order. An input already in
+// order of its low halves (key<<32 | index, made in index order) comes
+// out fully sorted in half the passes of Sort. buf is scratch, at least
+// len(v) long.
+func SortHigh32(v, buf []uint64) {
+	if len(v) < 2 {
+		return
+	}
+	src, dst := v, buf[:len(v)]
+	var count [256]int
+	for shift := uint(32); shift < 64; shift += 8 {
+		clear(count[:])
+		for _, x := range src {
+			count[(x>>shift)&0xff]++
+		}
+		if count[(src[0]>>shift)&0xff] == len(src) {
+			continue
+		}
+		sum := 0
+		for i, c := range count {
+			count[i] = sum
+			sum += c
+		}
+		for _, x := range src {
+			d := (x >> shift) & 0xff
+			dst[count[d]] = x
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &v[0] {
+		copy(v, src)
+	}
+}

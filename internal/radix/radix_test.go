@@ -68,3 +68,31 @@ func BenchmarkSort(b *testing.B) {
 		})
 	}
 }
+
+// TestSortHigh32: sorted by the high halves, equal ones in input order;
+// an input in order of its low halves comes out as Sort leaves it.
+func TestSortHigh32(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{0, 1, 2, 63, 500, 5000} {
+		v := make([]uint64, n)
+		for i := range v {
+			v[i] = uint64(r.Uint32N(50))<<32 | uint64(i) // low halves in order, high halves repeating
+		}
+		want := slices.Clone(v)
+		Sort(want, make([]uint64, n))
+		SortHigh32(v, make([]uint64, n))
+		if !slices.Equal(v, want) {
+			t.Fatalf("n=%d: not sorted", n)
+		}
+		// Stability: equal high halves keep their (descending) input order.
+		for i := range v {
+			v[i] = uint64(r.Uint32N(50))<<32 | uint64(n-i)
+		}
+		SortHigh32(v, make([]uint64, n))
+		for i := 1; i < n; i++ {
+			if v[i]>>32 < v[i-1]>>32 || v[i]>>32 == v[i-1]>>32 && uint32(v[i]) > uint32(v[i-1]) {
+				t.Fatalf("n=%d: %x after %x", n, v[i], v[i-1])
+			}
+		}
+	}
+}
