@@ -31,6 +31,7 @@
 package text
 
 import (
+	"slices"
 	"unicode"
 	"unicode/utf8"
 
@@ -170,52 +171,32 @@ func (d *Doc) Tokenize(s string) {
 	// (No closures here: a variable they captured would live in memory.)
 	lh := lineSeed
 	for i < n {
+		// The ASCII words and separators up to the next newline or
+		// non-ASCII byte, in a loop of their own (asciiWords).
+		d.Tokens = slices.Grow(d.Tokens, asciiWindow/2+1)
+		var slow bool
+		i, d.Tokens, lh, slow = asciiWords(s, i, min(n, i+asciiWindow), d.Tokens, lh)
+		if i >= n {
+			break
+		}
 		c := s[i]
-		if f := asciiFold[c]; f != 0 {
-			// Fast path: a pure ASCII word. One table lookup per byte
-			// tells a word byte (with its folded form) from anything else.
-			start := i
-			h := (uint32(fnvOffset32) ^ uint32(f)) * fnvPrime32
+		if slow {
+			// A word that runs on into non-ASCII characters (asciiWords
+			// stopped at its start): the slow path.
+			k := len(d.Tokens)
+			i = d.slowWord(s, i)
+			lh = d.mixTokens(lh, k)
+			continue
+		}
+		if c == '\n' {
+			d.endLine(lineStart, i, lineFirst, lh)
+			lineFirst, lh = len(d.Tokens), lineSeed
+			lineStart = i + 1
 			i++
-			for i < n {
-				f := asciiFold[s[i]]
-				if f == 0 {
-					if s[i] == '\'' || s[i] == '`' { // apostrophe: part of the word only between word characters
-						if i+1 < n && (s[i+1] >= utf8.RuneSelf || asciiFold[s[i+1]] != 0) {
-							i++
-							continue
-						}
-					} else if s[i] == 0xe2 && i > start && asciiFold[s[i-1]] != 0 && i+3 < n && s[i+1] == 0x80 && s[i+2] == 0x99 && asciiFold[s[i+3]] != 0 {
-						// A typographic apostrophe (U+2019) between ASCII word
-						// characters, as in "Iran’s": dropped, as folding does.
-						i += 3
-						continue
-					}
-					break
-				}
-				h = (h ^ uint32(f)) * fnvPrime32
-				i++
-			}
-			if i < n && s[i] >= utf8.RuneSelf {
-				// The word continues with non-ASCII characters: slow path from its start.
-				k := len(d.Tokens)
-				i = d.slowWord(s, start)
-				lh = d.mixTokens(lh, k)
-				continue
-			}
-			th := fmix32(h)
-			d.Tokens = append(d.Tokens, Token{Start: start, End: i, Hash: th})
-			lh = mix64(lh ^ uint64(th))
 			continue
 		}
 		if c < utf8.RuneSelf {
-			if c == '\n' {
-				d.endLine(lineStart, i, lineFirst, lh)
-				lineFirst, lh = len(d.Tokens), lineSeed
-				lineStart = i + 1
-			}
-			i++ // a separator, or an apostrophe before a word
-			continue
+			continue // asciiWords stopped at its window's end
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size <= 1 {
@@ -238,6 +219,63 @@ func (d *Doc) Tokenize(s string) {
 		lh = d.mixTokens(lh, k)
 	}
 	d.endLine(lineStart, n, lineFirst, lh)
+}
+
+// asciiWindow is how many bytes asciiWords scans for word starts at a
+// time (the tokens it may append are made room for first).
+const asciiWindow = 4096
+
+// asciiWords appends the tokens of the pure ASCII words of s that start
+// from i up to limit, mixing their hashes into the line hash lh, and
+// returns where it stopped: at limit or after, at a newline or a
+// non-ASCII byte outside a word, or at the start of a word that runs on
+// into non-ASCII characters (slow: left to the caller's slow path). toks has
+// room for a token per two bytes up to limit, so appending never grows
+// it: with no call inside, the loop keeps its variables in registers.
+func asciiWords(s string, i, limit int, toks []Token, lh uint64) (int, []Token, uint64, bool) {
+	n := len(s)
+	for i < limit {
+		c := s[i]
+		f := asciiFold[c]
+		if f == 0 {
+			if c == '\n' || c >= utf8.RuneSelf {
+				return i, toks, lh, false
+			}
+			i++ // a separator, or an apostrophe before a word
+			continue
+		}
+		// One table lookup per byte tells a word byte (with its folded
+		// form) from anything else.
+		start := i
+		h := (uint32(fnvOffset32) ^ uint32(f)) * fnvPrime32
+		i++
+		for i < n {
+			f := asciiFold[s[i]]
+			if f == 0 {
+				if s[i] == '\'' || s[i] == '`' { // apostrophe: part of the word only between word characters
+					if i+1 < n && (s[i+1] >= utf8.RuneSelf || asciiFold[s[i+1]] != 0) {
+						i++
+						continue
+					}
+				} else if s[i] == 0xe2 && asciiFold[s[i-1]] != 0 && i+3 < n && s[i+1] == 0x80 && s[i+2] == 0x99 && asciiFold[s[i+3]] != 0 {
+					// A typographic apostrophe (U+2019) between ASCII word
+					// characters, as in "Iran’s": dropped, as folding does.
+					i += 3
+					continue
+				}
+				break
+			}
+			h = (h ^ uint32(f)) * fnvPrime32
+			i++
+		}
+		if i < n && s[i] >= utf8.RuneSelf {
+			return start, toks, lh, true // the word continues with non-ASCII characters
+		}
+		th := fmix32(h)
+		toks = append(toks, Token{Start: start, End: i, Hash: th})
+		lh = mix64(lh ^ uint64(th))
+	}
+	return i, toks, lh, false
 }
 
 // lineSeed starts every line's hash.

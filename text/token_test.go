@@ -240,3 +240,33 @@ func TestSingleRuneWordFastPath(t *testing.T) {
 		t.Fatal("Thai, Han or Hiragana not single-rune")
 	}
 }
+
+// TestTokenizeWindows: texts longer than asciiWords' window, with words,
+// newlines and non-ASCII words straddling every window boundary, give the
+// tokens of the general path and line hashes that are the mix of their
+// tokens.
+func TestTokenizeWindows(t *testing.T) {
+	piece := "Iran’s FM said: the drones weren't sent to Russia. Tehran — “no”.\nRaisi's 東京 café naïve "
+	for shift := 0; shift < 40; shift++ {
+		s := strings.Repeat("x", shift) + strings.Repeat(piece, 3*asciiWindow/len(piece)+2)
+		var d Doc
+		d.Tokenize(s)
+		if ref := generalTokens(s); !slices.Equal(ref, d.Tokens) {
+			t.Fatalf("shift %d: %d tokens, general path %d", shift, len(d.Tokens), len(ref))
+		}
+		total := 0
+		for _, l := range d.Lines {
+			h := lineSeed
+			for _, tok := range d.Tokens[l.First : l.First+l.N] {
+				h = mix64(h ^ uint64(tok.Hash))
+			}
+			if h != l.Hash || l.First != total {
+				t.Fatalf("shift %d: line %+v", shift, l)
+			}
+			total += l.N
+		}
+		if total != len(d.Tokens) {
+			t.Fatalf("shift %d: lines cover %d of %d tokens", shift, total, len(d.Tokens))
+		}
+	}
+}
