@@ -172,10 +172,14 @@ func (d *Doc) Tokenize(s string) {
 	lh := lineSeed
 	for i < n {
 		// The ASCII words and separators up to the next newline or
-		// non-ASCII byte, in a loop of their own (asciiWords).
-		d.Tokens = slices.Grow(d.Tokens, asciiWindow/2+1)
+		// non-ASCII byte, in a loop of their own (asciiWords), with room
+		// for tokens made here: about one per 8 bytes at first, then
+		// doubling.
+		if cap(d.Tokens)-len(d.Tokens) < 16 {
+			d.Tokens = slices.Grow(d.Tokens, max(64, len(d.Tokens), (n-i)/8))
+		}
 		var slow bool
-		i, d.Tokens, lh, slow = asciiWords(s, i, min(n, i+asciiWindow), d.Tokens, lh)
+		i, d.Tokens, lh, slow = asciiWords(s, i, d.Tokens, lh)
 		if i >= n {
 			break
 		}
@@ -196,7 +200,7 @@ func (d *Doc) Tokenize(s string) {
 			continue
 		}
 		if c < utf8.RuneSelf {
-			continue // asciiWords stopped at its window's end
+			continue // asciiWords stopped for room
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size <= 1 {
@@ -221,20 +225,16 @@ func (d *Doc) Tokenize(s string) {
 	d.endLine(lineStart, n, lineFirst, lh)
 }
 
-// asciiWindow is how many bytes asciiWords scans for word starts at a
-// time (the tokens it may append are made room for first).
-const asciiWindow = 4096
-
-// asciiWords appends the tokens of the pure ASCII words of s that start
-// from i up to limit, mixing their hashes into the line hash lh, and
-// returns where it stopped: at limit or after, at a newline or a
-// non-ASCII byte outside a word, or at the start of a word that runs on
-// into non-ASCII characters (slow: left to the caller's slow path). toks has
-// room for a token per two bytes up to limit, so appending never grows
-// it: with no call inside, the loop keeps its variables in registers.
-func asciiWords(s string, i, limit int, toks []Token, lh uint64) (int, []Token, uint64, bool) {
+// asciiWords appends the tokens of the pure ASCII words of s from i on,
+// mixing their hashes into the line hash lh, and returns where it
+// stopped: at a newline or a non-ASCII byte outside a word, at the start
+// of a word that runs on into non-ASCII characters (slow: left to the
+// caller's slow path), or at the start of a word when toks is full (the
+// caller makes room). It never grows toks itself: with no call inside,
+// the loop keeps its variables in registers.
+func asciiWords(s string, i int, toks []Token, lh uint64) (int, []Token, uint64, bool) {
 	n := len(s)
-	for i < limit {
+	for i < n {
 		c := s[i]
 		f := asciiFold[c]
 		if f == 0 {
@@ -243,6 +243,9 @@ func asciiWords(s string, i, limit int, toks []Token, lh uint64) (int, []Token, 
 			}
 			i++ // a separator, or an apostrophe before a word
 			continue
+		}
+		if len(toks) == cap(toks) {
+			return i, toks, lh, false
 		}
 		// One table lookup per byte tells a word byte (with its folded
 		// form) from anything else.
@@ -272,7 +275,8 @@ func asciiWords(s string, i, limit int, toks []Token, lh uint64) (int, []Token, 
 			return start, toks, lh, true // the word continues with non-ASCII characters
 		}
 		th := fmix32(h)
-		toks = append(toks, Token{Start: start, End: i, Hash: th})
+		toks = toks[:len(toks)+1] // room checked above
+		toks[len(toks)-1] = Token{Start: start, End: i, Hash: th}
 		lh = mix64(lh ^ uint64(th))
 	}
 	return i, toks, lh, false
