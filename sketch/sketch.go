@@ -66,29 +66,7 @@ const polyBase uint64 = 0x100000001b3 // FNV-64 prime as the polynomial base
 // Shingles appends the hashes of the W-token shingles of toks to dst and
 // returns it. toks are token hashes in document order.
 func Shingles(dst []uint64, toks []uint32, w int) []uint64 {
-	if len(toks) == 0 {
-		return dst
-	}
-	if w < 1 {
-		w = 1
-	}
-	if len(toks) < w {
-		w = len(toks)
-	}
-	// pw = polyBase^(w-1)
-	pw := uint64(1)
-	for i := 1; i < w; i++ {
-		pw *= polyBase
-	}
-	var h uint64
-	for i := 0; i < w; i++ {
-		h = h*polyBase + uint64(toks[i]) + 1
-	}
-	dst = append(dst, Mix64(h))
-	for i := w; i < len(toks); i++ {
-		h = (h-(uint64(toks[i-w])+1)*pw)*polyBase + uint64(toks[i]) + 1
-		dst = append(dst, Mix64(h))
-	}
+	dst, _ = ShinglesExact(dst, toks, w)
 	return dst
 }
 
@@ -106,7 +84,7 @@ func ShinglesExact(dst []uint64, toks []uint32, w int) ([]uint64, uint64) {
 	if len(toks) < w {
 		w = len(toks)
 	}
-	pw := uint64(1)
+	pw := uint64(1) // polyBase^(w-1)
 	for i := 1; i < w; i++ {
 		pw *= polyBase
 	}

@@ -76,32 +76,7 @@ func bucketSort[T uint32 | uint64](v, buf []T) {
 // lsd is the LSD radix sort of Sort.
 func lsd[T uint32 | uint64](v, buf []T) {
 	var zero T
-	width := uint(8 * unsafe.Sizeof(zero))
-	src, dst := v, buf[:len(v)]
-	var count [256]int
-	for shift := uint(0); shift < width; shift += 8 {
-		clear(count[:])
-		for _, x := range src {
-			count[(x>>shift)&0xff]++
-		}
-		if count[(src[0]>>shift)&0xff] == len(src) {
-			continue // every element has the same digit: the pass would not move anything
-		}
-		sum := 0
-		for i, c := range count {
-			count[i] = sum
-			sum += c
-		}
-		for _, x := range src {
-			d := (x >> shift) & 0xff
-			dst[count[d]] = x
-			count[d]++
-		}
-		src, dst = dst, src
-	}
-	if &src[0] != &v[0] {
-		copy(v, src)
-	}
+	lsdPasses(v, buf, 0, uint(8*unsafe.Sizeof(zero)))
 }
 
 // SortHigh32 sorts v by the high 32 bits of its elements alone, stably:
@@ -113,15 +88,22 @@ func SortHigh32(v, buf []uint64) {
 	if len(v) < 2 {
 		return
 	}
+	lsdPasses(v, buf, 32, 64)
+}
+
+// lsdPasses sorts v (not empty) stably by its bits from..to-1, a byte a
+// pass from the lowest; a pass is skipped when all elements share its
+// byte.
+func lsdPasses[T uint32 | uint64](v, buf []T, from, to uint) {
 	src, dst := v, buf[:len(v)]
 	var count [256]int
-	for shift := uint(32); shift < 64; shift += 8 {
+	for shift := from; shift < to; shift += 8 {
 		clear(count[:])
 		for _, x := range src {
 			count[(x>>shift)&0xff]++
 		}
 		if count[(src[0]>>shift)&0xff] == len(src) {
-			continue
+			continue // every element has the same digit: the pass would not move anything
 		}
 		sum := 0
 		for i, c := range count {
