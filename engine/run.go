@@ -72,7 +72,7 @@ type run struct {
 	sources  []string
 	sourceIx map[string]uint32
 	docs     []doc
-	ids      map[string]uint32
+	ids      map[string]struct{} // the ids taken so far
 	bp       *text.Boilerplate
 	bpSet    *text.BoilerplateSet
 	keys     []uint32
@@ -113,7 +113,7 @@ func newRun(cfg Config) (*run, error) {
 		cfg:    cfg,
 		bands:  cfg.Bands(),
 		tmp:    tmp,
-		ids:    make(map[string]uint32),
+		ids:    make(map[string]struct{}),
 		bp:     text.NewBoilerplate(cfg.Boilerplate),
 		stages: make(map[string]time.Duration),
 	}
@@ -256,12 +256,14 @@ func (r *run) collect(rec *article.Record, t *tokenized) error {
 	r.stats.Records++
 	r.stats.Bytes += rec.Bytes
 	r.mu.Unlock()
-	if _, dup := r.ids[a.ID]; dup {
+	// One map operation: the id was taken before when adding it does not
+	// grow the set.
+	taken := len(r.ids)
+	r.ids[a.ID] = struct{}{}
+	if len(r.ids) == taken {
 		r.engineIssue(duplicateID(rec))
 		return nil
 	}
-	idx := uint32(len(r.docs))
-	r.ids[a.ID] = idx
 	d := doc{id: a.ID, nTokens: uint32(len(t.toks)), pos: rec.Pos, source: r.intern(a.Source)}
 	if t.feat != nil {
 		off, err := r.feats.append(t.feat)
