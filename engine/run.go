@@ -472,6 +472,9 @@ func (r *run) verify(ctx context.Context, exactEdges, cands []index.Pair) ([]Pai
 	for _, o := range out {
 		kept = append(kept, o...)
 	}
+	if len(kept) == 0 {
+		return nil, nil
+	}
 	slices.SortFunc(kept, func(x, y keyedPair) int { return cmp.Compare(x.key, y.key) })
 	pairs := make([]Pair, len(kept))
 	for i := range kept {
