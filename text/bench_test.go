@@ -100,3 +100,33 @@ func ecbDocs(b *testing.B) ([]string, []Doc, int64) {
 	}
 	return texts, docs, size
 }
+
+// BenchmarkTokenizeScripts measures tokenizing the Chinese and Persian
+// test articles (testdata/lang): the paths outside pure ASCII words.
+func BenchmarkTokenizeScripts(b *testing.B) {
+	for _, lang := range []string{"zh", "fa"} {
+		paths, _ := filepath.Glob(filepath.Join("..", "testdata", "lang", lang, "*"))
+		var texts []string
+		size := 0
+		for _, p := range paths {
+			t, err := os.ReadFile(p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			texts = append(texts, string(t))
+			size += len(t)
+		}
+		if size == 0 {
+			b.Skip("no " + lang + " articles")
+		}
+		b.Run(lang, func(b *testing.B) {
+			var d Doc
+			b.SetBytes(int64(size))
+			for b.Loop() {
+				for _, t := range texts {
+					d.Tokenize(t)
+				}
+			}
+		})
+	}
+}

@@ -171,27 +171,7 @@ func (d *Doc) Tokenize(s string) {
 	// (No closures here: a variable they captured would live in memory.)
 	lh := lineSeed
 	for i < n {
-		// The ASCII words and separators up to the next newline or
-		// non-ASCII byte, in a loop of their own (asciiWords), with room
-		// for tokens made here: about one per 5 bytes at first (English
-		// runs at one per 6), then doubling.
-		if cap(d.Tokens)-len(d.Tokens) < 16 {
-			d.Tokens = slices.Grow(d.Tokens, max(64, len(d.Tokens), (n-i)/5))
-		}
-		var slow bool
-		i, d.Tokens, lh, slow = asciiWords(s, i, d.Tokens, lh)
-		if i >= n {
-			break
-		}
 		c := s[i]
-		if slow {
-			// A word that runs on into non-ASCII characters (asciiWords
-			// stopped at its start): the slow path.
-			k := len(d.Tokens)
-			i = d.slowWord(s, i)
-			lh = d.mixTokens(lh, k)
-			continue
-		}
 		if c == '\n' {
 			d.endLine(lineStart, i, lineFirst, lh)
 			lineFirst, lh = len(d.Tokens), lineSeed
@@ -200,7 +180,22 @@ func (d *Doc) Tokenize(s string) {
 			continue
 		}
 		if c < utf8.RuneSelf {
-			continue // asciiWords stopped for room
+			// The ASCII words and separators up to the next newline or
+			// non-ASCII byte, in a loop of their own (asciiWords), with
+			// room for tokens made here: about one per 5 bytes at first
+			// (English runs at one per 6), then doubling.
+			if cap(d.Tokens)-len(d.Tokens) < 16 {
+				d.Tokens = slices.Grow(d.Tokens, max(64, len(d.Tokens), (n-i)/5))
+			}
+			var slow bool
+			if i, d.Tokens, lh, slow = asciiWords(s, i, d.Tokens, lh); slow {
+				// A word that runs on into non-ASCII characters (asciiWords
+				// stopped at its start): the slow path.
+				k := len(d.Tokens)
+				i = d.slowWord(s, i)
+				lh = d.mixTokens(lh, k)
+			}
+			continue // at a newline, a non-ASCII byte, the end, or for room
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size <= 1 {
