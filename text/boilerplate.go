@@ -147,10 +147,16 @@ func (b *Boilerplate) add(s string, lines []Line, track bool, changed []uint64) 
 	slices.Sort(u)
 	u = slices.Compact(u)
 	b.uniq = u
-	// Each distinct line's statistics, looked up once.
+	// Each distinct line's statistics, looked up once, and only for lines
+	// seen before: statistics are made at a line's second sighting, so a
+	// line whose bit is clear has none (most lines of a corpus are seen
+	// once, and the bitset answers them without the map).
 	b.sts = slices.Grow(b.sts[:0], len(u))[:len(u)]
 	for k, h := range u {
-		b.sts[k] = b.stats[h]
+		b.sts[k] = nil
+		if pos := mix64(h) >> (64 - seenBitsLog2); b.seen[pos>>6]&(1<<(pos&63)) != 0 {
+			b.sts[k] = b.stats[h]
+		}
 	}
 	// The two smallest distinct hashes among the article's long lines
 	// (≥ contextMinTokens; all lines when there are not two long ones) that
