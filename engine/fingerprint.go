@@ -107,7 +107,7 @@ func (r *run) fingerprint(ctx context.Context) error {
 	}
 	slices.Sort(empties)
 	for _, i := range empties {
-		r.engineIssue(article.Issue{Pos: r.docs[i].pos, Reason: "empty_after_boilerplate", Detail: "every line of the article is boilerplate", Skipped: true})
+		r.engineIssue(article.Issue{Pos: r.pos(i), Reason: "empty_after_boilerplate", Detail: "every line of the article is boilerplate", Skipped: true})
 	}
 	r.stages["fingerprint"] = time.Since(t0)
 	return nil

@@ -152,7 +152,7 @@ func (r *run) recall(ctx context.Context, res *Result, minJ float64) (*RecallRep
 			if class[i] == class[j] || found[key(i, j)] {
 				rep.Found++
 			} else if len(rep.Missed) < 20 {
-				rep.Missed = append(rep.Missed, Pair{A: r.docs[i].id, B: r.docs[j].id, Jaccard: round4(jac), Containment: round4(o.Containment())})
+				rep.Missed = append(rep.Missed, Pair{A: r.id(uint32(i)), B: r.id(uint32(j)), Jaccard: round4(jac), Containment: round4(o.Containment())})
 			}
 		}
 		touched = touched[:0]

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/reprint-news/reprint/article"
 	"github.com/reprint-news/reprint/cluster"
@@ -25,9 +26,12 @@ const (
 	statusEmptyAfterBP       // nothing left after boilerplate removal
 )
 
-// doc is the in-memory record of one article (kept small: 1M of them).
+// doc is the in-memory record of one article (kept small: 1M of them,
+// and free of pointers, so that the collector never scans the table: its
+// id and file name are kept by offset and number, run.id and run.pos).
 type doc struct {
-	id        string
+	idOff     int64  // the id: run.idBytes[idOff : idOff+idLen]
+	idLen     uint32 //
 	published int64  // unix nanoseconds, 0 when unknown
 	textDate  bool   // published was read from the text (article.PublishedFromText)
 	spillOff  int64  // offset of the token record in the token spill
@@ -36,9 +40,10 @@ type doc struct {
 	nTokens   uint32 // tokens before boilerplate removal
 	kept      uint32 // tokens after boilerplate removal
 	status    uint8
-	pos       article.Pos // where the record was read (for issues raised later)
-	source    uint32      // index into run.sources
-	featOff   int64       // story features in the feature spill (Config.Stories)
+	file      uint32 // where the record was read (for issues raised later): run.files[file],
+	line      int64  // and its line
+	source    uint32 // index into run.sources
+	featOff   int64  // story features in the feature spill (Config.Stories)
 	featLen   uint32
 	textOff   int64 // the article (title, text, metadata) in the text spill (Config.Stories)
 	textLen   uint32
@@ -68,10 +73,13 @@ type run struct {
 	texts    *spill // article records for text reuse (relations.go)
 	df       *match.DocFreq
 	groups   []cluster.Group
-	// sources interns outlet names.
+	// sources interns outlet names, files the input files' names.
 	sources  []string
 	sourceIx map[string]uint32
+	files    []string
+	fileIx   map[string]uint32
 	docs     []doc
+	idBytes  []byte              // every article's id, one after another (append only)
 	ids      map[string]struct{} // the ids taken so far
 	bp       *text.Boilerplate
 	bpSet    *text.BoilerplateSet
@@ -118,6 +126,7 @@ func newRun(cfg Config) (*run, error) {
 		stages: make(map[string]time.Duration),
 	}
 	r.sources, r.sourceIx = []string{""}, map[string]uint32{"": 0}
+	r.fileIx = map[string]uint32{}
 	r.stats.Skipped = map[string]int64{}
 	r.stats.Altered = map[string]int64{}
 	r.stats.Pairs = map[string]int{}
@@ -264,7 +273,9 @@ func (r *run) collect(rec *article.Record, t *tokenized) error {
 		r.engineIssue(duplicateID(rec))
 		return nil
 	}
-	d := doc{id: a.ID, nTokens: uint32(len(t.toks)), pos: rec.Pos, source: r.intern(a.Source)}
+	d := doc{idOff: int64(len(r.idBytes)), idLen: uint32(len(a.ID)), nTokens: uint32(len(t.toks)),
+		file: r.internFile(rec.Pos.File), line: int64(rec.Pos.Line), source: r.intern(a.Source)}
+	r.idBytes = append(r.idBytes, a.ID...)
 	if t.feat != nil {
 		off, err := r.feats.append(t.feat)
 		if err != nil {
@@ -312,6 +323,32 @@ func (r *run) collect(rec *article.Record, t *tokenized) error {
 func duplicateID(rec *article.Record) article.Issue {
 	return article.Issue{Pos: rec.Pos, Reason: "duplicate_id", Skipped: true,
 		Detail: fmt.Sprintf("id %q was already used by an earlier record; the first one is kept", text.Clip(rec.Article.ID, 80))}
+}
+
+// id returns article i's id. The string shares idBytes' storage, which
+// is only ever appended to.
+func (r *run) id(i uint32) string {
+	d := &r.docs[i]
+	if d.idLen == 0 {
+		return ""
+	}
+	return unsafe.String(&r.idBytes[d.idOff], int(d.idLen))
+}
+
+// pos returns where article i was read.
+func (r *run) pos(i uint32) article.Pos {
+	return article.Pos{File: r.files[r.docs[i].file], Line: int(r.docs[i].line)}
+}
+
+// internFile returns the index of an input file's name.
+func (r *run) internFile(f string) uint32 {
+	if i, ok := r.fileIx[f]; ok {
+		return i
+	}
+	i := uint32(len(r.files))
+	r.files = append(r.files, f)
+	r.fileIx[f] = i
+	return i
 }
 
 // intern returns the index of an outlet name.
@@ -455,7 +492,7 @@ func (r *run) verify(ctx context.Context, exactEdges, cands []index.Pair) ([]Pai
 			if rel == match.Contains && !aContains {
 				vp.ai, vp.bi = b, a
 			}
-			vp.A, vp.B = r.docs[vp.ai].id, r.docs[vp.bi].id
+			vp.A, vp.B = r.id(vp.ai), r.id(vp.bi)
 			out[u] = append(out[u], keyedPair{p, vp})
 		}
 		progMu.Lock()
@@ -619,7 +656,7 @@ func (r *run) less(a, b uint32) bool {
 	if da.kept != db.kept {
 		return da.kept > db.kept
 	}
-	return da.id < db.id
+	return r.id(a) < r.id(b)
 }
 
 // group builds duplicate groups, the keep list and the result.
@@ -658,9 +695,9 @@ func (r *run) group(pairs []Pair) (*Result, error) {
 	res := &Result{Config: r.cfg, Bands: r.bands, Pairs: pairs, Boilerplate: r.bpSet.Lines}
 	dropped := make(map[uint32]bool)
 	for i, g := range groups {
-		og := Group{ID: fmt.Sprintf("g%06d", i+1), Representative: r.docs[g.Rep].id}
+		og := Group{ID: fmt.Sprintf("g%06d", i+1), Representative: r.id(g.Rep)}
 		for _, m := range g.Members {
-			og.Members = append(og.Members, r.docs[m].id)
+			og.Members = append(og.Members, r.id(m))
 			if m != g.Rep {
 				dropped[m] = true
 			}
@@ -670,7 +707,7 @@ func (r *run) group(pairs []Pair) (*Result, error) {
 	}
 	for i := range r.docs {
 		if r.docs[i].status == statusOK && !dropped[uint32(i)] {
-			res.Keep = append(res.Keep, r.docs[i].id)
+			res.Keep = append(res.Keep, r.id(uint32(i)))
 		}
 	}
 	for _, p := range pairs {

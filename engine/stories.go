@@ -466,7 +466,7 @@ func (r *run) stories(res *Result) error {
 		seenGrp := map[int]bool{}
 		for _, di := range docs {
 			d := &r.docs[di]
-			out.Articles = append(out.Articles, d.id)
+			out.Articles = append(out.Articles, r.id(di))
 			if src := r.sources[d.source]; src != "" && !seenSrc[src] {
 				seenSrc[src] = true
 				out.Sources = append(out.Sources, src)
