@@ -73,11 +73,8 @@ type run struct {
 	texts    *spill // article records for text reuse (relations.go)
 	df       *match.DocFreq
 	groups   []cluster.Group
-	// sources interns outlet names, files the input files' names.
-	sources  []string
-	sourceIx map[string]uint32
-	files    []string
-	fileIx   map[string]uint32
+	sources  numbering // outlet names ("" is 0)
+	files    numbering // input files' names
 	docs     []doc
 	idBytes  []byte              // every article's id, one after another (append only)
 	ids      map[string]struct{} // the ids taken so far
@@ -125,8 +122,7 @@ func newRun(cfg Config) (*run, error) {
 		bp:     text.NewBoilerplate(cfg.Boilerplate),
 		stages: make(map[string]time.Duration),
 	}
-	r.sources, r.sourceIx = []string{""}, map[string]uint32{"": 0}
-	r.fileIx = map[string]uint32{}
+	r.sources.of("")
 	r.stats.Skipped = map[string]int64{}
 	r.stats.Altered = map[string]int64{}
 	r.stats.Pairs = map[string]int{}
@@ -274,7 +270,7 @@ func (r *run) collect(rec *article.Record, t *tokenized) error {
 		return nil
 	}
 	d := doc{idOff: int64(len(r.idBytes)), idLen: uint32(len(a.ID)), nTokens: uint32(len(t.toks)),
-		file: r.internFile(rec.Pos.File), line: int64(rec.Pos.Line), source: r.intern(a.Source)}
+		file: r.files.of(rec.Pos.File), line: int64(rec.Pos.Line), source: r.sources.of(a.Source)}
 	r.idBytes = append(r.idBytes, a.ID...)
 	if t.feat != nil {
 		off, err := r.feats.append(t.feat)
@@ -337,28 +333,26 @@ func (r *run) id(i uint32) string {
 
 // pos returns where article i was read.
 func (r *run) pos(i uint32) article.Pos {
-	return article.Pos{File: r.files[r.docs[i].file], Line: int(r.docs[i].line)}
+	return article.Pos{File: r.files.list[r.docs[i].file], Line: int(r.docs[i].line)}
 }
 
-// internFile returns the index of an input file's name.
-func (r *run) internFile(f string) uint32 {
-	if i, ok := r.fileIx[f]; ok {
-		return i
-	}
-	i := uint32(len(r.files))
-	r.files = append(r.files, f)
-	r.fileIx[f] = i
-	return i
+// numbering numbers distinct strings in order of first sight.
+type numbering struct {
+	list []string
+	ix   map[string]uint32
 }
 
-// intern returns the index of an outlet name.
-func (r *run) intern(s string) uint32 {
-	if i, ok := r.sourceIx[s]; ok {
+// of returns the number of s.
+func (n *numbering) of(s string) uint32 {
+	if i, ok := n.ix[s]; ok {
 		return i
 	}
-	i := uint32(len(r.sources))
-	r.sources = append(r.sources, s)
-	r.sourceIx[s] = i
+	if n.ix == nil {
+		n.ix = map[string]uint32{}
+	}
+	i := uint32(len(n.list))
+	n.list = append(n.list, s)
+	n.ix[s] = i
 	return i
 }
 

@@ -467,7 +467,7 @@ func (r *run) stories(res *Result) error {
 		for _, di := range docs {
 			d := &r.docs[di]
 			out.Articles = append(out.Articles, r.id(di))
-			if src := r.sources[d.source]; src != "" && !seenSrc[src] {
+			if src := r.sources.list[d.source]; src != "" && !seenSrc[src] {
 				seenSrc[src] = true
 				out.Sources = append(out.Sources, src)
 			}

@@ -37,19 +37,9 @@ func BenchmarkExtractFeatures(b *testing.B) {
 // BenchmarkTokenize measures tokenizing English articles (the seed
 // articles), the fast path every article takes; it reports MB/s.
 func BenchmarkTokenize(b *testing.B) {
-	paths, _ := filepath.Glob("../testdata/seeds/*.txt")
-	if len(paths) == 0 {
+	texts, size := readTexts(b, filepath.Join("..", "testdata", "seeds", "*.txt"))
+	if size == 0 {
 		b.Skip("no seed articles")
-	}
-	var texts []string
-	size := 0
-	for _, p := range paths {
-		t, err := os.ReadFile(p)
-		if err != nil {
-			b.Fatal(err)
-		}
-		texts = append(texts, string(t))
-		size += len(t)
 	}
 	var d Doc
 	b.SetBytes(int64(size))
@@ -105,17 +95,7 @@ func ecbDocs(b *testing.B) ([]string, []Doc, int64) {
 // test articles (testdata/lang): the paths outside pure ASCII words.
 func BenchmarkTokenizeScripts(b *testing.B) {
 	for _, lang := range []string{"zh", "fa"} {
-		paths, _ := filepath.Glob(filepath.Join("..", "testdata", "lang", lang, "*"))
-		var texts []string
-		size := 0
-		for _, p := range paths {
-			t, err := os.ReadFile(p)
-			if err != nil {
-				b.Fatal(err)
-			}
-			texts = append(texts, string(t))
-			size += len(t)
-		}
+		texts, size := readTexts(b, filepath.Join("..", "testdata", "lang", lang, "*"))
 		if size == 0 {
 			b.Skip("no " + lang + " articles")
 		}
@@ -129,4 +109,20 @@ func BenchmarkTokenizeScripts(b *testing.B) {
 			}
 		})
 	}
+}
+
+// readTexts returns the files matching glob and their total size.
+func readTexts(b *testing.B, glob string) ([]string, int) {
+	paths, _ := filepath.Glob(glob)
+	var texts []string
+	size := 0
+	for _, p := range paths {
+		t, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		texts = append(texts, string(t))
+		size += len(t)
+	}
+	return texts, size
 }
