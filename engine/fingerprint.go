@@ -42,6 +42,11 @@ func (r *run) fingerprint(ctx context.Context) error {
 				chunkRaw []byte
 			)
 			sk := sketch.NewSketcher(r.cfg.K, r.cfg.Seed)
+			fail := func(err error) {
+				mu.Lock()
+				firstErr = cmpErr(firstErr, err)
+				mu.Unlock()
+			}
 			for lo := range next {
 				if ctx.Err() != nil {
 					break
@@ -55,9 +60,7 @@ func (r *run) fingerprint(ctx context.Context) error {
 				if whole {
 					var err error
 					if chunkRaw, err = r.spill.readAt(from, int(to-from), chunkRaw); err != nil {
-						mu.Lock()
-						firstErr = cmpErr(firstErr, err)
-						mu.Unlock()
+						fail(err)
 						return
 					}
 				}
@@ -69,14 +72,12 @@ func (r *run) fingerprint(ctx context.Context) error {
 					var err error
 					if whole {
 						at := d.spillOff - from
-						err = sb.loadRaw(r, uint32(i), chunkRaw[at:at+int64(d.spillLen)])
+						err = sb.loadRaw(r, uint32(i), chunkRaw[at:at+int64(d.spillLen)], true)
 					} else {
-						err = sb.load(r, uint32(i))
+						err = sb.load(r, uint32(i), true)
 					}
 					if err != nil {
-						mu.Lock()
-						firstErr = cmpErr(firstErr, err)
-						mu.Unlock()
+						fail(err)
 						return
 					}
 					d.kept = uint32(len(sb.kept))
@@ -151,24 +152,24 @@ type setBuilder struct {
 	toks     []uint32
 	kept     []uint32
 	shingles []uint64
-	exact    uint64 // the kept tokens' exact hash (sketch.Exact)
+	exact    uint64 // the kept tokens' exact hash (sketch.Exact), when load was asked for it
 	set      []uint32
 	scratch  []uint32
 }
 
 // load reads article i's tokens and keeps those not on boilerplate lines,
-// then computes its shingles.
-func (b *setBuilder) load(r *run, i uint32) error {
+// then computes its shingles, and its exact hash when exact is set.
+func (b *setBuilder) load(r *run, i uint32, exact bool) error {
 	d := &r.docs[i]
 	var err error
 	if b.raw, err = r.spill.readAt(d.spillOff, int(d.spillLen), b.raw); err != nil {
 		return err
 	}
-	return b.loadRaw(r, i, b.raw)
+	return b.loadRaw(r, i, b.raw, exact)
 }
 
 // loadRaw is load with article i's token record already read (raw).
-func (b *setBuilder) loadRaw(r *run, i uint32, raw []byte) error {
+func (b *setBuilder) loadRaw(r *run, i uint32, raw []byte, exact bool) error {
 	d := &r.docs[i]
 	var err error
 	if b.lines, b.toks, err = decodeTokens(raw, d.nTokens, b.lines, b.toks); err != nil {
@@ -180,13 +181,17 @@ func (b *setBuilder) loadRaw(r *run, i uint32, raw []byte) error {
 			b.kept = append(b.kept, b.toks[l.first:l.first+l.n]...)
 		}
 	}
-	b.shingles, b.exact = sketch.ShinglesExact(b.shingles[:0], b.kept, r.cfg.W)
+	if exact {
+		b.shingles, b.exact = sketch.ShinglesExact(b.shingles[:0], b.kept, r.cfg.W)
+	} else {
+		b.shingles = sketch.Shingles(b.shingles[:0], b.kept, r.cfg.W)
+	}
 	return nil
 }
 
 // readSet returns article i's shingle set (valid until the next call).
 func (b *setBuilder) readSet(r *run, i uint32) ([]uint32, error) {
-	if err := b.load(r, i); err != nil {
+	if err := b.load(r, i, false); err != nil {
 		return nil, err
 	}
 	b.set, b.scratch = sketch.SetOf(b.set, b.scratch, b.shingles)

@@ -450,15 +450,9 @@ func (r *run) verify(ctx context.Context, exactEdges, cands []index.Pair) ([]Pai
 	errs := make([]error, len(units))
 	var doneN int64
 	var progMu sync.Mutex
-	caches := make(chan *setCache, max(1, r.cfg.Workers))
 	parallel(len(units), r.cfg.Workers, func(u int) {
-		var c *setCache
-		select {
-		case c = <-caches:
-		default:
-			c = &setCache{}
-		}
-		defer func() { caches <- c }()
+		c := setCachePool.Get().(*setCache)
+		defer setCachePool.Put(c)
 		c.reset()
 		if ctx.Err() != nil {
 			errs[u] = ctx.Err()
@@ -590,13 +584,16 @@ func verifyUnits(comps [][]index.Pair, size int) [][]index.Pair {
 	return units
 }
 
-// setCache holds the shingle sets of a unit's articles (one per worker),
-// each read and built once; past setCacheMax shingles it starts again.
+// setCache holds the shingle sets of a unit's articles (one per running
+// unit, reused through setCachePool), each read and built once; past
+// setCacheMax shingles it starts again.
 type setCache struct {
 	sb    setBuilder
 	arena []uint32
 	at    map[uint32][2]int32 // article → its set in arena
 }
+
+var setCachePool = sync.Pool{New: func() any { return new(setCache) }}
 
 // setCacheMax bounds a worker's cached shingles (16 MB; a variable for
 // tests).

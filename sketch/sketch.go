@@ -66,7 +66,7 @@ const polyBase uint64 = 0x100000001b3 // FNV-64 prime as the polynomial base
 // Shingles appends the hashes of the W-token shingles of toks to dst and
 // returns it. toks are token hashes in document order.
 func Shingles(dst []uint64, toks []uint32, w int) []uint64 {
-	dst, _ = ShinglesExact(dst, toks, w)
+	dst, _ = shingles(dst, toks, w, false)
 	return dst
 }
 
@@ -74,6 +74,12 @@ func Shingles(dst []uint64, toks []uint32, w int) []uint64 {
 // of mixes, each waiting for the one before, runs beside the shingles'
 // independent ones instead of after them.
 func ShinglesExact(dst []uint64, toks []uint32, w int) ([]uint64, uint64) {
+	return shingles(dst, toks, w, true)
+}
+
+// shingles is Shingles, with Exact when exact is set (its chain of mixes
+// is the loop's costliest part, and most callers need no exact hash).
+func shingles(dst []uint64, toks []uint32, w int, exact bool) ([]uint64, uint64) {
 	ex := uint64(0x243f6a8885a308d3) ^ uint64(len(toks))
 	if len(toks) == 0 {
 		return dst, ex
@@ -92,12 +98,16 @@ func ShinglesExact(dst []uint64, toks []uint32, w int) ([]uint64, uint64) {
 	var h uint64
 	for _, t := range toks[:w] {
 		h = h*polyBase + uint64(t) + 1
-		ex = Mix64(ex ^ uint64(t))
+		if exact {
+			ex = Mix64(ex ^ uint64(t))
+		}
 	}
 	dst = append(dst, Mix64(h))
 	for i := w; i < len(toks); i++ {
 		t := uint64(toks[i])
-		ex = Mix64(ex ^ t)
+		if exact {
+			ex = Mix64(ex ^ t)
+		}
 		h = (h-(uint64(toks[i-w])+1)*pw)*polyBase + t + 1
 		dst = append(dst, Mix64(h))
 	}

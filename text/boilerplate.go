@@ -69,6 +69,12 @@ func DefaultBoilerplateConfig() BoilerplateConfig {
 
 const seenBitsLog2 = 27
 
+// seenBit returns the word and mask of line hash h's first-sighting bit.
+func seenBit(h uint64) (uint64, uint64) {
+	pos := mix64(h) >> (64 - seenBitsLog2)
+	return pos >> 6, 1 << (pos & 63)
+}
+
 // contextMinTokens: only lines this long take part in contexts. Page
 // furniture is short and differs between outlets; paragraphs are long and
 // are what copies of one story share.
@@ -154,7 +160,7 @@ func (b *Boilerplate) add(s string, lines []Line, track bool, changed []uint64) 
 	b.sts = slices.Grow(b.sts[:0], len(u))[:len(u)]
 	for k, h := range u {
 		b.sts[k] = nil
-		if pos := mix64(h) >> (64 - seenBitsLog2); b.seen[pos>>6]&(1<<(pos&63)) != 0 {
+		if w, m := seenBit(h); b.seen[w]&m != 0 {
 			b.sts[k] = b.stats[h]
 		}
 	}
@@ -195,8 +201,7 @@ func (b *Boilerplate) add(s string, lines []Line, track bool, changed []uint64) 
 		}
 		st := b.sts[idx]
 		if st == nil {
-			pos := mix64(h) >> (64 - seenBitsLog2)
-			w, m := pos>>6, uint64(1)<<(pos&63)
+			w, m := seenBit(h)
 			if b.seen[w]&m == 0 {
 				b.seen[w] |= m
 				continue
