@@ -304,8 +304,7 @@ func (r *run) collect(rec *article.Record, t *tokenized) error {
 	}
 	if len(r.docs) == cap(r.docs) {
 		// Doubling: append grows a slice this large by a quarter, copying
-		// the whole table (and its pointers, under the collector's write
-		// barrier) every few thousand articles.
+		// the whole table every few thousand articles.
 		grown := make([]doc, len(r.docs), 2*cap(r.docs)+1024)
 		copy(grown, r.docs)
 		r.docs = grown
