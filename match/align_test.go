@@ -270,6 +270,34 @@ func BenchmarkPrepareCorpus(b *testing.B) {
 	}
 }
 
+// BenchmarkAlignCorpus relates the ECB+ development articles two by two
+// in file order (mostly reports of one kind of event: the pairs a story
+// holds) over their document frequencies and WordNet (when installed):
+// unlike BenchmarkAlign, which repeats one pair, the comparisons meet
+// ever other texts. ns/op is one pair, related with its evidence.
+func BenchmarkAlignCorpus(b *testing.B) {
+	texts := testdata.Texts(b, "ecbplus-dev.jsonl")
+	df := NewDocFreq("en")
+	docs := make([]text.Doc, len(texts))
+	for i, s := range texts {
+		docs[i].Tokenize(s)
+		df.Add(text.Words(nil, s, docs[i].Tokens, "en"))
+	}
+	senses, _ := wordnet.Default()
+	env := Env{Weights: df, Senses: senses.Senses}
+	prepared := make([]*Doc, len(texts))
+	for i, s := range texts {
+		prepared[i] = Prepare(s, &docs[i], "en", env)
+	}
+	cfg := DefaultReuseConfig()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		Relate(prepared[i], prepared[i+1], Overlap{}, false, Unknown, cfg)
+		i = (i + 1) % (len(texts) - 1)
+	}
+}
+
 // TestWhen: a text's weekdays and months are found (and only they), as
 // sameStory compares them.
 func TestWhen(t *testing.T) {

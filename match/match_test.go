@@ -1,6 +1,7 @@
 package match
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -143,6 +144,38 @@ func TestClassifyThresholdInclusive(t *testing.T) {
 			if rel, aCB := Classify(o, false, Config{Threshold: 2, Containment: thr}); rel != Contains || !aCB {
 				t.Fatalf("C = %d/%d at containment %v: got %q %v", num, den, thr, rel, aCB)
 			}
+		}
+	}
+}
+
+// TestInterUint64: the intersection of sorted lists of 64-bit grams (the
+// n-gram lists sentences are compared by), values near both ends of the
+// range included, against a map.
+func TestInterUint64(t *testing.T) {
+	rng := rand.New(rand.NewPCG(63, 64))
+	for range 300 {
+		u := uint64(5 + rng.IntN(500))
+		base := uint64(0)
+		if rng.IntN(2) == 0 {
+			base = math.MaxUint64 - u
+		}
+		set := func() []uint64 {
+			s := make([]uint64, rng.IntN(60))
+			for i := range s {
+				s[i] = base + rng.Uint64N(u)
+			}
+			slices.Sort(s)
+			return slices.Compact(s)
+		}
+		a, b := set(), set()
+		want := 0
+		for _, x := range a {
+			if _, ok := slices.BinarySearch(b, x); ok {
+				want++
+			}
+		}
+		if got := inter(a, b); got != want {
+			t.Fatalf("inter = %d, want %d (%v, %v)", got, want, a, b)
 		}
 	}
 }
