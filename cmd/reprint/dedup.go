@@ -109,6 +109,9 @@ func (ef *engineFlags) run(paths []string, cfg engine.Config, stdout, stderr io.
 		ef.fs.Usage()
 		return fmt.Errorf("%w: no input PATH given", errUsage)
 	}
+	// A run that allocates fast over a small live heap: see heap.go.
+	stopHeap, _ := boundHeap(batchGCPercent)
+	defer stopHeap()
 	switch *ef.format {
 	case formatJSONL:
 	case formatParquet:

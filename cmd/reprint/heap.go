@@ -7,20 +7,34 @@ import (
 	"time"
 )
 
+// How the commands set Go's collector (GOGC) from the live heap, unless
+// the operator chose a policy with GOGC or GOMEMLIMIT.
+//
 // The long-running commands (serve, worker) hold the engine's memory —
 // about 2 GB of live heap per million articles — for as long as they run.
 // Go's default collector lets the heap grow to twice its live size before
 // collecting, which doubles the resident memory of such a process for no
 // gain: its live heap changes slowly and is mostly large pointer-free
-// arrays, cheap to mark. boundHeap lowers the growth allowed between
+// arrays, cheap to mark. gcPercentFor lowers the growth allowed between
 // collections as the live heap grows, so that the headroom stays about
 // heapHeadroom (and never under minGCPercent of the live heap, which
 // bounds the collector's work per byte allocated to four times the
 // default's).
+//
+// The batch commands (dedup, stories) run the other way round: their live
+// heap is small for most of the run (a story's articles being compared,
+// a chunk of articles being read) while they allocate fast, so the default
+// collects every few hundred megabytes allocated and spends a tenth of the
+// run marking the same live heap again. batchGCPercent lets the heap grow
+// by at least batchHeadroom between collections (Go's default, twice the
+// live heap, once that is larger): at most that much more memory, for
+// fewer collections.
 const (
-	heapHeadroom = 512 << 20
-	minGCPercent = 25
-	heapEvery    = 2 * time.Second
+	heapHeadroom  = 512 << 20
+	minGCPercent  = 25
+	batchHeadroom = 1 << 30
+	maxGCPercent  = 1000
+	heapEvery     = time.Second
 )
 
 // gcPercentFor returns the GOGC value that allows about heapHeadroom of
@@ -33,11 +47,21 @@ func gcPercentFor(live uint64) int {
 	return max(minGCPercent, int(100*heapHeadroom/live))
 }
 
-// boundHeap starts adjusting the collector to the live heap every
+// batchGCPercent returns the GOGC value that allows at least
+// batchHeadroom of growth over a live heap of live bytes: more than 100
+// (Go's default) below batchHeadroom of live heap, up to maxGCPercent.
+func batchGCPercent(live uint64) int {
+	if live >= batchHeadroom {
+		return 100
+	}
+	return int(min(maxGCPercent, 100*batchHeadroom/max(live, 1)))
+}
+
+// boundHeap starts setting the collector to percent(live heap) every
 // heapEvery, and returns a function that stops it. It does nothing (and
 // says so by returning false) when the operator chose a policy with GOGC
 // or GOMEMLIMIT.
-func boundHeap() (stop func(), on bool) {
+func boundHeap(percent func(live uint64) int) (stop func(), on bool) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return func() {}, false
 	}
@@ -57,7 +81,7 @@ func boundHeap() (stop func(), on bool) {
 			if sample[0].Value.Kind() != metrics.KindUint64 {
 				return // a runtime without the metric: leave the default
 			}
-			if p := gcPercentFor(sample[0].Value.Uint64()); p != set {
+			if p := percent(sample[0].Value.Uint64()); p != set {
 				debug.SetGCPercent(p)
 				set = p
 			}

@@ -119,7 +119,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	// A process that holds the engine's memory for long: see heap.go.
-	stopHeap, _ := boundHeap()
+	stopHeap, _ := boundHeap(gcPercentFor)
 	defer stopHeap()
 	minFreeBytes := *minFree << 20
 	if minFreeBytes == 0 {

@@ -107,7 +107,7 @@ func runWorker(args []string, stdout, stderr io.Writer) error {
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	// A process that holds the engine's memory for long: see heap.go.
-	stopHeap, _ := boundHeap()
+	stopHeap, _ := boundHeap(gcPercentFor)
 	defer stopHeap()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
