@@ -108,7 +108,7 @@ func ComparePairs(ctx context.Context, paths []string, pairs []PairQuery, cfg Co
 		return nil, err
 	}
 	set := bp.Set()
-	env := newReuseEnv(cfg, df, set.Has, time.Now())
+	env := newReuseEnv(cfg, df, set.Has, time.Now()).withFinal(df)
 	// Prepare each wanted article once, on all cores.
 	prepared := map[string]*reusePrepared{}
 	ids := make([]string, 0, len(res.Articles))

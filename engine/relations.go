@@ -123,10 +123,8 @@ func (r *run) relations(res *Result, storyDocs [][]uint32) error {
 	if err := r.texts.flush(); err != nil {
 		return err
 	}
-	env := newReuseEnv(r.cfg, r.df, r.bpSet.Has, time.Now())
-	if r.df != nil {
-		env.weights = r.df.Sealed() // every article is counted by now
-	}
+	// Every article is counted and the boilerplate decided by now.
+	env := newReuseEnv(r.cfg, r.df, r.bpSet.Has, time.Now()).withFinal(r.df)
 	// The pieces, longest first, so that the last to finish are short.
 	var pieces []storyRelations
 	for s, docs := range storyDocs {

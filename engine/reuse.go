@@ -110,12 +110,16 @@ type ReuseArticle struct {
 // statistics and boilerplate.
 type reuseEnv struct {
 	// weights are the corpus' document frequencies (a DocFreq, or its
-	// Sealed table once the counts no longer change; nil: none).
+	// SealedFrozen table once the counts are final: final; nil: none).
 	weights match.Weights
-	boiler  func(uint64) bool
-	senses  func(uint32) []uint32
-	w       int // shingle width
-	cfg     match.ReuseConfig
+	// final says that weights and boiler no longer change and that the
+	// weights are kept as a Frozen keeps them: an article is then prepared
+	// with them as they are, not frozen first (withFinal).
+	final  bool
+	boiler func(uint64) bool
+	senses func(uint32) []uint32
+	w      int // shingle width
+	cfg    match.ReuseConfig
 	// times bounds plausible publication times.
 	times timeWindow
 }
@@ -153,11 +157,27 @@ type reusePrepared struct {
 	frozen *match.Frozen
 }
 
+// withFinal makes the environment final: the document frequencies df are
+// all counted and the boilerplate decided (the batch run's relation stage,
+// compare --pairs), so that an article is prepared with the weights
+// Freeze would keep without freezing them (match.DocFreq.SealedFrozen).
+func (e *reuseEnv) withFinal(df *match.DocFreq) *reuseEnv {
+	if df != nil {
+		e.weights = df.SealedFrozen()
+	}
+	e.final = true
+	return e
+}
+
 // prepare prepares an article (t: its text analyzed, when the caller has
 // it; nil to analyze it here).
 func (e *reuseEnv) prepare(a *ReuseArticle, t *match.Text) *reusePrepared {
 	if t == nil {
 		t = analyzeReuse(a, nil)
+	}
+	if e.final {
+		// What Freeze would take from the environment is what it gives.
+		return e.prepareWith(a, t, match.Env{Weights: e.weights, Boiler: e.boiler, Senses: e.senses}, nil)
 	}
 	f := t.Freeze(e.matchEnv())
 	return e.prepareFrozen(a, t, &f)
@@ -177,8 +197,13 @@ func (e *reuseEnv) prepareFrozen(a *ReuseArticle, t *match.Text, f *match.Frozen
 	if t == nil {
 		t = analyzeReuse(a, nil)
 	}
+	return e.prepareWith(a, t, f.Env(e.senses), f)
+}
+
+// prepareWith prepares an article with env (frozen: what it was frozen
+// with, nil in a final environment).
+func (e *reuseEnv) prepareWith(a *ReuseArticle, t *match.Text, env match.Env, f *match.Frozen) *reusePrepared {
 	p := &reusePrepared{a: a, frozen: f}
-	env := f.Env(e.senses)
 	p.doc = t.Prepare(env)
 	kept := p.doc.ContentHashes()
 	shingles, exact := sketch.ShinglesExact(nil, kept, e.w)

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -295,6 +296,32 @@ func BenchmarkAlignCorpus(b *testing.B) {
 	for b.Loop() {
 		Relate(prepared[i], prepared[i+1], Overlap{}, false, Unknown, cfg)
 		i = (i + 1) % (len(texts) - 1)
+	}
+}
+
+// TestSealedFrozenPrepares: a text prepared over SealedFrozen weights and
+// the boilerplate function is the text prepared with what Freeze takes
+// from the DocFreq and the same function, for the ECB+ development
+// articles (some of their lines taken as boilerplate).
+func TestSealedFrozenPrepares(t *testing.T) {
+	texts := testdata.Texts(t, "ecbplus-dev.jsonl")
+	df := NewDocFreq("en")
+	analyzed := make([]*Text, len(texts))
+	for i, s := range texts {
+		var d text.Doc
+		d.Tokenize(s)
+		analyzed[i] = Analyze(s, &d, "en")
+		df.AddStems(analyzed[i].Stems())
+	}
+	boiler := func(h uint64) bool { return h%5 == 0 }
+	senses, _ := wordnet.Default()
+	sealed := Env{Weights: df.SealedFrozen(), Boiler: boiler, Senses: senses.Senses}
+	for i, tx := range analyzed {
+		f := tx.Freeze(Env{Weights: df, Boiler: boiler})
+		want, got := tx.Prepare(f.Env(senses.Senses)), tx.Prepare(sealed)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("text %d prepared differently over the sealed weights", i)
+		}
 	}
 }
 

@@ -56,9 +56,14 @@ func (t *Text) Freeze(env Env) Frozen {
 	env.Weights.IDFs(words, idfs)
 	f.IDF = make([]uint16, len(idfs))
 	for i, w := range idfs {
-		f.IDF[i] = uint16(min(math.Round(max(w, 0)/IDFQuantum), math.MaxUint16))
+		f.IDF[i] = quantizeIDF(w)
 	}
 	return f
+}
+
+// quantizeIDF is weight w in units of IDFQuantum, as a Frozen keeps it.
+func quantizeIDF(w float64) uint16 {
+	return uint16(min(math.Round(max(w, 0)/IDFQuantum), math.MaxUint16))
 }
 
 // Env is the environment f was frozen from, with word senses senses.

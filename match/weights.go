@@ -72,12 +72,16 @@ func (d *DocFreq) count(s uint32) float64 {
 	return c
 }
 
-// Sealed returns the weights of d as they are now, in a read-only table
-// made for lookups: one probe of an open-addressed array per word instead
-// of two map lookups and a logarithm. It gives exactly the weights
-// d.IDFs gives, for as long as d does not change; the batch run seals
-// its document frequencies once they are all counted.
-func (d *DocFreq) Sealed() Weights {
+// SealedFrozen returns the weights of d as they are now, each kept to
+// IDFQuantum as Text.Freeze keeps it, in a read-only table made for
+// lookups: one probe of an open-addressed array per word instead of two
+// map lookups and a logarithm. A text prepared with it is the text
+// prepared with what Freeze would take from d, without freezing it
+// first, for as long as d does not change. For runs whose counts are
+// final and that keep no prepared text for later (the batch run's
+// relations, compare --pairs).
+func (d *DocFreq) SealedFrozen() Weights {
+	keep := func(w float64) float64 { return float64(quantizeIDF(w)) * IDFQuantum }
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	n := d.docs()
@@ -98,14 +102,14 @@ func (d *DocFreq) Sealed() Weights {
 	}
 	t := &sealedWeights{e: make([]sealedEntry, size), mask: uint32(size - 1)}
 	for _, s := range stems {
-		t.e[t.slot(s)] = sealedEntry{idf: idf(d.count(s), n), stem: s, used: true}
+		t.e[t.slot(s)] = sealedEntry{idf: keep(idf(d.count(s), n)), stem: s, used: true}
 	}
-	t.unseen = idf(0, n)
+	t.unseen = keep(idf(0, n))
 	return t
 }
 
 // sealedWeights is an open-addressed table of the weights of the stems a
-// DocFreq has seen (DocFreq.Sealed); any other stem weighs unseen.
+// DocFreq has seen (DocFreq.SealedFrozen); any other stem weighs unseen.
 type sealedWeights struct {
 	e      []sealedEntry
 	mask   uint32

@@ -43,8 +43,9 @@ func TestDocFreqRoundTrip(t *testing.T) {
 }
 
 // TestSealedWeights: the sealed table weighs every word exactly as the
-// DocFreq it was made from — counted stems, stems known only from the
-// background, unseen stems, stop words — with and without a background.
+// DocFreq it was made from, to IDFQuantum as a Frozen keeps it — counted
+// stems, stems known only from the background, unseen stems, stop words —
+// with and without a background.
 func TestSealedWeights(t *testing.T) {
 	for _, lang := range []string{"en", "fr"} {
 		d := NewDocFreq(lang)
@@ -75,7 +76,10 @@ func TestSealedWeights(t *testing.T) {
 		}
 		want, got := make([]float64, len(words)), make([]float64, len(words))
 		d.IDFs(words, want)
-		d.Sealed().IDFs(words, got)
+		for i, w := range want {
+			want[i] = float64(quantizeIDF(w)) * IDFQuantum
+		}
+		d.SealedFrozen().IDFs(words, got)
 		for i := range words {
 			if got[i] != want[i] {
 				t.Fatalf("%s: word %d (%+v): sealed %v, DocFreq %v", lang, i, words[i], got[i], want[i])
