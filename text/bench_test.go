@@ -126,3 +126,17 @@ func readTexts(b *testing.B, glob string) ([]string, int) {
 	}
 	return texts, size
 }
+
+// BenchmarkSentences splits the ECB+ development articles into sentences
+// (their tokens made beforehand), as text reuse does for every article it
+// prepares.
+func BenchmarkSentences(b *testing.B) {
+	texts, docs, size := ecbDocs(b)
+	b.SetBytes(size / int64(len(texts)))
+	var out []Sentence
+	i := 0
+	for b.Loop() {
+		out = Sentences(out[:0], texts[i], docs[i].Tokens)
+		i = (i + 1) % len(texts)
+	}
+}

@@ -91,21 +91,22 @@ func Sentences(dst []Sentence, s string, toks []Token) []Sentence {
 	return dst
 }
 
-// hardWrapped reports whether s is hard-wrapped, and its longest line's
-// length in runes.
+// hardWrapped reports whether s is hard-wrapped, and if so its longest
+// line's length in runes (0 when it is not: only paragraphEnd, for
+// wrapped text, uses the width).
 func hardWrapped(s string) (bool, int) {
-	long, open, width := 0, 0, 0
-	for len(s) > 0 {
-		line := s
-		if i := strings.IndexByte(s, '\n'); i >= 0 {
-			line, s = s[:i], s[i+1:]
+	long, open := 0, 0
+	for rest := s; len(rest) > 0; {
+		line := rest
+		if i := strings.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
 		} else {
-			s = ""
+			rest = ""
 		}
 		line = strings.TrimRight(line, " \t\r")
-		n := utf8.RuneCountInString(line)
-		width = max(width, n)
-		if n < WrapMinRunes {
+		// A line of 4·WrapMinRunes bytes holds WrapMinRunes runes at
+		// least: only shorter ones are counted.
+		if len(line) < WrapMinRunes || len(line) < 4*WrapMinRunes && utf8.RuneCountInString(line) < WrapMinRunes {
 			continue
 		}
 		long++
@@ -113,7 +114,14 @@ func hardWrapped(s string) (bool, int) {
 			open++
 		}
 	}
-	return long >= 3 && float64(open) >= WrappedShare*float64(long), width
+	if long < 3 || float64(open) < WrappedShare*float64(long) {
+		return false, 0
+	}
+	width := 0
+	for line := range strings.SplitSeq(s, "\n") {
+		width = max(width, utf8.RuneCountInString(strings.TrimRight(line, " \t\r")))
+	}
+	return true, width
 }
 
 // paragraphEnd reports whether the line s[lo:hi] of hard-wrapped text
@@ -142,7 +150,17 @@ func lineSentences(dst []Sentence, s string, toks []Token, t, lo, hi int) ([]Sen
 	start := lo
 	k := t // tokens before k end at or before the terminal looked at
 	for i := lo; i < hi; {
-		r, size := utf8.DecodeRuneInString(s[i:hi])
+		// ASCII bytes other than '.', '!' and '?' are never terminals.
+		for i < hi && !mayEndSentence[s[i]] {
+			i++
+		}
+		if i == hi {
+			break
+		}
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:hi])
+		}
 		i += size
 		if !isTerminal(r) {
 			continue
@@ -268,6 +286,16 @@ func emitSentence(dst []Sentence, s string, toks []Token, t, lo, hi int) ([]Sent
 	}
 	return dst, t
 }
+
+// mayEndSentence marks the bytes a terminal can start with: '.', '!',
+// '?' and every byte outside ASCII.
+var mayEndSentence = func() (t [256]bool) {
+	for c := utf8.RuneSelf; c < 256; c++ {
+		t[c] = true
+	}
+	t['.'], t['!'], t['?'] = true, true, true
+	return t
+}()
 
 func isTerminal(r rune) bool {
 	switch r {
