@@ -421,6 +421,16 @@ func charGrams(s string) (c3, c4 []uint32) {
 // marks (“…”, «…», "…", and ‘…’ only as an outer pair): marks are
 // paired within a line; an unclosed quote at the end of a line (a
 // paragraph continued in the next) closes with the line.
+// mayMarkQuote marks the bytes quoteMask looks at: a line end, the ASCII
+// quotation marks and every byte outside ASCII.
+var mayMarkQuote = func() (t [256]bool) {
+	for c := utf8.RuneSelf; c < 256; c++ {
+		t[c] = true
+	}
+	t['\n'], t['"'], t['`'], t['\''] = true, true, true, true
+	return t
+}()
+
 func quoteMask(s string, toks []text.Token) []bool {
 	out := make([]bool, len(toks))
 	open := false
@@ -436,13 +446,17 @@ func quoteMask(s string, toks []text.Token) []bool {
 		return unicode.IsLetter(r) || unicode.IsDigit(r)
 	}
 	for i := 0; i < len(s); {
+		// No mark: tokens are marked when a mark is met.
+		for i < len(s) && !mayMarkQuote[s[i]] {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		r, n := rune(c), 1
 		if c >= utf8.RuneSelf {
 			r, n = utf8.DecodeRuneInString(s[i:])
-		} else if c != '\n' && c != '"' && c != '`' && c != '\'' {
-			i++
-			continue // no mark: tokens are marked when a mark is met
 		}
 		// The tokens before this mark are in the state before it.
 		for t < len(toks) && toks[t].Start < i {
