@@ -148,21 +148,26 @@ func TestClassifyThresholdInclusive(t *testing.T) {
 	}
 }
 
-// TestInterUint64: the intersection of sorted lists of 64-bit grams (the
-// n-gram lists sentences are compared by), values near both ends of the
-// range included, against a map.
-func TestInterUint64(t *testing.T) {
+// TestInter: the intersection of sorted lists of stems (32 bits) and of
+// 64-bit grams (the lists sentences are compared by), values near both
+// ends of the range included, against a binary search.
+func TestInter(t *testing.T) {
+	testInter[uint32](t, math.MaxUint32)
+	testInter[uint64](t, math.MaxUint64)
+}
+
+func testInter[T uint32 | uint64](t *testing.T, maxT T) {
 	rng := rand.New(rand.NewPCG(63, 64))
 	for range 300 {
-		u := uint64(5 + rng.IntN(500))
-		base := uint64(0)
+		u := T(5 + rng.IntN(500))
+		base := T(0)
 		if rng.IntN(2) == 0 {
-			base = math.MaxUint64 - u
+			base = maxT - u
 		}
-		set := func() []uint64 {
-			s := make([]uint64, rng.IntN(60))
+		set := func() []T {
+			s := make([]T, rng.IntN(60))
 			for i := range s {
-				s[i] = base + rng.Uint64N(u)
+				s[i] = base + T(rng.Uint64N(uint64(u)))
 			}
 			slices.Sort(s)
 			return slices.Compact(s)

@@ -655,19 +655,26 @@ func union[T uint32 | uint64](a, b []T) []T {
 
 // inter returns the size of the intersection of two sorted,
 // duplicate-free lists.
+//
+// Each step of the merge advances without a branch on the comparison:
+// on lists of different texts its outcome is a coin toss, which a branch
+// would mispredict about half the time (BenchmarkInter: 1.25–1.6× faster
+// than a branching merge on such lists, as fast on near copies).
 func inter[T uint32 | uint64](a, b []T) int {
 	n, i, j := 0, 0, 0
 	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			n++
-			i++
-			j++
-		}
+		x, y := a[i], b[j]
+		n += b2i(x == y)
+		i += b2i(x <= y)
+		j += b2i(y <= x)
 	}
 	return n
+}
+
+// b2i is 1 for true, 0 for false (compiled to a flag set, not a branch).
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
