@@ -46,14 +46,36 @@ var ErrMissing = errors.New("WordNet database not found")
 // of speech.
 const maxSenses = 16
 
-// Synonyms maps word stems to their synsets.
+// Synonyms maps word stems to their synsets: an open-addressed table of
+// stems (linear probing) whose slots point into one array of synset ids,
+// so that a lookup — one per distinct word of every sentence text reuse
+// prepares — reads one slot and its ids instead of a map's groups.
 type Synonyms struct {
-	sets map[uint32][]uint32
+	slots []senseSlot
+	ids   []uint32
+	mask  uint32
+	n     int
+}
+
+// senseSlot is one stem's synset ids, ids[off:off+n]; n is 0 in an empty
+// slot (a stem has at least one).
+type senseSlot struct {
+	stem, off, n uint32
 }
 
 // Load reads the database in dir.
 func Load(dir string) (*Synonyms, error) {
-	s := &Synonyms{sets: map[uint32][]uint32{}}
+	sets, err := readSets(dir)
+	if err != nil {
+		return nil, err
+	}
+	return newSynonyms(sets), nil
+}
+
+// readSets reads the database in dir as each stem's synset ids, in file
+// order, repeats included.
+func readSets(dir string) (map[uint32][]uint32, error) {
+	sets := map[uint32][]uint32{}
 	pos := []string{"noun", "verb", "adj", "adv"}
 	for pi, p := range pos {
 		path := filepath.Join(dir, "data."+p)
@@ -63,25 +85,48 @@ func Load(dir string) (*Synonyms, error) {
 		} else if err != nil {
 			return nil, err
 		}
-		err = s.read(f, uint32(pi))
+		err = read(sets, f, uint32(pi))
 		f.Close()
 		if err != nil {
 			return nil, fmt.Errorf("reading %s: %w", path, err)
 		}
 	}
-	for k, v := range s.sets {
+	return sets, nil
+}
+
+// newSynonyms makes the table of sets: each stem's ids sorted, unique and
+// cut to maxSenses.
+func newSynonyms(sets map[uint32][]uint32) *Synonyms {
+	size := 16
+	for size < 2*len(sets) {
+		size *= 2
+	}
+	s := &Synonyms{slots: make([]senseSlot, size), mask: uint32(size - 1), n: len(sets)}
+	for stem, v := range sets {
 		slices.Sort(v)
 		v = slices.Compact(v)
 		if len(v) > maxSenses {
 			v = v[:maxSenses]
 		}
-		s.sets[k] = slices.Clip(v)
+		s.slots[s.slot(stem)] = senseSlot{stem: stem, off: uint32(len(s.ids)), n: uint32(len(v))}
+		s.ids = append(s.ids, v...)
 	}
-	return s, nil
+	return s
 }
 
-// read reads one data file; pos (0–3) is folded into the synset ids.
-func (s *Synonyms) read(f *os.File, pos uint32) error {
+// slot returns the slot of stem: its own, or the empty one where it
+// would go.
+func (s *Synonyms) slot(stem uint32) uint32 {
+	i := (stem * 0x9e3779b1) & s.mask
+	for s.slots[i].n != 0 && s.slots[i].stem != stem {
+		i = (i + 1) & s.mask
+	}
+	return i
+}
+
+// read reads one data file into sets; pos (0–3) is folded into the
+// synset ids.
+func read(sets map[uint32][]uint32, f *os.File, pos uint32) error {
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
@@ -112,7 +157,7 @@ func (s *Synonyms) read(f *os.File, pos uint32) error {
 			}
 			w = strings.ToLower(w)
 			key := text.HashWord(english.Stem(w, true))
-			s.sets[key] = append(s.sets[key], id)
+			sets[key] = append(sets[key], id)
 		}
 	}
 	return sc.Err()
@@ -123,11 +168,15 @@ func (s *Synonyms) Senses(stem uint32) []uint32 {
 	if s == nil {
 		return nil
 	}
-	return s.sets[stem]
+	e := s.slots[s.slot(stem)]
+	if e.n == 0 {
+		return nil
+	}
+	return s.ids[e.off : e.off+e.n : e.off+e.n]
 }
 
 // Len returns the number of stems with senses.
-func (s *Synonyms) Len() int { return len(s.sets) }
+func (s *Synonyms) Len() int { return s.n }
 
 var (
 	defaultOnce sync.Once

@@ -2,6 +2,8 @@ package wordnet
 
 import (
 	"errors"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/kljensen/snowball/english"
@@ -52,5 +54,70 @@ func TestLoad(t *testing.T) {
 func TestLoadMissing(t *testing.T) {
 	if _, err := Load(t.TempDir()); !errors.Is(err, ErrMissing) {
 		t.Errorf("Load of an empty directory: %v, want ErrMissing", err)
+	}
+}
+
+// TestTable: the table answers every stem of the database with its synset
+// ids sorted, unique and cut to maxSenses, and stems it does not hold
+// (and a few that probe past full slots) with nil.
+func TestTable(t *testing.T) {
+	sets, err := readSets(DefaultDir)
+	if err != nil {
+		testdata.Missing(t, "WordNet (Debian's wordnet-base) is not installed: "+err.Error())
+	}
+	want := map[uint32][]uint32{}
+	for k, v := range sets {
+		v = slices.Clone(v)
+		slices.Sort(v)
+		v = slices.Compact(v)
+		want[k] = v[:min(len(v), maxSenses)]
+	}
+	s := newSynonyms(sets)
+	if s.Len() != len(want) {
+		t.Fatalf("Len %d, want %d", s.Len(), len(want))
+	}
+	for k, v := range want {
+		if got := s.Senses(k); !slices.Equal(got, v) || cap(got) != len(got) {
+			t.Fatalf("stem %d: %v (cap %d), want %v", k, got, cap(got), v)
+		}
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 100000 {
+		k := rng.Uint32()
+		if _, ok := want[k]; !ok && s.Senses(k) != nil {
+			t.Fatalf("stem %d not in the database has senses", k)
+		}
+	}
+	small := newSynonyms(map[uint32][]uint32{1: {5}, 17: {6}, 33: {7, 7}})
+	for k, v := range map[uint32][]uint32{1: {5}, 17: {6}, 33: {7}, 2: nil, 49: nil} {
+		if got := small.Senses(k); !slices.Equal(got, v) {
+			t.Errorf("small table, stem %d: %v, want %v", k, got, v)
+		}
+	}
+}
+
+// BenchmarkSenses looks up the senses of every word of the ECB+
+// development articles, one after another, as preparing them for text
+// reuse does.
+func BenchmarkSenses(b *testing.B) {
+	s, err := Default()
+	if err != nil {
+		b.Skip("WordNet not installed")
+	}
+	var stems []uint32
+	for _, x := range testdata.Texts(b, "ecbplus-dev.jsonl") {
+		var d text.Doc
+		d.Tokenize(x)
+		for _, w := range text.Words(nil, x, d.Tokens, "en") {
+			stems = append(stems, w.Stem)
+		}
+	}
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		s.Senses(stems[i])
+		if i++; i == len(stems) {
+			i = 0
+		}
 	}
 }
