@@ -55,12 +55,18 @@ func BenchmarkTokenize(b *testing.B) {
 // one article after another so that the lookups meet a vocabulary; the
 // parallel form runs it on every core at once.
 func BenchmarkWords(b *testing.B) {
+	var w []Word
+	eachECB(b, func(s string, d *Doc) { w = Words(w[:0], s, d.Tokens, "en") })
+}
+
+// eachECB calls f with the ECB+ development articles (tokenized
+// beforehand) one after another, an article an iteration.
+func eachECB(b *testing.B, f func(s string, d *Doc)) {
 	texts, docs, size := ecbDocs(b)
 	b.SetBytes(size / int64(len(texts)))
-	var w []Word
 	i := 0
 	for b.Loop() {
-		w = Words(w[:0], texts[i], docs[i].Tokens, "en")
+		f(texts[i], &docs[i])
 		i = (i + 1) % len(texts)
 	}
 }
@@ -131,12 +137,6 @@ func readTexts(b *testing.B, glob string) ([]string, int) {
 // (their tokens made beforehand), as text reuse does for every article it
 // prepares.
 func BenchmarkSentences(b *testing.B) {
-	texts, docs, size := ecbDocs(b)
-	b.SetBytes(size / int64(len(texts)))
 	var out []Sentence
-	i := 0
-	for b.Loop() {
-		out = Sentences(out[:0], texts[i], docs[i].Tokens)
-		i = (i + 1) % len(texts)
-	}
+	eachECB(b, func(s string, d *Doc) { out = Sentences(out[:0], s, d.Tokens) })
 }
