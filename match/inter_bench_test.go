@@ -13,7 +13,7 @@ import (
 // from the ECB+ development articles two by two in file order: the
 // sentences' stem lists (a sentence of one article against each of the
 // other's), the articles' word trigrams; and shingle-set-sized random
-// sets (Compare), of different texts and of near copies.
+// sets (Compare), of different texts, of near copies and identical.
 func BenchmarkInter(b *testing.B) {
 	texts := testdata.Texts(b, "ecbplus-dev.jsonl")
 	docs := make([]*Doc, len(texts))
@@ -67,7 +67,7 @@ func BenchmarkInter(b *testing.B) {
 	for _, c := range []struct {
 		name   string
 		shared int
-	}{{"sets", 50}, {"copies", 450}} {
+	}{{"sets", 50}, {"copies", 450}, {"identical", 500}} {
 		ss := sets(c.shared)
 		b.Run(c.name, func(b *testing.B) {
 			k := 0

@@ -659,7 +659,8 @@ func union[T uint32 | uint64](a, b []T) []T {
 // Each step of the merge advances without a branch on the comparison:
 // on lists of different texts its outcome is a coin toss, which a branch
 // would mispredict about half the time (BenchmarkInter: 1.25–1.6× faster
-// than a branching merge on such lists, as fast on near copies).
+// than a branching merge on such lists, as fast on near copies, about
+// 1.4× slower on identical lists, whose "equal" steps a branch predicts).
 func inter[T uint32 | uint64](a, b []T) int {
 	n, i, j := 0, 0, 0
 	for i < len(a) && j < len(b) {
