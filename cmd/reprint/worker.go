@@ -54,6 +54,9 @@ their messages kept in progress.
 
 Prints {"processed","messages","new","existing","rejected","turns",
 "redelivered" (messages received that had been delivered before),
+"passed" (when not 0: articles of such messages that another worker had
+processed meanwhile, acknowledged without being processed again and not
+counted in "processed"),
 "renumbered" (when not 0: the times the stream numbered new messages from
 below the position, as a NATS server that lost messages does, and the
 position went back to take them),"seconds",
@@ -183,8 +186,12 @@ func runWorker(args []string, stdout, stderr io.Writer) error {
 	}
 	w.sum.Seconds = time.Since(t0).Seconds()
 	if !*quiet {
-		fmt.Fprintf(stderr, "worker: %d articles processed (%d new, %d already stored, %d rejected) in %d turns, %.1fs\n",
-			w.sum.Processed, w.sum.New, w.sum.Existing, w.sum.Rejected, w.sum.Turns, w.sum.Seconds)
+		passed := ""
+		if w.sum.Passed > 0 {
+			passed = fmt.Sprintf("; %d delivered again after another worker processed them, acknowledged", w.sum.Passed)
+		}
+		fmt.Fprintf(stderr, "worker: %d articles processed (%d new, %d already stored, %d rejected)%s in %d turns, %.1fs\n",
+			w.sum.Processed, w.sum.New, w.sum.Existing, w.sum.Rejected, passed, w.sum.Turns, w.sum.Seconds)
 	}
 	return json.NewEncoder(stdout).Encode(w.sum)
 }
@@ -239,8 +246,11 @@ type workerSummary struct {
 	Rejected  int `json:"rejected"`
 	Turns     int `json:"turns"`
 	// Redelivered counts the messages received that had been delivered
-	// before.
+	// before; Passed the articles of those among them that another worker
+	// had processed meanwhile, acknowledged without being processed again
+	// (not in Processed).
 	Redelivered int `json:"redelivered"`
+	Passed      int `json:"passed,omitempty"`
 	// Renumbered counts the times the position went back because the
 	// stream numbered new messages from below it (renumber).
 	Renumbered int     `json:"renumbered,omitempty"`
@@ -401,7 +411,7 @@ func (w *worker) turn(ctx context.Context, todo []prepared) (int, []*queue.Msg, 
 		done++
 	}
 	if done > 0 {
-		w.ack(todo[:done])
+		w.ack(todo[:done], false)
 		return done, nil, nil
 	}
 	lctx, cancel := context.WithTimeout(ctx, engine.LeaseWait)
@@ -494,7 +504,7 @@ func (w *worker) turn(ctx context.Context, todo []prepared) (int, []*queue.Msg, 
 		}
 	}
 	w.sum.Turns++
-	w.ack(todo[:run])
+	w.ack(todo[:run], true)
 	return run, nil, nil
 }
 
@@ -630,8 +640,10 @@ func awaitPos(ctx context.Context, kv *redisstore.KV, seq uint64, stored int64, 
 	}
 }
 
-// ack acknowledges processed messages.
-func (w *worker) ack(done []prepared) {
+// ack acknowledges messages: processed by this worker, or (processed
+// false) found behind the position, processed before by a worker that
+// did not acknowledge them in time (counted as passed, not processed).
+func (w *worker) ack(done []prepared, processed bool) {
 	for _, t := range done {
 		if err := t.msg.Ack(); err != nil {
 			// Delivered again later and acknowledged then (its position
@@ -639,6 +651,10 @@ func (w *worker) ack(done []prepared) {
 			w.log.Warn("acknowledging", "message", t.msg.Seq, "error", err)
 		}
 		w.sum.Messages++
-		w.sum.Processed += len(t.msg.Articles)
+		if processed {
+			w.sum.Processed += len(t.msg.Articles)
+		} else {
+			w.sum.Passed += len(t.msg.Articles)
+		}
 	}
 }
