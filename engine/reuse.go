@@ -177,26 +177,25 @@ func (e *reuseEnv) prepare(a *ReuseArticle, t *match.Text) *reusePrepared {
 	}
 	if e.final {
 		// What Freeze would take from the environment is what it gives.
-		return e.prepareWith(a, t, match.Env{Weights: e.weights, Boiler: e.boiler, Senses: e.senses}, nil)
+		return e.prepareWith(a, t, e.matchEnv(), nil)
 	}
 	f := t.Freeze(e.matchEnv())
 	return e.prepareFrozen(a, t, &f)
 }
 
-// matchEnv is the corpus statistics of the moment, as match takes them.
+// matchEnv is the corpus statistics of the moment, with the word senses,
+// as match takes them (Freeze takes no senses from it).
 func (e *reuseEnv) matchEnv() match.Env {
-	return match.Env{Boiler: e.boiler, Weights: e.weights}
+	return match.Env{Boiler: e.boiler, Weights: e.weights, Senses: e.senses}
 }
 
-// prepareFrozen prepares an article with the weights and boilerplate
-// frozen when it was first prepared (f): the same preparation, whatever
-// the corpus statistics are now. Every preparation goes through here, the
-// first one too, so that a prepared article kept in a cache and one made
-// again from its stored record are the same.
+// prepareFrozen prepares an article (t: its text analyzed) with the
+// weights and boilerplate frozen when it was first prepared (f): the same
+// preparation, whatever the corpus statistics are now. Outside a final
+// environment every preparation goes through here, the first one too, so
+// that a prepared article kept in a cache and one made again from its
+// stored record are the same.
 func (e *reuseEnv) prepareFrozen(a *ReuseArticle, t *match.Text, f *match.Frozen) *reusePrepared {
-	if t == nil {
-		t = analyzeReuse(a, nil)
-	}
 	return e.prepareWith(a, t, f.Env(e.senses), f)
 }
 

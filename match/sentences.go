@@ -417,20 +417,14 @@ func charGrams(s string) (c3, c4 []uint32) {
 	return c3, c4
 }
 
+// mayMarkQuote marks the bytes quoteMask looks at: a line end, the ASCII
+// quotation marks and every byte outside ASCII.
+var mayMarkQuote = text.StopBytes("\n\"`'")
+
 // quoteMask reports for every token whether it stands inside quotation
 // marks (“…”, «…», "…", and ‘…’ only as an outer pair): marks are
 // paired within a line; an unclosed quote at the end of a line (a
 // paragraph continued in the next) closes with the line.
-// mayMarkQuote marks the bytes quoteMask looks at: a line end, the ASCII
-// quotation marks and every byte outside ASCII.
-var mayMarkQuote = func() (t [256]bool) {
-	for c := utf8.RuneSelf; c < 256; c++ {
-		t[c] = true
-	}
-	t['\n'], t['"'], t['`'], t['\''] = true, true, true, true
-	return t
-}()
-
 func quoteMask(s string, toks []text.Token) []bool {
 	out := make([]bool, len(toks))
 	open := false

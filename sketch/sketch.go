@@ -80,7 +80,7 @@ func ShinglesExact(dst []uint64, toks []uint32, w int) ([]uint64, uint64) {
 // shingles is Shingles, with Exact when exact is set (its chain of mixes
 // is the loop's costliest part, and most callers need no exact hash).
 func shingles(dst []uint64, toks []uint32, w int, exact bool) ([]uint64, uint64) {
-	ex := uint64(0x243f6a8885a308d3) ^ uint64(len(toks))
+	ex := exactSeed(len(toks))
 	if len(toks) == 0 {
 		return dst, ex
 	}
@@ -118,12 +118,15 @@ func shingles(dst []uint64, toks []uint32, w int, exact bool) ([]uint64, uint64)
 // get the same hash when their folded token sequences are identical
 // (whitespace, case, punctuation and boilerplate lines do not count).
 func Exact(toks []uint32) uint64 {
-	h := uint64(0x243f6a8885a308d3) ^ uint64(len(toks))
+	h := exactSeed(len(toks))
 	for _, t := range toks {
 		h = Mix64(h ^ uint64(t))
 	}
 	return h
 }
+
+// exactSeed starts the exact hash of n tokens (Exact, ShinglesExact).
+func exactSeed(n int) uint64 { return 0x243f6a8885a308d3 ^ uint64(n) }
 
 // Sketcher computes one-permutation MinHash signatures.
 type Sketcher struct {

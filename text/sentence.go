@@ -289,13 +289,20 @@ func emitSentence(dst []Sentence, s string, toks []Token, t, lo, hi int) ([]Sent
 
 // mayEndSentence marks the bytes a terminal can start with: '.', '!',
 // '?' and every byte outside ASCII.
-var mayEndSentence = func() (t [256]bool) {
+var mayEndSentence = StopBytes(".!?")
+
+// StopBytes marks the ASCII bytes of ascii and every byte outside ASCII:
+// the bytes a scan for those characters, or for any non-ASCII one, stops
+// at (the other bytes it skips by one table lookup each).
+func StopBytes(ascii string) (t [256]bool) {
 	for c := utf8.RuneSelf; c < 256; c++ {
 		t[c] = true
 	}
-	t['.'], t['!'], t['?'] = true, true, true
+	for i := range len(ascii) {
+		t[ascii[i]] = true
+	}
 	return t
-}()
+}
 
 func isTerminal(r rune) bool {
 	switch r {

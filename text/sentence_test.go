@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
 )
@@ -208,6 +209,18 @@ func TestWordsVocabulary(t *testing.T) {
 			if w[i].Stem != e.stem || w[i].Kind != e.kind {
 				t.Fatalf("pass %d, %q: %+v, want stem %d kind %d", pass, x, w[i], e.stem, e.kind)
 			}
+		}
+	}
+}
+
+// TestStopBytes: the given ASCII bytes and every byte outside ASCII, no
+// other.
+func TestStopBytes(t *testing.T) {
+	tab := StopBytes(".!?")
+	for c := range 256 {
+		want := c >= utf8.RuneSelf || c == '.' || c == '!' || c == '?'
+		if tab[c] != want {
+			t.Errorf("byte %#x: %v, want %v", c, tab[c], want)
 		}
 	}
 }
