@@ -171,6 +171,7 @@ type Online struct {
 	open    []int32
 	now     int64
 	sinceGC int
+	onClose func(id int)
 }
 
 // NewOnline returns an empty clusterer.
@@ -199,10 +200,19 @@ func (o *Online) closeOld() {
 	o.open = keep
 }
 
+// OnClose makes Observe call f with the id of every cluster it closes for
+// falling out of the time window. A closed cluster stays closed: it is
+// never again a candidate of Assign, so no item but one the caller joins
+// to it itself (Touch) comes to it.
+func (o *Online) OnClose(f func(id int)) { o.onClose = f }
+
 // closeCluster keeps only the heaviest ClosedTerms terms of each field.
 func (o *Online) closeCluster(id int32) {
 	c := o.clusters[id]
 	o.closed[id] = true
+	if o.onClose != nil {
+		o.onClose(int(id))
+	}
 	for f := range c.terms {
 		if c.terms[f].len() > o.cfg.ClosedTerms {
 			o.pruneTo(c, f, o.cfg.ClosedTerms)

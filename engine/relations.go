@@ -3,7 +3,9 @@ package engine
 import (
 	"encoding/binary"
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/reprint-news/reprint/article"
@@ -25,8 +27,10 @@ import (
 // and the outlets their flows.
 //
 // Stories are compared in parallel, each on one goroutine (its articles
-// are prepared once), and the output is in story order, so it does not
-// depend on the number of workers.
+// are prepared once), beside the story pass: a story is handed to the
+// workers as soon as no later article can join it (relationStage). The
+// output is in story order, so it depends neither on the number of
+// workers nor on when each story was compared.
 
 // Relation is one related pair of articles of a story.
 type Relation struct {
@@ -100,7 +104,8 @@ func decodeReuseArticle(b []byte) (*ReuseArticle, error) {
 // storyRelations is one piece of a story's part of the relation stage:
 // the comparisons of its articles from..to-1 with those before them.
 type storyRelations struct {
-	story    int
+	id       string   // the story's
+	docs     []uint32 // the story's articles, final
 	from, to int
 	compared int
 	rels     []Relation
@@ -115,42 +120,151 @@ type storyRelations struct {
 // first again.
 var relationChunk = 256
 
-// relations compares the articles of every story of two or more (docs of
-// story s: storyDocs[s], in the story pass's order) and fills
-// res.Relations, res.Provenance and res.Outlets.
-func (r *run) relations(res *Result, storyDocs [][]uint32) error {
-	t0 := time.Now()
+// relationStage is the relation stage, run beside the story pass: the
+// story pass hands over each story as soon as its articles are final
+// (final), so that comparing them takes the CPU the serial clusterer
+// leaves idle, and the stories still open at the end of the pass
+// (finish). The answers do not depend on when a story was handed over:
+// every piece is compared alone, and wait puts them together in story
+// order.
+type relationStage struct {
+	r       *run
+	env     *reuseEnv
+	pieces  [][]*storyRelations // by story; only the story pass touches it
+	handed  []bool              // by story
+	mu      sync.Mutex
+	cond    sync.Cond
+	queue   []*storyRelations
+	closed  bool
+	workers sync.WaitGroup
+	early   int // stories handed over during the pass
+}
+
+// relationsBesidePass lets the story pass hand stories over as they
+// become final; when false, every story is handed over after the pass
+// (for tests: the answers must be the same).
+var relationsBesidePass = true
+
+// relationStageDone, when set, is called with the stage when it is done
+// (for tests).
+var relationStageDone func(*relationStage)
+
+// startRelations starts the relation stage's workers (Config.Workers).
+// Every article is counted and the boilerplate decided by then.
+func (r *run) startRelations() (*relationStage, error) {
 	if err := r.texts.flush(); err != nil {
-		return err
+		return nil, err
 	}
-	// Every article is counted and the boilerplate decided by now.
-	env := newReuseEnv(r.cfg, r.df, r.bpSet.Has, time.Now()).withFinal(r.df)
-	// The pieces, longest first, so that the last to finish are short.
-	var pieces []storyRelations
+	rs := &relationStage{r: r, env: newReuseEnv(r.cfg, r.df, r.bpSet.Has, time.Now()).withFinal(r.df)}
+	rs.cond.L = &rs.mu
+	workers := r.cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	rs.start(workers)
+	return rs, nil
+}
+
+// start starts n more workers.
+func (rs *relationStage) start(n int) {
+	for range n {
+		rs.workers.Add(1)
+		go func() {
+			defer rs.workers.Done()
+			for p := rs.next(); p != nil; p = rs.next() {
+				rs.r.storyRelations(rs.env, p)
+			}
+		}()
+	}
+}
+
+// next returns the next piece to compare, waiting for one; nil when the
+// stage is closed and the queue empty.
+func (rs *relationStage) next() *storyRelations {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	for len(rs.queue) == 0 && !rs.closed {
+		rs.cond.Wait()
+	}
+	if len(rs.queue) == 0 {
+		return nil
+	}
+	p := rs.queue[0]
+	rs.queue = rs.queue[1:]
+	return p
+}
+
+// cut returns the pieces of story s (articles docs, final), or none for a
+// story of one article.
+func (rs *relationStage) cut(s int, docs []uint32) []*storyRelations {
+	for len(rs.pieces) <= s {
+		rs.pieces, rs.handed = append(rs.pieces, nil), append(rs.handed, false)
+	}
+	rs.handed[s] = true
+	if len(docs) < 2 {
+		return nil
+	}
+	for from := 0; from < len(docs); from += relationChunk {
+		rs.pieces[s] = append(rs.pieces[s], &storyRelations{id: storyIDAt(s), docs: docs, from: from, to: min(len(docs), from+relationChunk)})
+	}
+	return rs.pieces[s]
+}
+
+// enqueue hands pieces to the workers.
+func (rs *relationStage) enqueue(ps []*storyRelations) {
+	if len(ps) == 0 {
+		return
+	}
+	rs.mu.Lock()
+	rs.queue = append(rs.queue, ps...)
+	rs.mu.Unlock()
+	rs.cond.Broadcast()
+}
+
+// final hands over story s, whose articles (docs) are final: no later
+// article of the pass joins it.
+func (rs *relationStage) final(s int, docs []uint32) {
+	rs.early++
+	rs.enqueue(rs.cut(s, docs))
+}
+
+// finish hands over the stories not handed over yet (storyDocs: every
+// story's articles), the longest pieces first, so that the last to finish
+// are short.
+func (rs *relationStage) finish(storyDocs [][]uint32) {
+	var rest []*storyRelations
 	for s, docs := range storyDocs {
-		if len(docs) < 2 {
+		if s >= len(rs.handed) || !rs.handed[s] {
+			rest = append(rest, rs.cut(s, docs)...)
+		}
+	}
+	slices.SortStableFunc(rest, func(a, b *storyRelations) int { return (b.to - b.from) - (a.to - a.from) })
+	rs.enqueue(rest)
+}
+
+// stop lets the workers end once the queue is empty, and waits for them.
+func (rs *relationStage) stop() {
+	rs.mu.Lock()
+	rs.closed = true
+	rs.mu.Unlock()
+	rs.cond.Broadcast()
+	rs.workers.Wait()
+}
+
+// wait waits for every piece handed over and fills res.Relations,
+// res.Provenance and res.Outlets, in story order. The stage's time is
+// what it took after the story pass (passEnd).
+func (rs *relationStage) wait(res *Result, passEnd time.Time) error {
+	rs.stop()
+	r := rs.r
+	var graphs []provenance.Graph
+	for s, ps := range rs.pieces {
+		if len(ps) == 0 {
 			continue
 		}
-		for from := 0; from < len(docs); from += relationChunk {
-			pieces = append(pieces, storyRelations{story: s, from: from, to: min(len(docs), from+relationChunk)})
-		}
-	}
-	order := make([]int, len(pieces))
-	for i := range order {
-		order[i] = i
-	}
-	size := func(i int) int { return pieces[i].to - pieces[i].from }
-	slices.SortStableFunc(order, func(i, j int) int { return size(j) - size(i) })
-	parallel(len(pieces), r.cfg.Workers, func(k int) {
-		r.storyRelations(env, &pieces[order[k]], res.Stories[pieces[order[k]].story].ID, storyDocs[pieces[order[k]].story])
-	})
-	var graphs []provenance.Graph
-	for i := 0; i < len(pieces); {
-		s := pieces[i].story
 		var nodes []provenance.Article
 		var edges []provenance.Relation
-		for ; i < len(pieces) && pieces[i].story == s; i++ {
-			p := &pieces[i]
+		for _, p := range ps {
 			if p.err != nil {
 				return p.err
 			}
@@ -166,14 +280,17 @@ func (r *run) relations(res *Result, storyDocs [][]uint32) error {
 	for _, rel := range res.Relations {
 		r.stats.Relations[rel.Relation]++
 	}
-	r.stages["relations"] = time.Since(t0)
+	r.stages["relations"] = time.Since(passEnd)
+	if relationStageDone != nil {
+		relationStageDone(rs)
+	}
 	return nil
 }
 
 // storyRelations compares the articles sr.from..sr.to-1 of a story (docs)
 // each with the StoryPairs articles before it.
-func (r *run) storyRelations(env *reuseEnv, sr *storyRelations, story string, docs []uint32) {
-	from, to := sr.from, sr.to
+func (r *run) storyRelations(env *reuseEnv, sr *storyRelations) {
+	from, to, story, docs := sr.from, sr.to, sr.id, sr.docs
 	// The StoryPairs articles before the current one, prepared (a ring):
 	// a story of thousands of articles holds only those in memory.
 	window := make([]*reusePrepared, max(1, r.cfg.StoryPairs))

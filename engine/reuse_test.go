@@ -361,3 +361,60 @@ func TestReuseCacheLRU(t *testing.T) {
 		t.Error("reset left entries")
 	}
 }
+
+// TestRelationsBesidePass checks that comparing stories during the story
+// pass, each as soon as no later article can join it, changes nothing:
+// the relations, graphs and outlet flows are those of every story
+// compared after the pass. Copies of early articles dated months later
+// join their stories long after those closed (a duplicate group's later
+// members join its story whatever its state), so a story handed over
+// too early would miss their relations.
+func TestRelationsBesidePass(t *testing.T) {
+	dir := synthCorpus(t, 6000, 13) // more than the clusterer's sweep interval, over two years
+	files, _ := filepath.Glob(filepath.Join(dir, "*.jsonl"))
+	slices.Sort(files)
+	body, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var copies strings.Builder
+	for i, line := range strings.SplitN(string(body), "\n", 41)[:40] {
+		var a article.Article
+		if err := json.Unmarshal([]byte(line), &a); err != nil {
+			t.Fatal(err)
+		}
+		a.ID = fmt.Sprintf("late-copy-%02d", i)
+		a.Published = a.Published.AddDate(0, 4, 0)
+		b, _ := json.Marshal(a)
+		copies.Write(append(b, '\n'))
+	}
+	if err := os.WriteFile(filepath.Join(dir, "zz-late-copies.jsonl"), []byte(copies.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	early := -1
+	relationStageDone = func(rs *relationStage) { early = rs.early }
+	defer func() { relationStageDone = nil }()
+	beside := storiesRun(t, DefaultConfig(), dir)
+	if early <= 0 {
+		t.Fatalf("%d stories handed over during the pass: the test would prove nothing", early)
+	}
+	relationStageDone = nil
+	relationsBesidePass = false
+	defer func() { relationsBesidePass = true }()
+	after := storiesRun(t, DefaultConfig(), dir)
+	late := 0
+	for _, r := range after.Relations {
+		if strings.HasPrefix(r.A, "late-copy") || strings.HasPrefix(r.B, "late-copy") {
+			late++
+		}
+	}
+	if late == 0 {
+		t.Fatal("no relation of a late copy: the test would prove nothing")
+	}
+	if !reflect.DeepEqual(beside.Relations, after.Relations) || !reflect.DeepEqual(beside.Provenance, after.Provenance) ||
+		!reflect.DeepEqual(beside.Outlets, after.Outlets) || beside.Stats.RelationsCompared != after.Stats.RelationsCompared {
+		t.Errorf("beside the pass (%d stories early): %d relations, %d compared; after it: %d, %d (%d of late copies)",
+			early, len(beside.Relations), beside.Stats.RelationsCompared, len(after.Relations), after.Stats.RelationsCompared, late)
+	}
+	t.Logf("%d stories handed over during the pass; %d relations, %d of late copies", early, len(after.Relations), late)
+}

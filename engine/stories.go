@@ -344,6 +344,9 @@ func (r *run) prepareAhead(entries []storyEntry, groupOf map[uint32]int, wr *clu
 	return batches
 }
 
+// storyIDAt returns the id of the batch run's story s (counted from 0).
+func storyIDAt(s int) string { return storyID(uint64(s) + 1) }
+
 // stories is the story and storyline pass.
 func (r *run) stories(res *Result) error {
 	t0 := time.Now()
@@ -399,10 +402,45 @@ func (r *run) stories(res *Result) error {
 	stop := make(chan struct{})
 	defer close(stop)
 	batches := r.prepareAhead(entries, groupOf, online.NewWeigher(), stop)
+	// Text reuse runs beside the pass: a story is handed over once closed
+	// (out of the clusterer's time window, never again a candidate) and
+	// past the last later member of the duplicate groups placed in it
+	// (which join it whatever its state).
+	var rs *relationStage
+	var closing []int     // stories closed, not handed over yet
+	var pending []int     // by story: the entry of the last later member of its groups
+	var lastOfGroup []int // by group: the entry of its last member
+	if r.cfg.Relations {
+		var err error
+		if rs, err = r.startRelations(); err != nil {
+			return err
+		}
+		defer rs.stop()
+		if relationsBesidePass {
+			online.OnClose(func(s int) { closing = append(closing, s) })
+		}
+		lastOfGroup = make([]int, len(r.groups))
+		for k, e := range entries {
+			if gi, ok := groupOf[e.doc]; ok {
+				lastOfGroup[gi] = k
+			}
+		}
+	}
 	var batch featBatch
 	for k, e := range entries {
 		if k%featBatchSize == 0 {
 			batch = <-batches
+			if rs != nil {
+				keep := closing[:0]
+				for _, s := range closing {
+					if pending[s] < k {
+						rs.final(s, storyDocs[s])
+					} else {
+						keep = append(keep, s)
+					}
+				}
+				closing = keep
+			}
 		}
 		if k%featBatchSize >= len(batch.in) {
 			return batch.err // the record the producer failed on
@@ -428,6 +466,9 @@ func (r *run) stories(res *Result) error {
 			storyDocs = append(storyDocs, nil)
 			storyHeadline = append(storyHeadline, fr.headline)
 			storyTitled = append(storyTitled, fr.hasTitle)
+			if rs != nil {
+				pending = append(pending, -1)
+			}
 		} else {
 			online.Add(s, w)
 			if fr.hasTitle && !storyTitled[s] { // a real title beats a lead
@@ -437,16 +478,21 @@ func (r *run) stories(res *Result) error {
 		storyDocs[s] = append(storyDocs[s], e.doc)
 		if in.group >= 0 {
 			groupStory[in.group] = s
+			if rs != nil {
+				pending[s] = max(pending[s], lastOfGroup[in.group])
+			}
 		}
+	}
+	if rs != nil {
+		rs.finish(storyDocs)
 	}
 
 	// Storylines: stories as items, in the order they were opened.
 	lines, lineStories := storylines(online, sc.Storyline)
 
 	// Output.
-	storyID := func(s int) string { return fmt.Sprintf("s%06d", s+1) }
 	for s, docs := range storyDocs {
-		out := Story{ID: storyID(s), Headline: storyHeadline[s], Lang: online.Lang(s), Terms: online.TopTerms(s, sc.Terms)}
+		out := Story{ID: storyIDAt(s), Headline: storyHeadline[s], Lang: online.Lang(s), Terms: online.TopTerms(s, sc.Terms)}
 		// First and last seen: its articles' plausible publication times,
 		// those read from the text too (the clusterer leaves them out).
 		var first, last int64
@@ -491,7 +537,7 @@ func (r *run) stories(res *Result) error {
 	for l, ss := range lineStories {
 		out := Storyline{ID: fmt.Sprintf("l%06d", l+1), Terms: lines.TopTerms(l, sc.Terms)}
 		for _, s := range ss {
-			out.Stories = append(out.Stories, storyID(s))
+			out.Stories = append(out.Stories, storyIDAt(s))
 			out.Articles = append(out.Articles, res.Stories[s].Articles...)
 		}
 		res.Storylines = append(res.Storylines, out)
@@ -500,8 +546,8 @@ func (r *run) stories(res *Result) error {
 	st.Storylines = len(res.Storylines)
 	r.stats.Story = &st
 	r.stages["stories"] = time.Since(t0)
-	if !r.cfg.Relations {
+	if rs == nil {
 		return nil
 	}
-	return r.relations(res, storyDocs)
+	return rs.wait(res, time.Now())
 }
