@@ -1,6 +1,7 @@
 package match
 
 import (
+	"github.com/reprint-news/reprint/internal/radix"
 	"math"
 	"slices"
 )
@@ -350,8 +351,8 @@ func (d *Doc) makeAnchors() (names, nums []uint32) {
 		names = append(names, d.sents[k].names...)
 		nums = append(nums, d.sents[k].nums...)
 	}
-	slices.Sort(names)
-	slices.Sort(nums)
+	radix.SortSmall(names)
+	radix.SortSmall(nums)
 	return slices.Compact(names), slices.Compact(nums)
 }
 

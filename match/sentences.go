@@ -1,6 +1,7 @@
 package match
 
 import (
+	"github.com/reprint-news/reprint/internal/radix"
 	"math"
 	"slices"
 	"strings"
@@ -239,7 +240,7 @@ func (t *Text) Prepare(env Env) *Doc {
 			}
 		}
 	}
-	slices.Sort(doc.when)
+	radix.SortSmall(doc.when)
 	doc.when = slices.Compact(doc.when)
 	// Entries by stem, then sentence: sorting packed keys (stem, the
 	// entry's position in sentence order) is much faster than sorting
@@ -252,7 +253,7 @@ func (t *Text) Prepare(env Env) *Doc {
 			byPos = append(byPos, entry{stem: t.stem, sent: int32(k), w: t.w})
 		}
 	}
-	slices.Sort(keys)
+	radix.Sort(keys, make([]uint64, len(keys)))
 	doc.entries = make([]entry, len(keys))
 	for i, k := range keys {
 		doc.entries[i] = byPos[uint32(k)]
@@ -297,7 +298,7 @@ func bag(words []text.Word, quoted []bool, idfs []float64, senses func(uint32) [
 		}
 		keys = append(keys, uint64(wd.Stem)<<32|uint64(i))
 	}
-	slices.Sort(keys)
+	radix.SortSmall(keys)
 	start := len(buf)
 	for k := 0; k < len(keys); {
 		stem := uint32(keys[k] >> 32)
@@ -324,9 +325,9 @@ func bag(words []text.Word, quoted []bool, idfs []float64, senses func(uint32) [
 		s.mass += float64(w)
 	}
 	s.terms = buf[start:len(buf):len(buf)] // later sentences append after it in buf
-	slices.Sort(s.nums)
+	radix.SortSmall(s.nums)
 	s.nums = slices.Compact(s.nums)
-	slices.Sort(s.names)
+	radix.SortSmall(s.names)
 	s.names = slices.Compact(s.names)
 	return s, buf, keys
 }
@@ -620,7 +621,7 @@ func idf(df, n float64) float64 { return math.Log((n + 1) / (df + 0.5)) }
 // the set with its capacity cut to its length (the backing array's rest
 // belongs to others).
 func sortedSet[T uint32 | uint64](s []T) []T {
-	slices.Sort(s)
+	radix.SortSmall(s)
 	s = slices.Compact(s)
 	return s[:len(s):len(s)]
 }

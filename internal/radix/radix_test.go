@@ -96,3 +96,55 @@ func TestSortHigh32(t *testing.T) {
 		}
 	}
 }
+
+// TestSortSmall: every length around the insertion bound, random and
+// repeating keys, both types.
+func TestSortSmall(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for n := range 2*smallMax + 2 {
+		for _, limit := range []uint64{2, 1 << 40} {
+			a := make([]uint64, n)
+			b := make([]uint32, n)
+			for i := range a {
+				a[i], b[i] = r.Uint64N(limit), uint32(r.Uint64N(limit))
+			}
+			wa, wb := slices.Clone(a), slices.Clone(b)
+			slices.Sort(wa)
+			slices.Sort(wb)
+			SortSmall(a)
+			SortSmall(b)
+			if !slices.Equal(a, wa) || !slices.Equal(b, wb) {
+				t.Fatalf("n=%d, keys below %d: not sorted", n, limit)
+			}
+		}
+	}
+}
+
+// BenchmarkSortSmall sorts random keys of the lengths of a sentence's
+// words, against slices.Sort.
+func BenchmarkSortSmall(b *testing.B) {
+	for _, n := range []int{8, 24, 48, 96} {
+		r := rand.New(rand.NewPCG(1, 2))
+		src := make([][]uint64, 256)
+		for i := range src {
+			src[i] = make([]uint64, n)
+			for k := range src[i] {
+				src[i][k] = r.Uint64()
+			}
+		}
+		v := make([]uint64, n)
+		for _, c := range []struct {
+			name string
+			sort func([]uint64)
+		}{{"SortSmall", SortSmall[uint64]}, {"slices.Sort", slices.Sort[[]uint64]}} {
+			b.Run(fmt.Sprintf("%s/%d", c.name, n), func(b *testing.B) {
+				i := 0
+				for b.Loop() {
+					copy(v, src[i])
+					c.sort(v)
+					i = (i + 1) % len(src)
+				}
+			})
+		}
+	}
+}
