@@ -87,6 +87,8 @@ type Live struct {
 	next  uint64 // sequence number of the next article
 	// Scratch for fingerprints, reused under mu (dedup and verification).
 	fps fpScratch
+	// fpPool holds the scratch of fetchCandidates' fetchers.
+	fpPool sync.Pool
 	// The latest articles with their fingerprints (dedup's, under mu).
 	recent recent
 	// ids counts the stored and in-pipeline articles by id hash (under

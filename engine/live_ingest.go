@@ -402,17 +402,17 @@ func (l *Live) dedup(p *Prepared, now time.Time, fl *inflight) (*staged, *Ingest
 		if err != nil {
 			return nil, nil, err
 		}
-		for _, seq := range seqs {
-			other, err := l.lookupSeq(seq)
-			if errors.Is(err, store.ErrNotFound) {
+		others, ofps, err := l.fetchCandidates(seqs)
+		if err != nil {
+			return nil, nil, err
+		}
+		for i, other := range others {
+			if other == nil {
 				// Deleted by another process sharing the state, which
 				// took it out of its own index: skipped, as there.
 				continue
 			}
-			if err != nil {
-				return nil, nil, err
-			}
-			c := candidate{other, l.relate(fp, other)}
+			c := candidate{other, l.relateFP(fp, ofps[i], other.ID)}
 			cands = append(cands, c)
 			if c.rel.Relation != match.None {
 				rec.Relations = append(rec.Relations, c.rel)

@@ -1,5 +1,11 @@
 package engine
 
+import (
+	"errors"
+
+	"github.com/reprint-news/reprint/store"
+)
+
 // recentSize is how many of the latest articles dedup keeps with their
 // fingerprints (recent). It must exceed the articles a pipeline can hold
 // between its stages (pipelineDepth, plus one in each stage), so that
@@ -30,6 +36,9 @@ type recent struct {
 	// How stored articles' fingerprints were found (storedFP): kept and
 	// current, kept and made again, or made from the text.
 	hits, remade, misses int
+	// atOnce counts the articles whose candidates were fetched by several
+	// fetchers (fetchCandidates).
+	atOnce int
 }
 
 type recentEntry struct {
@@ -77,18 +86,108 @@ func (l *Live) lookupSeq(seq uint64) (*LiveArticle, error) {
 // pipeline) with today's boilerplate: kept in recent while its
 // boilerplate decisions hold, else made from its text.
 func (l *Live) storedFP(a *LiveArticle) fingerprint {
-	r := &l.recent
-	e := r.get(a.Seq)
+	fp, how := l.storedFPWith(a, &l.fps)
+	l.recent.count(how)
+	return fp
+}
+
+// How storedFPWith found a fingerprint.
+const (
+	fpKept = iota
+	fpRemade
+	fpMade
+)
+
+// count counts a fingerprint found as how.
+func (r *recent) count(how int) {
+	switch how {
+	case fpKept:
+		r.hits++
+	case fpRemade:
+		r.remade++
+	default:
+		r.misses++
+	}
+}
+
+// storedFPWith is storedFP with scratch sc, and without counting: it
+// returns how it found the fingerprint. Calls for different articles may
+// run at once (fetchCandidates); each writes only its own entry of recent.
+func (l *Live) storedFPWith(a *LiveArticle, sc *fpScratch) (fingerprint, int) {
+	e := l.recent.get(a.Seq)
 	switch {
 	case e == nil:
-		r.misses++
-		_, fp := l.fingerprint(a.Text, false, &l.fps)
-		return fp
+		_, fp := l.fingerprint(a.Text, false, sc)
+		return fp, fpMade
 	case e.fp.current(l.bp):
-		r.hits++
+		return e.fp, fpKept
 	default:
-		r.remade++
-		_, e.fp = l.fingerprint(e.a.Text, false, &l.fps)
+		_, e.fp = l.fingerprint(e.a.Text, false, sc)
+		return e.fp, fpRemade
 	}
-	return e.fp
+}
+
+// candidateFetchers is how many candidates fetchCandidates reads and
+// fingerprints at once. A candidate not kept in recent is a store read
+// (a first read of its blocks after a start, or a network round trip to
+// a shared state) and a tokenization: an article copied many times over
+// the years has tens of them, and their reads overlap.
+var candidateFetchers = 4
+
+// fetchCandidates returns the stored articles seqs, in order (nil for
+// one deleted since), with their fingerprints (storedFP). Those not kept
+// with a current fingerprint are read and fingerprinted up to
+// candidateFetchers at once when there are two or more; the answers do not
+// depend on it. Dedup alone calls it, under Live.mu: recent and the
+// boilerplate statistics are only read meanwhile, but for the entries
+// whose fingerprints are made again, each by one fetcher.
+func (l *Live) fetchCandidates(seqs []uint64) ([]*LiveArticle, []fingerprint, error) {
+	arts := make([]*LiveArticle, len(seqs))
+	fps := make([]fingerprint, len(seqs))
+	hows := make([]int, len(seqs))
+	errs := make([]error, len(seqs))
+	var work []int // candidates that take a read or a fingerprint
+	for i, seq := range seqs {
+		if e := l.recent.get(seq); e != nil && e.fp.current(l.bp) {
+			arts[i], fps[i], hows[i] = e.a, e.fp, fpKept
+			continue
+		}
+		work = append(work, i)
+	}
+	fetch := func(i int, sc *fpScratch) {
+		a, err := l.lookupSeq(seqs[i])
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			return
+		case err != nil:
+			errs[i] = err
+			return
+		}
+		arts[i] = a
+		fps[i], hows[i] = l.storedFPWith(a, sc)
+	}
+	if len(work) < 2 || candidateFetchers < 2 {
+		for _, i := range work {
+			fetch(i, &l.fps)
+		}
+	} else {
+		l.recent.atOnce++
+		parallel(len(work), min(candidateFetchers, len(work)), func(k int) {
+			sc, _ := l.fpPool.Get().(*fpScratch)
+			if sc == nil {
+				sc = new(fpScratch)
+			}
+			fetch(work[k], sc)
+			l.fpPool.Put(sc)
+		})
+	}
+	for i := range seqs {
+		if errs[i] != nil {
+			return nil, nil, errs[i]
+		}
+		if arts[i] != nil {
+			l.recent.count(hows[i])
+		}
+	}
+	return arts, fps, nil
 }

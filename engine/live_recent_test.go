@@ -67,3 +67,32 @@ func TestFingerprintCurrent(t *testing.T) {
 		t.Fatalf("made again: current %v, %d shingles (before %d)", now.current(l.bp), len(now.set), len(fp.set))
 	}
 }
+
+// TestFetchCandidatesAtOnce checks that fetching an article's candidates
+// several at once answers exactly as fetching them one by one: two
+// engines that read every candidate from the store (their rings emptied
+// before every article), one with a single fetcher.
+func TestFetchCandidatesAtOnce(t *testing.T) {
+	arts := readArticles(t, synthCorpus(t, 1500, 29))
+	run := func(fetchers int) ([]IngestResult, recent) {
+		defer func(n int) { candidateFetchers = n }(candidateFetchers)
+		candidateFetchers = fetchers
+		_, l := openLive(t, "")
+		out := make([]IngestResult, len(arts))
+		for i, a := range arts {
+			l.recent.reset()
+			out[i].Ingested, out[i].Err = l.Ingest(a)
+		}
+		return out, l.recent
+	}
+	want, one := run(1)
+	got, four := run(4)
+	sameAnswers(t, arts, got, want)
+	if four.atOnce == 0 || one.atOnce != 0 {
+		t.Fatalf("articles whose candidates were fetched at once: %d with four fetchers, %d with one: the test would prove nothing", four.atOnce, one.atOnce)
+	}
+	if four.misses != one.misses {
+		t.Fatalf("candidates read: %d with four fetchers, %d with one", four.misses, one.misses)
+	}
+	t.Logf("%d articles with their candidates fetched at once; %d candidates read", four.atOnce, four.misses)
+}
