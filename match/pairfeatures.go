@@ -2,6 +2,7 @@ package match
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 
 	"github.com/reprint-news/reprint/text"
@@ -102,18 +103,7 @@ func pairFeatures(a, b *sentence, f *[numPairFeatures]float64, all bool) {
 	wa, wb := (a.mass-sharedA)/10, (b.mass-sharedB)/10
 	f[13], f[14] = min(wa, wb), max(wa, wb)
 	// Synonyms among the unmatched words: each word matched once.
-	var synA, synB float64
-	var usedB uint32
-	for _, x := range onlyA[:na] {
-		for k, y := range onlyB[:nb] {
-			if usedB&(1<<k) == 0 && inter(a.sensesOf(&a.terms[x]), b.sensesOf(&b.terms[y])) > 0 {
-				usedB |= 1 << k
-				synA += float64(a.terms[x].w)
-				synB += float64(b.terms[y].w)
-				break
-			}
-		}
-	}
+	synA, synB := synonyms(a, b, onlyA[:na], onlyB[:nb])
 	f[15] = (sharedA + sharedB + synA + synB) / (a.mass + b.mass)
 	if nt := len(a.tris) + len(b.tris); nt > 0 {
 		f[16] = 2 * float64(kt) / float64(nt)
@@ -259,4 +249,107 @@ func (d *Doc) whole() *sentence {
 		d.wholeS = s
 	})
 	return &d.wholeS
+}
+
+// synonyms matches the unmatched terms of a and b (onlyA, onlyB: at most
+// 32 each) that share a word sense: each term of onlyA in turn takes the
+// first term of onlyB not taken yet that shares one. It returns the
+// weights of the matched terms of each side.
+//
+// The senses of onlyB's terms go into a small hash table (sense → the
+// terms of onlyB that have it, as a bit set), so that each term of onlyA
+// looks its senses up once instead of intersecting its list with every
+// list of onlyB; when they do not fit, the lists are intersected pair by
+// pair (synonymsPairwise), which answers the same.
+func synonyms(a, b *sentence, onlyA, onlyB []int) (synA, synB float64) {
+	if len(onlyA) == 0 || len(onlyB) == 0 {
+		return 0, 0
+	}
+	var tab senseTable
+	for k, y := range onlyB {
+		for _, s := range b.sensesOf(&b.terms[y]) {
+			if !tab.add(s, 1<<k) {
+				return synonymsPairwise(a, b, onlyA, onlyB)
+			}
+		}
+	}
+	var usedB uint32
+	for _, x := range onlyA {
+		var m uint32
+		for _, s := range a.sensesOf(&a.terms[x]) {
+			m |= tab.get(s)
+		}
+		if m &^= usedB; m != 0 {
+			k := bits.TrailingZeros32(m)
+			usedB |= 1 << k
+			synA += float64(a.terms[x].w)
+			synB += float64(b.terms[onlyB[k]].w)
+		}
+	}
+	return synA, synB
+}
+
+// synonymsPairwise is synonyms by intersecting the sense lists pair by
+// pair.
+func synonymsPairwise(a, b *sentence, onlyA, onlyB []int) (synA, synB float64) {
+	var usedB uint32
+	for _, x := range onlyA {
+		for k, y := range onlyB {
+			if usedB&(1<<k) == 0 && inter(a.sensesOf(&a.terms[x]), b.sensesOf(&b.terms[y])) > 0 {
+				usedB |= 1 << k
+				synA += float64(a.terms[x].w)
+				synB += float64(b.terms[y].w)
+				break
+			}
+		}
+	}
+	return synA, synB
+}
+
+// senseSlots is the size of a senseTable; it takes at most half as many
+// senses.
+const senseSlots = 256
+
+// senseTable maps word senses to bit sets (open addressing, linear
+// probing; a slot's key is its sense + 1, 0 when empty).
+type senseTable struct {
+	key  [senseSlots]uint32
+	mask [senseSlots]uint32
+	n    int
+}
+
+func senseHome(s uint32) int { return int((s * 0x9e3779b1) >> (32 - 8)) }
+
+// add ors m into sense s's set; false when the table is half full (or
+// s is the one sense it cannot hold).
+func (t *senseTable) add(s, m uint32) bool {
+	if s+1 == 0 {
+		return false
+	}
+	for i := senseHome(s); ; i = (i + 1) & (senseSlots - 1) {
+		switch t.key[i] {
+		case s + 1:
+			t.mask[i] |= m
+			return true
+		case 0:
+			if t.n == senseSlots/2 {
+				return false
+			}
+			t.key[i], t.mask[i] = s+1, m
+			t.n++
+			return true
+		}
+	}
+}
+
+// get returns sense s's set (0 when absent).
+func (t *senseTable) get(s uint32) uint32 {
+	for i := senseHome(s); ; i = (i + 1) & (senseSlots - 1) {
+		switch t.key[i] {
+		case s + 1:
+			return t.mask[i]
+		case 0:
+			return 0
+		}
+	}
 }
