@@ -251,6 +251,16 @@ func (rs *relationStage) stop() {
 	rs.workers.Wait()
 }
 
+// abandon is stop for a run that failed: the pieces not begun are
+// dropped. After wait it does nothing.
+func (rs *relationStage) abandon() {
+	rs.mu.Lock()
+	rs.closed, rs.queue = true, nil
+	rs.mu.Unlock()
+	rs.cond.Broadcast()
+	rs.workers.Wait()
+}
+
 // wait waits for every piece handed over and fills res.Relations,
 // res.Provenance and res.Outlets, in story order. The stage's time is
 // what it took after the story pass (passEnd).

@@ -415,7 +415,7 @@ func (r *run) stories(res *Result) error {
 		if rs, err = r.startRelations(); err != nil {
 			return err
 		}
-		defer rs.stop()
+		defer rs.abandon()
 		if relationsBesidePass {
 			online.OnClose(func(s int) { closing = append(closing, s) })
 		}
