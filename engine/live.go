@@ -305,6 +305,7 @@ func OpenLiveWith(st store.KV, cfg Config, o Options) (*Live, error) {
 		go wordnet.Default()
 	}
 	l := &Live{cfg: cfg, st: st}
+	l.fpPool.New = func() any { return new(fpScratch) }
 	// A state shared with other processes: its writer lease, held while
 	// the parameters are read or written.
 	held := false

@@ -173,10 +173,7 @@ func (l *Live) fetchCandidates(seqs []uint64) ([]*LiveArticle, []fingerprint, er
 	} else {
 		l.recent.atOnce++
 		parallel(len(work), min(candidateFetchers, len(work)), func(k int) {
-			sc, _ := l.fpPool.Get().(*fpScratch)
-			if sc == nil {
-				sc = new(fpScratch)
-			}
+			sc := l.fpPool.Get().(*fpScratch)
 			fetch(work[k], sc)
 			l.fpPool.Put(sc)
 		})

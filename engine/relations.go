@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/reprint-news/reprint/article"
+	"github.com/reprint-news/reprint/cluster"
 	"github.com/reprint-news/reprint/provenance"
 )
 
@@ -121,23 +122,34 @@ type storyRelations struct {
 var relationChunk = 256
 
 // relationStage is the relation stage, run beside the story pass: the
-// story pass hands over each story as soon as its articles are final
-// (final), so that comparing them takes the CPU the serial clusterer
-// leaves idle, and the stories still open at the end of the pass
-// (finish). The answers do not depend on when a story was handed over:
-// every piece is compared alone, and wait puts them together in story
-// order.
+// pass tells it of every story it opens (opened) and every duplicate
+// group it places (placed), and at each batch of articles hands over the
+// stories no later article can join (handOver): closed by the clusterer
+// (out of its time window, never again a candidate) and past the last
+// later member of the duplicate groups placed in them (which join a story
+// whatever its state). The stories still open at the end follow (finish).
+// Comparing them thus takes the CPU the serial clusterer leaves idle. The
+// answers do not depend on when a story was handed over: every piece is
+// compared alone, and wait puts them together in story order.
+//
+// A nil stage (a run without text reuse) does nothing.
 type relationStage struct {
-	r       *run
-	env     *reuseEnv
-	pieces  [][]*storyRelations // by story; only the story pass touches it
-	handed  []bool              // by story
+	r      *run
+	env    *reuseEnv
+	pieces [][]*storyRelations // by story; only the story pass touches it
+	// The pass's hand-over: the stories closed and not handed over yet;
+	// by story, the entry of the last later member of its groups; by
+	// group, the entry of its last member.
+	closing     []int
+	pending     []int
+	lastOfGroup []int
+	early       int // stories handed over during the pass
+
 	mu      sync.Mutex
 	cond    sync.Cond
 	queue   []*storyRelations
 	closed  bool
 	workers sync.WaitGroup
-	early   int // stories handed over during the pass
 }
 
 // relationsBesidePass lets the story pass hand stories over as they
@@ -149,33 +161,76 @@ var relationsBesidePass = true
 // (for tests).
 var relationStageDone func(*relationStage)
 
-// startRelations starts the relation stage's workers (Config.Workers).
-// Every article is counted and the boilerplate decided by then.
-func (r *run) startRelations() (*relationStage, error) {
+// startRelations starts the relation stage's workers (Config.Workers)
+// beside the story pass over entries (groupOf: their duplicate groups),
+// whose clusterer is online; nil without text reuse. Every article is
+// counted and the boilerplate decided by then.
+func (r *run) startRelations(entries []storyEntry, groupOf map[uint32]int, online *cluster.Online) (*relationStage, error) {
+	if !r.cfg.Relations {
+		return nil, nil
+	}
 	if err := r.texts.flush(); err != nil {
 		return nil, err
 	}
 	rs := &relationStage{r: r, env: newReuseEnv(r.cfg, r.df, r.bpSet.Has, time.Now()).withFinal(r.df)}
 	rs.cond.L = &rs.mu
+	rs.lastOfGroup = make([]int, len(r.groups))
+	for k, e := range entries {
+		if gi, ok := groupOf[e.doc]; ok {
+			rs.lastOfGroup[gi] = k
+		}
+	}
+	if relationsBesidePass {
+		online.OnClose(func(s int) { rs.closing = append(rs.closing, s) })
+	}
 	workers := r.cfg.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	rs.start(workers)
-	return rs, nil
-}
-
-// start starts n more workers.
-func (rs *relationStage) start(n int) {
-	for range n {
+	for range workers {
 		rs.workers.Add(1)
 		go func() {
 			defer rs.workers.Done()
 			for p := rs.next(); p != nil; p = rs.next() {
-				rs.r.storyRelations(rs.env, p)
+				r.storyRelations(rs.env, p)
 			}
 		}()
 	}
+	return rs, nil
+}
+
+// opened notes the story the pass just opened (they are numbered in
+// order).
+func (rs *relationStage) opened() {
+	if rs != nil {
+		rs.pending = append(rs.pending, -1)
+	}
+}
+
+// placed notes that the first member of duplicate group g went to story
+// s: its later members join s too.
+func (rs *relationStage) placed(s, g int) {
+	if rs != nil {
+		rs.pending[s] = max(rs.pending[s], rs.lastOfGroup[g])
+	}
+}
+
+// handOver hands over the closed stories that no entry from k on joins
+// (storyDocs: every story's articles so far).
+func (rs *relationStage) handOver(k int, storyDocs [][]uint32) {
+	if rs == nil {
+		return
+	}
+	keep := rs.closing[:0]
+	for _, s := range rs.closing {
+		if rs.pending[s] >= k {
+			keep = append(keep, s)
+			continue
+		}
+		rs.early++
+		rs.enqueue(rs.cut(s, storyDocs[s]))
+	}
+	rs.closing = keep
 }
 
 // next returns the next piece to compare, waiting for one; nil when the
@@ -198,9 +253,8 @@ func (rs *relationStage) next() *storyRelations {
 // story of one article.
 func (rs *relationStage) cut(s int, docs []uint32) []*storyRelations {
 	for len(rs.pieces) <= s {
-		rs.pieces, rs.handed = append(rs.pieces, nil), append(rs.handed, false)
+		rs.pieces = append(rs.pieces, nil)
 	}
-	rs.handed[s] = true
 	if len(docs) < 2 {
 		return nil
 	}
@@ -221,20 +275,17 @@ func (rs *relationStage) enqueue(ps []*storyRelations) {
 	rs.cond.Broadcast()
 }
 
-// final hands over story s, whose articles (docs) are final: no later
-// article of the pass joins it.
-func (rs *relationStage) final(s int, docs []uint32) {
-	rs.early++
-	rs.enqueue(rs.cut(s, docs))
-}
-
 // finish hands over the stories not handed over yet (storyDocs: every
-// story's articles), the longest pieces first, so that the last to finish
-// are short.
+// story's articles; one of two or more was handed over if it has
+// pieces), the longest pieces first, so that the last to finish are
+// short.
 func (rs *relationStage) finish(storyDocs [][]uint32) {
+	if rs == nil {
+		return
+	}
 	var rest []*storyRelations
 	for s, docs := range storyDocs {
-		if s >= len(rs.handed) || !rs.handed[s] {
+		if s >= len(rs.pieces) || rs.pieces[s] == nil {
 			rest = append(rest, rs.cut(s, docs)...)
 		}
 	}
@@ -251,20 +302,26 @@ func (rs *relationStage) stop() {
 	rs.workers.Wait()
 }
 
-// abandon is stop for a run that failed: the pieces not begun are
+// abandon is stop for a pass that failed: the pieces not begun are
 // dropped. After wait it does nothing.
 func (rs *relationStage) abandon() {
+	if rs == nil {
+		return
+	}
 	rs.mu.Lock()
-	rs.closed, rs.queue = true, nil
+	rs.queue = nil
 	rs.mu.Unlock()
-	rs.cond.Broadcast()
-	rs.workers.Wait()
+	rs.stop()
 }
 
 // wait waits for every piece handed over and fills res.Relations,
 // res.Provenance and res.Outlets, in story order. The stage's time is
-// what it took after the story pass (passEnd).
-func (rs *relationStage) wait(res *Result, passEnd time.Time) error {
+// what it takes after the story pass.
+func (rs *relationStage) wait(res *Result) error {
+	if rs == nil {
+		return nil
+	}
+	t0 := time.Now()
 	rs.stop()
 	r := rs.r
 	var graphs []provenance.Graph
@@ -290,7 +347,7 @@ func (rs *relationStage) wait(res *Result, passEnd time.Time) error {
 	for _, rel := range res.Relations {
 		r.stats.Relations[rel.Relation]++
 	}
-	r.stages["relations"] = time.Since(passEnd)
+	r.stages["relations"] = time.Since(t0)
 	if relationStageDone != nil {
 		relationStageDone(rs)
 	}

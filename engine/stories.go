@@ -402,45 +402,17 @@ func (r *run) stories(res *Result) error {
 	stop := make(chan struct{})
 	defer close(stop)
 	batches := r.prepareAhead(entries, groupOf, online.NewWeigher(), stop)
-	// Text reuse runs beside the pass: a story is handed over once closed
-	// (out of the clusterer's time window, never again a candidate) and
-	// past the last later member of the duplicate groups placed in it
-	// (which join it whatever its state).
-	var rs *relationStage
-	var closing []int     // stories closed, not handed over yet
-	var pending []int     // by story: the entry of the last later member of its groups
-	var lastOfGroup []int // by group: the entry of its last member
-	if r.cfg.Relations {
-		var err error
-		if rs, err = r.startRelations(); err != nil {
-			return err
-		}
-		defer rs.abandon()
-		if relationsBesidePass {
-			online.OnClose(func(s int) { closing = append(closing, s) })
-		}
-		lastOfGroup = make([]int, len(r.groups))
-		for k, e := range entries {
-			if gi, ok := groupOf[e.doc]; ok {
-				lastOfGroup[gi] = k
-			}
-		}
+	// Text reuse runs beside the pass (relationStage).
+	rs, err := r.startRelations(entries, groupOf, online)
+	if err != nil {
+		return err
 	}
+	defer rs.abandon()
 	var batch featBatch
 	for k, e := range entries {
 		if k%featBatchSize == 0 {
 			batch = <-batches
-			if rs != nil {
-				keep := closing[:0]
-				for _, s := range closing {
-					if pending[s] < k {
-						rs.final(s, storyDocs[s])
-					} else {
-						keep = append(keep, s)
-					}
-				}
-				closing = keep
-			}
+			rs.handOver(k, storyDocs)
 		}
 		if k%featBatchSize >= len(batch.in) {
 			return batch.err // the record the producer failed on
@@ -466,9 +438,7 @@ func (r *run) stories(res *Result) error {
 			storyDocs = append(storyDocs, nil)
 			storyHeadline = append(storyHeadline, fr.headline)
 			storyTitled = append(storyTitled, fr.hasTitle)
-			if rs != nil {
-				pending = append(pending, -1)
-			}
+			rs.opened()
 		} else {
 			online.Add(s, w)
 			if fr.hasTitle && !storyTitled[s] { // a real title beats a lead
@@ -478,14 +448,10 @@ func (r *run) stories(res *Result) error {
 		storyDocs[s] = append(storyDocs[s], e.doc)
 		if in.group >= 0 {
 			groupStory[in.group] = s
-			if rs != nil {
-				pending[s] = max(pending[s], lastOfGroup[in.group])
-			}
+			rs.placed(s, in.group)
 		}
 	}
-	if rs != nil {
-		rs.finish(storyDocs)
-	}
+	rs.finish(storyDocs)
 
 	// Storylines: stories as items, in the order they were opened.
 	lines, lineStories := storylines(online, sc.Storyline)
@@ -546,8 +512,5 @@ func (r *run) stories(res *Result) error {
 	st.Storylines = len(res.Storylines)
 	r.stats.Story = &st
 	r.stages["stories"] = time.Since(t0)
-	if rs == nil {
-		return nil
-	}
-	return rs.wait(res, time.Now())
+	return rs.wait(res)
 }
