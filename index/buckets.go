@@ -33,6 +33,7 @@ type Buckets struct {
 	pages     []*bucketPage
 	heads     []headTable // per band
 	last      uint64      // the highest sequence number added
+	floor     uint64      // no article below it is held (Evict)
 	n         int         // articles held
 	bytes     int64       // memory held by pages and tables
 }
@@ -97,10 +98,15 @@ func (x *Buckets) key(seq uint64, band int) uint32 {
 }
 
 // older returns the next older member after article seq in band's bucket,
-// or noSeq (links hold a member + 1, and 0 - 1 is noSeq).
+// or noSeq (links hold a member + 1, and 0 - 1 is noSeq). A link to an
+// evicted article (below the floor) ends the chain.
 func (x *Buckets) older(seq uint64, band int) uint64 {
 	pg, i := x.slot(seq)
-	return uint64(pg.next[i*x.bands.B+band]) - 1
+	m := uint64(pg.next[i*x.bands.B+band]) - 1
+	if m < x.floor {
+		return noSeq
+	}
+	return m
 }
 
 // setOlder links article seq to older (a member, or noSeq) in band's
@@ -176,6 +182,53 @@ func (x *Buckets) Remove(seq uint64) bool {
 	return true
 }
 
+// Evict takes every article numbered below below out of the index, a
+// whole page (2^pageBits numbers) at a time: the pages entirely below it
+// are freed, and the articles of a page that straddles it stay until a
+// later Evict passes the page's end. It returns the number of articles
+// taken out. The chains of the articles that stay end where they reached
+// an evicted one (older), so no lookup reads a freed page; a bucket whose
+// newest member is evicted leaves its head table. Evicting costs about
+// what adding cost (a head table lookup per article and band), and keeps
+// the index's memory to the articles of a window (Live's Config.Window).
+func (x *Buckets) Evict(below uint64) int {
+	evicted := 0
+	for p := x.floor >> pageBits; (p+1)<<pageBits <= below; p++ {
+		if p >= uint64(len(x.pages)) {
+			break
+		}
+		if pg := x.pages[p]; pg != nil {
+			for i := range 1 << pageBits {
+				if pg.present[i>>6]&(1<<(i&63)) == 0 {
+					continue
+				}
+				seq := p<<pageBits | uint64(i)
+				for band := range x.bands.B {
+					h := &x.heads[band]
+					if j, head := h.find(x, band, pg.keys[i*x.bands.B+band]); head == seq {
+						h.remove(x, band, j)
+					}
+				}
+				evicted++
+			}
+			x.pages[p] = nil
+			x.bytes -= int64(2*x.bands.B<<pageBits)*4 + 1<<pageBits/8
+		}
+		x.floor = (p + 1) << pageBits
+	}
+	// The floor moves on to the first page held, as ReadFrom finds it
+	// (no article lies between).
+	for p := x.floor >> pageBits; p < uint64(len(x.pages)) && x.pages[p] == nil && x.floor > 0; p++ {
+		x.floor = (p + 1) << pageBits
+	}
+	x.n -= evicted
+	return evicted
+}
+
+// Floor returns the lowest number the index may still hold: every article
+// below it was evicted.
+func (x *Buckets) Floor() uint64 { return x.floor }
+
 // Has reports whether article seq is in the index.
 func (x *Buckets) Has(seq uint64) bool { return x.has(seq) }
 
@@ -189,6 +242,13 @@ func (x *Buckets) Bytes() int64 { return x.bytes }
 // articles in the index that share at least M buckets with band keys
 // keys, and how many buckets were capped at maxBucket members.
 func (x *Buckets) Candidates(keys []uint32) (seqs []uint64, capped int, err error) {
+	return x.CandidatesSince(keys, 0)
+}
+
+// CandidatesSince is Candidates among the articles numbered from on (a
+// window: a chain walk stops at its first older member, which does not
+// count towards the cap).
+func (x *Buckets) CandidatesSince(keys []uint32, from uint64) (seqs []uint64, capped int, err error) {
 	if err := x.check(keys); err != nil {
 		return nil, 0, err
 	}
@@ -197,7 +257,7 @@ func (x *Buckets) Candidates(keys []uint32) (seqs []uint64, capped int, err erro
 	var members []uint64
 	for band, key := range keys {
 		_, m := x.heads[band].find(x, band, key)
-		for n := 0; m != noSeq; n++ {
+		for n := 0; m != noSeq && m >= from; n++ {
 			if n == x.maxBucket {
 				capped++
 				break

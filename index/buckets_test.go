@@ -1,10 +1,13 @@
 package index
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/reprint-news/reprint/internal/stateeq"
 )
 
 // TestBucketsAgreeWithBatchCandidates adds documents one at a time to a
@@ -258,5 +261,103 @@ func BenchmarkBucketsCandidates(b *testing.B) {
 			}
 			b.ReportMetric(float64(x.Bytes())/float64(n), "index-B/article")
 		})
+	}
+}
+
+// TestBucketsWindow runs a windowed index (Evict after every Add) beside
+// an index that keeps everything: every lookup within the window, and
+// every Later of an article still held, gives the same answer; memory
+// stays to the window's pages; and a windowed index written and read back
+// goes on answering alike.
+func TestBucketsWindow(t *testing.T) {
+	const b, m, maxBucket = 6, 2, 7
+	const window = 5 << pageBits / 2 // two and a half pages
+	rng := rand.New(rand.NewPCG(81, 82))
+	keys := func() []uint32 {
+		ks := make([]uint32, b)
+		for band := range ks {
+			ks[band] = rng.Uint32N(3 + uint32(band*band*band*15))
+		}
+		return ks
+	}
+	x := NewBuckets(Bands{B: b, R: 1, M: m}, maxBucket)
+	all := NewBuckets(Bands{B: b, R: 1, M: m}, maxBucket)
+	var seq uint64
+	evicted, maxBytes := 0, int64(0)
+	check := func(step int, x *Buckets, ks []uint32, from uint64) {
+		got, gc, err := x.CandidatesSince(ks, from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, wc, _ := all.CandidatesSince(ks, from)
+		if !slices.Equal(got, want) || gc != wc {
+			t.Fatalf("step %d: windowed candidates %v (%d capped), want %v (%d)", step, got, gc, want, wc)
+		}
+	}
+	var y *Buckets // x read back, once
+	for step := range 12 << pageBits {
+		seq += 1 + uint64(rng.IntN(2))
+		ks := keys()
+		from := uint64(0)
+		if seq > window {
+			from = seq - window
+		}
+		check(step, x, ks, from)
+		if y != nil {
+			check(step, y, ks, from)
+		}
+		for _, z := range []*Buckets{x, all, y} {
+			if z == nil {
+				continue
+			}
+			if err := z.Add(seq, ks); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if seq+1 > window {
+			evicted += x.Evict(seq + 1 - window)
+			if y != nil {
+				y.Evict(seq + 1 - window)
+			}
+		}
+		if x.Floor() > seq+1-min(seq+1, window) {
+			t.Fatalf("step %d: floor %d above the window's start", step, x.Floor())
+		}
+		if victim := seq - uint64(rng.IntN(window)); step%5 == 0 && victim >= x.Floor() {
+			if got, want := x.Later(victim), all.Later(victim); !slices.Equal(got, want) {
+				t.Fatalf("step %d: later than %d: %v, want %v", step, victim, got, want)
+			}
+			for _, z := range []*Buckets{x, all, y} {
+				if z != nil {
+					z.Remove(victim)
+				}
+			}
+		}
+		maxBytes = max(maxBytes, x.Bytes())
+		if step == 7<<pageBits {
+			var buf bytes.Buffer
+			if _, err := x.WriteTo(&buf); err != nil {
+				t.Fatal(err)
+			}
+			y = NewBuckets(Bands{B: b, R: 1, M: m}, maxBucket)
+			if _, err := y.ReadFrom(&buf); err != nil {
+				t.Fatal(err)
+			}
+			if d := stateeq.Diff(x, y); d != "" {
+				t.Fatalf("read back differs: %s", d)
+			}
+		}
+	}
+	if evicted == 0 || x.Len() >= all.Len() {
+		t.Fatalf("nothing evicted: %d held of %d", x.Len(), all.Len())
+	}
+	// Keys and links of at most the window's pages and one more, and the
+	// head tables: well under what the whole index holds.
+	pageBytes := int64(2*b<<pageBits)*4 + 1<<pageBits/8
+	if limit := (window>>pageBits+2)*pageBytes + all.Bytes()/4; maxBytes > limit || maxBytes >= all.Bytes() {
+		t.Fatalf("windowed index held up to %d bytes (limit %d; whole index %d)", maxBytes, limit, all.Bytes())
+	}
+	if d := stateeq.Diff(x, y); d != "" {
+		t.Fatalf("after more articles, the index read back differs: %s", d)
 	}
 }

@@ -319,6 +319,93 @@ func (x *Index) Remove(seq uint64, words []uint32) int {
 	return removed - x.n
 }
 
+// Trim takes every article numbered below below out of the index and
+// returns how many postings it took: a word whose articles are all older
+// leaves it, and a list keeps its blocks from the first that holds a
+// number at or above below (that block encoded again, the others moved,
+// not decoded). It visits every word, so the engine calls it seldom, when
+// its window has moved on by a step (Live's Config.Window).
+func (x *Index) Trim(below uint64) int {
+	if below > MaxSeq {
+		below = MaxSeq + 1
+	}
+	held := x.n
+	for w, v := range x.slot {
+		if v&inline != 0 {
+			if uint64(uint32(v)) < below {
+				delete(x.slot, w)
+				x.bytes -= slotBytes
+				x.n--
+			}
+			continue
+		}
+		l := &x.lists[v]
+		if uint64(l.last) < below {
+			delete(x.slot, w)
+			x.bytes -= slotBytes + listHeader + l.bytes()
+			x.n -= int(l.n)
+			*l = list{}
+			x.free = append(x.free, int32(v))
+			continue
+		}
+		if uint64(l.first(0)) >= below {
+			continue
+		}
+		before := l.bytes()
+		// Block b is the first with a number at or above below (every
+		// block before it lies below: its numbers are under b's first).
+		b := l.blockOf(uint32(below), l.blocks())
+		vals := l.decode(x.block[:0], b)
+		x.block = vals
+		cut, _ := slices.BinarySearch(vals, uint32(below))
+		kept := vals[cut:]
+		dropped := cut
+		for k := range b { // blocks may hold fewer than blockSize (Remove)
+			ks, ke := l.span(k)
+			dropped += countUvarints(l.buf[ks:ke])
+		}
+		_, end := l.span(b)
+		var code []byte
+		if len(kept) > 0 {
+			code = encode(nil, kept)
+		}
+		shift := len(code) - end // new offset of the bytes after block b
+		n := len(code) + len(l.buf) - end
+		buf := append(append(make([]byte, 0, n+listRoom(n)), code...), l.buf[end:]...)
+		var skip []uint32
+		if l.more != nil {
+			for k := 2 * b; k < len(l.more.skip); k += 2 { // the blocks after b
+				skip = append(skip, l.more.skip[k], uint32(int(l.more.skip[k+1])+shift))
+			}
+			if len(kept) == 0 && len(skip) > 0 { // block b is gone: the next is first
+				skip = skip[2:]
+			}
+		}
+		l.buf = buf
+		l.n -= uint32(dropped)
+		x.n -= dropped
+		switch {
+		case len(skip) == 0:
+			l.more = nil
+		default:
+			l.more = &skipTable{skip: skip, tail: l.more.tail}
+		}
+		x.bytes += l.bytes() - before
+	}
+	return held - x.n
+}
+
+// countUvarints returns the number of uvarints in p.
+func countUvarints(p []byte) int {
+	n := 0
+	for _, c := range p {
+		if c < 0x80 {
+			n++
+		}
+	}
+	return n
+}
+
 // blockOf returns the last of l's blocks below hi whose first number is
 // at most s (-1: none).
 func (l *list) blockOf(s uint32, hi int) int {
