@@ -69,7 +69,7 @@ type OnlineConfig struct {
 	// GraceDays + CloseAfterTaus·TauDays newer than the cluster's newest
 	// member (its time factor is then below e^−CloseAfterTaus): a closed
 	// cluster is no longer a candidate and keeps only its ClosedTerms
-	// heaviest terms per field, so memory follows the active window, not
+	// heaviest terms per field (none at 0: its TopTerms are then empty), so memory follows the active window, not
 	// the corpus. 0 never closes. Undated items never close anything.
 	CloseAfterTaus float64 `json:"close_after_taus"`
 	ClosedTerms    int     `json:"closed_terms"`
@@ -214,6 +214,10 @@ func (o *Online) closeCluster(id int32) {
 		o.onClose(int(id))
 	}
 	for f := range c.terms {
+		if o.cfg.ClosedTerms == 0 { // nothing kept
+			c.terms[f] = fieldTerms{}
+			continue
+		}
 		if c.terms[f].len() > o.cfg.ClosedTerms {
 			o.pruneTo(c, f, o.cfg.ClosedTerms)
 		}

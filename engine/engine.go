@@ -82,6 +82,14 @@ type Config struct {
 	// StoryPairs bounds the earlier articles of its story that an article
 	// is compared with for text reuse (the nearest in publication order).
 	StoryPairs int `json:"story_pairs"`
+	// Window, when not 0, bounds the service's in-memory indexes to the
+	// latest Window articles by sequence number: the near-duplicate
+	// candidates of an article are among the Window articles before it,
+	// search finds those, and older articles leave the LSH bucket and
+	// search indexes (they stay stored and answered by id; docs/STORE.md,
+	// "A window"). 0 keeps every article. The batch commands always
+	// compare their whole input.
+	Window uint64 `json:"window,omitempty"`
 	// Workers is the parallelism of the pure stages (0 = all cores).
 	Workers int `json:"-"`
 	// TempDir holds the spill files ("" = os.TempDir()).

@@ -81,10 +81,14 @@ type Live struct {
 	st    store.KV
 	bands index.Bands
 	bkt   *index.Buckets
-	words *postings.Index   // search (rmu)
-	bp    *text.Boilerplate // rmu
-	sk    *sketch.Sketcher
-	next  uint64 // sequence number of the next article
+	words *postings.Index // search (rmu)
+	// With a window (Config.Window): search answers only articles from
+	// searchFrom on (rmu), and the search index was last trimmed below
+	// trimmedTo (live_window.go).
+	searchFrom, trimmedTo uint64
+	bp                    *text.Boilerplate // rmu
+	sk                    *sketch.Sketcher
+	next                  uint64 // sequence number of the next article
 	// Scratch for fingerprints, reused under mu (dedup and verification).
 	fps fpScratch
 	// fpPool holds the scratch of fetchCandidates' fetchers.
@@ -324,16 +328,26 @@ func OpenLiveWith(st store.KV, cfg Config, o Options) (*Live, error) {
 			}
 		}()
 	}
-	switch v, err := st.Get([]byte(liveKeyConfig)); {
+	v, err := st.Get([]byte(liveKeyConfig))
+	write := false
+	switch {
 	case err == nil:
 		if err := json.Unmarshal(v, &l.cfg); err != nil {
 			return nil, fmt.Errorf("stored parameters: corrupt record: %w", err)
 		}
+		// A store without a window (made before the parameter, or
+		// without one) takes the one given, for good.
+		var has struct{ Window *uint64 }
+		json.Unmarshal(v, &has)
+		write = has.Window == nil && cfg.Window > 0 && st.Writable() == nil
 	case !errors.Is(err, store.ErrNotFound):
 		return nil, err
-	case st.Writable() == nil:
+	default:
+		write = st.Writable() == nil
+	}
+	if write {
 		b := st.NewBatch()
-		if err := putJSON(b, []byte(liveKeyConfig), cfg); err != nil {
+		if err := putJSON(b, []byte(liveKeyConfig), l.cfg); err != nil {
 			b.Discard()
 			return nil, err
 		}
@@ -399,14 +413,21 @@ func (l *Live) reset() {
 	l.sk = sketch.NewSketcher(cfg.K, cfg.Seed)
 	l.bkt = index.NewBuckets(l.bands, cfg.MaxBucket)
 	l.words = postings.New()
+	l.searchFrom, l.trimmedTo = 0, 0
 	l.df = match.NewDocFreq("en")
 	l.reuse.reset()
 	l.recent.reset()
 	l.storyRecs.reset()
 	l.lineRecs.reset()
 	l.ids, l.idSeed = map[uint64]uint32{}, rand.Uint64()
-	l.stories = newLiveClusters(cfg.Story.Story)
-	l.lines = newLiveClusters(cfg.Story.Storyline)
+	story, line := cfg.Story.Story, cfg.Story.Storyline
+	if cfg.Window > 0 {
+		// Memory bounded to the window: a closed story or storyline
+		// keeps no terms (its record keeps the ones it had).
+		story.ClosedTerms, line.ClosedTerms = 0, 0
+	}
+	l.stories = newLiveClusters(story)
+	l.lines = newLiveClusters(line)
 	l.count.Store(0)
 	l.next = 0
 	l.diverged = false
@@ -419,6 +440,7 @@ func (l *Live) reset() {
 // engine that wrote the snapshot may have dropped and a replay never
 // does.
 func (l *Live) settle() {
+	l.slideWindow(l.next)
 	l.words.Compact()
 	l.stories.on.DropClosed()
 	l.lines.on.DropClosed()
@@ -648,7 +670,11 @@ func (l *Live) addIndexes(a *LiveArticle, p *Prepared) error {
 			return err
 		}
 	}
-	return l.words.Add(a.Seq, p.words)
+	if err := l.words.Add(a.Seq, p.words); err != nil {
+		return err
+	}
+	l.slideWindow(a.Seq + 1)
+	return nil
 }
 
 // Len returns the number of articles stored.

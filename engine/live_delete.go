@@ -85,7 +85,7 @@ func (l *Live) Delete(id string) error {
 	b.Delete([]byte(livePrefixArticle + a.ID))
 	b.Delete(seqKey(livePrefixSeq, a.Seq))
 	if a.Keys != nil {
-		for _, seq := range l.bkt.Later(a.Seq) {
+		for _, seq := range l.bkt.LaterKeys(a.Seq, a.Keys) {
 			later, err := l.bySeq(seq)
 			if errors.Is(err, store.ErrNotFound) {
 				continue

@@ -398,7 +398,7 @@ func (l *Live) dedup(p *Prepared, now time.Time, fl *inflight) (*staged, *Ingest
 	}
 	if fp.sig != nil {
 		rec.Keys = l.bands.Keys(nil, fp.sig)
-		seqs, _, err := l.bkt.Candidates(rec.Keys)
+		seqs, _, err := l.bkt.CandidatesSince(rec.Keys, l.windowFrom(rec.Seq))
 		if err != nil {
 			return nil, nil, err
 		}

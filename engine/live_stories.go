@@ -244,7 +244,11 @@ func (l *Live) placeStory(b store.Batch, rec *LiveArticle, rep *LiveArticle, w *
 	}
 	sr.Lang = sc.on.Lang(s)
 	if termsDue(sr.Articles) {
-		sr.Terms = sc.on.TopTerms(s, l.cfg.Story.Terms)
+		// A closed story of a windowed engine has none left: its
+		// record keeps the ones it had.
+		if terms := sc.on.TopTerms(s, l.cfg.Story.Terms); len(terms) > 0 {
+			sr.Terms = terms
+		}
 	}
 	upd := rec.T
 	if upd == 0 {

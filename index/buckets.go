@@ -278,9 +278,20 @@ func (x *Buckets) Later(seq uint64) []uint64 {
 	if !x.has(seq) {
 		return nil
 	}
+	pg, i := x.slot(seq)
+	return x.LaterKeys(seq, pg.keys[i*x.bands.B:(i+1)*x.bands.B])
+}
+
+// LaterKeys is Later for an article of band keys keys, held or not (an
+// article evicted or removed: the articles still held after it that share
+// M of its buckets).
+func (x *Buckets) LaterKeys(seq uint64, keys []uint32) []uint64 {
+	if x.check(keys) != nil {
+		return nil
+	}
 	var members []uint64
-	for band := range x.bands.B {
-		_, m := x.heads[band].find(x, band, x.key(seq, band))
+	for band, key := range keys {
+		_, m := x.heads[band].find(x, band, key)
 		for m != noSeq && m > seq {
 			members = append(members, m)
 			m = x.older(m, band)

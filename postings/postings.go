@@ -330,6 +330,7 @@ func (x *Index) Trim(below uint64) int {
 		below = MaxSeq + 1
 	}
 	held := x.n
+	freed := len(x.free)
 	for w, v := range x.slot {
 		if v&inline != 0 {
 			if uint64(uint32(v)) < below {
@@ -392,6 +393,9 @@ func (x *Index) Trim(below uint64) int {
 		}
 		x.bytes += l.bytes() - before
 	}
+	// The lists freed, in the order of their numbers rather than of
+	// the map's iteration: the index is the same whoever trims it.
+	slices.Sort(x.free[freed:])
 	return held - x.n
 }
 

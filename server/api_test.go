@@ -1292,6 +1292,7 @@ func TestAPIMetrics(t *testing.T) {
 		"\nreprint_store_bytes ",
 		"\nreprint_bucket_index_bytes ",
 		"\nreprint_search_index_bytes ",
+		"\nreprint_index_window_articles 0\n",
 		"\nreprint_store_flushes_total ",
 		"\nreprint_store_compaction_debt_bytes ",
 		"\nreprint_store_block_cache_misses_total ",

@@ -148,6 +148,9 @@ func (s *Server) metrics() {
 			_, w := l.IndexBytes()
 			return float64(w)
 		}),
+		gauge("reprint_index_window_articles", "The latest articles the in-memory indexes hold (0: every article; --window).", func(l *engine.Live) float64 {
+			return float64(l.Config().Window)
+		}),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 	s.reg.MustRegister(s.opts.Collectors...)

@@ -48,6 +48,7 @@ const indexBatch = 1024
 func runIndex(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("index", indexUsage, stdout, stderr)
 	sf := addStateFlags(fs)
+	window := addWindowFlag(fs)
 	batch := fs.Int("batch", indexBatch, "articles per synced batch")
 	rejects := fs.String("rejects", "", "write rejected records as JSONL to `FILE` (default: stderr)")
 	quiet := fs.Bool("q", false, "no summary or progress on stderr")
@@ -96,7 +97,7 @@ func runIndex(args []string, stdout, stderr io.Writer) error {
 	if *snapshot && !sf.shared() {
 		snapPath = filepath.Join(*sf.data, engine.SnapshotFile)
 	}
-	l, err := engine.OpenLiveWith(st, cfg, engine.Options{Snapshot: snapPath})
+	l, err := openEngine(st, cfg, *window, engine.Options{Snapshot: snapPath})
 	if err != nil {
 		return err
 	}

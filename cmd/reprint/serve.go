@@ -68,6 +68,7 @@ Flags:
 func runServe(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("serve", serveUsage, stdout, stderr)
 	sf := addStateFlags(fs)
+	window := addWindowFlag(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	token := fs.String("token", "", "bearer token for writes (default $REPRINT_TOKEN)")
 	protectReads := fs.Bool("protect-reads", false, "reads need the token too")
@@ -201,7 +202,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	loaded := make(chan error, 1)
 	go func() {
 		t0 := time.Now()
-		l, err := engine.OpenLiveWith(st, engine.DefaultConfig(), engine.Options{Snapshot: snapPath})
+		l, err := openEngine(st, engine.DefaultConfig(), *window, engine.Options{Snapshot: snapPath})
 		if err == nil && snapPath != "" {
 			switch s := l.Started(); {
 			case s.Snapshot != "":

@@ -398,6 +398,21 @@ func TestIndexUsage(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &sum); code != exitOK || err != nil || sum.New != 0 || sum.Existing != 1 {
 		t.Fatalf("second load: exit %d, %s", code, out)
 	}
+	// A window: kept with a state that had none, then the state's own;
+	// another one is refused.
+	for _, c := range []struct {
+		window string
+		code   int
+	}{{"1000", exitOK}, {"0", exitOK}, {"1000", exitOK}, {"500", exitUsage}} {
+		code, _, errOut := runCLI(t, "index", "--data", filepath.Join(dir, "s"), "-q", "--window", c.window, bad)
+		if code != c.code || (c.code == exitUsage && !strings.Contains(errOut, "keeps a window of 1000")) {
+			t.Fatalf("--window %s: exit %d, want %d\n%s", c.window, code, c.code, errOut)
+		}
+	}
+	l := openStored(t, filepath.Join(dir, "s"))
+	if w := l.Config().Window; w != 1000 {
+		t.Fatalf("the state keeps a window of %d, want 1000", w)
+	}
 }
 
 // TestLoadgen posts a corpus with reprint loadgen to a real server, once

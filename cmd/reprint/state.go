@@ -83,3 +83,22 @@ func (f *stateFlags) open(o store.Options) (store.KV, error) {
 	return redisstore.Open(redisstore.Options{Addrs: addrs, Namespace: *f.ns, Family: engine.KeyFamily,
 		ReadOnly: o.ReadOnly, RequireLease: !o.ReadOnly, Observe: f.observe})
 }
+
+// addWindowFlag adds --window to a command that opens the engine.
+func addWindowFlag(fs *flag.FlagSet) *uint64 {
+	return fs.Uint64("window", 0, "bound the engine's in-memory indexes to the latest `N` articles: near duplicates are looked for among them and search finds them, so memory stops growing with the store (0: every article). Kept with the state, set once on a state without one (docs/STORE.md, \"A window\")")
+}
+
+// openEngine opens the live engine on st with cfg and the window asked
+// for (0: the state's own), and refuses a state that keeps another one.
+func openEngine(st store.KV, cfg engine.Config, window uint64, o engine.Options) (*engine.Live, error) {
+	cfg.Window = window
+	l, err := engine.OpenLiveWith(st, cfg, o)
+	if err != nil {
+		return nil, err
+	}
+	if has := l.Config().Window; window > 0 && has != window {
+		return nil, fmt.Errorf("%w: the state keeps a window of %d articles; --window %d differs (a window is set once, on a state without one)", errUsage, has, window)
+	}
+	return l, nil
+}

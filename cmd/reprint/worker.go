@@ -76,6 +76,7 @@ Flags:
 func runWorker(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("worker", workerUsage, stdout, stderr)
 	sf := addStateFlags(fs)
+	window := addWindowFlag(fs)
 	natsF := natsFlag(fs)
 	stream := fs.String("stream", queue.DefaultStream, "JetStream stream `NAME`")
 	ackWait := fs.Duration("ack-wait", queue.DefaultAckWait, "how long a message taken by a worker may go unacknowledged before another worker gets it (the stream's consumer keeps the last value set)")
@@ -137,7 +138,7 @@ func runWorker(args []string, stdout, stderr io.Writer) error {
 		log.Warn("stopped before it was ready", "error", err)
 		return json.NewEncoder(stdout).Encode(workerSummary{Seconds: time.Since(t0).Seconds()})
 	}
-	kv, l, err := openShared(ctx, sf, o, *snapPath, log)
+	kv, l, err := openShared(ctx, sf, o, *window, *snapPath, log)
 	if err != nil {
 		return stoppedEarly(err)
 	}
@@ -199,13 +200,13 @@ func runWorker(args []string, stdout, stderr io.Writer) error {
 // openShared opens the shared state and the engine over it (from the
 // snapshot at snapPath, if any). While the cluster does not answer, it
 // tries again, with a backoff up to 2 s, until ctx ends.
-func openShared(ctx context.Context, sf *stateFlags, o store.Options, snapPath string, log *slog.Logger) (*redisstore.KV, *engine.Live, error) {
+func openShared(ctx context.Context, sf *stateFlags, o store.Options, window uint64, snapPath string, log *slog.Logger) (*redisstore.KV, *engine.Live, error) {
 	for wait := 250 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
 		st, err := sf.open(o)
 		if err == nil {
 			kv := st.(*redisstore.KV)
 			var l *engine.Live
-			if l, err = engine.OpenLiveWith(kv, engine.DefaultConfig(), engine.Options{Snapshot: snapPath}); err == nil {
+			if l, err = openEngine(kv, engine.DefaultConfig(), window, engine.Options{Snapshot: snapPath}); err == nil {
 				return kv, l, nil
 			}
 			kv.Close()
