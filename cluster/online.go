@@ -73,6 +73,10 @@ type OnlineConfig struct {
 	// the corpus. 0 never closes. Undated items never close anything.
 	CloseAfterTaus float64 `json:"close_after_taus"`
 	ClosedTerms    int     `json:"closed_terms"`
+	// ForgetClosed drops a closed cluster from memory altogether (its
+	// terms, span and language; Held reports false, and Touch does
+	// nothing to it), so that memory follows the open clusters only.
+	ForgetClosed bool `json:"forget_closed,omitempty"`
 	// Sublinear uses 1 + ln(tf) instead of raw counts, for items and
 	// (summed per member) for centroids.
 	Sublinear bool `json:"sublinear_tf"`
@@ -206,12 +210,17 @@ func (o *Online) closeOld() {
 // to it itself (Touch) comes to it.
 func (o *Online) OnClose(f func(id int)) { o.onClose = f }
 
-// closeCluster keeps only the heaviest ClosedTerms terms of each field.
+// closeCluster keeps only the heaviest ClosedTerms terms of each field,
+// or nothing of the cluster (ForgetClosed).
 func (o *Online) closeCluster(id int32) {
 	c := o.clusters[id]
 	o.closed[id] = true
 	if o.onClose != nil {
 		o.onClose(int(id))
+	}
+	if o.cfg.ForgetClosed {
+		o.clusters[id] = nil
+		return
 	}
 	for f := range c.terms {
 		if o.cfg.ClosedTerms == 0 { // nothing kept
@@ -228,6 +237,11 @@ func (o *Online) closeCluster(id int32) {
 
 // Len returns the number of clusters.
 func (o *Online) Len() int { return len(o.clusters) }
+
+// Held reports whether cluster id is in memory: not closed and forgotten
+// (ForgetClosed). TopTerms, Centroid, Lang and Span answer only for a
+// cluster held.
+func (o *Online) Held(id int) bool { return o.clusters[id] != nil }
 
 // idfOf returns the current IDF of the term with dense id,
 // ln((n+1)/(df+1)) + 1. Observe keeps o.ln long enough (df ≤ n).
@@ -709,7 +723,7 @@ func (o *Online) DropClosed() {
 // joins without changing the centroid, such as a duplicate).
 func (o *Online) Touch(id int, t int64) {
 	c := o.clusters[id]
-	if t == 0 {
+	if t == 0 || c == nil {
 		return
 	}
 	if c.first == 0 || t < c.first {

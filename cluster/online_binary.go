@@ -51,6 +51,10 @@ func (o *Online) encode(e *binenc.Writer) error {
 	binenc.PutSlice(e, o.open)
 	e.Uvarint(uint64(len(o.clusters)))
 	for _, c := range o.clusters {
+		if c == nil { // forgotten (ForgetClosed)
+			e.Int(-1)
+			continue
+		}
 		e.Int(c.n)
 		e.Varint(c.first)
 		e.Varint(c.last)
@@ -66,6 +70,9 @@ func (o *Online) encode(e *binenc.Writer) error {
 	}
 	return nil
 }
+
+// closedBytesAt reports whether closed flag i is set.
+func closedBytesAt(closed []uint8, i int) bool { return i < len(closed) && closed[i] != 0 }
 
 // ReadFrom replaces o's state with one written by WriteTo, which must
 // have o's parameters (o is made by NewOnline with them).
@@ -103,7 +110,14 @@ func (o *Online) decode(d *binenc.Reader) error {
 		if d.Err() != nil {
 			break
 		}
-		c := &centroid{n: d.Int(), first: d.Varint(), last: d.Varint(), lang: d.String()}
+		n := d.Int()
+		if n < 0 { // forgotten
+			if !o.cfg.ForgetClosed || !closedBytesAt(closedBytes, i) {
+				d.Failf("cluster %d forgotten by a clusterer that keeps its clusters, or while open", i)
+			}
+			continue
+		}
+		c := &centroid{n: n, first: d.Varint(), last: d.Varint(), lang: d.String()}
 		for f := range NumFields {
 			c.pruned[f] = d.Int()
 			c.norm[f] = d.Float64()

@@ -201,3 +201,61 @@ func TestDropClosedAfterReplay(t *testing.T) {
 		t.Fatalf("replayed clusterer differs: %s", d)
 	}
 }
+
+// TestForgetClosed clusters the same items with closed clusters kept and
+// forgotten (ForgetClosed): the same decisions, the forgotten ones not
+// held (and touching one does nothing), the open ones with the same
+// terms; and a forgetting clusterer written and read back goes on
+// deciding alike.
+func TestForgetClosed(t *testing.T) {
+	items := testItems(10000)
+	keep := NewOnline(testConfig())
+	cfg := testConfig()
+	cfg.ForgetClosed = true
+	forget := NewOnline(cfg)
+	kw, fw := keep.NewWeigher(), forget.NewWeigher()
+	half := 6000
+	if a, b := feed(keep, kw, items[:half]), feed(forget, fw, items[:half]); !slices.Equal(a, b) {
+		t.Fatal("forgetting closed clusters changed a decision")
+	}
+	held := 0
+	for id := range forget.Len() {
+		switch {
+		case forget.closed[id] == forget.Held(id):
+			t.Fatalf("cluster %d: closed %v, held %v", id, forget.closed[id], forget.Held(id))
+		case forget.Held(id):
+			held++
+			if !slices.Equal(keep.TopTerms(id, 5), forget.TopTerms(id, 5)) {
+				t.Fatalf("open cluster %d: top terms differ", id)
+			}
+		default:
+			forget.Touch(id, 2e9)
+		}
+	}
+	if held == 0 || held == forget.Len() {
+		t.Fatalf("%d of %d clusters held: the test does not exercise forgetting", held, forget.Len())
+	}
+	var buf bytes.Buffer
+	forget.WriteTo(&buf)
+	back := NewOnline(cfg)
+	if _, err := back.ReadFrom(bytes.NewReader(buf.Bytes())); err != nil {
+		t.Fatal(err)
+	}
+	if d := stateeq.Diff(forget, back, scratch...); d != "" {
+		t.Fatalf("read back differs: %s", d)
+	}
+	// A clusterer that keeps its clusters refuses a forgetting one's.
+	if _, err := NewOnline(testConfig()).ReadFrom(bytes.NewReader(buf.Bytes())); err == nil {
+		t.Fatal("a clusterer keeping closed clusters read one that forgot them")
+	}
+	bw := NewOnline(cfg).NewWeigher()
+	var wbuf bytes.Buffer
+	fw.WriteTo(&wbuf)
+	bw.ReadFrom(&wbuf)
+	a := feed(keep, kw, items[half:])
+	b := feed(forget, fw, items[half:])
+	c := feed(back, bw, items[half:])
+	if !slices.Equal(a, b) || !slices.Equal(b, c) {
+		t.Fatal("after more items, the forgetting clusterers decide otherwise")
+	}
+}

@@ -97,7 +97,8 @@ type Live struct {
 	recent recent
 	// ids counts the stored and in-pipeline articles by id hash (under
 	// mu): dedup asks the store about a new article's id only when its
-	// hash is here, and almost every new id's is not. The hash is seeded
+	// hash is here, and almost every new id's is not (a windowed engine
+	// keeps none: countID). The hash is seeded
 	// at random (idSeed), and the seed is kept with the counts in a
 	// snapshot.
 	ids    map[uint64]uint32
@@ -423,8 +424,8 @@ func (l *Live) reset() {
 	story, line := cfg.Story.Story, cfg.Story.Storyline
 	if cfg.Window > 0 {
 		// Memory bounded to the window: a closed story or storyline
-		// keeps no terms (its record keeps the ones it had).
-		story.ClosedTerms, line.ClosedTerms = 0, 0
+		// leaves memory (its record keeps what it had).
+		story.ForgetClosed, line.ForgetClosed = true, true
 	}
 	l.stories = newLiveClusters(story)
 	l.lines = newLiveClusters(line)
@@ -585,7 +586,7 @@ func (l *Live) replay(a *LiveArticle, p *Prepared) error {
 		return fmt.Errorf("replaying article %q: %w", a.ID, err)
 	}
 	l.next = max(l.next, a.Seq+1)
-	l.ids[l.idHash(a.ID)]++
+	l.countID(a.ID)
 	l.count.Add(1)
 	return nil
 }

@@ -192,7 +192,7 @@ func (l *Live) forget(seq uint64, id string, words []uint32) {
 	l.rmu.Lock()
 	inSearch := l.words.Remove(seq, words) > 0
 	l.rmu.Unlock()
-	if !inBuckets && !inSearch {
+	if !inBuckets && !inSearch && seq >= l.windowFrom(l.next) {
 		return // deleted before this process took it in
 	}
 	l.recent.reset() // groups may have new representatives

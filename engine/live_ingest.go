@@ -82,7 +82,7 @@ func (l *Live) lookup(fl *inflight, id string) (*LiveArticle, error) {
 			return a, nil
 		}
 	}
-	if l.ids[l.idHash(id)] == 0 {
+	if l.cfg.Window == 0 && l.ids[l.idHash(id)] == 0 {
 		return nil, store.ErrNotFound
 	}
 	return l.get(id)
@@ -443,7 +443,7 @@ func (l *Live) dedup(p *Prepared, now time.Time, fl *inflight) (*staged, *Ingest
 		return nil, nil, err
 	}
 	fl.add(rec)
-	l.ids[l.idHash(rec.ID)]++
+	l.countID(rec.ID)
 	if rec.Keys != nil {
 		l.recent.put(rec, fp)
 	}

@@ -353,6 +353,9 @@ func (l *Live) readSnapshot(path string) (seq uint64, err error) {
 	if err := d.Err(); err != nil {
 		return 0, err
 	}
+	if l.cfg.Window > 0 {
+		clear(ids) // a windowed engine keeps no id table (countID)
+	}
 	l.ids = ids
 	for _, r := range []io.ReaderFrom{l.bkt, l.words, l.bp, l.df} {
 		if _, err := r.ReadFrom(d); err != nil {

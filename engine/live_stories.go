@@ -242,12 +242,12 @@ func (l *Live) placeStory(b store.Batch, rec *LiveArticle, rep *LiveArticle, w *
 			sr.LastSeen = t
 		}
 	}
-	sr.Lang = sc.on.Lang(s)
-	if termsDue(sr.Articles) {
-		// A closed story of a windowed engine has none left: its
-		// record keeps the ones it had.
-		if terms := sc.on.TopTerms(s, l.cfg.Story.Terms); len(terms) > 0 {
-			sr.Terms = terms
+	// A closed story a windowed engine forgot keeps its record's
+	// language and terms.
+	if sc.on.Held(s) {
+		sr.Lang = sc.on.Lang(s)
+		if termsDue(sr.Articles) {
+			sr.Terms = sc.on.TopTerms(s, l.cfg.Story.Terms)
 		}
 	}
 	upd := rec.T

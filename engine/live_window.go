@@ -18,6 +18,16 @@ func (l *Live) windowFrom(seq uint64) uint64 {
 	return 0
 }
 
+// countID counts stored article id in the id table; a windowed engine
+// keeps none (it would grow with the store): it asks the store about
+// every new id, a read of a missing key that the store's Bloom filters
+// answer.
+func (l *Live) countID(id string) {
+	if l.cfg.Window == 0 {
+		l.ids[l.idHash(id)]++
+	}
+}
+
 // trimStep is how far the window moves between two trims of the search
 // index: an eighth of it, at least 8,192 numbers (a trim visits every
 // word, some tens of milliseconds at a million).

@@ -115,7 +115,20 @@ func TestLiveWindow(t *testing.T) {
 		}
 	}
 
+	// An id stored long before the window is known without an id table:
+	// the same article again is the stored one, another text a conflict.
+	again, err := win.Ingest(arts[5])
+	if err != nil || again.New || again.ID != arts[5].ID {
+		t.Fatalf("an article of the store posted again: %+v, %v", again, err)
+	}
+	other := arts[5]
+	other.Text += " And one more sentence."
+	if _, err := win.Ingest(other); err != ErrConflict {
+		t.Fatalf("another text under a stored id: %v, want ErrConflict", err)
+	}
+
 	// Deletions: one article long out of the window, one inside it.
+	n := win.Len()
 	for _, i := range []int{10, len(arts) - 100} {
 		if err := win.Delete(arts[i].ID); err != nil {
 			t.Fatalf("deleting #%d: %v", i, err)
@@ -123,6 +136,9 @@ func TestLiveWindow(t *testing.T) {
 	}
 	if err := win.Delete(arts[10].ID); err == nil {
 		t.Fatal("deleted twice")
+	}
+	if win.Len() != n-2 {
+		t.Fatalf("%d articles after deleting two of %d", win.Len(), n)
 	}
 
 	// Restarts: from a snapshot, and by replaying the store. Deleting

@@ -201,6 +201,12 @@ func (b *Boilerplate) add(s string, lines []Line, track bool, changed []uint64) 
 		}
 		st := b.sts[idx]
 		if st == nil {
+			if b.cfg.MaxTokens > 0 && l.N > b.cfg.MaxTokens {
+				// A line too long to be boilerplate: no rule ever asks
+				// for its statistics (rule, established), so none are
+				// kept — most of them are the paragraphs copies share.
+				continue
+			}
 			w, m := seenBit(h)
 			if b.seen[w]&m == 0 {
 				b.seen[w] |= m

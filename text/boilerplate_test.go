@@ -3,6 +3,7 @@ package text
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -134,5 +135,31 @@ func TestAddChanged(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("article %d: changed %v, want %v", i, got, want)
 		}
+	}
+}
+
+// TestBoilerplateLongLinesNoStats repeats long paragraphs (copies of a
+// story) and a short footer: only the short line gets statistics, the
+// long ones never change state, and the footer is found as before.
+func TestBoilerplateLongLinesNoStats(t *testing.T) {
+	cfg := DefaultBoilerplateConfig()
+	cfg.MaxTokens = 6
+	b := NewBoilerplate(cfg)
+	long := "this reprinted paragraph has many more than six tokens in it"
+	var changed []uint64
+	for _, body := range bodies(12, "Story") {
+		s := body + "\n" + long + "\nRead more here"
+		var d Doc
+		d.Tokenize(s)
+		changed = b.AddChanged(s, d.Lines, changed)
+	}
+	var d Doc
+	d.Tokenize(long)
+	if st := b.stats[d.Lines[0].Hash]; st != nil || slices.Contains(changed, d.Lines[0].Hash) {
+		t.Fatalf("a line over MaxTokens got statistics %+v or changed state", st)
+	}
+	set := b.Set()
+	if set.Len() != 1 || set.Lines[0].Text != "Read more here" {
+		t.Fatalf("got %+v, want only the footer", set.Lines)
 	}
 }
