@@ -354,7 +354,7 @@ func (l *Live) readSnapshot(path string) (seq uint64, err error) {
 		return 0, err
 	}
 	if l.cfg.Window > 0 {
-		clear(ids) // a windowed engine keeps no id table (countID)
+		ids = map[uint64]uint32{} // a windowed engine keeps no id table (countID)
 	}
 	l.ids = ids
 	for _, r := range []io.ReaderFrom{l.bkt, l.words, l.bp, l.df} {
