@@ -19,13 +19,7 @@ import (
 func TestBucketsRoundTrip(t *testing.T) {
 	const b, m, maxBucket = 6, 2, 7
 	rng := rand.New(rand.NewPCG(5, 6))
-	keys := func() []uint32 {
-		ks := make([]uint32, b)
-		for band := range ks {
-			ks[band] = rng.Uint32N(3 + uint32(band*band*band*15))
-		}
-		return ks
-	}
+	keys := crowdedKeys(rng, b)
 	x := NewBuckets(Bands{B: b, R: 1, M: m}, maxBucket)
 	var seq uint64
 	for range 3 << pageBits { // three pages, and gaps

@@ -273,13 +273,7 @@ func TestBucketsWindow(t *testing.T) {
 	const b, m, maxBucket = 6, 2, 7
 	const window = 5 << pageBits / 2 // two and a half pages
 	rng := rand.New(rand.NewPCG(81, 82))
-	keys := func() []uint32 {
-		ks := make([]uint32, b)
-		for band := range ks {
-			ks[band] = rng.Uint32N(3 + uint32(band*band*band*15))
-		}
-		return ks
-	}
+	keys := crowdedKeys(rng, b)
 	x := NewBuckets(Bands{B: b, R: 1, M: m}, maxBucket)
 	all := NewBuckets(Bands{B: b, R: 1, M: m}, maxBucket)
 	var seq uint64
@@ -359,5 +353,17 @@ func TestBucketsWindow(t *testing.T) {
 	}
 	if d := stateeq.Diff(x, y); d != "" {
 		t.Fatalf("after more articles, the index read back differs: %s", d)
+	}
+}
+
+// crowdedKeys returns a maker of band keys for b bands, from key spaces of
+// 3 to thousands: tiny buckets and crowded ones.
+func crowdedKeys(rng *rand.Rand, b int) func() []uint32 {
+	return func() []uint32 {
+		ks := make([]uint32, b)
+		for band := range ks {
+			ks[band] = rng.Uint32N(3 + uint32(band*band*band*15))
+		}
+		return ks
 	}
 }
