@@ -201,15 +201,17 @@ func (b *Boilerplate) add(s string, lines []Line, track bool, changed []uint64) 
 		}
 		st := b.sts[idx]
 		if st == nil {
+			w, m := seenBit(h)
+			if b.seen[w]&m == 0 {
+				b.seen[w] |= m
+				continue
+			}
 			if b.cfg.MaxTokens > 0 && l.N > b.cfg.MaxTokens {
 				// A line too long to be boilerplate: no rule ever asks
 				// for its statistics (rule, established), so none are
 				// kept — most of them are the paragraphs copies share.
-				continue
-			}
-			w, m := seenBit(h)
-			if b.seen[w]&m == 0 {
-				b.seen[w] |= m
+				// Its first sighting still marks the bit set, which
+				// other lines share.
 				continue
 			}
 			st = &lineStat{toks: uint32(l.N)}
