@@ -113,11 +113,12 @@ func (p *workerProc) stop(t *testing.T) {
 	}
 }
 
-// oneNode loads file through one process (reprint index) and exports it.
-func oneNode(t *testing.T, file string) string {
+// oneNode loads file through one process (reprint index, with flags)
+// and exports it.
+func oneNode(t *testing.T, file string, flags ...string) string {
 	t.Helper()
 	data, out := filepath.Join(t.TempDir(), "data"), filepath.Join(t.TempDir(), "export")
-	if code, _, stderr := runCLI(t, "index", "-q", "--data", data, file); code != 0 {
+	if code, _, stderr := runCLI(t, append(append([]string{"index", "-q", "--data", data}, flags...), file)...); code != 0 {
 		t.Fatalf("index: %s", stderr)
 	}
 	if code, _, stderr := runCLI(t, "export", "--data", data, "-o", out); code != 0 {
@@ -217,6 +218,51 @@ func TestWorkers(t *testing.T) {
 		t.Fatalf("export: %s", stderr)
 	}
 	sameFiles(t, want, got)
+}
+
+// TestWorkersWindow: with a window of 100 articles, two workers over the
+// shared state give the state one windowed process gives, and the state
+// keeps the window.
+func TestWorkersWindow(t *testing.T) {
+	addrs, natsURL := clustertest.Shared(t)
+	file, _ := corpusLines(t, 500, 23)
+	want := oneNode(t, file, "--window", "100")
+	unbounded := oneNode(t, file)
+	ns, stream := uniqueNames("win")
+	env := []string{"REPRINT_REDIS=" + strings.Join(addrs, ","), "REPRINT_NATS=" + natsURL}
+	args := []string{"--namespace", ns, "--stream", stream, "--ack-wait", "3s", "--window", "100"}
+	ws := []*workerProc{startWorker(t, env, args...), startWorker(t, env, args...)}
+	t.Setenv("REPRINT_NATS", natsURL)
+	if code, _, stderr := runCLI(t, "publish", "-q", "--stream", stream, "--ack-wait", "3s", "--chunk", "8", file); code != 0 {
+		t.Fatalf("publish: %s", stderr)
+	}
+	waitPos(t, addrs, ns, 63, 3*time.Minute)
+	for _, w := range ws {
+		w.stop(t)
+	}
+	got := filepath.Join(t.TempDir(), "export")
+	if code, _, stderr := runCLI(t, "export", "--redis", strings.Join(addrs, ","), "--namespace", ns, "-o", got); code != 0 {
+		t.Fatalf("export: %s", stderr)
+	}
+	sameFiles(t, want, got)
+	// The window changed answers: copies of articles over 100 before
+	// are not found.
+	a, _ := os.ReadFile(filepath.Join(want, "pairs.jsonl"))
+	b, _ := os.ReadFile(filepath.Join(unbounded, "pairs.jsonl"))
+	if bytes.Equal(a, b) {
+		t.Fatal("the window left every pair: the corpus does not test it")
+	}
+	// Another window is refused by the shared state.
+	w := startWorker(t, env, "--namespace", ns, "--stream", stream, "--window", "50")
+	select {
+	case err := <-w.done:
+		w.done <- err
+		if err == nil || !strings.Contains(w.stderr.String(), "keeps a window of 100") {
+			t.Fatalf("a worker with another window: %v\n%s", err, w.stderr)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("a worker with another window went on")
+	}
 }
 
 // TestWorkersPrimaryFailover: a Redis primary killed while workers write
