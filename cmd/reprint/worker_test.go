@@ -213,10 +213,7 @@ func TestWorkers(t *testing.T) {
 	for _, w := range ws {
 		w.stop(t)
 	}
-	got := filepath.Join(t.TempDir(), "export")
-	if code, _, stderr := runCLI(t, "export", "--redis", strings.Join(addrs, ","), "--namespace", ns, "-o", got); code != 0 {
-		t.Fatalf("export: %s", stderr)
-	}
+	got := exportShared(t, addrs, ns)
 	sameFiles(t, want, got)
 }
 
@@ -229,7 +226,7 @@ func TestWorkersWindow(t *testing.T) {
 	want := oneNode(t, file, "--window", "100")
 	unbounded := oneNode(t, file)
 	ns, stream := uniqueNames("win")
-	env := []string{"REPRINT_REDIS=" + strings.Join(addrs, ","), "REPRINT_NATS=" + natsURL}
+	env := clusterEnv(addrs, natsURL)
 	args := []string{"--namespace", ns, "--stream", stream, "--ack-wait", "3s", "--window", "100"}
 	ws := []*workerProc{startWorker(t, env, args...), startWorker(t, env, args...)}
 	t.Setenv("REPRINT_NATS", natsURL)
@@ -240,10 +237,7 @@ func TestWorkersWindow(t *testing.T) {
 	for _, w := range ws {
 		w.stop(t)
 	}
-	got := filepath.Join(t.TempDir(), "export")
-	if code, _, stderr := runCLI(t, "export", "--redis", strings.Join(addrs, ","), "--namespace", ns, "-o", got); code != 0 {
-		t.Fatalf("export: %s", stderr)
-	}
+	got := exportShared(t, addrs, ns)
 	sameFiles(t, want, got)
 	// The window changed answers: copies of articles over 100 before
 	// are not found.
@@ -288,10 +282,7 @@ func TestWorkersPrimaryFailover(t *testing.T) {
 	for _, w := range ws {
 		w.stop(t)
 	}
-	got := filepath.Join(t.TempDir(), "export")
-	if code, _, stderr := runCLI(t, "export", "--redis", strings.Join(addrs, ","), "--namespace", "fo", "-o", got); code != 0 {
-		t.Fatalf("export: %s", stderr)
-	}
+	got := exportShared(t, addrs, "fo")
 	sameFiles(t, want, got)
 }
 
@@ -465,10 +456,7 @@ func TestWorkerSnapshot(t *testing.T) {
 			t.Fatalf("the second start did not use the snapshot:\n%s", logs)
 		}
 	}
-	got := filepath.Join(t.TempDir(), "export")
-	if code, _, stderr := runCLI(t, "export", "--redis", strings.Join(addrs, ","), "--namespace", "n"+id, "-o", got); code != 0 {
-		t.Fatalf("export: %s", stderr)
-	}
+	got := exportShared(t, addrs, "n"+id)
 	sameFiles(t, want, got)
 }
 
