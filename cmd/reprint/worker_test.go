@@ -428,8 +428,9 @@ func metricsOf(t *testing.T, url string) string {
 }
 
 // TestWorkerSnapshot: a worker stopped writes the snapshot of its memory;
-// started again it takes in only what was stored after it, and the state
-// it goes on to build is the one of one process.
+// a worker started from a copy of it (a new worker seeded with another's
+// snapshot) takes in only what was stored after it, and the state it goes
+// on to build is the one of one process.
 func TestWorkerSnapshot(t *testing.T) {
 	addrs, natsURL := clustertest.Shared(t)
 	file, lines := corpusLines(t, 300, 23)
@@ -443,6 +444,17 @@ func TestWorkerSnapshot(t *testing.T) {
 	args := []string{"--redis", strings.Join(addrs, ","), "--namespace", "n" + id, "--nats", natsURL, "--stream", "N" + strings.ToUpper(id), "-q=false", "--snapshot", snap}
 	t.Setenv("REPRINT_NATS", natsURL)
 	for i, part := range []string{first, second} {
+		if i == 1 { // a copy of the first worker's snapshot, elsewhere
+			b, err := os.ReadFile(snap)
+			if err != nil {
+				t.Fatal(err)
+			}
+			snap = filepath.Join(t.TempDir(), "copied")
+			if err := os.WriteFile(snap, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			args[len(args)-1] = snap
+		}
 		w := startWorker(t, nil, args...)
 		if code, _, stderr := runCLI(t, "publish", "-q", "--wait", "--stream", "N"+strings.ToUpper(id), part); code != 0 {
 			t.Fatalf("publish: %s", stderr)
