@@ -192,8 +192,10 @@ func (l *Live) forget(seq uint64, id string, words []uint32) {
 	l.rmu.Lock()
 	inSearch := l.words.Remove(seq, words) > 0
 	l.rmu.Unlock()
+	// In neither index: deleted before this process took it in, unless
+	// it is older than the window (taken in, and evicted since).
 	if !inBuckets && !inSearch && seq >= l.windowFrom(l.next) {
-		return // deleted before this process took it in
+		return
 	}
 	l.recent.reset() // groups may have new representatives
 	if h := l.idHash(id); l.ids[h] > 1 {

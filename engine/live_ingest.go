@@ -75,7 +75,7 @@ func (fl *inflight) add(a *LiveArticle) {
 
 // lookup returns article id, from the pipeline (fl, may be nil) or the
 // store; store.ErrNotFound without a read when no article has its id's
-// hash.
+// hash (a windowed engine keeps no id table, and reads).
 func (l *Live) lookup(fl *inflight, id string) (*LiveArticle, error) {
 	if fl != nil {
 		if a, ok := fl.byID[id]; ok {
