@@ -81,14 +81,13 @@ type Live struct {
 	st    store.KV
 	bands index.Bands
 	bkt   *index.Buckets
-	words *postings.Index // search (rmu)
+	words *postings.Generations // search (rmu)
 	// With a window (Config.Window): search answers only articles from
-	// searchFrom on (rmu), and the search index was last trimmed below
-	// trimmedTo (live_window.go).
-	searchFrom, trimmedTo uint64
-	bp                    *text.Boilerplate // rmu
-	sk                    *sketch.Sketcher
-	next                  uint64 // sequence number of the next article
+	// searchFrom on (rmu; live_window.go).
+	searchFrom uint64
+	bp         *text.Boilerplate // rmu
+	sk         *sketch.Sketcher
+	next       uint64 // sequence number of the next article
 	// Scratch for fingerprints, reused under mu (dedup and verification).
 	fps fpScratch
 	// fpPool holds the scratch of fetchCandidates' fetchers.
@@ -413,8 +412,8 @@ func (l *Live) reset() {
 	l.bpj.reset()
 	l.sk = sketch.NewSketcher(cfg.K, cfg.Seed)
 	l.bkt = index.NewBuckets(l.bands, cfg.MaxBucket)
-	l.words = postings.New()
-	l.searchFrom, l.trimmedTo = 0, 0
+	l.words = postings.NewGenerations(l.searchStep())
+	l.searchFrom = 0
 	l.df = match.NewDocFreq("en")
 	l.reuse.reset()
 	l.recent.reset()

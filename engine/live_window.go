@@ -2,10 +2,11 @@ package engine
 
 // A window (Config.Window) bounds the service's in-memory indexes to the
 // latest articles: the LSH buckets hold the articles of the window (a
-// page of numbers at a time leaves them), the search index is trimmed
-// below the window every trimStep numbers, and both are asked only about
-// the window's articles in between, so that answers do not depend on when
-// memory was given back. Everything is a function of sequence numbers:
+// page of numbers at a time leaves them), the search index holds them in
+// generations of searchStep numbers and drops a generation once it lies
+// below the window, and both are asked only about the window's articles
+// in between, so that answers do not depend on when memory was given
+// back. Everything is a function of sequence numbers:
 // every process, replay and snapshot evicts alike.
 
 // windowFrom returns the first sequence number in the window of the
@@ -28,24 +29,25 @@ func (l *Live) countID(id string) {
 	}
 }
 
-// trimStep is how far the window moves between two trims of the search
-// index: an eighth of it, at least 8,192 numbers (a trim visits every
-// word, some tens of milliseconds at a million).
-func (l *Live) trimStep() uint64 { return max(l.cfg.Window/8, 1<<13) }
+// searchStep is the numbers of a generation of the search index with a
+// window (0: one generation): an eighth of the window, at least 8,192, so
+// that the index holds at most an eighth more than the window.
+func (l *Live) searchStep() uint64 {
+	if l.cfg.Window == 0 {
+		return 0
+	}
+	return max(l.cfg.Window/8, 1<<13)
+}
 
 // slideWindow moves the window to that of the article numbered next: the
-// bucket index evicts the pages below it, and the search index is
-// trimmed to the last multiple of trimStep below it (under rmu, after an
-// article entered the indexes).
+// bucket index evicts the pages below it, and the search index drops the
+// generations below it (under rmu, after an article entered the indexes).
 func (l *Live) slideWindow(next uint64) {
 	from := l.windowFrom(next)
 	if from == 0 {
 		return
 	}
 	l.bkt.Evict(from)
+	l.words.Drop(from)
 	l.searchFrom = from
-	if t := from - from%l.trimStep(); t > l.trimmedTo {
-		l.words.Trim(t)
-		l.trimmedTo = t
-	}
 }

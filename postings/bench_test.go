@@ -19,7 +19,8 @@ const (
 var bench struct {
 	once sync.Once
 	x    *Index
-	rank []uint32 // word of each frequency rank
+	gens *Generations // the same articles in generations of an eighth
+	rank []uint32     // word of each frequency rank
 }
 
 func benchIndex(b *testing.B) *Index {
@@ -31,7 +32,7 @@ func benchIndex(b *testing.B) *Index {
 		for i := range bench.rank {
 			bench.rank[i] = rng.Uint32()
 		}
-		x := New()
+		x, gens := New(), NewGenerations(benchArticles/8)
 		seen := map[uint32]bool{}
 		ws := make([]uint32, 0, benchWords)
 		for seq := range uint64(benchArticles) {
@@ -47,8 +48,11 @@ func benchIndex(b *testing.B) *Index {
 			if err := x.Add(seq, ws); err != nil {
 				panic(err)
 			}
+			if err := gens.Add(seq, ws); err != nil {
+				panic(err)
+			}
 		}
-		bench.x = x
+		bench.x, bench.gens = x, gens
 	})
 	return bench.x
 }
@@ -65,9 +69,25 @@ func BenchmarkIndex(b *testing.B) {
 }
 
 // BenchmarkSearch searches words of the given frequency ranks for the 20
-// newest articles holding them all, or for all of them (all).
+// newest articles holding them all, or for all of them (all), in one
+// index and in the same articles held in eight generations (a window's
+// search index).
 func BenchmarkSearch(b *testing.B) {
-	x := benchIndex(b)
+	benchIndex(b)
+	for _, x := range []interface {
+		Search([]uint32, int, func(uint64) bool)
+	}{bench.x, bench.gens} {
+		name := "index"
+		if x == bench.gens {
+			name = "generations"
+		}
+		b.Run(name, func(b *testing.B) { benchSearch(b, x) })
+	}
+}
+
+func benchSearch(b *testing.B, x interface {
+	Search([]uint32, int, func(uint64) bool)
+}) {
 	for _, c := range []struct {
 		name  string
 		ranks []int

@@ -4,8 +4,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
-
-	"github.com/reprint-news/reprint/internal/stateeq"
 )
 
 // TestSearchAgreesWithModel adds and removes articles at random and checks
@@ -242,107 +240,5 @@ func TestCompressedLists(t *testing.T) {
 	}
 	if x.Len() != 0 || x.Words() != 0 || x.Bytes() != 0 {
 		t.Fatalf("all removed: Len %d Words %d Bytes %d", x.Len(), x.Words(), x.Bytes())
-	}
-}
-
-// TestTrim adds articles with common and rare words, removes some at
-// random, and trims the index to a moving window now and then (a trim
-// point inside a block, on a block's first number, past whole blocks
-// and whole lists): the encoded lists, counts and memory agree with a
-// plain model after every trim, and searches go on agreeing as articles
-// are added after it.
-func TestTrim(t *testing.T) {
-	rng := rand.New(rand.NewPCG(91, 92))
-	x := New()
-	model := map[uint32][]uint32{}
-	var seq uint64
-	below := uint64(0)
-	trims := 0
-	for step := range 20000 {
-		seq += 1 + uint64(rng.IntN(3))
-		ws := make([]uint32, 1+rng.IntN(10))
-		for i := range ws {
-			ws[i] = uint32(rng.IntN(1+rng.IntN(400)) + 1)
-		}
-		if err := x.Add(seq, ws); err != nil {
-			t.Fatal(err)
-		}
-		for _, w := range slices.Compact(slices.Sorted(slices.Values(ws))) {
-			model[w] = append(model[w], uint32(seq))
-		}
-		if rng.IntN(7) == 0 { // remove a held article's word
-			s := seq - uint64(rng.IntN(int(seq-below)))
-			for w, nums := range model {
-				if i, ok := slices.BinarySearch(nums, uint32(s)); ok {
-					x.Remove(s, []uint32{w})
-					if model[w] = slices.Delete(nums, i, i+1); len(model[w]) == 0 {
-						delete(model, w)
-					}
-					break
-				}
-			}
-		}
-		if step%997 == 0 && step > 0 {
-			below = seq - uint64(rng.IntN(3000))
-			if rng.IntN(3) == 0 { // exactly on a held number
-				for _, nums := range model {
-					if len(nums) > blockSize {
-						below = uint64(nums[blockSize])
-						break
-					}
-				}
-			}
-			want := 0
-			for w, nums := range model {
-				cut, _ := slices.BinarySearch(nums, uint32(below))
-				want += cut
-				if model[w] = nums[cut:]; len(model[w]) == 0 {
-					delete(model, w)
-				}
-			}
-			if got := x.Trim(below); got != want {
-				t.Fatalf("step %d: trim below %d took %d postings, want %d", step, below, got, want)
-			}
-			check(t, x, model)
-			if x.Bytes() != x.countBytes() {
-				t.Fatalf("step %d: bytes %d, counted %d", step, x.Bytes(), x.countBytes())
-			}
-			trims++
-		}
-		q := []uint32{uint32(rng.IntN(1+rng.IntN(50)) + 1)}
-		var got []uint64
-		x.Search(q, 0, func(s uint64) bool { got = append(got, s); return len(got) < 5 })
-		nums := model[q[0]]
-		var want []uint64
-		for i := len(nums) - 1; i >= 0 && len(want) < 5; i-- {
-			want = append(want, uint64(nums[i]))
-		}
-		if !slices.Equal(got, want) {
-			t.Fatalf("step %d: search %v: %v, want %v", step, q, got, want)
-		}
-	}
-	if trims < 10 {
-		t.Fatalf("%d trims", trims)
-	}
-	check(t, x, model)
-}
-
-// TestTrimSameIndex trims two indexes of the same articles: the same
-// content, lists and free lists (a map is visited in no fixed order).
-func TestTrimSameIndex(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 4))
-	x, y := New(), New()
-	for seq := range uint64(5000) {
-		ws := make([]uint32, 1+rng.IntN(8))
-		for i := range ws {
-			ws[i] = uint32(rng.IntN(1+rng.IntN(3000)) + 1)
-		}
-		x.Add(seq, ws)
-		y.Add(seq, ws)
-	}
-	x.Trim(2500)
-	y.Trim(2500)
-	if d := stateeq.Diff(x, y, "block"); d != "" {
-		t.Fatalf("trimmed alike, the indexes differ: %s", d)
 	}
 }
