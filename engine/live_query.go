@@ -85,7 +85,7 @@ func (l *Live) Search(q string, limit int) ([]SearchHit, error) {
 	for _, words := range sets {
 		n := 0
 		l.words.Search(words, searchScanCap, func(seq uint64) bool {
-			if seq < l.searchFrom { // older than the window, not trimmed yet
+			if seq < l.searchFrom { // older than the window, its generation not dropped yet
 				return false
 			}
 			seqs = append(seqs, seq)

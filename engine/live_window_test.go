@@ -10,7 +10,8 @@ import (
 
 // TestLiveWindow runs a generated corpus through an engine that keeps
 // everything and through one with a window of 1,000 articles (so that
-// the LSH buckets free their first page and the search index is trimmed):
+// the LSH buckets free their first page and the search index drops its
+// first generation):
 // every article's near-duplicate relations in the windowed engine are the
 // other's within its window, and some beyond it are left out; search
 // finds the window's articles only; deleting articles inside and outside
