@@ -34,6 +34,14 @@ func BenchmarkExtractFeatures(b *testing.B) {
 	}
 }
 
+// BenchmarkExtractFeaturesCorpus measures extracting the story features
+// of the ECB+ development articles, one after another (tokenized ahead):
+// what stage 1 of 'reprint stories' does per article.
+func BenchmarkExtractFeaturesCorpus(b *testing.B) {
+	var fx FeatureExtractor
+	eachECB(b, func(s string, d *Doc) { fx.ExtractTokenized("", s, d) })
+}
+
 // BenchmarkTokenize measures tokenizing English articles (the seed
 // articles), the fast path every article takes; it reports MB/s.
 func BenchmarkTokenize(b *testing.B) {

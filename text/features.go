@@ -1,11 +1,11 @@
 package text
 
 import (
-	"cmp"
-	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/reprint-news/reprint/internal/radix"
 )
 
 // Story features.
@@ -71,9 +71,7 @@ func termHash(field byte, s string) uint64 {
 // stopWords are English function words and news filler. Other languages
 // keep all their words (their stories only meet stories in their own
 // language).
-var stopWords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(`a about above after again against ago all also although am among an and another any are
+var stopWords = newWordSet(strings.Fields(`a about above after again against ago all also although am among an and another any are
 around as at away back be became because been before being below between both but by can could did do does doing
 done down during each either else even ever every few for from further get gets got had has have having he her here
 hers herself him himself his how however i if in including into is it its itself just last later least less like
@@ -83,15 +81,11 @@ she should since so some still such t than that the their theirs them themselves
 though three through thus to today told too two under until up upon us very via was we week were what when where
 whether which while who whom whose why will with within without would year years yesterday yet you your yours
 yourself yourselves mr mrs ms according also told tuesday monday wednesday thursday friday saturday sunday
-january february march april may june july august september october november december`) {
-		m[w] = true
-	}
-	return m
-}()
+january february march april may june july august september october november december`))
 
 // keepBodyWord decides whether a folded token is a content term.
 func keepBodyWord(w string) bool {
-	if len(w) < 2 || stopWords[w] {
+	if len(w) < 2 || stopWords.has(w) {
 		return false
 	}
 	digits := 0
@@ -109,13 +103,12 @@ func keepBodyWord(w string) bool {
 // FeatureExtractor computes Features; it keeps scratch space and is not
 // safe for concurrent use (use one per goroutine).
 type FeatureExtractor struct {
-	d      Doc
-	td     Doc
-	words  []string
-	terms  []string
-	counts map[uint64]int
-	texts  map[uint64]string
-	fold   []byte // scratch for foldOne
+	d     Doc
+	td    Doc
+	words []string
+	terms []string
+	tab   termTable
+	fold  []byte // scratch for foldOne
 }
 
 // Extract computes the features of an article. title may be "".
@@ -221,24 +214,14 @@ func isNumber(w string) bool {
 
 // TimeWords returns the weekday and month names ("may" left out, a verb
 // as often as a month), in no particular order.
-func TimeWords() []string {
-	out := make([]string, 0, len(timeWords))
-	for w := range timeWords {
-		out = append(out, w)
-	}
-	return out
-}
+func TimeWords() []string { return timeWords.words() }
 
 // timeWords are the month and weekday names of the When field.
-var timeWords = map[string]bool{
-	"january": true, "february": true, "march": true, "april": true, "june": true, "july": true,
-	"august": true, "september": true, "october": true, "november": true, "december": true,
-	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true,
-	"saturday": true, "sunday": true,
-}
+var timeWords = newWordSet(strings.Fields(`january february march april june july august september
+october november december monday tuesday wednesday thursday friday saturday sunday`))
 
 // isTimeWord reports whether a folded token is a year, a month or a weekday.
-func isTimeWord(w string) bool { return isYear(w) || timeWords[w] }
+func isTimeWord(w string) bool { return isYear(w) || timeWords.has(w) }
 
 func isYear(w string) bool {
 	return len(w) == 4 && isNumber(w) && (strings.HasPrefix(w, "19") && w[2] >= '5' || strings.HasPrefix(w, "20"))
@@ -275,50 +258,114 @@ func isLowerASCII(w string) bool {
 }
 
 func (x *FeatureExtractor) vector(field byte, words []string, keep func(string) bool) []Term {
-	x.reset()
+	x.tab.reset()
 	for _, w := range words {
 		if keep != nil && !keep(w) {
 			continue
 		}
-		h := termHash(field, w)
-		x.counts[h]++
-		if _, ok := x.texts[h]; !ok {
-			x.texts[h] = w
+		x.tab.add(termHash(field, w), w)
+	}
+	return x.tab.terms()
+}
+
+// termTable counts a vector's terms by hash, keeping each one's first
+// text: an open-addressed table reused from vector to vector (only the
+// slots used are cleared), with the hashes seen in a list that is sorted
+// once for the vector's order — much cheaper than a map and a sort of the
+// terms.
+type termTable struct {
+	slots  []termSlot
+	used   []int32  // the slots in use
+	hashes []uint64 // their hashes, then sorted (terms)
+	buf    []uint64 // scratch for sorting them
+}
+
+type termSlot struct {
+	h    uint64
+	n    int32 // 0: empty
+	text string
+}
+
+// reset empties the table.
+func (t *termTable) reset() {
+	if t.slots == nil {
+		t.slots = make([]termSlot, 256)
+	}
+	for _, i := range t.used {
+		t.slots[i] = termSlot{}
+	}
+	t.used = t.used[:0]
+}
+
+// add counts one occurrence of the term with hash h and text w.
+func (t *termTable) add(h uint64, w string) {
+	mask := uint64(len(t.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := &t.slots[i]
+		if s.n == 0 {
+			*s = termSlot{h: h, n: 1, text: w}
+			t.used = append(t.used, int32(i))
+			if 2*len(t.used) > len(t.slots) {
+				t.grow()
+			}
+			return
+		}
+		if s.h == h {
+			s.n++
+			return
 		}
 	}
-	return x.flush()
 }
 
-// reset empties the term counts before a vector is built.
-func (x *FeatureExtractor) reset() {
-	if x.counts == nil {
-		x.counts = map[uint64]int{}
-		x.texts = map[uint64]string{}
+// grow doubles the table, keeping its terms.
+func (t *termTable) grow() {
+	old := t.slots
+	t.slots = make([]termSlot, 2*len(old))
+	mask := uint64(len(t.slots) - 1)
+	for k, j := range t.used {
+		s := old[j]
+		i := s.h & mask
+		for t.slots[i].n != 0 {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = s
+		t.used[k] = int32(i)
 	}
-	clear(x.counts)
-	clear(x.texts)
 }
 
-func (x *FeatureExtractor) flush() []Term {
-	out := make([]Term, 0, len(x.counts))
-	for h, c := range x.counts {
-		out = append(out, Term{Hash: h, TF: float32(c), Text: x.texts[h]})
+// slot returns the slot of hash h, which is in the table.
+func (t *termTable) slot(h uint64) *termSlot {
+	mask := uint64(len(t.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		if s := &t.slots[i]; s.h == h && s.n > 0 {
+			return s
+		}
 	}
-	slices.SortFunc(out, func(a, b Term) int { return cmp.Compare(a.Hash, b.Hash) })
+}
+
+// terms returns the counted terms, sorted by hash.
+func (t *termTable) terms() []Term {
+	t.hashes = t.hashes[:0]
+	for _, i := range t.used {
+		t.hashes = append(t.hashes, t.slots[i].h)
+	}
+	if cap(t.buf) < len(t.hashes) {
+		t.buf = make([]uint64, len(t.hashes))
+	}
+	radix.Sort(t.hashes, t.buf[:len(t.hashes)])
+	out := make([]Term, len(t.hashes))
+	for i, h := range t.hashes {
+		s := t.slot(h)
+		out[i] = Term{Hash: h, TF: float32(s.n), Text: s.text}
+	}
 	return out
 }
 
 // entities extracts capitalised names from the title and body.
 // td and bd are the title and body, already tokenized.
 func (x *FeatureExtractor) entities(title, body string, td, bd *Doc) []Term {
-	x.reset()
-	add := func(s string) {
-		h := termHash(fieldEnt, s)
-		x.counts[h]++
-		if _, ok := x.texts[h]; !ok {
-			x.texts[h] = s
-		}
-	}
+	x.tab.reset()
+	add := func(s string) { x.tab.add(termHash(fieldEnt, s), s) }
 	var run []string
 	flushRun := func(startsSentence bool) {
 		n := len(run)
@@ -364,7 +411,7 @@ func (x *FeatureExtractor) entities(title, body string, td, bd *Doc) []Term {
 				folded := x.foldOne(w)
 				if len(run) == 0 {
 					runStartsSentence = sentenceStart(s, t.Start)
-					if stopWords[folded] {
+					if stopWords.has(folded) {
 						continue // "The", "A", "He" at any position start no name
 					}
 				}
@@ -373,7 +420,7 @@ func (x *FeatureExtractor) entities(title, body string, td, bd *Doc) []Term {
 			flushRun(runStartsSentence)
 		}
 	}
-	return x.flush()
+	return x.tab.terms()
 }
 
 // foldOne folds one token as the tokenizer does (pieces joined by spaces).

@@ -24,7 +24,7 @@ func languageOf(title, body string, words []string) string {
 	if n >= 5 {
 		sw := 0
 		for _, w := range words[:n] {
-			if stopWords[w] {
+			if stopWords.has(w) {
 				sw++
 			}
 		}

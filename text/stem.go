@@ -244,7 +244,7 @@ func stemOf(w string, stem func(string, bool) string, lang string) stemEntry {
 	switch {
 	case isNumber(w):
 		return stemEntry{stem: HashWord(w), kind: Number}
-	case (lang == "en" || lang == Undetermined) && stopWords[w] && !timeWords[w]:
+	case (lang == "en" || lang == Undetermined) && stopWords.has(w) && !timeWords.has(w):
 		return stemEntry{stem: HashWord(w), kind: Stop}
 	case lang != "en" && lang != Undetermined && IsStopWord(lang, w):
 		return stemEntry{stem: HashWord(w), kind: Stop}

@@ -63,13 +63,11 @@ var langStopWords = map[string]func(string) bool{
 // inList returns a membership test for a space-separated word list, its
 // words folded as the tokenizer folds them.
 func inList(list string) func(string) bool {
-	m := map[string]bool{}
+	var words []string
 	for _, w := range strings.Fields(list) {
-		for _, f := range strings.Fields(Fold(w)) {
-			m[f] = true
-		}
+		words = append(words, strings.Fields(Fold(w))...)
 	}
-	return func(w string) bool { return m[w] }
+	return newWordSet(words).has
 }
 
 // IsStopWord reports whether the folded word w is a stop word of language
@@ -77,7 +75,7 @@ func inList(list string) func(string) bool {
 // own list elsewhere, none for a language without one.
 func IsStopWord(lang, w string) bool {
 	if lang == "en" || lang == Undetermined {
-		return stopWords[w]
+		return stopWords.has(w)
 	}
 	if f := langStopWords[lang]; f != nil {
 		return f(w)
