@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/reprint-news/reprint/text"
 )
@@ -282,7 +283,10 @@ func (o *Online) Observe(w *Weighted) {
 				o.postOf = append(o.postOf, make([]int32, int(id)+1-len(o.postOf))...)
 			}
 			if o.dfs[id] == 0 {
-				o.texts[id] = w.Item.Fields[f][i].Text
+				// A copy: the item's text may be part of a larger
+				// string (its article, its feature record) that must
+				// not stay in memory for it.
+				o.texts[id] = strings.Clone(w.Item.Fields[f][i].Text)
 			}
 			o.dfs[id]++
 		}

@@ -197,6 +197,20 @@ func (d *decoder) str() string {
 	return s
 }
 
+// substr is str for a string taken from rest, a copy of the decoder's
+// bytes when n0 of them were left: no allocation.
+func (d *decoder) substr(rest string, n0 int) string {
+	n := d.uvarint()
+	if uint64(len(d.b)) < n {
+		d.err = fmt.Errorf("feature spill corrupt")
+		d.b = nil
+		return ""
+	}
+	off := n0 - len(d.b)
+	d.b = d.b[n:]
+	return rest[off : off+int(n)]
+}
+
 func decodeFeatures(b []byte) (featRecord, error) {
 	d := decoder{b: b}
 	var r featRecord
@@ -206,6 +220,10 @@ func decodeFeatures(b []byte) (featRecord, error) {
 		r.hasTitle = d.b[0] == 1
 		d.b = d.b[1:]
 	}
+	// The terms' texts are substrings of one copy of the rest of the
+	// record: one allocation a record instead of one a term (the clusterer
+	// copies the few it keeps: cluster.Online.Observe).
+	rest, n0 := string(d.b), len(d.b)
 	for _, dst := range r.vectors() {
 		if d.err != nil {
 			break
@@ -220,7 +238,7 @@ func decodeFeatures(b []byte) (featRecord, error) {
 			h := binary.LittleEndian.Uint64(d.b)
 			d.b = d.b[8:]
 			tf := d.uvarint()
-			v = append(v, text.Term{Hash: h, TF: float32(tf), Text: d.str()})
+			v = append(v, text.Term{Hash: h, TF: float32(tf), Text: d.substr(rest, n0)})
 		}
 		*dst = v
 	}
