@@ -219,6 +219,15 @@ func relate(a, b *Doc, o Overlap, sameExact bool, dir Direction, cfg ReuseConfig
 		}
 	}
 	r.Similarity = similarity(&r.Alignment, a, b)
+	switch rel {
+	// Copies of one text are at least as close as the text they share: the
+	// model, fitted on distinct reports, scores pairs beyond its data (two
+	// identical texts, every share at 1) below some it has seen.
+	case Exact:
+		r.Similarity = 1
+	case NearDuplicate:
+		r.Similarity = max(r.Similarity, round4(o.Jaccard()))
+	}
 	if rel != None {
 		r.Relation, r.ContainerA = rel, aContains
 		r.Derived = dir

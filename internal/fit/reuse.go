@@ -220,16 +220,17 @@ type semevalPair struct {
 
 // semevalFeatures compares every SemEval pair (through a JSONL corpus of
 // its texts written to a temporary file) and returns the similarity
-// features and the overall scores (1 very similar … 4 very dissimilar).
-func semevalFeatures(dir string, cfg engine.Config) ([][]float64, []float64, error) {
+// features, the overall scores (1 very similar … 4 very dissimilar) and
+// the engine's answered similarities.
+func semevalFeatures(dir string, cfg engine.Config) ([][]float64, []float64, []float64, error) {
 	f, err := os.Open(filepath.Join(dir, "semeval2022-en-pairs.jsonl"))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	defer f.Close()
 	tmp, err := os.CreateTemp("", "semeval-*.jsonl")
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	defer os.Remove(tmp.Name())
 	var qs []engine.PairQuery
@@ -240,7 +241,7 @@ func semevalFeatures(dir string, cfg engine.Config) ([][]float64, []float64, err
 	for sc.Scan() {
 		var p semevalPair
 		if err := json.Unmarshal(sc.Bytes(), &p); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		a, b := p.ID+"/1", p.ID+"/2"
 		enc.Encode(map[string]string{"id": a, "text": p.Text1})
@@ -249,20 +250,21 @@ func semevalFeatures(dir string, cfg engine.Config) ([][]float64, []float64, err
 		ys = append(ys, p.Overall)
 	}
 	if err := tmp.Close(); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	res, err := engine.ComparePairs(context.Background(), []string{tmp.Name()}, qs, cfg)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var X [][]float64
+	var sims []float64
 	for _, r := range res.Pairs {
 		if r.Err != nil {
-			return nil, nil, r.Err
+			return nil, nil, nil, r.Err
 		}
-		X = append(X, r.SimilarityFeatures())
+		X, sims = append(X, r.SimilarityFeatures()), append(sims, r.Similarity)
 	}
-	return X, ys, nil
+	return X, ys, sims, nil
 }
 
 // sameStoryOverall is the SemEval overall score (1 very similar … 4 very
@@ -345,7 +347,7 @@ func fitReuse(dir string) ([]byte, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	SX, sy, err := semevalFeatures(dir, cfg)
+	SX, sy, _, err := semevalFeatures(dir, cfg)
 	if err != nil {
 		return nil, "", err
 	}
