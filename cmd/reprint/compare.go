@@ -34,7 +34,10 @@ boilerplate is left out and whose word statistics weigh the words.
 
 Without --json the two texts are shown side by side, aligned sentence
 against sentence, verbatim passages marked (in colour on a terminal,
-between [[ and ]] otherwise), unmatched sentences against a gap.
+between [[ and ]] otherwise), unmatched sentences against a gap. A copy
+(exact, near_duplicate, contains) is shown as what differs: runs of
+sentences the same on both sides are folded to a line that counts them
+(--full shows them).
 
 --pairs reads one {"a": ID, "b": ID} per line and writes one JSON line per
 pair, in input order:
@@ -54,6 +57,7 @@ func runCompare(args []string, stdout, stderr io.Writer) error {
 	asJSON := fs.Bool("json", false, "write the answer as JSON")
 	width := fs.Int("width", 0, "width of the side-by-side view (0: the terminal's, else 120)")
 	color := fs.String("color", "auto", "colour the side-by-side view: auto, always, never")
+	full := fs.Bool("full", false, "show every sentence of a copy (exact, near_duplicate, contains), not only what differs")
 	fs.IntVar(&cfg.Workers, "workers", 0, "parallel workers (0 = all cores); output does not depend on it")
 	fs.Int64Var(&cfg.Read.MaxArticleBytes, "max-article-bytes", 4<<20, "truncate longer article texts")
 	fs.Int64Var(&cfg.Read.MaxRecordBytes, "max-record-bytes", 16<<20, "reject longer JSONL/CSV records, Parquet rows and .json/.html files")
@@ -112,7 +116,7 @@ func runCompare(args []string, stdout, stderr io.Writer) error {
 		return enc.Encode(ans)
 	}
 	bw := newBufWriter(stdout)
-	v := compareView{w: bw, width: *width, color: *color == "always"}
+	v := compareView{w: bw, width: *width, color: *color == "always", full: *full}
 	if *color == "auto" {
 		v.color = isTerminal(stdout)
 	}

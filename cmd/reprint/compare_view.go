@@ -20,10 +20,23 @@ import (
 // they relate ("=" verbatim, "~" paraphrase, "\"" a quotation both
 // carry, " " unmatched), verbatim passages highlighted. Pairs found out
 // of order (moved material) follow the ordered alignment.
+//
+// For a copy (exact, near_duplicate, contains) the view is a diff: runs of
+// sentences that are the same on both sides are folded to one line that
+// counts them, keeping one on each side of a difference for context,
+// unless full is set.
 type compareView struct {
 	w     io.Writer
 	width int
 	color bool
+	full  bool
+}
+
+// viewRow is one row of the view: a sentence against a sentence or a gap.
+type viewRow struct {
+	mark        rune
+	left, right []seg
+	same        bool // the two sentences are the same text
 }
 
 const (
@@ -75,6 +88,7 @@ func (v *compareView) render(r *engine.ReuseAnswer, a, b *article.Article) {
 	}
 	col := max(20, (v.width-3)/2)
 	fmt.Fprintln(v.w, strings.Repeat("─", 2*col+3))
+	var rows []viewRow
 	i, j := 0, 0
 	var moved []match.SentencePair
 	for _, p := range r.Sentences {
@@ -83,21 +97,25 @@ func (v *compareView) render(r *engine.ReuseAnswer, a, b *article.Article) {
 			continue
 		}
 		for ; i < p.A[0]; i++ {
-			v.row(col, ' ', v.cell(a.Text, r.SpansA[i], r.Passages, true), nil)
+			rows = append(rows, viewRow{mark: ' ', left: v.cell(a.Text, r.SpansA[i], r.Passages, true)})
 		}
 		for ; j < p.B[0]; j++ {
-			v.row(col, ' ', nil, v.cell(b.Text, r.SpansB[j], r.Passages, false))
+			rows = append(rows, viewRow{mark: ' ', right: v.cell(b.Text, r.SpansB[j], r.Passages, false)})
 		}
-		v.row(col, marker(p.Kind), v.cell(a.Text, [2]int{p.AStart, p.AEnd}, r.Passages, true),
-			v.cell(b.Text, [2]int{p.BStart, p.BEnd}, r.Passages, false))
+		rows = append(rows, viewRow{mark: marker(p.Kind),
+			left:  v.cell(a.Text, [2]int{p.AStart, p.AEnd}, r.Passages, true),
+			right: v.cell(b.Text, [2]int{p.BStart, p.BEnd}, r.Passages, false),
+			same:  sameText(a.Text[p.AStart:p.AEnd], b.Text[p.BStart:p.BEnd])})
 		i, j = max(i, p.A[1]), max(j, p.B[1])
 	}
 	for ; i < len(r.SpansA); i++ {
-		v.row(col, ' ', v.cell(a.Text, r.SpansA[i], r.Passages, true), nil)
+		rows = append(rows, viewRow{mark: ' ', left: v.cell(a.Text, r.SpansA[i], r.Passages, true)})
 	}
 	for ; j < len(r.SpansB); j++ {
-		v.row(col, ' ', nil, v.cell(b.Text, r.SpansB[j], r.Passages, false))
+		rows = append(rows, viewRow{mark: ' ', right: v.cell(b.Text, r.SpansB[j], r.Passages, false)})
 	}
+	fold := !v.full && (r.Relation == string(match.Exact) || r.Relation == string(match.NearDuplicate) || r.Relation == string(match.Contains))
+	v.rows(col, rows, fold)
 	if len(moved) > 0 {
 		fmt.Fprintln(v.w, strings.Repeat("─", 2*col+3))
 		fmt.Fprintln(v.w, "moved (matched out of order):")
@@ -106,6 +124,58 @@ func (v *compareView) render(r *engine.ReuseAnswer, a, b *article.Article) {
 				v.cell(b.Text, [2]int{p.BStart, p.BEnd}, r.Passages, false))
 		}
 	}
+}
+
+// rows writes the rows; with fold, each run of more than two rows whose
+// sentences are the same on both sides keeps its first and last row (the
+// context of the differences around it; only the last at the start, only
+// the first at the end) and the rest become one line that counts them.
+func (v *compareView) rows(col int, rows []viewRow, fold bool) {
+	for k := 0; k < len(rows); {
+		e := k
+		for e < len(rows) && rows[e].same {
+			e++
+		}
+		if !fold || e-k <= 2 {
+			for end := max(e, k+1); k < end; k++ {
+				v.row(col, rows[k].mark, rows[k].left, rows[k].right)
+			}
+			continue
+		}
+		first, last := k, e-1 // kept for context
+		if k == 0 {
+			first = -1
+		}
+		if e == len(rows) {
+			last = -1
+		}
+		if first >= 0 {
+			v.row(col, rows[first].mark, rows[first].left, rows[first].right)
+		}
+		hidden := e - k - b2i(first >= 0) - b2i(last >= 0)
+		word := "sentences"
+		if hidden == 1 {
+			word = "sentence"
+		}
+		fmt.Fprintln(v.w, v.style(ansiHead, fmt.Sprintf("%*s··· %d identical %s ···", col/2, "", hidden, word)))
+		if last >= 0 {
+			v.row(col, rows[last].mark, rows[last].left, rows[last].right)
+		}
+		k = e
+	}
+}
+
+// sameText reports whether two sentences are the same text but for
+// spacing.
+func sameText(a, b string) bool {
+	return a == b || strings.Join(strings.Fields(a), " ") == strings.Join(strings.Fields(b), " ")
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // describe is an article's outlet and publication time for the header.
