@@ -332,14 +332,16 @@ func OpenLiveWith(st store.KV, cfg Config, o Options) (*Live, error) {
 	write := false
 	switch {
 	case err == nil:
+		l.cfg.Window = 0 // the stored one, if any
 		if err := json.Unmarshal(v, &l.cfg); err != nil {
 			return nil, fmt.Errorf("stored parameters: corrupt record: %w", err)
 		}
 		// A store without a window (made before the parameter, or
 		// without one) takes the one given, for good.
-		var has struct{ Window *uint64 }
-		json.Unmarshal(v, &has)
-		write = has.Window == nil && cfg.Window > 0 && st.Writable() == nil
+		if l.cfg.Window == 0 && cfg.Window > 0 {
+			l.cfg.Window = cfg.Window
+			write = st.Writable() == nil
+		}
 	case !errors.Is(err, store.ErrNotFound):
 		return nil, err
 	default:

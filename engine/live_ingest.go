@@ -82,7 +82,7 @@ func (l *Live) lookup(fl *inflight, id string) (*LiveArticle, error) {
 			return a, nil
 		}
 	}
-	if l.cfg.Window == 0 && l.ids[l.idHash(id)] == 0 {
+	if l.knownAbsent(id) {
 		return nil, store.ErrNotFound
 	}
 	return l.get(id)

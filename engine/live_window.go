@@ -29,6 +29,12 @@ func (l *Live) countID(id string) {
 	}
 }
 
+// knownAbsent reports whether the id table says that no stored article
+// has id, without a read (never with a window: it keeps no table).
+func (l *Live) knownAbsent(id string) bool {
+	return l.cfg.Window == 0 && l.ids[l.idHash(id)] == 0
+}
+
 // searchStep is the numbers of a generation of the search index with a
 // window (0: one generation): an eighth of the window, at least 8,192, so
 // that the index holds at most an eighth more than the window.

@@ -48,20 +48,17 @@ func TestLiveWindow(t *testing.T) {
 			}
 		}
 	}
-	seqOf := map[string]uint64{}
+	recOf := map[string]*LiveArticle{} // as the engine keeping everything stored them
 	for _, a := range arts {
 		r, err := all.Article(a.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		seqOf[a.ID] = r.Seq
+		recOf[a.ID] = r
 	}
 	beyond, within := 0, 0
 	for _, a := range arts {
-		ra, err := all.Article(a.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ra := recOf[a.ID]
 		rw, err := win.Article(a.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -70,7 +67,7 @@ func TestLiveWindow(t *testing.T) {
 			t.Fatalf("%s: numbered %d and %d", a.ID, rw.Seq, ra.Seq)
 		}
 		want := slices.DeleteFunc(slices.Clone(ra.Relations), func(r LiveRelation) bool {
-			if seqOf[r.ID]+window < ra.Seq {
+			if recOf[r.ID].Seq+window < ra.Seq {
 				beyond++
 				return true
 			}

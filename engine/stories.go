@@ -185,30 +185,31 @@ func (d *decoder) uvarint() uint64 {
 	return v
 }
 
-func (d *decoder) str() string {
+// next returns the next length-prefixed bytes (nil, and the decoder
+// failed, when the record is cut short).
+func (d *decoder) next() []byte {
 	n := d.uvarint()
 	if uint64(len(d.b)) < n {
 		d.err = fmt.Errorf("feature spill corrupt")
 		d.b = nil
-		return ""
+		return nil
 	}
-	s := string(d.b[:n])
+	b := d.b[:n]
 	d.b = d.b[n:]
-	return s
+	return b
 }
+
+func (d *decoder) str() string { return string(d.next()) }
 
 // substr is str for a string taken from rest, a copy of the decoder's
 // bytes when n0 of them were left: no allocation.
 func (d *decoder) substr(rest string, n0 int) string {
-	n := d.uvarint()
-	if uint64(len(d.b)) < n {
-		d.err = fmt.Errorf("feature spill corrupt")
-		d.b = nil
+	b := d.next()
+	end := n0 - len(d.b)
+	if d.err != nil {
 		return ""
 	}
-	off := n0 - len(d.b)
-	d.b = d.b[n:]
-	return rest[off : off+int(n)]
+	return rest[end-len(b) : end]
 }
 
 func decodeFeatures(b []byte) (featRecord, error) {

@@ -216,13 +216,18 @@ func (x *Buckets) Evict(below uint64) int {
 		}
 		x.floor = (p + 1) << pageBits
 	}
-	// The floor moves on to the first page held, as ReadFrom finds it
-	// (no article lies between).
-	for p := x.floor >> pageBits; p < uint64(len(x.pages)) && x.pages[p] == nil && x.floor > 0; p++ {
-		x.floor = (p + 1) << pageBits
-	}
+	x.skipFreed()
 	x.n -= evicted
 	return evicted
+}
+
+// skipFreed moves the floor on past the pages not held from it on: Evict
+// frees pages from the lowest up, and below the first page held there is
+// no article either way (ReadFrom finds the floor so).
+func (x *Buckets) skipFreed() {
+	for p := x.floor >> pageBits; p < uint64(len(x.pages)) && x.pages[p] == nil; p++ {
+		x.floor = (p + 1) << pageBits
+	}
 }
 
 // Floor returns the lowest number the index may still hold: every article

@@ -99,16 +99,7 @@ func (x *Buckets) decode(d *binenc.Reader) error {
 	if err := d.Err(); err != nil {
 		return err
 	}
-	// The floor is the first page held: Evict frees pages from the
-	// lowest up, and below the first page held there is no article
-	// either way.
-	floor := uint64(0)
-	for p := range pages {
-		if pages[p] != nil {
-			floor = uint64(p) << pageBits
-			break
-		}
-	}
-	x.pages, x.heads, x.last, x.n, x.bytes, x.floor = pages, heads, last, n, bytes, floor
+	x.pages, x.heads, x.last, x.n, x.bytes, x.floor = pages, heads, last, n, bytes, 0
+	x.skipFreed()
 	return nil
 }

@@ -46,7 +46,7 @@ func TestGenerations(t *testing.T) {
 			dropped += n
 			for s, ws := range held { // the model drops what Drop must
 				if s-s%step+step <= below {
-					n -= len(slices.Compact(slices.Sorted(slices.Values(ws))))
+					n -= postingsOf(ws)
 					delete(held, s)
 				}
 			}
@@ -61,30 +61,15 @@ func TestGenerations(t *testing.T) {
 		if rng.IntN(3) == 0 {
 			q = append(q, uint32(rng.IntN(10)+1))
 		}
-		var want []uint64
-		for s, ws := range held {
-			if !slices.ContainsFunc(q, func(w uint32) bool { return !slices.Contains(ws, w) }) {
-				want = append(want, s)
-			}
-		}
-		slices.Sort(want)
-		slices.Reverse(want)
 		limit := 1 + rng.IntN(30)
-		want = want[:min(len(want), limit)]
-		var got []uint64
-		g.Search(q, 0, func(s uint64) bool { got = append(got, s); return len(got) < limit })
-		if !slices.Equal(got, want) {
+		if got, want := searchN(g, q, limit), modelHits(held, q, limit); !slices.Equal(got, want) {
 			t.Fatalf("step %d: search %v: %v, want %v", i, q, got, want)
 		}
 	}
 	if dropped == 0 {
 		t.Fatal("nothing dropped")
 	}
-	n := 0
-	for _, ws := range held {
-		n += len(slices.Compact(slices.Sorted(slices.Values(ws))))
-	}
-	if g.Len() != n {
+	if n := modelPostings(held); g.Len() != n {
 		t.Fatalf("Len %d, want %d", g.Len(), n)
 	}
 	var buf bytes.Buffer

@@ -37,33 +37,58 @@ func TestSearchAgreesWithModel(t *testing.T) {
 			}
 		}
 		q := randomWords(1 + rng.IntN(3))
-		var want []uint64
-		for s, ws := range held {
-			if !slices.ContainsFunc(q, func(w uint32) bool { return !slices.Contains(ws, w) }) {
-				want = append(want, s)
-			}
-		}
-		slices.Sort(want)
-		slices.Reverse(want)
 		limit := 1 + rng.IntN(20)
-		want = want[:min(len(want), limit)]
-		var got []uint64
-		x.Search(q, 0, func(s uint64) bool {
-			got = append(got, s)
-			return len(got) < limit
-		})
-		if !slices.Equal(got, want) {
+		if got, want := searchN(x, q, limit), modelHits(held, q, limit); !slices.Equal(got, want) {
 			t.Fatalf("step %d: search %v (limit %d): %v, want %v", step, q, limit, got, want)
 		}
 	}
-	n := 0
-	for _, ws := range held {
-		n += len(slices.Compact(slices.Sorted(slices.Values(ws))))
-	}
-	if x.Len() != n {
+	if n := modelPostings(held); x.Len() != n {
 		t.Fatalf("Len %d, want %d", x.Len(), n)
 	}
 }
+
+// searcher is what Index and Generations have in common for the tests.
+type searcher interface {
+	Search(words []uint32, scan int, yield func(seq uint64) bool)
+}
+
+// searchN returns the first limit articles x's search of q yields.
+func searchN(x searcher, q []uint32, limit int) []uint64 {
+	var got []uint64
+	x.Search(q, 0, func(s uint64) bool {
+		got = append(got, s)
+		return len(got) < limit
+	})
+	return got
+}
+
+// modelHits is what a search of q must answer from the articles held (by
+// number, their words): the numbers of those holding every word of q,
+// newest first, at most limit.
+func modelHits(held map[uint64][]uint32, q []uint32, limit int) []uint64 {
+	var want []uint64
+	for s, ws := range held {
+		if !slices.ContainsFunc(q, func(w uint32) bool { return !slices.Contains(ws, w) }) {
+			want = append(want, s)
+		}
+	}
+	slices.Sort(want)
+	slices.Reverse(want)
+	return want[:min(len(want), limit)]
+}
+
+// modelPostings is the number of postings of the articles held.
+func modelPostings(held map[uint64][]uint32) int {
+	n := 0
+	for _, ws := range held {
+		n += postingsOf(ws)
+	}
+	return n
+}
+
+// postingsOf is the number of postings of an article of words ws: its
+// distinct words.
+func postingsOf(ws []uint32) int { return len(slices.Compact(slices.Sorted(slices.Values(ws)))) }
 
 func TestSearchScanBound(t *testing.T) {
 	x := New()

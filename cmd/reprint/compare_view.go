@@ -88,6 +88,18 @@ func (v *compareView) render(r *engine.ReuseAnswer, a, b *article.Article) {
 	}
 	col := max(20, (v.width-3)/2)
 	fmt.Fprintln(v.w, strings.Repeat("─", 2*col+3))
+	onlyA := func(i int) viewRow {
+		return viewRow{mark: ' ', left: v.cell(a.Text, r.SpansA[i], r.Passages, true)}
+	}
+	onlyB := func(j int) viewRow {
+		return viewRow{mark: ' ', right: v.cell(b.Text, r.SpansB[j], r.Passages, false)}
+	}
+	pair := func(p match.SentencePair) viewRow {
+		return viewRow{mark: marker(p.Kind),
+			left:  v.cell(a.Text, [2]int{p.AStart, p.AEnd}, r.Passages, true),
+			right: v.cell(b.Text, [2]int{p.BStart, p.BEnd}, r.Passages, false),
+			same:  sameText(a.Text[p.AStart:p.AEnd], b.Text[p.BStart:p.BEnd])}
+	}
 	var rows []viewRow
 	i, j := 0, 0
 	var moved []match.SentencePair
@@ -97,31 +109,31 @@ func (v *compareView) render(r *engine.ReuseAnswer, a, b *article.Article) {
 			continue
 		}
 		for ; i < p.A[0]; i++ {
-			rows = append(rows, viewRow{mark: ' ', left: v.cell(a.Text, r.SpansA[i], r.Passages, true)})
+			rows = append(rows, onlyA(i))
 		}
 		for ; j < p.B[0]; j++ {
-			rows = append(rows, viewRow{mark: ' ', right: v.cell(b.Text, r.SpansB[j], r.Passages, false)})
+			rows = append(rows, onlyB(j))
 		}
-		rows = append(rows, viewRow{mark: marker(p.Kind),
-			left:  v.cell(a.Text, [2]int{p.AStart, p.AEnd}, r.Passages, true),
-			right: v.cell(b.Text, [2]int{p.BStart, p.BEnd}, r.Passages, false),
-			same:  sameText(a.Text[p.AStart:p.AEnd], b.Text[p.BStart:p.BEnd])})
+		rows = append(rows, pair(p))
 		i, j = max(i, p.A[1]), max(j, p.B[1])
 	}
 	for ; i < len(r.SpansA); i++ {
-		rows = append(rows, viewRow{mark: ' ', left: v.cell(a.Text, r.SpansA[i], r.Passages, true)})
+		rows = append(rows, onlyA(i))
 	}
 	for ; j < len(r.SpansB); j++ {
-		rows = append(rows, viewRow{mark: ' ', right: v.cell(b.Text, r.SpansB[j], r.Passages, false)})
+		rows = append(rows, onlyB(j))
 	}
-	fold := !v.full && (r.Relation == string(match.Exact) || r.Relation == string(match.NearDuplicate) || r.Relation == string(match.Contains))
-	v.rows(col, rows, fold)
+	switch match.Relation(r.Relation) {
+	case match.Exact, match.NearDuplicate, match.Contains:
+		v.rows(col, rows, !v.full)
+	default:
+		v.rows(col, rows, false)
+	}
 	if len(moved) > 0 {
 		fmt.Fprintln(v.w, strings.Repeat("─", 2*col+3))
 		fmt.Fprintln(v.w, "moved (matched out of order):")
 		for _, p := range moved {
-			v.row(col, marker(p.Kind), v.cell(a.Text, [2]int{p.AStart, p.AEnd}, r.Passages, true),
-				v.cell(b.Text, [2]int{p.BStart, p.BEnd}, r.Passages, false))
+			v.row(col, pair(p))
 		}
 	}
 }
@@ -138,28 +150,25 @@ func (v *compareView) rows(col int, rows []viewRow, fold bool) {
 		}
 		if !fold || e-k <= 2 {
 			for end := max(e, k+1); k < end; k++ {
-				v.row(col, rows[k].mark, rows[k].left, rows[k].right)
+				v.row(col, rows[k])
 			}
 			continue
 		}
-		first, last := k, e-1 // kept for context
-		if k == 0 {
-			first = -1
+		lo, hi := k, e // the rows folded
+		if k > 0 {
+			v.row(col, rows[k])
+			lo++
 		}
-		if e == len(rows) {
-			last = -1
+		if e < len(rows) {
+			hi--
 		}
-		if first >= 0 {
-			v.row(col, rows[first].mark, rows[first].left, rows[first].right)
-		}
-		hidden := e - k - b2i(first >= 0) - b2i(last >= 0)
 		word := "sentences"
-		if hidden == 1 {
+		if hi-lo == 1 {
 			word = "sentence"
 		}
-		fmt.Fprintln(v.w, v.style(ansiHead, fmt.Sprintf("%*s··· %d identical %s ···", col/2, "", hidden, word)))
-		if last >= 0 {
-			v.row(col, rows[last].mark, rows[last].left, rows[last].right)
+		fmt.Fprintln(v.w, v.style(ansiHead, fmt.Sprintf("%*s··· %d identical %s ···", col/2, "", hi-lo, word)))
+		if hi < e {
+			v.row(col, rows[hi])
 		}
 		k = e
 	}
@@ -169,13 +178,6 @@ func (v *compareView) rows(col int, rows []viewRow, fold bool) {
 // spacing.
 func sameText(a, b string) bool {
 	return a == b || strings.Join(strings.Fields(a), " ") == strings.Join(strings.Fields(b), " ")
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // describe is an article's outlet and publication time for the header.
@@ -235,9 +237,9 @@ func (v *compareView) cell(s string, span [2]int, ps []match.Passage, sideA bool
 	return append(out, seg{s[at:hi], false})
 }
 
-// row writes one row: left and right cells wrapped to col runes each.
-func (v *compareView) row(col int, mark rune, left, right []seg) {
-	l, r := v.wrap(left, col), v.wrap(right, col)
+// row writes one row: its left and right cells wrapped to col runes each.
+func (v *compareView) row(col int, row viewRow) {
+	mark, l, r := row.mark, v.wrap(row.left, col), v.wrap(row.right, col)
 	for k := 0; k < max(len(l), len(r), 1); k++ {
 		var a, b string
 		var wa int
