@@ -44,8 +44,12 @@ type ReuseAnswer struct {
 	Sentences []match.SentencePair `json:"sentences"`
 	Passages  []match.Passage      `json:"passages"`
 	// Truncated is set when an article had more sentences than alignment
-	// looks at (match.MaxSentences).
-	Truncated bool `json:"truncated,omitempty"`
+	// looks at (match.MaxSentences): it was aligned on the window of them
+	// that shares the most with the other, AlignedA or AlignedB, the byte
+	// range of that window.
+	Truncated bool    `json:"truncated,omitempty"`
+	AlignedA  *[2]int `json:"aligned_a,omitempty"`
+	AlignedB  *[2]int `json:"aligned_b,omitempty"`
 	// SpansA and SpansB are the byte ranges of every sentence of each text
 	// outside boilerplate (sentence i of a pair's "a" range is SpansA[i]);
 	// filled by WithSpans, for showing the texts side by side.
@@ -251,6 +255,7 @@ func (e *reuseEnv) relate(a, b *reusePrepared, evidence bool) ReuseAnswer {
 		Sentences: r.Pairs, Passages: r.Passages, Truncated: r.Truncated,
 		pa: a, pb: b, rel: &r,
 	}
+	ans.AlignedA, ans.AlignedB = alignedBytes(a.doc, r.WindowA), alignedBytes(b.doc, r.WindowB)
 	if r.Relation == match.Contains {
 		ans.Container = a.a.ID
 		if !r.ContainerA {
@@ -276,6 +281,16 @@ func (e *reuseEnv) relate(a, b *reusePrepared, evidence bool) ReuseAnswer {
 		ans.Direction = basis // no copy: the order is only who came first
 	}
 	return ans
+}
+
+// alignedBytes is the byte range of d's sentences in window w when the
+// window leaves some of them out (nil otherwise: all were aligned, or the
+// pair was not aligned).
+func alignedBytes(d *match.Doc, w [2]int) *[2]int {
+	if w[1] <= w[0] || w[0] == 0 && w[1] == len(d.Sentences) {
+		return nil
+	}
+	return &[2]int{d.Sentences[w[0]].Start, d.Sentences[w[1]-1].End}
 }
 
 // attributionMinRunes is the shortest outlet name looked for in the other

@@ -37,7 +37,8 @@ import (
 // pairs that can pass the prefilter, the sentence model scores those, and
 // the program runs over the n·m cells. Two 3 KB articles (about 20
 // sentences each) align in well under 200 µs; MaxSentences bounds the
-// worst case.
+// worst case: a longer text is aligned on the window of MaxSentences of
+// its sentences that shares the most with the other (alignWindow).
 
 // AlignConfig holds the alignment parameters.
 type AlignConfig struct {
@@ -118,8 +119,14 @@ type Alignment struct {
 	WordsA, WordsB float64
 	// Cosine is the cosine of the two texts' weighted stem vectors.
 	Cosine float64
-	// Truncated is set when a text had more than MaxSentences sentences.
+	// Truncated is set when a text had more than MaxSentences sentences
+	// (it was aligned on the window of them that shares most with the
+	// other text) or more than MaxPrepared (the rest was not looked at).
 	Truncated bool
+	// WindowA and WindowB are the sentences of each text that were
+	// aligned, [from, to): all of them unless the text has more than
+	// MaxSentences.
+	WindowA, WindowB [2]int
 }
 
 // cell is a scored sentence pair of the similarity matrix.
@@ -177,6 +184,7 @@ const (
 // dynamic program), reused through alignPool: none of it outlives the
 // alignment.
 type alignScratch struct {
+	ea, eb []entry // the windows' entries of texts over MaxSentences
 	S      []cell
 	shared []float32
 	best   []float64
@@ -215,16 +223,25 @@ func (al *Alignment) textShares(a, b *Doc) {
 // align fills the rest of al (textShares filled).
 func (al *Alignment) align(a, b *Doc, cfg AlignConfig) {
 	al.Truncated = a.Truncated || b.Truncated
-	n, m := len(a.sents), len(b.sents)
 	al.Passages = b.passagesWith(a.content, cfg.PassageMinTokens)
 	al.VerbatimA, al.VerbatimB = passageShares(al.Passages, a.content, b.content)
-	if n == 0 || m == 0 {
+	if len(a.sents) == 0 || len(b.sents) == 0 {
 		return
 	}
 	a.extras()
 	b.extras()
 	sc := alignPool.Get().(*alignScratch)
 	defer alignPool.Put(sc)
+	// A text of more than MaxSentences is aligned on the window of them
+	// that shares the most with the other text.
+	wa, wb := alignWindow(a, b), alignWindow(b, a)
+	al.WindowA, al.WindowB = wa, wb
+	if wa != [2]int{0, len(a.sents)} || wb != [2]int{0, len(b.sents)} {
+		al.Truncated = true
+	}
+	sa, sb := a.sents[wa[0]:wa[1]], b.sents[wb[0]:wb[1]]
+	ea, eb := a.windowEntries(wa, &sc.ea), b.windowEntries(wb, &sc.eb)
+	n, m := len(sa), len(sb)
 	sc.S = zeroed(sc.S, n*m)
 	S := sc.S
 	// Only the pairs whose shared weight can reach the prefilter are
@@ -233,7 +250,6 @@ func (al *Alignment) align(a, b *Doc, cfg AlignConfig) {
 	// it leaves out the numbers' agreement).
 	sc.shared = zeroed(sc.shared, n*m)
 	shared := sc.shared
-	ea, eb := a.entries, b.entries
 	for x, y := 0, 0; x < len(ea) && y < len(eb); {
 		switch {
 		case ea[x].stem < eb[y].stem:
@@ -259,8 +275,8 @@ func (al *Alignment) align(a, b *Doc, cfg AlignConfig) {
 	}
 	for i := range n {
 		for j := range m {
-			if float64(shared[i*m+j]) >= PrefilterDice*(a.sents[i].mass+b.sents[j].mass) {
-				S[i*m+j] = pairScore(&a.sents[i], &b.sents[j])
+			if float64(shared[i*m+j]) >= PrefilterDice*(sa[i].mass+sb[j].mass) {
+				S[i*m+j] = pairScore(&sa[i], &sb[j])
 			}
 		}
 	}
@@ -271,12 +287,17 @@ func (al *Alignment) align(a, b *Doc, cfg AlignConfig) {
 		}
 		return s - th + 1e-9 // a pair at the threshold still beats a gap
 	}
-	// best[(i)*(m+1)+j]: the best alignment of a[:i] and b[:j].
+	// pair builds the SentencePair of the window's sentences [i0,i1) of a
+	// and [j0,j1) of b, numbered in the whole texts.
+	pair := func(i0, i1, j0, j1 int, c cell, ordered bool) SentencePair {
+		return a.pair(b, i0+wa[0], i1+wa[0], j0+wb[0], j1+wb[0], c, ordered)
+	}
+	// best[(i)*(m+1)+j]: the best alignment of sa[:i] and sb[:j].
 	W := m + 1
 	sc.best, sc.back = zeroed(sc.best, (n+1)*W), zeroed(sc.back, (n+1)*W)
 	best, back := sc.best, sc.back
-	mergedA := make(map[int]cell) // i*m+j → score of a[i-1..i] with b[j]
-	mergedB := make(map[int]cell) // i*m+j → score of a[i] with b[j-1..j]
+	mergedA := make(map[int]cell) // i*m+j → score of sa[i-1..i] with sb[j]
+	mergedB := make(map[int]cell) // i*m+j → score of sa[i] with sb[j-1..j]
 	for i := 0; i <= n; i++ {
 		for j := 0; j <= m; j++ {
 			if i == 0 && j == 0 {
@@ -297,14 +318,14 @@ func (al *Alignment) align(a, b *Doc, cfg AlignConfig) {
 				// Two sentences of a with one of b: most of each must be
 				// in it.
 				if i > 1 && c.inA >= MergeContain && S[(i-2)*m+j-1].inA >= MergeContain {
-					mc := mergedCell(&a.sents[i-2], &a.sents[i-1], &b.sents[j-1], false)
+					mc := mergedCell(&sa[i-2], &sa[i-1], &sb[j-1], false)
 					mergedA[(i-1)*m+j-1] = mc
 					if g := best[(i-2)*W+j-1] + gain(float64(mc.score)); g > v {
 						v, bk = g, back21
 					}
 				}
 				if j > 1 && c.inB >= MergeContain && S[(i-1)*m+j-2].inB >= MergeContain {
-					mc := mergedCell(&b.sents[j-2], &b.sents[j-1], &a.sents[i-1], true)
+					mc := mergedCell(&sb[j-2], &sb[j-1], &sa[i-1], true)
 					mergedB[(i-1)*m+j-1] = mc
 					if g := best[(i-1)*W+j-2] + gain(float64(mc.score)); g > v {
 						v, bk = g, back12
@@ -325,13 +346,13 @@ func (al *Alignment) align(a, b *Doc, cfg AlignConfig) {
 		case backSkipB:
 			j--
 		case back11:
-			pairs = append(pairs, a.pair(b, i-1, i, j-1, j, S[(i-1)*m+j-1], true))
+			pairs = append(pairs, pair(i-1, i, j-1, j, S[(i-1)*m+j-1], true))
 			i, j = i-1, j-1
 		case back21:
-			pairs = append(pairs, a.pair(b, i-2, i, j-1, j, mergedA[(i-1)*m+j-1], true))
+			pairs = append(pairs, pair(i-2, i, j-1, j, mergedA[(i-1)*m+j-1], true))
 			i, j = i-2, j-1
 		case back12:
-			pairs = append(pairs, a.pair(b, i-1, i, j-2, j, mergedB[(i-1)*m+j-1], true))
+			pairs = append(pairs, pair(i-1, i, j-2, j, mergedB[(i-1)*m+j-1], true))
 			i, j = i-1, j-2
 		default:
 			i, j = 0, 0
@@ -340,10 +361,10 @@ func (al *Alignment) align(a, b *Doc, cfg AlignConfig) {
 	slices.Reverse(pairs)
 	for _, p := range pairs {
 		for k := p.A[0]; k < p.A[1]; k++ {
-			alignedA[k] = true
+			alignedA[k-wa[0]] = true
 		}
 		for k := p.B[0]; k < p.B[1]; k++ {
-			alignedB[k] = true
+			alignedB[k-wb[0]] = true
 		}
 	}
 	// Moved material: an unaligned sentence's best counterpart anywhere.
@@ -352,7 +373,7 @@ func (al *Alignment) align(a, b *Doc, cfg AlignConfig) {
 			continue
 		}
 		if bj := bestAbove(m, float32(th), func(j int) float32 { return S[i*m+j].score }); bj >= 0 {
-			pairs = append(pairs, a.pair(b, i, i+1, bj, bj+1, S[i*m+bj], false))
+			pairs = append(pairs, pair(i, i+1, bj, bj+1, S[i*m+bj], false))
 		}
 	}
 	for j := range m {
@@ -360,8 +381,8 @@ func (al *Alignment) align(a, b *Doc, cfg AlignConfig) {
 			continue
 		}
 		bi := bestAbove(n, float32(th), func(i int) float32 { return S[i*m+j].score })
-		if bi >= 0 && !slices.ContainsFunc(pairs, func(p SentencePair) bool { return p.A[0] == bi && p.B[0] == j && !p.Ordered }) {
-			pairs = append(pairs, a.pair(b, bi, bi+1, j, j+1, S[bi*m+j], false))
+		if bi >= 0 && !slices.ContainsFunc(pairs, func(p SentencePair) bool { return p.A[0] == bi+wa[0] && p.B[0] == j+wb[0] && !p.Ordered }) {
+			pairs = append(pairs, pair(bi, bi+1, j, j+1, S[bi*m+j], false))
 		}
 	}
 	slices.SortStableFunc(pairs, func(x, y SentencePair) int {
@@ -372,16 +393,72 @@ func (al *Alignment) align(a, b *Doc, cfg AlignConfig) {
 	})
 	markVerbatim(pairs, al.Passages, cfg.VerbatimShare)
 	for k := range pairs {
-		if pairs[k].Kind != KindVerbatim && float64(cellQuoted(pairs[k], S, m)) >= cfg.QuoteShare {
+		if pairs[k].Kind != KindVerbatim && float64(cellQuoted(pairs[k], S, m, wa[0], wb[0])) >= cfg.QuoteShare {
 			pairs[k].Kind = KindQuote
 		}
 	}
 	al.Pairs = pairs
-	al.ContainedA, al.ContainedB = contained(a, b, S, m)
-	al.CoverageA, al.OrderedA, al.QuoteA = sideCoverage(a, pairs, func(p SentencePair) [2]int { return p.A })
-	al.CoverageB, al.OrderedB, al.QuoteB = sideCoverage(b, pairs, func(p SentencePair) [2]int { return p.B })
+	al.ContainedA, al.ContainedB = contained(sa, sb, a.mass, b.mass, S)
+	outA := verbatimOutside(a, wa, al.Passages, func(p Passage) [2]int { return [2]int{p.AStart, p.AEnd} })
+	outB := verbatimOutside(b, wb, al.Passages, func(p Passage) [2]int { return [2]int{p.BStart, p.BEnd} })
+	al.CoverageA, al.OrderedA, al.QuoteA = sideCoverage(a, pairs, outA, func(p SentencePair) [2]int { return p.A })
+	al.CoverageB, al.OrderedB, al.QuoteB = sideCoverage(b, pairs, outB, func(p SentencePair) [2]int { return p.B })
 	al.StrongA = strongShare(a, pairs, func(p SentencePair) [2]int { return p.A })
 	al.StrongB = strongShare(b, pairs, func(p SentencePair) [2]int { return p.B })
+}
+
+// alignWindow returns the sentences of d that alignment with other looks
+// at, [lo, hi): all of them, or for a text of more than MaxSentences the
+// run of MaxSentences holding the most weight in stems the other text has
+// (the earliest such run on a tie). The choice costs one merge join of
+// d's entries with other's stem vector.
+func alignWindow(d, other *Doc) [2]int {
+	n := len(d.sents)
+	if n <= MaxSentences {
+		return [2]int{0, n}
+	}
+	in := make([]float64, n)
+	v := other.vec
+	for x, y := 0, 0; x < len(d.entries) && y < len(v); {
+		switch e := d.entries[x]; {
+		case e.stem < v[y].stem:
+			x++
+		case e.stem > v[y].stem:
+			y++
+		default:
+			in[e.sent] += float64(e.w)
+			x++
+		}
+	}
+	var sum float64
+	for _, w := range in[:MaxSentences] {
+		sum += w
+	}
+	lo, top := 0, sum
+	for k := MaxSentences; k < n; k++ {
+		sum += in[k] - in[k-MaxSentences]
+		if sum > top+1e-9 {
+			lo, top = k-MaxSentences+1, sum
+		}
+	}
+	return [2]int{lo, lo + MaxSentences}
+}
+
+// windowEntries returns d's entries of the sentences in window w,
+// numbered from its start (d.entries itself when w is all of them; buf is
+// reused otherwise).
+func (d *Doc) windowEntries(w [2]int, buf *[]entry) []entry {
+	if w[0] == 0 && w[1] == len(d.sents) {
+		return d.entries
+	}
+	out := (*buf)[:0]
+	for _, e := range d.entries {
+		if k := int(e.sent); k >= w[0] && k < w[1] {
+			out = append(out, entry{stem: e.stem, sent: int32(k - w[0]), w: e.w})
+		}
+	}
+	*buf = out
+	return out
 }
 
 // bestAbove returns the k in [0, n) of the highest score(k) at or above th
@@ -397,12 +474,12 @@ func bestAbove(n int, th float32, score func(k int) float32) int {
 }
 
 // cellQuoted returns the quoted share of a pair: the mean over its
-// sentence cells.
-func cellQuoted(p SentencePair, S []cell, m int) float32 {
+// sentence cells (S holds the windows starting at sentences loA, loB).
+func cellQuoted(p SentencePair, S []cell, m, loA, loB int) float32 {
 	var q float32
 	k := 0
-	for i := p.A[0]; i < p.A[1]; i++ {
-		for j := p.B[0]; j < p.B[1]; j++ {
+	for i := p.A[0] - loA; i < p.A[1]-loA; i++ {
+		for j := p.B[0] - loB; j < p.B[1]-loB; j++ {
 			q += S[i*m+j].quoted
 			k++
 		}
@@ -457,13 +534,18 @@ func overlap(s0, e0, s1, e1 int) int { return max(0, min(e0, e1)-max(s0, s1)) }
 // only meet the other text in a shared quotation are left out of the
 // first two shares altogether: two outlets quoting one speaker is no
 // evidence of copying, nor against it. side picks d's sentence range of a
-// pair.
-func sideCoverage(d *Doc, pairs []SentencePair, side func(SentencePair) [2]int) (all, ordered, quoted float64) {
+// pair. outside is the credit of the sentences outside the aligned window
+// (verbatimOutside; nil when there are none).
+func sideCoverage(d *Doc, pairs []SentencePair, outside []float64, side func(SentencePair) [2]int) (all, ordered, quoted float64) {
 	if d.mass == 0 {
 		return 0, 0, 0
 	}
 	credit := make([]float64, len(d.sents))
 	ordCredit := make([]float64, len(d.sents))
+	if outside != nil {
+		copy(credit, outside)
+		copy(ordCredit, outside)
+	}
 	inQuote := make([]bool, len(d.sents))
 	for _, p := range pairs {
 		r := side(p)
@@ -495,6 +577,48 @@ func sideCoverage(d *Doc, pairs []SentencePair, side func(SentencePair) [2]int) 
 		return 0, 0, round4(quoted / d.mass)
 	}
 	return round4(all / rest), round4(ordered / rest), round4(quoted / d.mass)
+}
+
+// verbatimOutside returns, for a text aligned on window w of its
+// sentences, the credit of each sentence outside it: the share of its
+// bytes inside verbatim passages (side picks the text's byte range of a
+// passage), what is known of it without aligning it — a long text that
+// repeats the other whole beyond the window still covers it. Nil when the
+// window holds every sentence.
+func verbatimOutside(d *Doc, w [2]int, ps []Passage, side func(Passage) [2]int) []float64 {
+	if w[0] == 0 && w[1] == len(d.sents) {
+		return nil
+	}
+	// The passages' ranges on this side, merged into disjoint runs.
+	runs := make([][2]int, 0, len(ps))
+	for _, p := range ps {
+		runs = append(runs, side(p))
+	}
+	slices.SortFunc(runs, func(x, y [2]int) int { return x[0] - y[0] })
+	merged := runs[:0]
+	for _, r := range runs {
+		if k := len(merged) - 1; k >= 0 && r[0] <= merged[k][1] {
+			merged[k][1] = max(merged[k][1], r[1])
+			continue
+		}
+		merged = append(merged, r)
+	}
+	out := make([]float64, len(d.sents))
+	q := 0
+	for k, st := range d.Sentences[:len(d.sents)] {
+		if k >= w[0] && k < w[1] || st.End <= st.Start {
+			continue
+		}
+		for q < len(merged) && merged[q][1] <= st.Start {
+			q++
+		}
+		in := 0
+		for r := q; r < len(merged) && merged[r][0] < st.End; r++ {
+			in += overlap(st.Start, st.End, merged[r][0], merged[r][1])
+		}
+		out[k] = float64(in) / float64(st.End-st.Start)
+	}
+	return out
 }
 
 // passageShares returns the shares of a's and b's tokens inside passages.
@@ -637,10 +761,11 @@ func trigrams(toks []text.Token) []uint64 {
 }
 
 // contained returns, for each text, its sentences' largest containment in
-// one sentence of the other (from the score matrix S, n×m), averaged by
-// weight.
-func contained(a, b *Doc, S []cell, m int) (float64, float64) {
-	n := len(a.sents)
+// one sentence of the other (from the score matrix S of the aligned
+// sentences sa and sb), averaged by weight over the whole texts (masses
+// massA, massB).
+func contained(sa, sb []sentence, massA, massB float64, S []cell) (float64, float64) {
+	n, m := len(sa), len(sb)
 	bestB := make([]float32, m)
 	var ca float64
 	for i := range n {
@@ -650,17 +775,17 @@ func contained(a, b *Doc, S []cell, m int) (float64, float64) {
 			best = max(best, c.inA)
 			bestB[j] = max(bestB[j], c.inB)
 		}
-		ca += a.sents[i].mass * float64(best)
+		ca += sa[i].mass * float64(best)
 	}
 	var cb float64
 	for j := range m {
-		cb += b.sents[j].mass * float64(bestB[j])
+		cb += sb[j].mass * float64(bestB[j])
 	}
-	if a.mass > 0 {
-		ca /= a.mass
+	if massA > 0 {
+		ca /= massA
 	}
-	if b.mass > 0 {
-		cb /= b.mass
+	if massB > 0 {
+		cb /= massB
 	}
 	return round4(ca), round4(cb)
 }

@@ -195,8 +195,8 @@ func TestAlignBadInput(t *testing.T) {
 		r := Relate(a, b, Overlap{}, false, Unknown, DefaultReuseConfig())
 		switch c.name {
 		case "overlong":
-			if !al.Truncated || len(a.Sentences) != MaxSentences {
-				t.Errorf("overlong: truncated %v, %d sentences", al.Truncated, len(a.Sentences))
+			if !al.Truncated || len(a.Sentences) != MaxSentences+50 || al.WindowA[1]-al.WindowA[0] != MaxSentences {
+				t.Errorf("overlong: truncated %v, %d sentences, window %v", al.Truncated, len(a.Sentences), al.WindowA)
 			}
 		case "scripts":
 			if r.Relation.Copy() {
@@ -207,6 +207,51 @@ func TestAlignBadInput(t *testing.T) {
 				t.Errorf("no punctuation: %d sentences", len(a.Sentences))
 			}
 		}
+	}
+}
+
+// TestAlignLongWindow: an article reprinted at the end of a text longer
+// than MaxSentences (a digest, a live blog) is found there, the coverage
+// of the long text is a share of all of it, and a text beyond MaxPrepared
+// is prepared on its first MaxPrepared sentences.
+func TestAlignLongWindow(t *testing.T) {
+	var filler strings.Builder
+	for k := range MaxSentences + 150 {
+		fmt.Fprintf(&filler, "Ledger entry %d records %d crates of zebra feed for warehouse %d. ", k, 3*k+1, k%7)
+	}
+	story := seedText(t, "000")
+	long := filler.String() + "\n" + story
+	a, b := prepareText(long), prepareText(story)
+	al := Align(a, b, DefaultAlignConfig())
+	checkAlignment(t, a, b, al)
+	if !al.Truncated || al.WindowA[1] != len(a.Sentences) || al.WindowA[1]-al.WindowA[0] != MaxSentences {
+		t.Fatalf("window %v of %d sentences, truncated %v", al.WindowA, len(a.Sentences), al.Truncated)
+	}
+	if al.WindowB != [2]int{0, len(b.Sentences)} {
+		t.Errorf("the short text's window %v, want all %d sentences", al.WindowB, len(b.Sentences))
+	}
+	if al.CoverageB < 0.95 || al.CoverageA > 0.2 {
+		t.Errorf("coverage a %.3f b %.3f: want the story found whole, the long text mostly not", al.CoverageA, al.CoverageB)
+	}
+	for _, p := range al.Pairs {
+		if p.A[0] < al.WindowA[0] || p.A[1] > al.WindowA[1] {
+			t.Errorf("pair %v outside the window %v", p.A, al.WindowA)
+		}
+	}
+	// The same story at the start: the first window, as before.
+	c := prepareText(story + "\n" + filler.String())
+	if al := Align(c, b, DefaultAlignConfig()); al.WindowA != [2]int{0, MaxSentences} || al.CoverageB < 0.95 {
+		t.Errorf("story first: window %v, coverage %.3f", al.WindowA, al.CoverageB)
+	}
+	// Two long copies of one text: beyond the window, the verbatim
+	// passages still find each in the other.
+	edited := prepareText(strings.Replace(long, "zebra", "giraffe", 20))
+	if al := Align(a, edited, DefaultAlignConfig()); al.CoverageA < 0.95 || al.CoverageB < 0.95 {
+		t.Errorf("long copies: coverage a %.3f b %.3f (windows %v %v)", al.CoverageA, al.CoverageB, al.WindowA, al.WindowB)
+	}
+	huge := strings.Repeat(filler.String(), MaxPrepared/(MaxSentences+150)+1)
+	if d := prepareText(huge); !d.Truncated || len(d.Sentences) != MaxPrepared {
+		t.Errorf("beyond MaxPrepared: truncated %v, %d sentences", d.Truncated, len(d.Sentences))
 	}
 }
 

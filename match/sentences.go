@@ -45,7 +45,7 @@ type Doc struct {
 	// Tokens are the text's tokens (text.Doc.Tokens).
 	Tokens []text.Token
 	// Sentences are its sentences outside boilerplate lines, at most
-	// MaxSentences of them (Truncated says when more were left out).
+	// MaxPrepared of them (Truncated says when more were left out).
 	Sentences []text.Sentence
 	Truncated bool
 	sents     []sentence
@@ -111,9 +111,20 @@ func (s *sentence) sensesOf(t *term) []uint32 {
 // the alignment's work grows with the product of the two texts' sentence
 // counts (the worst case, two texts of MaxSentences identical sentences,
 // takes about 0.5 s). 400 sentences is a 10,000-word text, several times
-// a long article; a longer one is aligned on its first 400 sentences and
-// marked Truncated (the verbatim passages still cover the whole text).
+// a long article; a longer one (a live blog, a digest of wire stories) is
+// aligned on the window of 400 consecutive sentences that shares the most
+// with the other text, and the alignment is marked Truncated. Its
+// coverage is still a share of the whole text: outside the window only
+// what verbatim passages cover counts as found (the passages cover the
+// whole text).
 const MaxSentences = 400
+
+// MaxPrepared bounds the sentences of one text that are prepared (weighed
+// for the text's vector and candidates for the alignment's window): the
+// rest of a longer text is left out of everything but its verbatim
+// passages, and the text is marked Truncated. It bounds a text's
+// preparation at about 100,000 words.
+const MaxPrepared = 10 * MaxSentences
 
 // Env is what Prepare draws on besides the text: all of it optional.
 type Env struct {
@@ -203,8 +214,8 @@ func (t *Text) Prepare(env Env) *Doc {
 			}
 		}
 	}
-	if len(all) > MaxSentences {
-		all, doc.Truncated = all[:MaxSentences], true
+	if len(all) > MaxPrepared {
+		all, doc.Truncated = all[:MaxPrepared], true
 	}
 	doc.Sentences = all
 	words, quoted := t.words, t.quoted

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,6 +91,40 @@ func TestCompareView(t *testing.T) {
 	code, out, _ = runCLI(t, "compare", "--color", "never", "003_e6b4cedbc97f4e06", "000_d3bb93bdf804906a", seedsDir)
 	if code != exitOK || !strings.Contains(out, "relation: none") {
 		t.Errorf("003/000 in the corpus: exit %d\n%s", code, out[:min(len(out), 400)])
+	}
+}
+
+// TestCompareLong: a digest of more than 400 sentences that reprints 000
+// at its end is aligned on that end, and the view and --json say so.
+func TestCompareLong(t *testing.T) {
+	story, err := os.ReadFile(seed(t, "000"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var digest strings.Builder
+	for k := range 450 {
+		fmt.Fprintf(&digest, "Ledger entry %d records %d crates of zebra feed for warehouse %d.\n", k, 3*k+1, k%7)
+	}
+	lead := digest.Len()
+	digest.Write(story)
+	path := filepath.Join(t.TempDir(), "digest.txt")
+	if err := os.WriteFile(path, []byte(digest.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "compare", "--color", "never", path, seed(t, "000"))
+	if code != exitOK || !strings.Contains(out, "relation: contains") || !strings.Contains(out, "the 400 that share the most with the other were aligned (a bytes") {
+		t.Fatalf("exit %d %s\n%s", code, errOut, out[:min(len(out), 800)])
+	}
+	code, js, _ := runCLI(t, "compare", "--json", path, seed(t, "000"))
+	var ans engine.ReuseAnswer
+	if err := json.Unmarshal([]byte(js), &ans); code != exitOK || err != nil {
+		t.Fatalf("--json: exit %d, %v", code, err)
+	}
+	if !ans.Truncated || ans.AlignedA == nil || ans.AlignedB != nil || ans.AlignedA[1] != digest.Len() || ans.AlignedA[0] >= lead {
+		t.Fatalf("--json: truncated %v, aligned %v %v (story from byte %d of %d)", ans.Truncated, ans.AlignedA, ans.AlignedB, lead, digest.Len())
+	}
+	if ans.CoverageB < 0.95 {
+		t.Errorf("000 in the digest: coverage %.3f", ans.CoverageB)
 	}
 }
 

@@ -84,7 +84,8 @@ func (v *compareView) render(r *engine.ReuseAnswer, a, b *article.Article) {
 	fmt.Fprintf(v.w, "coverage: a %.0f%% found in b (verbatim %.0f%%), b %.0f%% found in a (verbatim %.0f%%); similarity %.2f\n",
 		100*r.CoverageA, 100*r.VerbatimA, 100*r.CoverageB, 100*r.VerbatimB, r.Similarity)
 	if r.Truncated {
-		fmt.Fprintf(v.w, "note: a text has more than %d sentences; only its first %d were aligned\n", match.MaxSentences, match.MaxSentences)
+		fmt.Fprintf(v.w, "note: a text has more than %d sentences; the %d that share the most with the other were aligned%s\n",
+			match.MaxSentences, match.MaxSentences, alignedNote(r))
 	}
 	col := max(20, (v.width-3)/2)
 	fmt.Fprintln(v.w, strings.Repeat("─", 2*col+3))
@@ -326,4 +327,21 @@ func (v *compareView) wrap(runs []seg, col int) []line {
 		}
 	}
 	return out
+}
+
+// alignedNote names the byte ranges of the texts aligned on a window.
+func alignedNote(r *engine.ReuseAnswer) string {
+	var parts []string
+	for _, x := range []struct {
+		side string
+		w    *[2]int
+	}{{"a", r.AlignedA}, {"b", r.AlignedB}} {
+		if x.w != nil {
+			parts = append(parts, fmt.Sprintf("%s bytes %d–%d", x.side, x.w[0], x.w[1]))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
 }

@@ -152,6 +152,17 @@ export function alignedRows(reuse) {
   return rows;
 }
 
+// The most sentences of one text the engine aligns (match.MaxSentences).
+const MAX_ALIGNED = 400;
+
+// alignedNote names the byte ranges of the texts aligned on a window.
+function alignedNote(reuse) {
+  const parts = [["A", reuse.aligned_a], ["B", reuse.aligned_b]]
+    .filter(([, w]) => Array.isArray(w))
+    .map(([side, w]) => `${side} bytes ${w[0]}–${w[1]}`);
+  return parts.length ? ` (${parts.join(", ")})` : "";
+}
+
 const kindNames = { verbatim: "verbatim", paraphrase: "paraphrase", quote: "quote", only: "" };
 
 // alignedView shows the two texts as aligned sentence pairs.
@@ -169,7 +180,7 @@ function alignedView(a, b, reuse, bytesA, bytesB) {
       `${plural(counts.verbatim + counts.paraphrase + counts.quote, "aligned pair")}: `,
       `${counts.verbatim} verbatim, ${counts.paraphrase} paraphrased, ${counts.quote} shared quotations; `,
       "verbatim passages are marked. Sentences only one side has stand against an empty cell; pairs found out of order follow, marked moved.",
-      reuse.truncated ? " Only the first sentences of a long text were aligned." : ""),
+      reuse.truncated ? ` A long text was aligned on the ${MAX_ALIGNED} sentences of it that share the most with the other${alignedNote(reuse)}.` : ""),
     h("div", { class: "table-wrap" }, h("table", { class: "aligned" },
       h("thead", {}, h("tr", {},
         h("th", { scope: "col" }, "A · ", outletName(a.source)),
