@@ -243,6 +243,23 @@ func TestAlignLongWindow(t *testing.T) {
 	if al := Align(c, b, DefaultAlignConfig()); al.WindowA != [2]int{0, MaxSentences} || al.CoverageB < 0.95 {
 		t.Errorf("story first: window %v, coverage %.3f", al.WindowA, al.CoverageB)
 	}
+	// The story anywhere in the filler: the window holds it.
+	lines := strings.SplitAfter(filler.String(), ". ")
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 6 {
+		at := rng.IntN(len(lines))
+		mixed := strings.Join(lines[:at], "") + "\n" + story + "\n" + strings.Join(lines[at:], "")
+		m := prepareText(mixed)
+		al := Align(m, b, DefaultAlignConfig())
+		checkAlignment(t, m, b, al)
+		start := strings.Index(mixed, story)
+		end := start + len(strings.TrimSpace(story))
+		inWindow := m.Sentences[al.WindowA[0]].Start <= start && end <= m.Sentences[al.WindowA[1]-1].End
+		if !inWindow || al.CoverageB < 0.95 {
+			t.Errorf("story after filler sentence %d: window %v (bytes %d–%d, story at %d), coverage %.3f",
+				at, al.WindowA, m.Sentences[al.WindowA[0]].Start, m.Sentences[al.WindowA[1]-1].End, start, al.CoverageB)
+		}
+	}
 	// Two long copies of one text: beyond the window, the verbatim
 	// passages still find each in the other.
 	edited := prepareText(strings.Replace(long, "zebra", "giraffe", 20))
