@@ -981,6 +981,38 @@ func TestAPIReuse(t *testing.T) {
 	}
 }
 
+// TestAPICompareLong: a digest of more than 400 sentences reprinting 000
+// at its end is compared on its end; /v1/compare names the part aligned.
+func TestAPICompareLong(t *testing.T) {
+	e := newAPIEnv(t, nil, Options{}, true)
+	var s0 article.Article
+	for _, a := range apiSeeds(t) {
+		if apiSeedNum(a.ID) == "000" {
+			s0 = a
+		}
+	}
+	var digest strings.Builder
+	for k := range 450 {
+		fmt.Fprintf(&digest, "Ledger entry %d records %d crates of zebra feed for warehouse %d.\n", k, 3*k+1, k%7)
+	}
+	lead := digest.Len()
+	digest.WriteString(s0.Text)
+	e.post(articleJSON{ID: s0.ID, Source: "Press TV", Text: s0.Text}).want(t, http.StatusCreated, "000")
+	e.post(articleJSON{ID: "digest", Source: "Digest", Text: digest.String()}).want(t, http.StatusCreated, "digest")
+	c := decodeAs[CompareView](t, e.get("/v1/compare?a=digest&b="+url.QueryEscape(s0.ID)).want(t, http.StatusOK, "compare"))
+	r := c.Reuse
+	if r.Relation != "contains" || !r.Truncated || r.AlignedA == nil || r.AlignedB != nil || r.AlignedA[0] >= lead || r.CoverageB < 0.95 {
+		t.Errorf("digest/000: %s, truncated %v, aligned %v %v (000 from byte %d), coverage of 000 %.3f",
+			r.Relation, r.Truncated, r.AlignedA, r.AlignedB, lead, r.CoverageB)
+		return
+	}
+	for _, p := range r.Sentences {
+		if p.AStart < r.AlignedA[0] || p.AEnd > r.AlignedA[1] {
+			t.Errorf("pair at bytes %d–%d outside the aligned part %v", p.AStart, p.AEnd, *r.AlignedA)
+		}
+	}
+}
+
 // apiWrittenDir returns a store directory holding the five seeds, closed.
 func apiWrittenDir(t *testing.T) (string, []article.Article) {
 	t.Helper()
