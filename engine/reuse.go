@@ -255,7 +255,9 @@ func (e *reuseEnv) relate(a, b *reusePrepared, evidence bool) ReuseAnswer {
 		Sentences: r.Pairs, Passages: r.Passages, Truncated: r.Truncated,
 		pa: a, pb: b, rel: &r,
 	}
-	ans.AlignedA, ans.AlignedB = alignedBytes(a.doc, r.WindowA), alignedBytes(b.doc, r.WindowB)
+	if evidence {
+		ans.AlignedA, ans.AlignedB = alignedBytes(a.doc, r.WindowA), alignedBytes(b.doc, r.WindowB)
+	}
 	if r.Relation == match.Contains {
 		ans.Container = a.a.ID
 		if !r.ContainerA {

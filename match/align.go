@@ -236,9 +236,7 @@ func (al *Alignment) align(a, b *Doc, cfg AlignConfig) {
 	// that shares the most with the other text.
 	wa, wb := alignWindow(a, b), alignWindow(b, a)
 	al.WindowA, al.WindowB = wa, wb
-	if wa != [2]int{0, len(a.sents)} || wb != [2]int{0, len(b.sents)} {
-		al.Truncated = true
-	}
+	al.Truncated = al.Truncated || !a.allIn(wa) || !b.allIn(wb)
 	sa, sb := a.sents[wa[0]:wa[1]], b.sents[wb[0]:wb[1]]
 	ea, eb := a.windowEntries(wa, &sc.ea), b.windowEntries(wb, &sc.eb)
 	n, m := len(sa), len(sb)
@@ -287,10 +285,10 @@ func (al *Alignment) align(a, b *Doc, cfg AlignConfig) {
 		}
 		return s - th + 1e-9 // a pair at the threshold still beats a gap
 	}
-	// pair builds the SentencePair of the window's sentences [i0,i1) of a
-	// and [j0,j1) of b, numbered in the whole texts.
+	// Pairs are numbered within the windows until every step that reads
+	// S is done, then in the whole texts.
 	pair := func(i0, i1, j0, j1 int, c cell, ordered bool) SentencePair {
-		return a.pair(b, i0+wa[0], i1+wa[0], j0+wb[0], j1+wb[0], c, ordered)
+		return sentencePair(a.Sentences[wa[0]:], b.Sentences[wb[0]:], i0, i1, j0, j1, c, ordered)
 	}
 	// best[(i)*(m+1)+j]: the best alignment of sa[:i] and sb[:j].
 	W := m + 1
@@ -361,10 +359,10 @@ func (al *Alignment) align(a, b *Doc, cfg AlignConfig) {
 	slices.Reverse(pairs)
 	for _, p := range pairs {
 		for k := p.A[0]; k < p.A[1]; k++ {
-			alignedA[k-wa[0]] = true
+			alignedA[k] = true
 		}
 		for k := p.B[0]; k < p.B[1]; k++ {
-			alignedB[k-wb[0]] = true
+			alignedB[k] = true
 		}
 	}
 	// Moved material: an unaligned sentence's best counterpart anywhere.
@@ -381,7 +379,7 @@ func (al *Alignment) align(a, b *Doc, cfg AlignConfig) {
 			continue
 		}
 		bi := bestAbove(n, float32(th), func(i int) float32 { return S[i*m+j].score })
-		if bi >= 0 && !slices.ContainsFunc(pairs, func(p SentencePair) bool { return p.A[0] == bi+wa[0] && p.B[0] == j+wb[0] && !p.Ordered }) {
+		if bi >= 0 && !slices.ContainsFunc(pairs, func(p SentencePair) bool { return p.A[0] == bi && p.B[0] == j && !p.Ordered }) {
 			pairs = append(pairs, pair(bi, bi+1, j, j+1, S[bi*m+j], false))
 		}
 	}
@@ -393,9 +391,11 @@ func (al *Alignment) align(a, b *Doc, cfg AlignConfig) {
 	})
 	markVerbatim(pairs, al.Passages, cfg.VerbatimShare)
 	for k := range pairs {
-		if pairs[k].Kind != KindVerbatim && float64(cellQuoted(pairs[k], S, m, wa[0], wb[0])) >= cfg.QuoteShare {
-			pairs[k].Kind = KindQuote
+		p := &pairs[k]
+		if p.Kind != KindVerbatim && float64(cellQuoted(*p, S, m)) >= cfg.QuoteShare {
+			p.Kind = KindQuote
 		}
+		p.A[0], p.A[1], p.B[0], p.B[1] = p.A[0]+wa[0], p.A[1]+wa[0], p.B[0]+wb[0], p.B[1]+wb[0]
 	}
 	al.Pairs = pairs
 	al.ContainedA, al.ContainedB = contained(sa, sb, a.mass, b.mass, S)
@@ -444,11 +444,14 @@ func alignWindow(d, other *Doc) [2]int {
 	return [2]int{lo, lo + MaxSentences}
 }
 
+// allIn reports whether window w holds every sentence of d.
+func (d *Doc) allIn(w [2]int) bool { return w == [2]int{0, len(d.sents)} }
+
 // windowEntries returns d's entries of the sentences in window w,
 // numbered from its start (d.entries itself when w is all of them; buf is
 // reused otherwise).
 func (d *Doc) windowEntries(w [2]int, buf *[]entry) []entry {
-	if w[0] == 0 && w[1] == len(d.sents) {
+	if d.allIn(w) {
 		return d.entries
 	}
 	out := (*buf)[:0]
@@ -474,12 +477,12 @@ func bestAbove(n int, th float32, score func(k int) float32) int {
 }
 
 // cellQuoted returns the quoted share of a pair: the mean over its
-// sentence cells (S holds the windows starting at sentences loA, loB).
-func cellQuoted(p SentencePair, S []cell, m, loA, loB int) float32 {
+// sentence cells.
+func cellQuoted(p SentencePair, S []cell, m int) float32 {
 	var q float32
 	k := 0
-	for i := p.A[0] - loA; i < p.A[1]-loA; i++ {
-		for j := p.B[0] - loB; j < p.B[1]-loB; j++ {
+	for i := p.A[0]; i < p.A[1]; i++ {
+		for j := p.B[0]; j < p.B[1]; j++ {
 			q += S[i*m+j].quoted
 			k++
 		}
@@ -497,12 +500,13 @@ func mergedCell(x, y, z *sentence, swap bool) cell {
 	return pairScore(&mg, z)
 }
 
-// pair builds the SentencePair of a's sentences [i0,i1) and b's [j0,j1).
-func (a *Doc) pair(b *Doc, i0, i1, j0, j1 int, c cell, ordered bool) SentencePair {
+// sentencePair builds the SentencePair of sentences [i0,i1) of sa and
+// [j0,j1) of sb.
+func sentencePair(sa, sb []text.Sentence, i0, i1, j0, j1 int, c cell, ordered bool) SentencePair {
 	return SentencePair{
 		A: [2]int{i0, i1}, B: [2]int{j0, j1},
-		AStart: a.Sentences[i0].Start, AEnd: a.Sentences[i1-1].End,
-		BStart: b.Sentences[j0].Start, BEnd: b.Sentences[j1-1].End,
+		AStart: sa[i0].Start, AEnd: sa[i1-1].End,
+		BStart: sb[j0].Start, BEnd: sb[j1-1].End,
 		Score: round4(float64(c.score)), Kind: KindParaphrase, Ordered: ordered,
 	}
 }
@@ -586,7 +590,7 @@ func sideCoverage(d *Doc, pairs []SentencePair, outside []float64, side func(Sen
 // repeats the other whole beyond the window still covers it. Nil when the
 // window holds every sentence.
 func verbatimOutside(d *Doc, w [2]int, ps []Passage, side func(Passage) [2]int) []float64 {
-	if w[0] == 0 && w[1] == len(d.sents) {
+	if d.allIn(w) {
 		return nil
 	}
 	// The passages' ranges on this side, merged into disjoint runs.

@@ -215,12 +215,9 @@ func TestAlignBadInput(t *testing.T) {
 // of the long text is a share of all of it, and a text beyond MaxPrepared
 // is prepared on its first MaxPrepared sentences.
 func TestAlignLongWindow(t *testing.T) {
-	var filler strings.Builder
-	for k := range MaxSentences + 150 {
-		fmt.Fprintf(&filler, "Ledger entry %d records %d crates of zebra feed for warehouse %d. ", k, 3*k+1, k%7)
-	}
+	filler := testdata.Filler(MaxSentences + 150)
 	story := seedText(t, "000")
-	long := filler.String() + "\n" + story
+	long := filler + story
 	a, b := prepareText(long), prepareText(story)
 	al := Align(a, b, DefaultAlignConfig())
 	checkAlignment(t, a, b, al)
@@ -239,12 +236,12 @@ func TestAlignLongWindow(t *testing.T) {
 		}
 	}
 	// The same story at the start: the first window, as before.
-	c := prepareText(story + "\n" + filler.String())
+	c := prepareText(story + "\n" + filler)
 	if al := Align(c, b, DefaultAlignConfig()); al.WindowA != [2]int{0, MaxSentences} || al.CoverageB < 0.95 {
 		t.Errorf("story first: window %v, coverage %.3f", al.WindowA, al.CoverageB)
 	}
 	// The story anywhere in the filler: the window holds it.
-	lines := strings.SplitAfter(filler.String(), ". ")
+	lines := strings.SplitAfter(filler, "\n")
 	rng := rand.New(rand.NewPCG(7, 8))
 	for range 6 {
 		at := rng.IntN(len(lines))
@@ -266,7 +263,7 @@ func TestAlignLongWindow(t *testing.T) {
 	if al := Align(a, edited, DefaultAlignConfig()); al.CoverageA < 0.95 || al.CoverageB < 0.95 {
 		t.Errorf("long copies: coverage a %.3f b %.3f (windows %v %v)", al.CoverageA, al.CoverageB, al.WindowA, al.WindowB)
 	}
-	huge := strings.Repeat(filler.String(), MaxPrepared/(MaxSentences+150)+1)
+	huge := strings.Repeat(filler, MaxPrepared/(MaxSentences+150)+1)
 	if d := prepareText(huge); !d.Truncated || len(d.Sentences) != MaxPrepared {
 		t.Errorf("beyond MaxPrepared: truncated %v, %d sentences", d.Truncated, len(d.Sentences))
 	}

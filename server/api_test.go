@@ -991,14 +991,10 @@ func TestAPICompareLong(t *testing.T) {
 			s0 = a
 		}
 	}
-	var digest strings.Builder
-	for k := range 450 {
-		fmt.Fprintf(&digest, "Ledger entry %d records %d crates of zebra feed for warehouse %d.\n", k, 3*k+1, k%7)
-	}
-	lead := digest.Len()
-	digest.WriteString(s0.Text)
+	filler := testdata.Filler(450)
+	lead := len(filler)
 	e.post(articleJSON{ID: s0.ID, Source: "Press TV", Text: s0.Text}).want(t, http.StatusCreated, "000")
-	e.post(articleJSON{ID: "digest", Source: "Digest", Text: digest.String()}).want(t, http.StatusCreated, "digest")
+	e.post(articleJSON{ID: "digest", Source: "Digest", Text: filler + s0.Text}).want(t, http.StatusCreated, "digest")
 	c := decodeAs[CompareView](t, e.get("/v1/compare?a=digest&b="+url.QueryEscape(s0.ID)).want(t, http.StatusOK, "compare"))
 	r := c.Reuse
 	if r.Relation != "contains" || !r.Truncated || r.AlignedA == nil || r.AlignedB != nil || r.AlignedA[0] >= lead || r.CoverageB < 0.95 {

@@ -2,13 +2,13 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/reprint-news/reprint/engine"
+	"github.com/reprint-news/reprint/internal/testdata"
 )
 
 // seed returns the path of seed article n ("000" … "004").
@@ -101,14 +101,10 @@ func TestCompareLong(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var digest strings.Builder
-	for k := range 450 {
-		fmt.Fprintf(&digest, "Ledger entry %d records %d crates of zebra feed for warehouse %d.\n", k, 3*k+1, k%7)
-	}
-	lead := digest.Len()
-	digest.Write(story)
+	filler := testdata.Filler(450)
+	lead, digest := len(filler), filler+string(story)
 	path := filepath.Join(t.TempDir(), "digest.txt")
-	if err := os.WriteFile(path, []byte(digest.String()), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(digest), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	code, out, errOut := runCLI(t, "compare", "--color", "never", path, seed(t, "000"))
@@ -120,8 +116,8 @@ func TestCompareLong(t *testing.T) {
 	if err := json.Unmarshal([]byte(js), &ans); code != exitOK || err != nil {
 		t.Fatalf("--json: exit %d, %v", code, err)
 	}
-	if !ans.Truncated || ans.AlignedA == nil || ans.AlignedB != nil || ans.AlignedA[1] != digest.Len() || ans.AlignedA[0] >= lead {
-		t.Fatalf("--json: truncated %v, aligned %v %v (story from byte %d of %d)", ans.Truncated, ans.AlignedA, ans.AlignedB, lead, digest.Len())
+	if !ans.Truncated || ans.AlignedA == nil || ans.AlignedB != nil || ans.AlignedA[1] != len(digest) || ans.AlignedA[0] >= lead {
+		t.Fatalf("--json: truncated %v, aligned %v %v (story from byte %d of %d)", ans.Truncated, ans.AlignedA, ans.AlignedB, lead, len(digest))
 	}
 	if ans.CoverageB < 0.95 {
 		t.Errorf("000 in the digest: coverage %.3f", ans.CoverageB)

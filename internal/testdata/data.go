@@ -4,9 +4,11 @@ package testdata
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -78,4 +80,15 @@ func Texts(b testing.TB, name string) []string {
 		texts = append(texts, r.Text)
 	}
 	return texts
+}
+
+// Filler returns n distinct sentences, one a line, that share no content
+// word with news text: the bulk of a long text (a digest, a live blog)
+// around an article placed in it.
+func Filler(n int) string {
+	var b strings.Builder
+	for k := range n {
+		fmt.Fprintf(&b, "Ledger entry %d records %d crates of zebra feed for warehouse %d.\n", k, 3*k+1, k%7)
+	}
+	return b.String()
 }
